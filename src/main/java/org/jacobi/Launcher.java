@@ -1,0 +1,37 @@
+package org.jacobi;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.jacobi.cli.JacobiCli;
+
+/**
+ * The entry point. No arguments (or a model file alone, or {@code app ...}) opens the desktop app; anything
+ * else is the command line, which needs no display. This class does not extend JavaFX's Application,
+ * so JavaFX can start from the plain class path.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (opensApp(args)) {
+            String[] appArgs = args.length > 0 && args[0].equals("app")
+                ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+            org.jacobi.ui.JacobiApp.launchApp(appArgs);
+            return;
+        }
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = JacobiCli.execute(args, out, err);
+        System.exit(code);
+    }
+
+    static boolean opensApp(String[] args) {
+        if (args.length == 0 || args[0].equals("app")) {
+            return true;
+        }
+        String first = args[0].toLowerCase(Locale.ROOT);
+        return (first.endsWith(".onnx") || first.endsWith(".pt")) && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[0]));
+    }
+}

@@ -1,0 +1,13 @@
+package org.jacobi.cli;
+
+import java.util.List;
+
+/** The subcommands beyond {@code info}; each is a picocli command class in this package. */
+final class CliRegistry {
+    private CliRegistry() {
+    }
+
+    static List<Class<?>> subcommands() {
+        return List.of();
+    }
+}

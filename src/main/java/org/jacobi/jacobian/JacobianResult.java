@@ -1,0 +1,76 @@
+package org.jacobi.jacobian;
+
+import java.util.List;
+import org.jacobi.core.Tensor;
+
+/**
+ * A computed Jacobian and how it was made.
+ *
+ * @param jacobian float32, {@code [batch, *output_shape, *input_shape]} when batched, else
+ *     {@code [*output_shape, *input_shape]}
+ * @param output the differentiated output's values at the inputs (batch axis included)
+ * @param wrt the input differentiated with respect to
+ * @param of the output differentiated
+ * @param sampleInputShape one sample's input shape (the whole input when not batched)
+ * @param sampleOutputShape one sample's output shape
+ * @param batched whether axis 0 of the Jacobian is the batch
+ * @param mode the mode actually used: FORWARD, REVERSE or FD
+ * @param exact false for finite differences
+ * @param backend e.g. "ONNX autodiff on ONNX Runtime", "PyTorch autograd (DJL)", "finite differences"
+ * @param device e.g. "CPU" or "CUDA:0"
+ * @param chunks how many chunks the work was split into
+ * @param elapsedNanos wall time of the computation
+ * @param warnings things the user must see (fallbacks to CPU or to finite differences)
+ */
+public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String of, long[] sampleInputShape,
+                             long[] sampleOutputShape, boolean batched, JacobianMode mode, boolean exact,
+                             String backend, String device, int chunks, long elapsedNanos, List<String> warnings) {
+    public JacobianResult {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Number of samples (1 when not batched). */
+    public int samples() {
+        return batched ? (int) jacobian.dim(0) : 1;
+    }
+
+    public int outputsPerSample() {
+        return Math.toIntExact(Tensor.elementCount(sampleOutputShape));
+    }
+
+    public int inputsPerSample() {
+        return Math.toIntExact(Tensor.elementCount(sampleInputShape));
+    }
+
+    /** The {@code [n_out, n_in]} matrix of one sample, row-major, as a fresh double array. */
+    public double[] sampleMatrix(int sample) {
+        int n = outputsPerSample() * inputsPerSample();
+        float[] all = jacobian.floats();
+        double[] m = new double[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = all[sample * n + i];
+        }
+        return m;
+    }
+
+    public double seconds() {
+        return elapsedNanos / 1e9;
+    }
+
+    public double samplesPerSecond() {
+        return samples() / Math.max(1e-9, seconds());
+    }
+
+    /** "reverse (exact)" or "finite differences (approximate)". */
+    public String methodLabel() {
+        return mode.label() + (exact ? " (exact)" : " (approximate)");
+    }
+
+    /** A copy with extra warnings added. */
+    public JacobianResult withWarnings(List<String> more) {
+        java.util.List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new JacobianResult(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode,
+            exact, backend, device, chunks, elapsedNanos, all);
+    }
+}

@@ -1,0 +1,37 @@
+package org.jacobi.jacobian;
+
+import java.util.List;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.model.Model;
+
+/**
+ * Picks the engine for a model and applies the fallback policy: in AUTO mode, a model the exact engine
+ * cannot differentiate falls back to finite differences with a visible warning; a forced exact mode
+ * fails with the engine's message instead.
+ */
+public final class Jacobians {
+    private Jacobians() {
+    }
+
+    /** The exact engine for the model's format, or finite differences when there is none. */
+    public static JacobianEngine exactEngineFor(Model model) {
+        return EngineFactories.exactEngineFor(model);
+    }
+
+    /** Computes with {@code engine}, falling back to {@code fallback} (finite differences) where allowed. */
+    public static JacobianResult compute(JacobianEngine engine, JacobianEngine fallback, JacobianRequest request,
+                                         ProgressMonitor monitor) {
+        if (request.mode() == JacobianMode.FD) {
+            return fallback.compute(request, monitor);
+        }
+        try {
+            return engine.compute(request, monitor);
+        } catch (NotDifferentiableException e) {
+            if (request.mode() != JacobianMode.AUTO) {
+                throw e;
+            }
+            JacobianResult approx = fallback.compute(request.withMode(JacobianMode.FD), monitor);
+            return approx.withWarnings(List.of(e.getMessage() + " Using finite differences instead: the result is approximate."));
+        }
+    }
+}

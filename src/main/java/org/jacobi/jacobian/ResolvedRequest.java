@@ -1,0 +1,68 @@
+package org.jacobi.jacobian;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.model.ModelInfo;
+import org.jacobi.model.TensorSpec;
+
+/**
+ * A request with its defaults filled in against a model: the wrt and of names, whether axis 0 is the
+ * batch, and one sample's input shape. Every engine starts from this, so all agree on the defaults.
+ */
+public record ResolvedRequest(JacobianRequest request, String wrt, String of, boolean batched, int samples,
+                              long[] sampleInputShape) {
+
+    public static ResolvedRequest resolve(ModelInfo info, JacobianRequest request) {
+        String wrt = request.wrt();
+        if (wrt == null) {
+            wrt = info.inputs().stream().filter(s -> s.type() == null || s.type().isFloatingPoint())
+                .map(TensorSpec::name).findFirst()
+                .orElseThrow(() -> new JacobiException("The model has no floating-point input to differentiate."));
+        }
+        TensorSpec wrtSpec = info.input(wrt);
+        if (wrtSpec == null) {
+            throw JacobiException.usage("The model has no input '" + wrt + "'. Its inputs are "
+                + info.inputs().stream().map(TensorSpec::name).toList() + ".");
+        }
+        if (wrtSpec.type() != null && !wrtSpec.type().isFloatingPoint()) {
+            throw JacobiException.usage("Input '" + wrt + "' holds " + wrtSpec.typeName()
+                + " values, which cannot be differentiated. Choose a floating-point input with --wrt.");
+        }
+        String of = request.of();
+        if (of == null) {
+            of = info.outputs().get(0).name();
+        } else if (info.output(of) == null) {
+            throw JacobiException.usage("The model has no output '" + of + "'. Its outputs are "
+                + info.outputs().stream().map(TensorSpec::name).toList() + ".");
+        }
+        Tensor x = request.inputs().get(wrt);
+        if (x == null) {
+            throw JacobiException.usage("No value given for input '" + wrt + "'.");
+        }
+        boolean batched = request.batchAxis().isBatched(info.format(), wrtSpec) && x.rank() > 0;
+        long[] shape = x.shape();
+        long[] sample = batched ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
+        int samples = batched ? (int) shape[0] : 1;
+        return new ResolvedRequest(request, wrt, of, batched, samples, sample);
+    }
+
+    public Map<String, Tensor> inputs() {
+        return request.inputs();
+    }
+
+    public Tensor wrtValue() {
+        return request.inputs().get(wrt);
+    }
+
+    public int inputsPerSample() {
+        return Math.toIntExact(Tensor.elementCount(sampleInputShape));
+    }
+
+    /** The exact mode to use given one sample's output element count. */
+    public JacobianMode exactMode(long outputElementsPerSample) {
+        JacobianMode m = request.mode();
+        return m == JacobianMode.AUTO ? JacobianMode.choose(inputsPerSample(), outputElementsPerSample) : m;
+    }
+}

@@ -1,0 +1,153 @@
+package org.jacobi.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.TensorFiles;
+import org.jacobi.io.TensorFiles.InputArgument;
+
+/**
+ * Matches input files to a model's inputs and checks them: element type, shape against the declared
+ * shape (a single sample gets its batch axis added), and no NaN or infinity.
+ */
+public final class InputBinder {
+    private InputBinder() {
+    }
+
+    /** Reads the files and binds them to model inputs by name, or in declaration order when unnamed. */
+    public static Map<String, Tensor> bind(ModelInfo info, List<InputArgument> arguments) {
+        Map<String, Tensor> given = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<String> unassigned = new ArrayList<>();
+        for (TensorSpec spec : info.inputs()) {
+            unassigned.add(spec.name());
+        }
+        for (InputArgument arg : arguments) {
+            Map<String, Tensor> arrays = TensorFiles.read(arg.file());
+            if (arg.name() != null) {
+                if (info.input(arg.name()) == null) {
+                    throw JacobiException.usage("The model has no input '" + arg.name() + "'. Its inputs are "
+                        + inputNames(info) + ".");
+                }
+                if (arrays.size() != 1) {
+                    throw JacobiException.usage(arg.file() + " holds several arrays; name one file per input.");
+                }
+                put(given, sources, unassigned, arg.name(), arrays.values().iterator().next(), arg.file().toString());
+            } else if (arrays.size() > 1 || (arrays.size() == 1 && !arrays.containsKey("") && info.input(arrays.keySet().iterator().next()) != null)) {
+                for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+                    if (info.input(e.getKey()) == null) {
+                        throw JacobiException.usage(arg.file() + " holds an array '" + e.getKey()
+                            + "' but the model has no such input. Its inputs are " + inputNames(info) + ".");
+                    }
+                    put(given, sources, unassigned, e.getKey(), e.getValue(), arg.file() + ":" + e.getKey());
+                }
+            } else {
+                if (unassigned.isEmpty()) {
+                    throw JacobiException.usage("More input files than model inputs " + inputNames(info) + ".");
+                }
+                put(given, sources, unassigned, unassigned.get(0), arrays.values().iterator().next(), arg.file().toString());
+            }
+        }
+        if (!unassigned.isEmpty()) {
+            throw JacobiException.usage("No input file for model input" + (unassigned.size() > 1 ? "s " : " ")
+                + unassigned + ". Give --input NAME=FILE for each.");
+        }
+        Map<String, Tensor> bound = new LinkedHashMap<>();
+        for (TensorSpec spec : info.inputs()) {
+            bound.put(spec.name(), check(spec, given.get(spec.name()), sources.get(spec.name())));
+        }
+        return bound;
+    }
+
+    private static void put(Map<String, Tensor> given, Map<String, String> sources, List<String> unassigned,
+                            String name, Tensor t, String source) {
+        if (given.containsKey(name)) {
+            throw JacobiException.usage("Input '" + name + "' is given twice (" + sources.get(name) + " and " + source + ").");
+        }
+        given.put(name, t);
+        sources.put(name, source);
+        unassigned.remove(name);
+    }
+
+    private static String inputNames(ModelInfo info) {
+        return info.inputs().stream().map(TensorSpec::name).toList().toString();
+    }
+
+    /**
+     * Checks one input tensor against its declared spec and returns it in the model's element type and
+     * full shape (batch axis included).
+     */
+    public static Tensor check(TensorSpec spec, Tensor t, String source) {
+        ElementType want = spec.type() == null ? t.type() : spec.type();
+        if (want.isFloatingPoint() != t.type().isFloatingPoint() && !(want.isFloatingPoint() && t.type() != ElementType.BOOL)) {
+            throw new JacobiException(source + " holds " + t.type() + " values but input '" + spec.name()
+                + "' takes " + spec.typeName() + ". Convert the file, e.g. x.astype('" + spec.typeName() + "').");
+        }
+        if (spec.type() == null && spec.dims() == null) {
+            return checkFinite(spec, t, source);
+        }
+        Tensor converted = t.asType(want);
+        List<Dim> dims = spec.dims();
+        if (dims != null) {
+            long[] shape = converted.shape();
+            long perSample = 1;
+            boolean perSampleKnown = true;
+            for (int i = 1; i < dims.size(); i++) {
+                perSampleKnown &= dims.get(i).isFixed();
+                perSample *= Math.max(1, dims.get(i).size());
+            }
+            if (shape.length == dims.size() - 1 && spec.hasDynamicLeadingAxis()) {
+                long[] withBatch = new long[shape.length + 1];
+                withBatch[0] = 1;
+                System.arraycopy(shape, 0, withBatch, 1, shape.length);
+                converted = converted.reshape(withBatch); // a single sample
+                shape = withBatch;
+            } else if (shape.length == 2 && dims.size() > 2 && perSampleKnown && shape[1] == perSample) {
+                long[] full = new long[dims.size()];
+                full[0] = shape[0];
+                for (int i = 1; i < dims.size(); i++) {
+                    full[i] = dims.get(i).size();
+                }
+                converted = converted.reshape(full); // CSV rows holding flattened samples
+                shape = full;
+            }
+            if (!fits(dims, shape)) {
+                throw new JacobiException(source + " has shape " + Tensor.shapeToString(shape) + " but input '"
+                    + spec.name() + "' expects " + spec.shapeText() + ". Reshape the data to fit.");
+            }
+        }
+        return checkFinite(spec, converted, source);
+    }
+
+    private static boolean fits(List<Dim> dims, long[] shape) {
+        if (dims.size() != shape.length) {
+            return false;
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (dims.get(i).isFixed() && dims.get(i).size() != shape[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Tensor checkFinite(TensorSpec spec, Tensor t, String source) {
+        int bad = t.indexOfNonFinite();
+        if (bad >= 0) {
+            long[] shape = t.shape();
+            long[] index = Tensor.unravel(bad, shape);
+            String where = shape.length > 1
+                ? "sample " + index[0] + ", position " + Arrays.toString(Arrays.copyOfRange(index, 1, index.length))
+                : "position " + Arrays.toString(index);
+            double v = t.getDouble(bad);
+            throw new JacobiException(source + " contains " + (Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf")
+                + " at " + where + " (input '" + spec.name() + "'). Remove or replace non-finite values.");
+        }
+        return t;
+    }
+}

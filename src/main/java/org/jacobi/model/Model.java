@@ -1,0 +1,29 @@
+package org.jacobi.model;
+
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.core.Tensor;
+
+/** A loaded model of either format: its description and a forward pass. Close it to free native memory. */
+public interface Model extends AutoCloseable {
+    ModelInfo info();
+
+    /**
+     * Runs the model forward.
+     *
+     * @param inputs every model input by name, batch axis included
+     * @param outputs the outputs wanted; empty for all
+     * @return the requested outputs by name, in declaration order
+     */
+    Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs);
+
+    default Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        return run(inputs, Set.of());
+    }
+
+    /** The device the forward pass runs on, e.g. "CPU" or "CUDA:0". */
+    String device();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,124 @@
+package org.jacobi.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.core.DevicePreference;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.model.Model;
+import org.jacobi.model.ModelInfo;
+import org.jacobi.model.TensorSpec;
+import org.jacobi.onnx.proto.Onnx;
+
+/** An ONNX model: its parsed graph (for inspection and differentiation) and an ONNX Runtime session. */
+public final class OnnxModel implements Model {
+    private final Path path;
+    private final byte[] bytes;
+    private final Onnx.ModelProto proto;
+    private final ModelInfo info;
+    private final DevicePreference devicePreference;
+    private OrtSessions.Opened opened;
+
+    private OnnxModel(Path path, byte[] bytes, Onnx.ModelProto proto, DevicePreference devicePreference) {
+        this.path = path;
+        this.bytes = bytes;
+        this.proto = proto;
+        this.devicePreference = devicePreference;
+        this.info = OnnxModels.describe(path, bytes.length, proto);
+    }
+
+    /** Reads and checks an ONNX file; the ONNX Runtime session opens on first use. */
+    public static OnnxModel load(Path path, DevicePreference devicePreference) {
+        byte[] bytes = OnnxModels.readBytes(path);
+        return new OnnxModel(path, bytes, OnnxModels.parse(path, bytes), devicePreference);
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The parsed graph, read-only by convention: differentiation builds new graphs from it. */
+    public Onnx.ModelProto proto() {
+        return proto;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public DevicePreference devicePreference() {
+        return devicePreference;
+    }
+
+    private synchronized OrtSessions.Opened session() {
+        if (opened == null) {
+            opened = OrtSessions.open(bytes, devicePreference, path.getFileName().toString());
+        }
+        return opened;
+    }
+
+    /** Opens the session now, so that load errors surface at load time. */
+    public OnnxModel open() {
+        session();
+        return this;
+    }
+
+    /** Why the session runs on the CPU although a GPU was wanted, or null. */
+    public String deviceNotice() {
+        return session().notice();
+    }
+
+    @Override
+    public String device() {
+        return session().device();
+    }
+
+    @Override
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
+        OrtSession session = session().session();
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (TensorSpec spec : info.inputs()) {
+                Tensor t = inputs.get(spec.name());
+                if (t == null) {
+                    throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
+                }
+                feeds.put(spec.name(), OrtTensors.toOrt(OrtSessions.environment(), t));
+            }
+            Set<String> wanted = new LinkedHashSet<>();
+            for (TensorSpec spec : info.outputs()) {
+                if (outputs.isEmpty() || outputs.contains(spec.name())) {
+                    wanted.add(spec.name());
+                }
+            }
+            try (OrtSession.Result result = session.run(feeds, wanted)) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime failed to run " + path.getFileName() + ": "
+                + OrtSessions.firstLine(e.getMessage()), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (opened != null) {
+            opened.close();
+            opened = null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.jacobi.model.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.logging.Logger;
+import org.jacobi.core.DevicePreference;
+import org.jacobi.core.JacobiException;
+
+/**
+ * Opens ONNX Runtime sessions on the best available device. CUDA is used when asked for (or in AUTO)
+ * and the loaded ONNX Runtime build can use it; otherwise the session runs on the CPU and
+ * {@link Opened#notice()} says why, so the UI and the CLI can show it.
+ */
+public final class OrtSessions {
+    private static final Logger LOG = Logger.getLogger(OrtSessions.class.getName());
+
+    private OrtSessions() {
+    }
+
+    /** An open session, the device it runs on ("CPU" or "CUDA:0") and a fallback notice (or null). */
+    public record Opened(OrtSession session, String device, String notice) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.fine("closing session: " + e);
+            }
+        }
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** True when the loaded ONNX Runtime offers the CUDA execution provider. */
+    public static boolean cudaProviderAvailable() {
+        try {
+            return OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Opens a session for serialized model bytes; {@code source} names the model in messages. */
+    public static Opened open(byte[] modelBytes, DevicePreference preference, String source) {
+        OrtEnvironment env = environment();
+        String notice = null;
+        if (preference != DevicePreference.CPU) {
+            if (!cudaProviderAvailable()) {
+                notice = preference == DevicePreference.CUDA
+                    ? "CUDA requested, but this build of Jacobi has no GPU support (build with -Pgpu); running on the CPU."
+                    : "No GPU support in this build; running on the CPU.";
+            } else {
+                try (OrtSession.SessionOptions options = baseOptions()) {
+                    options.addCUDA(0);
+                    return new Opened(env.createSession(modelBytes, options), "CUDA:0", null);
+                } catch (OrtException e) {
+                    LOG.fine("CUDA unavailable: " + e.getMessage());
+                    notice = "No usable GPU found (" + firstLine(e.getMessage()) + "); running on the CPU.";
+                }
+            }
+        }
+        try (OrtSession.SessionOptions options = baseOptions()) {
+            return new Opened(env.createSession(modelBytes, options), "CPU", notice);
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime cannot load " + source + ": " + firstLine(e.getMessage())
+                + ". The graph may be invalid or use operators this ONNX Runtime does not know.", e);
+        }
+    }
+
+    private static OrtSession.SessionOptions baseOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        return options;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String line = s.strip().split("\\R", 2)[0];
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

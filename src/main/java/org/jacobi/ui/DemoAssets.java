@@ -1,0 +1,42 @@
+package org.jacobi.ui;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.jacobi.core.JacobiException;
+
+/** The demo model and sample input bundled in the jar, copied to a cache folder on first use. */
+public final class DemoAssets {
+    public static final String DEMO_MODEL = "demo.onnx";
+    public static final String DEMO_INPUT = "demo.input.npy";
+
+    private DemoAssets() {
+    }
+
+    public static Path demoModel() {
+        return extract("models/" + DEMO_MODEL);
+    }
+
+    public static Path demoInput() {
+        return extract("samples/" + DEMO_INPUT);
+    }
+
+    private static Path extract(String resource) {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jacobi-demo-" + System.getProperty("user.name", "user"));
+        Path target = dir.resolve(Path.of(resource).getFileName());
+        try (InputStream in = DemoAssets.class.getResourceAsStream("/assets/" + resource)) {
+            if (in == null) {
+                throw new JacobiException("The bundled demo file " + resource + " is missing from this build.");
+            }
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "demo", ".partial");
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new JacobiException("Could not unpack the demo model: " + e.getMessage(), e);
+        }
+    }
+}
