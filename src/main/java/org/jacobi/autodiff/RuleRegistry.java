@@ -127,7 +127,7 @@ public final class RuleRegistry {
         // No derivative flows through these
         for (String op : List.of("Constant", "Shape", "Size", "ConstantOfShape", "Range", "Equal", "Less", "LessOrEqual",
             "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "Sign", "Floor", "Ceil", "Round",
-            "ArgMax", "ArgMin", "NonZero", "EyeLike", "RandomNormalLike", "RandomUniformLike")) {
+            "ArgMax", "ArgMin")) {
             r.add(op, Rule.NON_DIFFERENTIABLE);
         }
         return r;

@@ -255,7 +255,15 @@ public final class ShapeRules {
         public void vjp(NodeContext c) {
             Emitter e = c.e();
             if (!c.attrString("mode", "constant").equals("constant")) {
-                throw c.fail("the reverse rule handles constant padding only");
+                // reflect, edge, wrap: pad the element positions the same way and add back where they came from
+                List<String> ins = new ArrayList<>(c.node().getInputList());
+                ins.set(0, Selection.positions(c, c.input(0)));
+                if (ins.size() > 2) {
+                    ins.set(2, "");
+                }
+                String picked = e.op("Pad", ins, Attr.s("mode", c.attrString("mode", "constant")));
+                c.addCotangent(0, Selection.scatterAdd(c, c.cotangent(0), picked, c.input(0), false));
+                return;
             }
             long[] pads = c.constInts(1);
             if (hasNegative(pads)) {
