@@ -1,6 +1,8 @@
 package org.jacobi.jacobian;
 
+import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
 import org.jacobi.model.Model;
+import org.jacobi.model.onnx.OnnxModel;
 
 /**
  * Maps a model to its exact engine. The ONNX autodiff engine and the TorchScript engine register here
@@ -11,6 +13,9 @@ final class EngineFactories {
     }
 
     static JacobianEngine exactEngineFor(Model model) {
+        if (model instanceof OnnxModel) {
+            return new OnnxJacobianEngine((OnnxModel) model);
+        }
         return new FiniteDifferenceEngine(model);
     }
 }
