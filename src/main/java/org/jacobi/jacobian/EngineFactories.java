@@ -11,6 +11,9 @@ final class EngineFactories {
     }
 
     static JacobianEngine exactEngineFor(Model model) {
+        if (model instanceof org.jacobi.model.torch.TorchScriptModel torch) {
+            return new org.jacobi.jacobian.torch.TorchJacobianEngine(torch);
+        }
         return new FiniteDifferenceEngine(model);
     }
 }
