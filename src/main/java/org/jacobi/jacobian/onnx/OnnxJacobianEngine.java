@@ -81,6 +81,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return p.graph().model();
     }
 
+    @Override
+    public byte[] serializedDifferentiatedGraph(JacobianRequest request) {
+        return differentiatedGraph(request).toByteArray();
+    }
+
     /** The mode {@code request} resolves to (FORWARD or REVERSE) against this model. */
     public JacobianMode resolveMode(JacobianRequest request) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
