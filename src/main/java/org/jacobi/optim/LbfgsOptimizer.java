@@ -13,8 +13,9 @@ import org.jacobi.core.ProgressMonitor;
  * {@code J^T c} from one vector-Jacobian product per evaluation; the Jacobian is never formed.
  *
  * <p>Box bounds and the mask, projected: elements fixed, or at a bound the gradient pushes against, are left out
- * of the search direction, and the line search never steps past the nearest bound along it (a step that reaches
- * the bound with sufficient decrease is accepted; that element is then held by the next iteration's active set).
+ * of the search direction. When the first trial step stays inside the box, the strong Wolfe search runs, capped at
+ * the nearest bound; when it crosses a bound, the step is halved along the projected path {@code P(x + t d)} until
+ * the Armijo condition holds, so several elements can reach their bounds in one iteration.
  */
 public final class LbfgsOptimizer implements Optimizer {
     private final int maxIterations;
@@ -175,7 +176,7 @@ public final class LbfgsOptimizer implements Optimizer {
                     ? Math.min(1.0, 1.0 / l1Norm(current.gradient)) * learningRate : learningRate;
                 double maxStep = stepToBound(problem, current.x, d);
                 LineSearch ls = new LineSearch(ev, current, d, gtd, maxStep);
-                Evaluator.Point next = ls.run(Math.min(t, maxStep));
+                Evaluator.Point next = t <= maxStep ? ls.run(t) : ls.projectedBacktracking(t);
                 evaluations += ls.evaluations;
                 if (next == null) {
                     ev.record(iteration, current.cost, Double.NaN, gradientNorm, 0, Double.NaN, ls.evaluations, Double.NaN,
@@ -340,6 +341,28 @@ public final class LbfgsOptimizer implements Optimizer {
 
         private double slope(Evaluator.Point p) {
             return p.gradient == null ? Double.NaN : Evaluator.dot(p.gradient, d);
+        }
+
+        /**
+         * When the first trial step crosses a bound: halve t along the projected path {@code P(x + t d)} until the
+         * Armijo condition holds there, so many elements may reach their bounds in one iteration (stopping at the
+         * first bound would add one active element per iteration).
+         */
+        Evaluator.Point projectedBacktracking(double t) {
+            for (int k = 0; k < maxLineSearchSteps; k++, t *= 0.5) {
+                Evaluator.Point p = at(t);
+                if (p.finite()) {
+                    double decrease = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        decrease += start.gradient[i] * (p.x[i] - start.x[i]);
+                    }
+                    if (p.cost < start.cost && p.cost <= start.cost + c1 * decrease) {
+                        step = t;
+                        return p;
+                    }
+                }
+            }
+            return null;
         }
 
         /** The accepted point, or null when no step lowered the cost. */
