@@ -52,7 +52,9 @@ final class Charts {
         int bottom = 58;
         int pw = WIDTH - left - right;
         double cellW = (double) pw / m.cols();
-        int ph = (int) Math.round(Math.max(90, Math.min(440, m.rows() * Math.min(cellW, 60.0))));
+        // square cells when they fit; a few rows still get a readable height
+        double minHeight = Math.max(90, Math.min(m.rows() * 16.0, 200));
+        int ph = (int) Math.round(Math.max(minHeight, Math.min(440, m.rows() * Math.min(cellW, 60.0))));
         int height = top + ph + bottom;
         BufferedImage img = canvas(WIDTH, height);
         Graphics2D g = graphics(img);
@@ -87,7 +89,7 @@ final class Charts {
             centered(g, Integer.toString(t), x, top + ph + 17);
         }
         double cellH = (double) ph / m.rows();
-        for (int t : ticks(m.sourceRows(), m.rows() <= 20 && !m.isPooled() ? m.sourceRows() : 8)) {
+        for (int t : ticks(m.sourceRows(), m.rows() <= 20 && m.rowFactor() == 1 ? m.sourceRows() : 8)) {
             double y = top + ((double) t / m.rowFactor() + 0.5 / m.rowFactor()) * cellH;
             g.draw(new Line2D.Double(left - 4, y, left, y));
             String s = Integer.toString(t);
@@ -142,7 +144,7 @@ final class Charts {
         int top = 40;
         int gap = 50;
         int left = 20;
-        int width = Math.max(WIDTH / 2, left + pw + gap + pw + 110);
+        int width = Math.max(WIDTH, left + pw + gap + pw + 110); // same width as other figures: same text size in print
         int height = top + ph + 40;
         BufferedImage img = canvas(width, height);
         Graphics2D g = graphics(img);
@@ -314,7 +316,12 @@ final class Charts {
             String s = logY ? "1e" + (int) Math.round(t) : fmt(t);
             g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (float) y + 4);
         }
-        for (double t : niceTicks(xmin, xmax, 8)) {
+        boolean integerX = series.values().stream().allMatch(sr -> java.util.Arrays.stream(sr[0]).allMatch(v -> v == Math.rint(v)));
+        List<Double> xTicks = niceTicks(xmin, xmax, 8);
+        if (integerX && xTicks.size() > 1 && xTicks.get(1) - xTicks.get(0) < 1) {
+            xTicks = niceTicks(xmin, xmax, (int) Math.max(1, xmax - xmin));
+        }
+        for (double t : xTicks) {
             if (t < xmin - 1e-9 || t > xmax + 1e-9) {
                 continue;
             }

@@ -12,7 +12,8 @@ import org.jacobi.io.AtomicFiles;
 
 /**
  * Writes a report as one self-contained HTML file: inline CSS, images as data: URIs, no script and nothing
- * fetched, so it reads offline and prints (print CSS keeps figures and tables whole on a page).
+ * fetched, so it reads offline and prints (print CSS keeps figures and tables whole on a page). The markup is
+ * also well-formed XML (void elements closed), so programs can read it with any XML parser.
  */
 public final class HtmlReportWriter {
     private static final String CSS = """
@@ -65,9 +66,9 @@ public final class HtmlReportWriter {
     /** The whole document as a string. */
     public static String render(Report report) {
         StringBuilder sb = new StringBuilder(1 << 16);
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .append("<meta name=\"generator\" content=\"Jacobi\">\n")
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n")
+            .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n")
+            .append("<meta name=\"generator\" content=\"Jacobi\" />\n")
             .append("<title>").append(esc(report.title())).append("</title>\n<style>\n").append(CSS)
             .append("</style>\n</head>\n<body>\n<main>\n");
         sb.append("<header><h1>").append(esc(report.title())).append("</h1>\n<p class=\"subtitle\">Generated ")
@@ -104,7 +105,7 @@ public final class HtmlReportWriter {
         } else if (b instanceof Block.Figure f) {
             sb.append("<figure><img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(f.png()))
                 .append("\" width=\"").append(f.width()).append("\" height=\"").append(f.height())
-                .append("\" alt=\"").append(esc(f.alt())).append("\"><figcaption>").append(esc(f.caption()))
+                .append("\" alt=\"").append(esc(f.alt())).append("\" /><figcaption>").append(esc(f.caption()))
                 .append("</figcaption></figure>\n");
         }
     }

@@ -26,6 +26,14 @@ import org.jacobi.io.AtomicFiles;
  * header repeats across pages, figures scaled to the text width, and "page n of N" footers.
  */
 public final class PdfReportWriter {
+    static {
+        // PDFBox reports at INFO/WARN that it maps the standard fonts to system fonts for its own rendering;
+        // that is no concern of a report's reader and would clutter the command line.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.pdfbox") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.pdfbox", "error");
+        }
+    }
+
     private PdfReportWriter() {
     }
 
@@ -77,7 +85,14 @@ public final class PdfReportWriter {
             PDDocumentOutline outline = new PDDocumentOutline();
             doc.getDocumentCatalog().setDocumentOutline(outline);
             for (Section s : report.sections()) {
-                heading(s.title(), outline);
+                float keep = 0;
+                for (Block b : s.blocks()) { // an opening paragraph stays with what it introduces
+                    keep += startHeight(b);
+                    if (!(b instanceof Block.Paragraph)) {
+                        break;
+                    }
+                }
+                heading(s.title(), outline, keep);
                 for (Block b : s.blocks()) {
                     block(b);
                 }
@@ -102,8 +117,30 @@ public final class PdfReportWriter {
             }
         }
 
-        private void heading(String title, PDDocumentOutline outline) throws IOException {
-            ensure(90); // keep a heading with the start of its section
+        /** The height the start of a block needs on the page it begins on (a heading stays with it). */
+        private float startHeight(Block b) throws IOException {
+            if (b instanceof Block.Paragraph p) {
+                return wrap(p.text(), regular, 10, WIDTH).size() * 13.5f + 8;
+            }
+            if (b instanceof Block.Callout c) {
+                return wrap(c.text(), bold, 10, WIDTH - 20).size() * 13.5f + 18;
+            }
+            if (b instanceof Block.Figure f) {
+                return figureScale(f) * f.height() + 30;
+            }
+            if (b instanceof Block.Table t) {
+                return 14 + Math.min(4, t.rows().size() + 1) * 17f;
+            }
+            return 40;
+        }
+
+        private float figureScale(Block.Figure f) {
+            float maxH = SIZE.getHeight() - MARGIN - BOTTOM - 40;
+            return Math.min(1f, Math.min(WIDTH / f.width(), maxH / f.height()));
+        }
+
+        private void heading(String title, PDDocumentOutline outline, float keepWithNext) throws IOException {
+            ensure(44 + Math.min(keepWithNext, 520)); // keep a heading with the start of its section
             y -= 14;
             text(title, bold, 14, MARGIN, y - 14, ACCENT);
             PDPageXYZDestination dest = new PDPageXYZDestination();
@@ -166,9 +203,7 @@ public final class PdfReportWriter {
 
         private void figure(Block.Figure f) throws IOException {
             PDImageXObject image = PDImageXObject.createFromByteArray(doc, f.png(), f.alt());
-            float maxH = SIZE.getHeight() - MARGIN - BOTTOM - 40;
-            float scale = Math.min(WIDTH / f.width(), maxH / f.height());
-            scale = Math.min(scale, 1f);
+            float scale = figureScale(f);
             float w = f.width() * scale;
             float h = f.height() * scale;
             List<String> caption = wrap(f.caption(), oblique, 8.5f, WIDTH);
@@ -204,8 +239,14 @@ public final class PdfReportWriter {
                 natural[c] += 2 * pad + 1;
             }
             float[] widths = fit(natural, WIDTH);
+            // a table starts where its caption, header and first rows fit together
+            float start = t.caption().isEmpty() ? 0 : 14;
+            for (int r = -1; r < Math.min(3, t.rows().size()); r++) {
+                start += r < 0 ? (keyValue ? 0 : rowHeight(t.header(), widths, size, leading, pad, false))
+                    : rowHeight(t.rows().get(r), widths, size, leading, pad, keyValue);
+            }
+            ensure(start);
             if (!t.caption().isEmpty()) {
-                ensure(size * 1.4f + 3 * leading);
                 text(sanitize(t.caption(), bold), bold, 9.5f, MARGIN, y - 9.5f, TEXT);
                 y -= 14;
             }
