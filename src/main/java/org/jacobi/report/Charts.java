@@ -45,21 +45,41 @@ final class Charts {
      * A Jacobian heatmap: rows = outputs, columns = inputs, diverging colours symmetric around zero, with a
      * colour bar. Small matrices get their values written into the cells.
      */
-    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis) {
-        int left = 78;
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels) {
+        boolean annotate = m.rows() <= 12 && m.cols() <= 16;
+        boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
+        boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
+        Graphics2D probe = graphics(canvas(1, 1));
+        probe.setFont(font(10));
+        int rowLabelW = namedRows ? rowLabels.stream().mapToInt(l -> probe.getFontMetrics().stringWidth(l)).max().orElse(0) : 24;
+        int colLabelW = namedCols ? colLabels.stream().mapToInt(l -> probe.getFontMetrics().stringWidth(l)).max().orElse(0) : 0;
+        probe.dispose();
+        int left = 36 + Math.min(200, rowLabelW);
         int right = 110;
         int top = 34;
-        int bottom = 58;
-        int pw = WIDTH - left - right;
-        double cellW = (double) pw / m.cols();
-        // square cells when they fit; a few rows still get a readable height
-        double minHeight = Math.max(90, Math.min(m.rows() * 16.0, 200));
-        int ph = (int) Math.round(Math.max(minHeight, Math.min(440, m.rows() * Math.min(cellW, 60.0))));
+        int maxPw = WIDTH - left - right;
+        double cellW;
+        int pw;
+        int ph;
+        if (annotate) {
+            // small matrices: cells big enough for their values, two heatmaps to a printed page
+            cellW = Math.min((double) maxPw / m.cols(), 72);
+            pw = (int) Math.round(cellW * m.cols());
+            ph = (int) Math.round(m.rows() * Math.max(18, Math.min(320.0 / m.rows(), 40)));
+        } else {
+            pw = maxPw;
+            cellW = (double) pw / m.cols();
+            double minHeight = Math.max(90, Math.min(m.rows() * 16.0, 200));
+            ph = (int) Math.round(Math.max(minHeight, Math.min(360, m.rows() * Math.min(cellW, 60.0))));
+        }
+        boolean rotate = namedCols && colLabelW > cellW - 4;
+        int labelBand = rotate ? (int) Math.min(160, colLabelW * 0.72 + 8) : 0;
+        int bottom = 58 + labelBand;
         int height = top + ph + bottom;
         BufferedImage img = canvas(WIDTH, height);
         Graphics2D g = graphics(img);
         double vmax = m.maxAbs();
-        boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         g.setFont(font(10));
         for (int r = 0; r < m.rows(); r++) {
             int y0 = top + (int) Math.round((double) r * ph / m.rows());
@@ -82,24 +102,34 @@ final class Charts {
         g.setFont(font(13, Font.BOLD));
         g.drawString(title, left, top - 12);
         // ticks in source (unpooled) units, so the axes read as element indices
-        g.setFont(font(11));
-        for (int t : ticks(m.sourceCols(), annotate ? m.sourceCols() : 8)) {
+        g.setFont(font(namedCols ? 10 : 11));
+        for (int t : ticks(m.sourceCols(), namedCols || annotate ? m.sourceCols() : 8)) {
             double x = left + ((double) t / m.colFactor() + 0.5 / m.colFactor()) * cellW;
             g.draw(new Line2D.Double(x, top + ph, x, top + ph + 4));
-            centered(g, Integer.toString(t), x, top + ph + 17);
+            String label = namedCols ? colLabels.get(t) : Integer.toString(t);
+            if (rotate) {
+                Graphics2D gr = (Graphics2D) g.create();
+                gr.translate(x + 3, top + ph + 10);
+                gr.rotate(-Math.PI / 4);
+                gr.drawString(label, -gr.getFontMetrics().stringWidth(label), 0);
+                gr.dispose();
+            } else {
+                centered(g, label, x, top + ph + 17);
+            }
         }
         double cellH = (double) ph / m.rows();
-        for (int t : ticks(m.sourceRows(), m.rows() <= 20 && m.rowFactor() == 1 ? m.sourceRows() : 8)) {
+        g.setFont(font(namedRows ? 10 : 11));
+        for (int t : ticks(m.sourceRows(), namedRows || (m.rows() <= 20 && m.rowFactor() == 1) ? m.sourceRows() : 8)) {
             double y = top + ((double) t / m.rowFactor() + 0.5 / m.rowFactor()) * cellH;
             g.draw(new Line2D.Double(left - 4, y, left, y));
-            String s = Integer.toString(t);
+            String s = namedRows ? rowLabels.get(t) : Integer.toString(t);
             g.drawString(s, left - 7 - g.getFontMetrics().stringWidth(s), (float) y + 4);
         }
         g.setFont(font(12));
-        centered(g, colAxis, left + pw / 2.0, top + ph + 38);
+        centered(g, colAxis, left + pw / 2.0, top + ph + 38 + labelBand);
         Graphics2D gr = (Graphics2D) g.create();
         gr.rotate(-Math.PI / 2);
-        centered(gr, rowAxis, -(top + ph / 2.0), 20);
+        centered(gr, rowAxis, -(top + ph / 2.0), 14);
         gr.dispose();
         colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, "dy/dx");
         g.dispose();

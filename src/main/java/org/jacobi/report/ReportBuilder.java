@@ -71,7 +71,8 @@ public final class ReportBuilder {
             jr.outputsPerSample(), jr.inputsPerSample(), options.heatmapMaxCells(), options.pooling());
         sampleBlocks.add(new Block.Paragraph("Each heatmap shows one sample's Jacobian dy/dx: row i is output element "
             + "i of " + jr.of() + " " + IndexLabels.shape(jr.sampleOutputShape()) + ", column j is input element j of "
-            + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape()) + " (flattened in row-major order). Colours "
+            + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape())
+            + (jr.sampleInputShape().length > 1 ? " (flattened in row-major order)" : "") + ". Colours "
             + "are diverging red-blue, symmetric around zero: red negative, white zero, blue positive; each heatmap "
             + "has its own scale, given by its colour bar. Every heatmap here is " + first.describe() + "."));
         if (image) {
@@ -86,7 +87,8 @@ public final class ReportBuilder {
             PooledMatrix pooled = PooledMatrix.pool(jr.sampleMatrix(s), jr.outputsPerSample(), jr.inputsPerSample(),
                 options.heatmapMaxCells(), options.pooling());
             Charts.Png heat = Charts.heatmap(pooled, "Jacobian of " + who + " (max |J| = " + Charts.fmt(pooled.maxAbs())
-                    + ")", "output element of " + jr.of(), "input element of " + jr.wrt() + " (flattened)");
+                    + ")", "output element of " + jr.of(), "input element of " + jr.wrt() + (jr.sampleInputShape().length > 1
+                    ? " (flattened)" : ""), source.outputLabels(), source.inputLabels());
             sampleBlocks.add(new Block.Figure(heat.bytes(), "Heatmap of the Jacobian of " + who,
                 "Jacobian of " + who + ", " + pooled.describe() + ".", heat.width(), heat.height()));
             step.run();
