@@ -14,14 +14,14 @@ public enum ColorMaps {
     private final String label;
     private final boolean diverging;
     private final int[] stops;
-    private final int[] table = new int[256];
+    private final int[] table = new int[257];
 
     ColorMaps(String label, boolean diverging, int[] stops) {
         this.label = label;
         this.diverging = diverging;
         this.stops = stops;
-        for (int i = 0; i < 256; i++) {
-            table[i] = interpolate(i / 255.0);
+        for (int i = 0; i < 257; i++) {
+            table[i] = interpolate(i / 256.0);
         }
     }
 
@@ -38,7 +38,7 @@ public enum ColorMaps {
         if (Double.isNaN(t)) {
             return 0xff808080;
         }
-        int i = (int) Math.round(Math.max(0, Math.min(1, t)) * 255);
+        int i = (int) Math.round(Math.max(0, Math.min(1, t)) * 256);
         return table[i];
     }
 
