@@ -83,7 +83,9 @@ public class HeatmapView extends Region {
 
         canvas.setOnScroll(e -> {
             if (e.getDeltaY() != 0) {
-                zoom(Math.pow(1.15, e.getDeltaY() / 40.0), e.getX(), e.getY());
+                // one wheel notch is about 40 px on desktops but 1 on some platforms: at least one step each
+                double notches = Math.signum(e.getDeltaY()) * Math.max(1, Math.abs(e.getDeltaY()) / 40.0);
+                zoom(Math.pow(1.15, notches), e.getX(), e.getY());
                 e.consume();
             }
         });
