@@ -652,6 +652,8 @@ public final class MainWindow {
         ranking.setTitle("Most sensitive inputs");
         ranking.setLegendVisible(false);
         ranking.setAnimated(false);
+        ranking.setCategoryGap(3);
+        ranking.setBarGap(0);
         ranking.setId("sensitivityChart");
         NumberAxis index = new NumberAxis();
         index.setLabel("index");
@@ -661,7 +663,7 @@ public final class MainWindow {
         logS.setTickLabelFormatter(new StringConverter<>() {
             @Override
             public String toString(Number n) {
-                return String.format(Locale.ROOT, "1e%.1f", n.doubleValue()).replace(".0", "");
+                return String.format(Locale.ROOT, "%.3g", Math.pow(10, n.doubleValue()));
             }
 
             @Override
@@ -722,6 +724,13 @@ public final class MainWindow {
         Runnable rebuild = () -> {
             table.getChildren().clear();
             int row = 0;
+            if (vm.whatIfRows().isEmpty()) {
+                double[] x = vm.selectedInputSample();
+                table.add(new Label(x == null ? "No input yet."
+                    : "Input '" + vm.wrtProperty().get() + "' has " + x.length + " elements per sample: too many for the table (at most "
+                    + MainViewModel.WHAT_IF_MAX_ELEMENTS + ")."), 0, 0);
+                return;
+            }
             table.addRow(row++, bold("input"), bold("value"), bold(""));
             for (WhatIfRow r : vm.whatIfRows()) {
                 Slider slider = new Slider(r.min(), r.max(), r.valueProperty().get());
@@ -745,6 +754,8 @@ public final class MainWindow {
             }
         };
         vm.whatIfRows().addListener((ListChangeListener<WhatIfRow>) c -> rebuild.run());
+        vm.sampleCountProperty().addListener((o, a, b) -> rebuild.run());
+        vm.wrtProperty().addListener((o, a, b) -> rebuild.run());
         ScrollPane tableScroll = new ScrollPane(table);
         tableScroll.setFitToWidth(true);
         VBox right = new VBox(4, bold("outputs of the selected sample"), outputs);
