@@ -184,9 +184,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
             }
         }
-        Tensor x = r.wrtValue();
-        total += (long) x.size() * x.type().bytes();
         long perSample = r.batched() ? total / 2 : total;
+        perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
         return Math.max(64, TANGENT_COPIES * perSample);
     }
 
