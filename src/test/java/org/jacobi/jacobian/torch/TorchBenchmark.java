@@ -49,16 +49,25 @@ public final class TorchBenchmark {
                     engine.compute(request, ProgressMonitor.NONE);
                 }
                 double best = Double.MAX_VALUE;
+                double bestCpu = Double.MAX_VALUE;
                 int chunks = 0;
                 for (int i = 0; i < repeats; i++) {
+                    long cpu = processCpuNanos();
                     JacobianResult r = engine.compute(request, ProgressMonitor.NONE);
+                    bestCpu = Math.min(bestCpu, (processCpuNanos() - cpu) / 1e9);
                     best = Math.min(best, r.seconds());
                     chunks = r.chunks();
                 }
-                System.out.printf(Locale.ROOT, "%-18s batch %d: best %.4f s, %,.0f samples/s (%d chunk%s)%n", name, batch,
-                    best, batch / best, chunks, chunks == 1 ? "" : "s");
+                System.out.printf(Locale.ROOT, "%-18s batch %d: best %.4f s, %,.0f samples/s; CPU time %.4f s (%d chunk%s)%n",
+                    name, batch, best, batch / best, bestCpu, chunks, chunks == 1 ? "" : "s");
             }
         }
+    }
+
+    /** CPU time of the whole process (all of libtorch's threads), which other load on the machine does not inflate much. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
     }
 
     static Tensor tile(Tensor t, int batch) {
