@@ -69,9 +69,7 @@ class MainWindowUiTest {
     }
 
     private Point2D screenPointOfCell(HeatmapView h, int row, int col) {
-        double x = h.offsetXProperty().get() + (col + 0.5) * h.cellWidthProperty().get();
-        double y = h.offsetYProperty().get() + (row + 0.5) * h.cellHeightProperty().get();
-        return h.canvas().localToScreen(x, y);
+        return h.canvas().localToScreen(h.cellCenter(row, col));
     }
 
     @Test
