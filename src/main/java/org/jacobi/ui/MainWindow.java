@@ -844,8 +844,13 @@ public final class MainWindow {
             if (vm.executor().runningProperty().get()) {
                 return vm.executor().messageProperty().get();
             }
-            String hover = heatmap.hoverTextProperty().get();
-            return hover.isEmpty() ? "Ready" : hover.replace('\n', ' ').replace("output ", "").replace("input ", "d/d ");
+            int row = heatmap.hoverRowProperty().get();
+            int col = heatmap.hoverColProperty().get();
+            if (row < 0 || col < 0 || heatmap.getData() == null) {
+                return "Ready";
+            }
+            return "d " + heatmap.getData().rowLabel().apply(row) + " / d " + heatmap.getData().colLabel().apply(col) + " = "
+                + String.format(Locale.ROOT, "%.6g", heatmap.getData().value(row, col));
         }, vm.executor().runningProperty(), vm.executor().messageProperty(), heatmap.hoverTextProperty()));
         statusBar.progressProperty().bind(Bindings.when(vm.executor().runningProperty())
             .then(vm.executor().progressProperty()).otherwise(0.0));
