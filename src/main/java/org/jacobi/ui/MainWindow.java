@@ -139,11 +139,6 @@ public final class MainWindow {
         refreshOptimizeTab();
     }
 
-    /** Enables File > Export report; {@code action} is called with the view model when the user picks it. */
-    public void installReportExport(Consumer<MainViewModel> action) {
-        exportReportItem.setDisable(false);
-        exportReportItem.setOnAction(e -> action.accept(vm));
-    }
 
     private void refreshOptimizeTab() {
         if (optimizePanelFactory != null && optimizeTab.isSelected() && vm.model() != null && vm.inputsProperty().get() != null) {
@@ -198,8 +193,18 @@ public final class MainWindow {
         for (MenuItem m : List.of(png, npy, csv)) {
             m.disableProperty().bind(vm.resultProperty().isNull());
         }
-        exportReportItem.setDisable(true);
-        exportReportItem.setOnAction(e -> vm.messageProperty().set(UserMessage.info("Report export is not available in this build.")));
+        exportReportItem.disableProperty().bind(vm.resultProperty().isNull());
+        exportReportItem.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export a sensitivity report");
+            fc.setInitialFileName("report.html");
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("HTML report", "*.html"),
+                new FileChooser.ExtensionFilter("PDF report", "*.pdf"));
+            File f = fc.showSaveDialog(root.getScene().getWindow());
+            if (f != null) {
+                vm.exportReport(f.toPath());
+            }
+        });
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> {
