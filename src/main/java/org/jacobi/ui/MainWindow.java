@@ -856,7 +856,8 @@ public final class MainWindow {
             }
             return "d " + heatmap.getData().rowLabel().apply(row) + " / d " + heatmap.getData().colLabel().apply(col) + " = "
                 + String.format(Locale.ROOT, "%.6g", heatmap.getData().value(row, col));
-        }, vm.executor().runningProperty(), vm.executor().messageProperty(), heatmap.hoverTextProperty()));
+        }, vm.executor().runningProperty(), vm.executor().messageProperty(), heatmap.hoverTextProperty(),
+            heatmap.hoverRowProperty(), heatmap.hoverColProperty(), heatmap.dataProperty()));
         statusBar.progressProperty().bind(Bindings.when(vm.executor().runningProperty())
             .then(vm.executor().progressProperty()).otherwise(0.0));
         Button cancel = new Button("Cancel");
