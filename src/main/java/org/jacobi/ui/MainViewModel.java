@@ -220,8 +220,8 @@ public final class MainViewModel {
             result.set(null);
             resultInputs = null;
             model = opened.model;
-            modelInfo.set(opened.model.info());
             modelDevice.set(opened.model.device());
+            modelInfo.set(opened.model.info());
             title.set("Jacobi — " + path.getFileName());
             addRecent(path);
             List<String> floatInputs = opened.model.info().inputs().stream()

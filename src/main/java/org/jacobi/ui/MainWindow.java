@@ -334,6 +334,7 @@ public final class MainWindow {
         summary.setId("modelSummary");
         summary.setWrapText(true);
         summary.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        summary.setPadding(new Insets(2, 4, 2, 4));
         Runnable update = () -> summary.setText(describe(vm.modelInfoProperty().get(), vm.modelDeviceProperty().get(), vm.resultProperty().get()));
         vm.modelInfoProperty().addListener((o, a, b) -> update.run());
         vm.resultProperty().addListener((o, a, b) -> update.run());
@@ -689,8 +690,11 @@ public final class MainWindow {
                 return;
             }
             XYChart.Series<String, Number> bars = new XYChart.Series<>();
+            org.jacobi.ui.heatmap.HeatmapData labels = vm.heatmapDataProperty().get();
             for (Sensitivity.Entry e : Sensitivity.ranking(r, 24)) {
-                bars.getData().add(new XYChart.Data<>(e.label(), e.meanAbs()));
+                // the heatmap's column labels carry the element names a model declares
+                String label = labels != null && labels.cols() == r.inputsPerSample() ? labels.colLabel().apply(e.index()) : e.label();
+                bars.getData().add(new XYChart.Data<>(label, e.meanAbs()));
             }
             ranking.getData().add(bars);
             int sample = Math.min(vm.selectedSampleProperty().get(), r.samples() - 1);
@@ -703,6 +707,11 @@ public final class MainWindow {
                 for (int i = 0; i < s.length; i++) {
                     series.getData().add(new XYChart.Data<>(i + 1, Math.log10(Math.max(floor, s[i]))));
                 }
+                index.setAutoRanging(false);
+                index.setLowerBound(0);
+                index.setUpperBound(s.length + 1);
+                index.setTickUnit(Math.max(1, Math.ceil(s.length / 10.0)));
+                index.setMinorTickVisible(false);
                 sv.getData().setAll(List.of(series));
             }, vm::showError);
         };
@@ -876,6 +885,8 @@ public final class MainWindow {
             : "⚠ " + vm.warningsTextProperty().get().lines().findFirst().orElse(""), vm.warningsTextProperty()));
         warnings.setStyle("-fx-text-fill: #b35900;");
         warnings.setMaxWidth(420);
+        warnings.setPadding(new Insets(0, 14, 0, 0));
+        method.setPadding(new Insets(0, 8, 0, 0));
         Tooltip wt = new Tooltip();
         wt.textProperty().bind(vm.warningsTextProperty());
         warnings.setTooltip(wt);
