@@ -153,6 +153,7 @@ public final class OptimizationPanel extends BorderPane {
         cls.setSelected(!values.isSelected());
         mode.selectedToggleProperty().addListener((obs, old, t) -> viewModel.targetModeProperty().set(
             t == cls ? OptimizationViewModel.TargetMode.CLASS : OptimizationViewModel.TargetMode.VALUES));
+        viewModel.targetModeProperty().addListener((obs, old, m) -> (m == OptimizationViewModel.TargetMode.CLASS ? cls : values).setSelected(true));
 
         TextArea valuesArea = new TextArea();
         valuesArea.setPrefRowCount(3);
@@ -170,6 +171,7 @@ public final class OptimizationPanel extends BorderPane {
         classSpinner.setEditable(true);
         classSpinner.setPrefWidth(80);
         classSpinner.valueProperty().addListener((obs, old, v) -> viewModel.targetClassProperty().set(v));
+        viewModel.targetClassProperty().addListener((obs, old, v) -> classSpinner.getValueFactory().setValue(v.intValue()));
         TextField marginField = new TextField(Double.toString(viewModel.marginProperty().get()));
         marginField.setPrefColumnCount(5);
         marginField.textProperty().addListener((obs, old, text) -> {
@@ -177,6 +179,11 @@ public final class OptimizationPanel extends BorderPane {
                 viewModel.marginProperty().set(Double.parseDouble(text.trim()));
             } catch (NumberFormatException ignored) {
                 viewModel.marginProperty().set(Double.NaN); // reported on Run
+            }
+        });
+        viewModel.marginProperty().addListener((obs, old, v) -> {
+            if (!Double.isNaN(v.doubleValue()) && !marginField.isFocused()) {
+                marginField.setText(Double.toString(v.doubleValue()));
             }
         });
         GridPane classRow = new GridPane();
@@ -231,6 +238,19 @@ public final class OptimizationPanel extends BorderPane {
         NumberAxis iterations = new NumberAxis();
         iterations.setLabel("iteration");
         iterations.setForceZeroInRange(true);
+        iterations.setMinorTickCount(0);
+        iterations.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                double v = n.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : ""; // iterations are whole numbers
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.parseDouble(s);
+            }
+        });
         costAxis.setLabel("cost (log scale)");
         costAxis.setAutoRanging(false);
         costAxis.setLowerBound(-6);
