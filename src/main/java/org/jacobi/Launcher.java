@@ -11,6 +11,10 @@ import org.jacobi.cli.JacobiCli;
  * so JavaFX can start from the plain class path.
  */
 public final class Launcher {
+    /** Held so the logger keeps its level: JavaFX warns on every class-path start, which is how we start. */
+    private static final java.util.logging.Logger JAVAFX_PLATFORM_LOG =
+        java.util.logging.Logger.getLogger("javafx");
+
     private Launcher() {
     }
 
@@ -18,6 +22,7 @@ public final class Launcher {
         if (opensApp(args)) {
             String[] appArgs = args.length > 0 && args[0].equals("app")
                 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+            JAVAFX_PLATFORM_LOG.setLevel(java.util.logging.Level.SEVERE);
             org.jacobi.ui.JacobiApp.launchApp(appArgs);
             return;
         }

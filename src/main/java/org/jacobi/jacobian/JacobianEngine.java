@@ -41,6 +41,15 @@ public interface JacobianEngine extends AutoCloseable {
         return Tensor.ofFloats(out, request.inputs().get(r.wrt()).shape());
     }
 
+    /**
+     * The serialized differentiated ONNX graph this engine would run for {@code request}, for users to
+     * inspect. Only graph-transforming engines have one.
+     */
+    default byte[] serializedDifferentiatedGraph(JacobianRequest request) {
+        throw org.jacobi.core.JacobiException.usage("--save-graph needs an ONNX model and an exact mode; "
+            + name() + " builds no graph.");
+    }
+
     /** A short name for the UI, e.g. "ONNX autodiff". */
     String name();
 

@@ -84,7 +84,7 @@ public final class InputBinder {
      */
     public static Tensor check(TensorSpec spec, Tensor t, String source) {
         ElementType want = spec.type() == null ? t.type() : spec.type();
-        if (want.isFloatingPoint() != t.type().isFloatingPoint() && !(want.isFloatingPoint() && t.type() != ElementType.BOOL)) {
+        if (want.isFloatingPoint() != t.type().isFloatingPoint()) {
             throw new JacobiException(source + " holds " + t.type() + " values but input '" + spec.name()
                 + "' takes " + spec.typeName() + ". Convert the file, e.g. x.astype('" + spec.typeName() + "').");
         }

@@ -1,0 +1,131 @@
+package org.jacobi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jacobi.bench.ForwardFlops;
+import org.jacobi.bench.MatmulPeak;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.Json;
+import org.jacobi.jacobian.FiniteDifferenceEngine;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.Jacobians;
+import org.jacobi.model.Model;
+import org.jacobi.model.SampleInputs;
+import org.jacobi.model.onnx.OnnxModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jacobi bench MODEL}: how fast Jacobians are computed, next to what the machine could do. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Time the per-sample Jacobian: warm-up runs, then repeats; prints the median.",
+        "Achieved rate = directions x forward FLOPs per sample x samples / median time (ONNX models),",
+        "compared with this machine's float32 matrix-multiply rate on the same runtime."})
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
+    Path modelPath;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", description = "Inputs to time on (default: random normal samples).")
+    List<String> inputs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Samples to generate when no --input is given. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "10", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "3", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    JacobianOptions jacobianOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || repeats < 1 || warmup < 0) {
+            throw org.jacobi.core.JacobiException.usage("--batch and --repeats must be at least 1, --warmup at least 0.");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        jacobianOptions.request(Map.of());
+        try (Model model = modelOptions.load(modelPath);
+             JacobianEngine engine = Jacobians.exactEngineFor(model);
+             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+            Map<String, Tensor> values = inputs == null || inputs.isEmpty()
+                ? SampleInputs.generate(model.info(), batch, SampleInputs.Distribution.NORMAL, 1)
+                : JacobianOptions.bindInputs(model, inputs);
+            JacobianRequest request = jacobianOptions.request(values);
+            JacobianResult last = null;
+            for (int i = 0; i < warmup; i++) {
+                last = Jacobians.compute(engine, fd, request, ProgressMonitor.NONE);
+            }
+            long[] times = new long[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                last = Jacobians.compute(engine, fd, request, ProgressMonitor.NONE);
+                times[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(times);
+            double medianSeconds = (repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2.0) / 1e9;
+            int samples = last.samples();
+            double rate = samples / medianSeconds;
+            double flopsPerSample = model instanceof OnnxModel onnx ? ForwardFlops.count(onnx, values) / Math.max(1, samples) : Double.NaN;
+            long directions = last.mode() == JacobianMode.FORWARD ? last.inputsPerSample()
+                : last.mode() == JacobianMode.REVERSE ? last.outputsPerSample() : 2L * last.inputsPerSample();
+            double achieved = directions * flopsPerSample * samples / medianSeconds;
+            MatmulPeak.Peak peak = MatmulPeak.measure(1024, modelOptions.devicePreference());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("samples_per_second", rate);
+            m.put("median_ms", medianSeconds * 1e3);
+            m.put("mode", last.mode().name().toLowerCase(Locale.ROOT));
+            m.put("device", last.device());
+            m.put("exact", last.exact());
+            m.put("backend", last.backend());
+            m.put("samples", samples);
+            m.put("repeats", repeats);
+            m.put("directions", directions);
+            m.put("forward_flops_per_sample", Double.isNaN(flopsPerSample) ? null : flopsPerSample);
+            m.put("achieved_gflops", Double.isNaN(achieved) ? null : achieved / 1e9);
+            m.put("matmul_peak_gflops", peak.flopsPerSecond() / 1e9);
+            m.put("share_of_peak", Double.isNaN(achieved) ? null : achieved / peak.flopsPerSecond());
+            if (json) {
+                out.println(Json.writeCompact(m));
+            } else {
+                out.printf(Locale.ROOT, "%s: %s samples/s (median %.2f ms for %d samples, %d repeats), %s on %s%n",
+                    model.info().fileName(), JacobianCommand.formatRate(rate), medianSeconds * 1e3, samples, repeats,
+                    last.methodLabel(), last.device());
+                if (Double.isNaN(achieved)) {
+                    out.printf(Locale.ROOT, "machine: %.1f GFLOP/s float32 matrix multiply; FLOPs of this model are not known (TorchScript)%n",
+                        peak.flopsPerSecond() / 1e9);
+                } else {
+                    out.printf(Locale.ROOT, "achieved %.2f GFLOP/s (%d directions x %.3g FLOPs/sample) = %.1f%% of the machine's %.1f GFLOP/s matrix multiply%n",
+                        achieved / 1e9, directions, flopsPerSample, 100 * achieved / peak.flopsPerSecond(), peak.flopsPerSecond() / 1e9);
+                }
+                for (String w : last.warnings()) {
+                    out.println("warning: " + w);
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,142 @@
+package org.jacobi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.FiniteDifferenceEngine;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.Jacobians;
+import org.jacobi.model.Model;
+import org.jacobi.report.Report;
+import org.jacobi.report.ReportBuilder;
+import org.jacobi.report.ReportDataZip;
+import org.jacobi.report.ReportOptions;
+import org.jacobi.report.ReportSource;
+import org.jacobi.report.ReportWriters;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jacobi report MODEL --input X.npy --out report.html|report.pdf}: a sensitivity report. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"Compute per-sample Jacobians and write a sensitivity report: model summary, method, heatmaps,",
+        "saliency maps (image inputs), input ranking, global sensitivity measures and singular values.",
+        "The format follows the extension of --out: .html (one self-contained file) or .pdf."})
+public final class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
+    Path modelPath;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
+        description = "Input values (.npy, .npz or .csv); repeat with NAME=FILE for several inputs.")
+    List<String> inputs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "REPORT.html|REPORT.pdf", required = true,
+        description = "Where to write the report.")
+    Path out;
+
+    @Option(names = "--samples", paramLabel = "I,J,...", split = ",",
+        description = "Samples that get their own heatmap, saliency map and spectrum (default: all, at most 16). "
+            + "Rankings and measures always use every sample.")
+    List<Integer> samples;
+
+    @Option(names = "--pooling", paramLabel = "max-abs|mean", defaultValue = "max-abs",
+        description = "How large heatmaps are downsampled: max-abs keeps the signed entry of largest magnitude per "
+            + "block, mean averages the block. Default: ${DEFAULT-VALUE}.")
+    String pooling = "max-abs";
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "The report's title.")
+    String title;
+
+    @Option(names = "--data-zip", paramLabel = "FILE.zip",
+        description = "Also write the raw data: Jacobian and inputs (NPY), rankings and measures (CSV), metadata (JSON).")
+    Path dataZip;
+
+    @Option(names = "--force", description = "Replace existing output files.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
+    boolean quiet;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    JacobianOptions jacobianOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        // everything that can be checked before the slow work is checked first
+        ReportWriters.formatOf(out);
+        refuseExisting(out);
+        if (dataZip != null) {
+            if (!dataZip.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+                throw JacobiException.usage("--data-zip " + dataZip + ": give a file name ending in .zip.");
+            }
+            refuseExisting(dataZip);
+        }
+        ReportOptions options = options();
+        jacobianOptions.request(Map.of());
+        try (Model model = modelOptions.load(modelPath);
+             JacobianEngine engine = Jacobians.exactEngineFor(model);
+             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+            Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
+            JacobianRequest request = jacobianOptions.request(bound);
+            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
+            JacobianResult result = Jacobians.compute(engine, fd, request, monitor);
+            for (String warning : result.warnings()) {
+                stderr.println("jacobi: warning: " + warning);
+            }
+            Report report = ReportBuilder.build(ReportSource.of(model, bound, result), options, monitor);
+            ReportWriters.write(report, out, force);
+            if (dataZip != null) {
+                ReportDataZip.write(report, dataZip, force);
+            }
+            if (monitor instanceof JacobianCommand.ConsoleProgress console) {
+                console.finish();
+            }
+            if (!quiet) {
+                stdout.println("Report of " + model.info().fileName() + " (" + JacobianCommand.summary(result) + ") -> " + out
+                    + (dataZip != null ? ", data -> " + dataZip : ""));
+            }
+        }
+        return 0;
+    }
+
+    private void refuseExisting(Path file) {
+        if (!force && Files.exists(file)) {
+            throw JacobiException.usage(file + " already exists. Choose another name, or pass --force to replace it.");
+        }
+    }
+
+    ReportOptions options() {
+        ReportOptions options = ReportOptions.defaults();
+        if (samples != null) {
+            List<Integer> chosen = new ArrayList<>(samples);
+            options = options.withSamples(chosen);
+        }
+        if (title != null) {
+            options = options.withTitle(title);
+        }
+        return options.withPooling(switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+            case "max-abs", "maxabs", "max" -> ReportOptions.Pooling.MAX_ABS;
+            case "mean", "block-mean", "average" -> ReportOptions.Pooling.BLOCK_MEAN;
+            default -> throw JacobiException.usage("Unknown pooling '" + pooling + "'. Use max-abs or mean.");
+        });
+    }
+}

@@ -1,0 +1,516 @@
+package org.jacobi.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * Draws the report's figures with java.awt into PNG bytes (works headless). Every figure is drawn at twice
+ * its nominal size so that it stays sharp when printed; {@link #SCALE} says by how much.
+ */
+final class Charts {
+    static final int SCALE = 2;
+    static final int WIDTH = 760;
+    private static final Color AXIS = new Color(0x33, 0x33, 0x33);
+    private static final Color GRID = new Color(0xdd, 0xdd, 0xdd);
+    private static final Color[] SERIES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
+
+    private Charts() {
+    }
+
+    /** A rendered figure: PNG bytes and the nominal (CSS pixel) size. */
+    record Png(byte[] bytes, int width, int height) {
+    }
+
+    // ---------------------------------------------------------------- heatmap
+
+    /**
+     * A Jacobian heatmap: rows = outputs, columns = inputs, diverging colours symmetric around zero, with a
+     * colour bar. Small matrices get their values written into the cells.
+     */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels) {
+        boolean annotate = m.rows() <= 12 && m.cols() <= 16;
+        boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
+        boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
+        Graphics2D probe = graphics(canvas(1, 1));
+        probe.setFont(font(10));
+        int rowLabelW = namedRows ? rowLabels.stream().mapToInt(l -> probe.getFontMetrics().stringWidth(l)).max().orElse(0) : 24;
+        int colLabelW = namedCols ? colLabels.stream().mapToInt(l -> probe.getFontMetrics().stringWidth(l)).max().orElse(0) : 0;
+        probe.dispose();
+        int left = 36 + Math.min(200, rowLabelW);
+        int right = 110;
+        int top = 34;
+        int maxPw = WIDTH - left - right;
+        double cellW;
+        int pw;
+        int ph;
+        if (annotate) {
+            // small matrices: cells big enough for their values, two heatmaps to a printed page
+            cellW = Math.min((double) maxPw / m.cols(), 72);
+            pw = (int) Math.round(cellW * m.cols());
+            ph = (int) Math.round(m.rows() * Math.max(18, Math.min(320.0 / m.rows(), 40)));
+        } else {
+            pw = maxPw;
+            cellW = (double) pw / m.cols();
+            double minHeight = Math.max(90, Math.min(m.rows() * 16.0, 200));
+            ph = (int) Math.round(Math.max(minHeight, Math.min(360, m.rows() * Math.min(cellW, 60.0))));
+        }
+        boolean rotate = namedCols && colLabelW > cellW - 4;
+        int labelBand = rotate ? (int) Math.min(160, colLabelW * 0.72 + 8) : 0;
+        int bottom = 58 + labelBand;
+        int height = top + ph + bottom;
+        BufferedImage img = canvas(WIDTH, height);
+        Graphics2D g = graphics(img);
+        double vmax = m.maxAbs();
+        g.setFont(font(10));
+        for (int r = 0; r < m.rows(); r++) {
+            int y0 = top + (int) Math.round((double) r * ph / m.rows());
+            int y1 = top + (int) Math.round((double) (r + 1) * ph / m.rows());
+            for (int c = 0; c < m.cols(); c++) {
+                int x0 = left + (int) Math.round((double) c * pw / m.cols());
+                int x1 = left + (int) Math.round((double) (c + 1) * pw / m.cols());
+                Color color = Colormaps.diverging(m.get(r, c), vmax);
+                g.setColor(color);
+                g.fillRect(x0, y0, x1 - x0, y1 - y0);
+                if (annotate) {
+                    g.setColor(Colormaps.luminance(color) < 0.5 ? Color.WHITE : Color.BLACK);
+                    centered(g, fmt(m.get(r, c)), (x0 + x1) / 2.0, (y0 + y1) / 2.0 + 4);
+                }
+            }
+        }
+        g.setColor(AXIS);
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(left, top, pw, ph);
+        g.setFont(font(13, Font.BOLD));
+        g.drawString(title, left, top - 12);
+        // ticks in source (unpooled) units, so the axes read as element indices
+        g.setFont(font(namedCols ? 10 : 11));
+        for (int t : ticks(m.sourceCols(), namedCols || annotate ? m.sourceCols() : 8)) {
+            double x = left + ((double) t / m.colFactor() + 0.5 / m.colFactor()) * cellW;
+            g.draw(new Line2D.Double(x, top + ph, x, top + ph + 4));
+            String label = namedCols ? colLabels.get(t) : Integer.toString(t);
+            if (rotate) {
+                Graphics2D gr = (Graphics2D) g.create();
+                gr.translate(x + 3, top + ph + 10);
+                gr.rotate(-Math.PI / 4);
+                gr.drawString(label, -gr.getFontMetrics().stringWidth(label), 0);
+                gr.dispose();
+            } else {
+                centered(g, label, x, top + ph + 17);
+            }
+        }
+        double cellH = (double) ph / m.rows();
+        g.setFont(font(namedRows ? 10 : 11));
+        for (int t : ticks(m.sourceRows(), namedRows || (m.rows() <= 20 && m.rowFactor() == 1) ? m.sourceRows() : 8)) {
+            double y = top + ((double) t / m.rowFactor() + 0.5 / m.rowFactor()) * cellH;
+            g.draw(new Line2D.Double(left - 4, y, left, y));
+            String s = namedRows ? rowLabels.get(t) : Integer.toString(t);
+            g.drawString(s, left - 7 - g.getFontMetrics().stringWidth(s), (float) y + 4);
+        }
+        g.setFont(font(12));
+        centered(g, colAxis, left + pw / 2.0, top + ph + 38 + labelBand);
+        Graphics2D gr = (Graphics2D) g.create();
+        gr.rotate(-Math.PI / 2);
+        centered(gr, rowAxis, -(top + ph / 2.0), 14);
+        gr.dispose();
+        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, "dy/dx");
+        g.dispose();
+        return png(img, WIDTH, height);
+    }
+
+    /** A vertical colour bar with its range; diverging from -vmax to +vmax, else 0 to vmax. */
+    private static void colorBar(Graphics2D g, int x, int y, int h, double vmax, boolean diverging, String label) {
+        int w = 16;
+        for (int i = 0; i < h; i++) {
+            double t = 1.0 - (double) i / (h - 1);
+            double v = diverging ? (2 * t - 1) * vmax : t * vmax;
+            g.setColor(diverging ? Colormaps.diverging(v, vmax) : Colormaps.sequential(v, vmax));
+            g.fillRect(x, y + i, w, 1);
+        }
+        g.setColor(AXIS);
+        g.drawRect(x, y, w, h);
+        g.setFont(font(11));
+        g.drawString(fmtSigned(vmax), x + w + 4, y + 9);
+        if (diverging) {
+            g.drawString("0", x + w + 4, y + h / 2 + 4);
+            g.drawString(fmtSigned(-vmax), x + w + 4, y + h);
+        } else {
+            g.drawString("0", x + w + 4, y + h);
+        }
+        g.setFont(font(10));
+        g.drawString(label, x - 2, y + h + 14);
+    }
+
+    // ---------------------------------------------------------------- saliency
+
+    /**
+     * An image input next to its saliency map (L2 norm of the Jacobian over outputs and channels, per pixel).
+     *
+     * @param image one sample's input, {@code [C, H, W]}
+     * @param saliency {@code [H, W]}
+     */
+    static Png saliency(double[] image, int channels, int h, int w, double[] saliency, String title) {
+        int scale = Math.max(1, Math.min(12, 240 / Math.max(h, w)));
+        int pw = w * scale;
+        int ph = h * scale;
+        int top = 40;
+        int gap = 50;
+        int left = 20;
+        int width = Math.max(WIDTH, left + pw + gap + pw + 110); // same width as other figures: same text size in print
+        int height = top + ph + 40;
+        BufferedImage img = canvas(width, height);
+        Graphics2D g = graphics(img);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        int plane = h * w;
+        double[] lo = new double[channels];
+        double[] hi = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            lo[c] = Double.POSITIVE_INFINITY;
+            hi[c] = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < plane; i++) {
+                lo[c] = Math.min(lo[c], image[c * plane + i]);
+                hi[c] = Math.max(hi[c], image[c * plane + i]);
+            }
+        }
+        double smax = 0;
+        for (double v : saliency) {
+            smax = Math.max(smax, v);
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                Color color;
+                if (channels == 3) {
+                    color = new Color(unit(image[i], lo[0], hi[0]), unit(image[plane + i], lo[1], hi[1]),
+                        unit(image[2 * plane + i], lo[2], hi[2]));
+                } else {
+                    double sum = 0;
+                    for (int c = 0; c < channels; c++) {
+                        sum += unit(image[c * plane + i], lo[c], hi[c]);
+                    }
+                    float v = (float) (sum / channels);
+                    color = new Color(v, v, v);
+                }
+                g.setColor(color);
+                g.fillRect(left + x * scale, top + y * scale, scale, scale);
+                g.setColor(Colormaps.sequential(saliency[i], smax));
+                g.fillRect(left + pw + gap + x * scale, top + y * scale, scale, scale);
+            }
+        }
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(AXIS);
+        g.drawRect(left, top, pw, ph);
+        g.drawRect(left + pw + gap, top, pw, ph);
+        g.setFont(font(13, Font.BOLD));
+        g.drawString(title, left, 18);
+        g.setFont(font(11));
+        g.drawString("input (min-max scaled)", left, top - 6);
+        g.drawString("saliency ||dy/dx|| per pixel", left + pw + gap, top - 6);
+        colorBar(g, left + 2 * pw + gap + 18, top, ph, smax, false, "||dy/dx||");
+        g.dispose();
+        return png(img, width, height);
+    }
+
+    private static float unit(double v, double lo, double hi) {
+        return hi > lo ? (float) ((v - lo) / (hi - lo)) : 0.5f;
+    }
+
+    // ---------------------------------------------------------------- bar chart
+
+    /** Horizontal bars, largest first, labels at the left and values at the bar ends. */
+    static Png barChart(List<String> labels, double[] values, String title, String valueAxis) {
+        int n = labels.size();
+        int barH = 18;
+        int top = 36;
+        int bottom = 40;
+        BufferedImage probe = canvas(1, 1);
+        Graphics2D pg = graphics(probe);
+        pg.setFont(font(11));
+        int labelW = 0;
+        for (String l : labels) {
+            labelW = Math.max(labelW, pg.getFontMetrics().stringWidth(l));
+        }
+        pg.dispose();
+        int left = Math.min(260, labelW + 16);
+        int right = 80;
+        int pw = WIDTH - left - right;
+        int height = top + n * barH + bottom;
+        BufferedImage img = canvas(WIDTH, height);
+        Graphics2D g = graphics(img);
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, v);
+        }
+        g.setFont(font(11));
+        for (int i = 0; i < n; i++) {
+            int y = top + i * barH;
+            int len = max > 0 ? (int) Math.round(values[i] / max * pw) : 0;
+            g.setColor(new Color(0x4393c3));
+            g.fillRect(left, y + 3, Math.max(1, len), barH - 6);
+            g.setColor(AXIS);
+            String l = labels.get(i);
+            g.drawString(l, left - 8 - g.getFontMetrics().stringWidth(l), y + barH - 5);
+            g.drawString(fmt(values[i]), left + len + 5, y + barH - 5);
+        }
+        g.drawLine(left, top, left, top + n * barH);
+        g.setFont(font(13, Font.BOLD));
+        g.drawString(title, 10, 20);
+        g.setFont(font(12));
+        centered(g, valueAxis, left + pw / 2.0, top + n * barH + 24);
+        g.dispose();
+        return png(img, WIDTH, height);
+    }
+
+    // ---------------------------------------------------------------- line plots
+
+    /** Series of y values against 1-based (spectra) or given x positions, on a log y axis when all y > 0. */
+    static Png linePlot(Map<String, double[][]> series, String title, String xAxis, String yAxis, boolean logY) {
+        int left = 80;
+        int right = 140;
+        int top = 36;
+        int bottom = 50;
+        int height = 360;
+        int pw = WIDTH - left - right;
+        int ph = height - top - bottom;
+        double xmin = Double.POSITIVE_INFINITY;
+        double xmax = Double.NEGATIVE_INFINITY;
+        double ymin = Double.POSITIVE_INFINITY;
+        double ymax = Double.NEGATIVE_INFINITY;
+        for (double[][] s : series.values()) {
+            for (int i = 0; i < s[0].length; i++) {
+                double y = s[1][i];
+                if (!Double.isFinite(y) || (logY && y <= 0)) {
+                    continue;
+                }
+                xmin = Math.min(xmin, s[0][i]);
+                xmax = Math.max(xmax, s[0][i]);
+                double ty = logY ? Math.log10(y) : y;
+                ymin = Math.min(ymin, ty);
+                ymax = Math.max(ymax, ty);
+            }
+        }
+        if (!Double.isFinite(xmin)) {
+            xmin = 0;
+            xmax = 1;
+            ymin = 0;
+            ymax = 1;
+        }
+        if (xmax == xmin) {
+            xmin -= 1;
+            xmax += 1;
+        }
+        if (logY) {
+            ymin = Math.floor(ymin);
+            ymax = Math.ceil(ymax);
+        }
+        if (ymax - ymin < 1e-12) {
+            ymin -= logY ? 1 : Math.max(1e-12, Math.abs(ymin) * 0.1);
+            ymax += logY ? 1 : Math.max(1e-12, Math.abs(ymax) * 0.1);
+        }
+        BufferedImage img = canvas(WIDTH, height);
+        Graphics2D g = graphics(img);
+        g.setFont(font(11));
+        // y grid and ticks
+        List<Double> yTicks = new ArrayList<>();
+        if (logY) {
+            int step = (int) Math.max(1, Math.ceil((ymax - ymin) / 8));
+            for (double e = ymin; e <= ymax + 1e-9; e += step) {
+                yTicks.add(e);
+            }
+        } else {
+            yTicks.addAll(niceTicks(ymin, ymax, 6));
+        }
+        for (double t : yTicks) {
+            double y = top + ph - (t - ymin) / (ymax - ymin) * ph;
+            g.setColor(GRID);
+            g.draw(new Line2D.Double(left, y, left + pw, y));
+            g.setColor(AXIS);
+            String s = logY ? "1e" + (int) Math.round(t) : fmt(t);
+            g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (float) y + 4);
+        }
+        boolean integerX = series.values().stream().allMatch(sr -> java.util.Arrays.stream(sr[0]).allMatch(v -> v == Math.rint(v)));
+        List<Double> xTicks = niceTicks(xmin, xmax, 8);
+        if (integerX && xTicks.size() > 1 && xTicks.get(1) - xTicks.get(0) < 1) {
+            xTicks = niceTicks(xmin, xmax, (int) Math.max(1, xmax - xmin));
+        }
+        for (double t : xTicks) {
+            if (t < xmin - 1e-9 || t > xmax + 1e-9) {
+                continue;
+            }
+            double x = left + (t - xmin) / (xmax - xmin) * pw;
+            g.draw(new Line2D.Double(x, top + ph, x, top + ph + 4));
+            centered(g, t == Math.rint(t) ? Long.toString((long) t) : fmt(t), x, top + ph + 17);
+        }
+        g.drawRect(left, top, pw, ph);
+        int k = 0;
+        int legendY = top + 10;
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            Color color = SERIES[k++ % SERIES.length];
+            g.setColor(color);
+            g.setStroke(new BasicStroke(1.6f));
+            double[][] s = e.getValue();
+            Path2D.Double path = new Path2D.Double();
+            boolean started = false;
+            for (int i = 0; i < s[0].length; i++) {
+                double yv = s[1][i];
+                if (!Double.isFinite(yv) || (logY && yv <= 0)) {
+                    started = false;
+                    continue;
+                }
+                double x = left + (s[0][i] - xmin) / (xmax - xmin) * pw;
+                double y = top + ph - ((logY ? Math.log10(yv) : yv) - ymin) / (ymax - ymin) * ph;
+                if (started) {
+                    path.lineTo(x, y);
+                } else {
+                    path.moveTo(x, y);
+                    started = true;
+                }
+                if (s[0].length <= 64) {
+                    g.fill(new java.awt.geom.Ellipse2D.Double(x - 2.5, y - 2.5, 5, 5));
+                }
+            }
+            g.draw(path);
+            if (k <= 12) {
+                g.fillRect(left + pw + 12, legendY - 8, 14, 4);
+                g.setColor(AXIS);
+                g.drawString(e.getKey(), left + pw + 32, legendY - 3);
+                legendY += 16;
+            }
+        }
+        if (series.size() > 12) {
+            g.setColor(AXIS);
+            g.drawString("(" + (series.size() - 12) + " more)", left + pw + 12, legendY);
+        }
+        g.setStroke(new BasicStroke(1f));
+        g.setColor(AXIS);
+        g.setFont(font(13, Font.BOLD));
+        g.drawString(title, left, 20);
+        g.setFont(font(12));
+        centered(g, xAxis, left + pw / 2.0, top + ph + 38);
+        Graphics2D gr = (Graphics2D) g.create();
+        gr.rotate(-Math.PI / 2);
+        centered(gr, yAxis, -(top + ph / 2.0), 18);
+        gr.dispose();
+        g.dispose();
+        return png(img, WIDTH, height);
+    }
+
+    /** Singular-value spectra, one line per sample, log scale. */
+    static Png spectra(Map<Integer, double[]> bySample) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (Map.Entry<Integer, double[]> e : bySample.entrySet()) {
+            double[] sv = e.getValue();
+            double[] x = new double[sv.length];
+            for (int i = 0; i < sv.length; i++) {
+                x[i] = i + 1;
+            }
+            series.put("sample " + e.getKey(), new double[][] {x, sv});
+        }
+        return linePlot(series, "Singular values of the per-sample Jacobians", "index k", "sigma_k (log scale)", true);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static List<Double> niceTicks(double lo, double hi, int target) {
+        double step = niceStep((hi - lo) / Math.max(1, target));
+        List<Double> out = new ArrayList<>();
+        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+            out.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
+        }
+        return out;
+    }
+
+    private static double niceStep(double raw) {
+        if (raw <= 0 || !Double.isFinite(raw)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        double f = raw / p;
+        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+    }
+
+    /** Integer tick positions in [0, n): every index when n is small, else round steps. */
+    static int[] ticks(int n, int maxTicks) {
+        int step = n <= maxTicks ? 1 : (int) Math.max(1, niceStep((double) n / maxTicks));
+        List<Integer> out = new ArrayList<>();
+        for (int t = 0; t < n; t += step) {
+            out.add(t);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static String fmt(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e4) {
+            return String.format(Locale.ROOT, "%.3g", v);
+        }
+        return String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    private static String fmtSigned(double v) {
+        return (v > 0 ? "+" : "") + fmt(v);
+    }
+
+    private static BufferedImage canvas(int width, int height) {
+        BufferedImage img = new BufferedImage(width * SCALE, height * SCALE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.dispose();
+        return img;
+    }
+
+    private static Graphics2D graphics(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.scale(SCALE, SCALE);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setColor(AXIS);
+        return g;
+    }
+
+    private static Font font(int size) {
+        return font(size, Font.PLAIN);
+    }
+
+    private static Font font(int size, int style) {
+        return new Font(Font.SANS_SERIF, style, size);
+    }
+
+    private static void centered(Graphics2D g, String s, double x, double y) {
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(s, (float) (x - fm.stringWidth(s) / 2.0), (float) y);
+    }
+
+    private static Png png(BufferedImage img, int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Png(out.toByteArray(), width, height);
+    }
+}

@@ -1,0 +1,470 @@
+package org.jacobi.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jacobi.core.BuildInfo;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.model.ModelFormat;
+import org.jacobi.model.ModelInfo;
+import org.jacobi.model.TensorSpec;
+
+/**
+ * Turns a computed Jacobian into a {@link Report}: statistics, figures and the text around them. Reports
+ * progress per figure and stops when cancelled. No JavaFX: the app calls it from a background task.
+ */
+public final class ReportBuilder {
+    static final String LOCAL_STATEMENT = "Jacobians are local sensitivities: each one describes how the outputs "
+        + "change for infinitesimally small changes of the input around one given sample. They say nothing "
+        + "certain about large changes or about inputs far from these samples, and the rankings and measures "
+        + "below are averages over the given samples only.";
+
+    private ReportBuilder() {
+    }
+
+    /** Builds the report; throws {@link org.jacobi.core.CancelledException} when the monitor is cancelled. */
+    public static Report build(ReportSource source, ReportOptions options, ProgressMonitor monitor) {
+        JacobianResult jr = source.jacobian();
+        List<Integer> shown = chooseSamples(jr.samples(), options);
+        boolean svd = SingularValues.feasible(jr);
+        boolean image = isImage(jr.sampleInputShape());
+        long total = 3L + shown.size() * (1L + (image ? 1 : 0) + (svd ? 1 : 0));
+        long[] done = {0};
+        Runnable step = () -> {
+            monitor.checkCancelled();
+            done[0]++;
+        };
+        monitor.progress(0, total, "Hashing the model file");
+        String sha = sha256(source.model().path());
+        step.run();
+        monitor.progress(done[0], total, "Computing sensitivity measures");
+        SensitivityStatistics stats = SensitivityStatistics.of(jr);
+        step.run();
+
+        String title = options.title() != null ? options.title() : "Sensitivity report: " + source.model().fileName();
+        Instant created = Instant.now();
+        List<Section> sections = new ArrayList<>();
+        sections.add(summary(source, stats, shown));
+        sections.add(modelSection(source.model(), sha));
+        sections.add(environment(source, created));
+        sections.add(method(source, shown));
+        sections.add(ranking(source, stats, options));
+        sections.add(dgsm(source, stats, options));
+
+        List<Block> sampleBlocks = new ArrayList<>();
+        PooledMatrix first = PooledMatrix.pool(new double[jr.outputsPerSample() * jr.inputsPerSample()],
+            jr.outputsPerSample(), jr.inputsPerSample(), options.heatmapMaxCells(), options.pooling());
+        sampleBlocks.add(new Block.Paragraph("Each heatmap shows one sample's Jacobian dy/dx: row i is output element "
+            + "i of " + jr.of() + " " + IndexLabels.shape(jr.sampleOutputShape()) + ", column j is input element j of "
+            + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape())
+            + (jr.sampleInputShape().length > 1 ? " (flattened in row-major order)" : "") + ". Colours "
+            + "are diverging red-blue, symmetric around zero: red negative, white zero, blue positive; each heatmap "
+            + "has its own scale, given by its colour bar. Every heatmap here is " + first.describe() + "."));
+        if (image) {
+            sampleBlocks.add(new Block.Paragraph("The input is image-shaped " + IndexLabels.shape(jr.sampleInputShape())
+                + ", so each sample also gets a saliency map: per pixel, the L2 norm of the Jacobian over all outputs "
+                + "and channels, sqrt(sum over i, c of (dy_i/dx_c,h,w)^2)."));
+        }
+        Map<Integer, double[]> spectra = new LinkedHashMap<>();
+        for (int s : shown) {
+            String who = jr.batched() ? "sample " + s : "the input";
+            monitor.progress(done[0], total, "Drawing the heatmap of " + who);
+            PooledMatrix pooled = PooledMatrix.pool(jr.sampleMatrix(s), jr.outputsPerSample(), jr.inputsPerSample(),
+                options.heatmapMaxCells(), options.pooling());
+            Charts.Png heat = Charts.heatmap(pooled, "Jacobian of " + who + " (max |J| = " + Charts.fmt(pooled.maxAbs())
+                    + ")", "output element of " + jr.of(), "input element of " + jr.wrt() + (jr.sampleInputShape().length > 1
+                    ? " (flattened)" : ""), source.outputLabels(), source.inputLabels());
+            sampleBlocks.add(new Block.Figure(heat.bytes(), "Heatmap of the Jacobian of " + who,
+                "Jacobian of " + who + ", " + pooled.describe() + ".", heat.width(), heat.height()));
+            step.run();
+            if (image) {
+                monitor.progress(done[0], total, "Drawing the saliency map of " + who);
+                sampleBlocks.add(saliency(source, s, who));
+                step.run();
+            }
+            if (svd) {
+                monitor.progress(done[0], total, "Singular values of " + who);
+                spectra.put(s, SingularValues.of(jr, s));
+                step.run();
+            }
+        }
+        sections.add(new Section("samples", "Per-sample Jacobians", sampleBlocks));
+        sections.add(spectraSection(jr, spectra, svd));
+        if (!source.traces().isEmpty()) {
+            sections.add(optimization(source.traces()));
+        }
+        monitor.progress(total, total, "Report ready");
+        return new Report(title, created, sections, stats, spectra, shown, sha, source);
+    }
+
+    // ---------------------------------------------------------------- sample choice
+
+    static List<Integer> chooseSamples(int samples, ReportOptions options) {
+        if (options.samples() == null) {
+            List<Integer> all = new ArrayList<>();
+            for (int s = 0; s < Math.min(samples, options.maxSampleFigures()); s++) {
+                all.add(s);
+            }
+            return all;
+        }
+        if (options.samples().isEmpty()) {
+            throw JacobiException.usage("No samples chosen. Give sample indices such as --samples 0,3,5.");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int s : options.samples()) {
+            if (s < 0 || s >= samples) {
+                throw JacobiException.usage("Sample " + s + " does not exist: the input has " + samples + " sample"
+                    + (samples == 1 ? " (index 0)." : "s (indices 0 to " + (samples - 1) + ")."));
+            }
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static boolean isImage(long[] shape) {
+        return shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
+    }
+
+    // ---------------------------------------------------------------- sections
+
+    private static Section summary(ReportSource source, SensitivityStatistics stats, List<Integer> shown) {
+        JacobianResult jr = source.jacobian();
+        List<Block> b = new ArrayList<>();
+        b.add(new Block.Callout(LOCAL_STATEMENT, false));
+        for (String w : jr.warnings()) {
+            b.add(new Block.Callout(w, true));
+        }
+        if (!jr.exact()) {
+            b.add(new Block.Callout("This Jacobian was computed by finite differences: it is an approximation, "
+                + "not an exact derivative.", true));
+        }
+        int top = stats.ranking()[0];
+        b.add(new Block.Paragraph(String.format(Locale.ROOT,
+            "This report analyses d%s/d%s of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
+                + "computed by %s on %s in %.3f s. The most influential input element over the samples is %s "
+                + "(mean |J| = %s). Per-sample figures are shown for %s.",
+            jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
+            stats.outputs(), stats.outputs() == 1 ? "" : "s", stats.inputs(), stats.inputs() == 1 ? "" : "s",
+            jr.methodLabel(), jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
+            shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
+        return new Section("summary", "Summary", b);
+    }
+
+    private static Section modelSection(ModelInfo info, String sha) {
+        List<Block> b = new ArrayList<>();
+        List<List<String>> kv = new ArrayList<>();
+        kv.add(List.of("File", info.fileName()));
+        kv.add(List.of("Path", info.path().toAbsolutePath().toString()));
+        kv.add(List.of("Format", info.format().displayName()));
+        kv.add(List.of("Size", String.format(Locale.ROOT, "%,d bytes", info.fileBytes())));
+        kv.add(List.of("SHA-256", sha == null ? "unavailable (the file could not be read)" : sha));
+        if (info.format() == ModelFormat.ONNX) {
+            if (info.producer() != null && !info.producer().isEmpty()) {
+                kv.add(List.of("Producer", info.producer()));
+            }
+            kv.add(List.of("IR version", Long.toString(info.irVersion())));
+            kv.add(List.of("Opsets", info.opsets().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .reduce((x, y) -> x + ", " + y).orElse("none")));
+        }
+        kv.add(List.of("Parameters", info.parameterCount() >= 0
+            ? String.format(Locale.ROOT, "%,d", info.parameterCount()) : "unknown"));
+        b.add(Block.Table.keyValues("", kv));
+        b.add(new Block.Table("Inputs", List.of("Name", "Type", "Shape"),
+            info.inputs().stream().map(ReportBuilder::specRow).toList(), new boolean[3]));
+        b.add(new Block.Table("Outputs", List.of("Name", "Type", "Shape"),
+            info.outputs().stream().map(ReportBuilder::specRow).toList(), new boolean[3]));
+        if (info.operatorCounts().isEmpty()) {
+            b.add(new Block.Paragraph("Operators: not listed (" + (info.format() == ModelFormat.ONNX
+                ? "the graph has no nodes" : "TorchScript files carry no operator table Jacobi reads") + ")."));
+        } else {
+            List<List<String>> ops = info.operatorCounts().entrySet().stream()
+                .map(e -> List.of(e.getKey(), Integer.toString(e.getValue()))).toList();
+            b.add(new Block.Table("Operators (" + info.nodeCount() + " nodes)", List.of("Operator", "Nodes"), ops,
+                new boolean[] {false, true}));
+        }
+        return new Section("model", "Model", b);
+    }
+
+    private static List<String> specRow(TensorSpec s) {
+        return List.of(s.name(), s.typeName(), s.shapeText());
+    }
+
+    private static Section environment(ReportSource source, Instant created) {
+        JacobianResult jr = source.jacobian();
+        List<List<String>> kv = new ArrayList<>();
+        kv.add(List.of("Device", jr.device() + (source.modelDevice() != null && !source.modelDevice().equals(jr.device())
+            ? " (model forward pass: " + source.modelDevice() + ")" : "")));
+        kv.add(List.of("Backend", jr.backend()));
+        kv.add(List.of("Jacobi", BuildInfo.version() + " (" + BuildInfo.flavor() + " build)"));
+        kv.add(List.of("ONNX Runtime", BuildInfo.onnxRuntimeVersion()));
+        kv.add(List.of("DJL / libtorch", BuildInfo.djlVersion() + " / " + BuildInfo.libtorchVersion()));
+        kv.add(List.of("Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"));
+        kv.add(List.of("Operating system", System.getProperty("os.name") + " " + System.getProperty("os.version")
+            + " (" + System.getProperty("os.arch") + ")"));
+        kv.add(List.of("Processors", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        kv.add(List.of("Generated", DateTimeFormatter.ISO_INSTANT.format(created.atOffset(ZoneOffset.UTC).toInstant()
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+        return new Section("environment", "Environment", List.of(Block.Table.keyValues("", kv)));
+    }
+
+    private static Section method(ReportSource source, List<Integer> shown) {
+        JacobianResult jr = source.jacobian();
+        List<List<String>> kv = new ArrayList<>();
+        kv.add(List.of("Derivative", "d " + jr.of() + " / d " + jr.wrt()));
+        kv.add(List.of("Mode", jr.mode().label()));
+        kv.add(List.of("Exact", jr.exact() ? "yes (automatic differentiation)" : "no (finite differences: approximate)"));
+        kv.add(List.of("Samples", jr.batched() ? jr.samples() + " (axis 0 of " + jr.wrt() + ")" : "1 (no batch axis)"));
+        kv.add(List.of("Per-sample input shape", IndexLabels.shape(jr.sampleInputShape())));
+        kv.add(List.of("Per-sample output shape", IndexLabels.shape(jr.sampleOutputShape())));
+        kv.add(List.of("Jacobian shape", IndexLabels.shape(jr.jacobian().shape()) + ", float32"));
+        kv.add(List.of("Chunks", Integer.toString(jr.chunks())));
+        kv.add(List.of("Time", String.format(Locale.ROOT, "%.3f s (%.1f samples/s)", jr.seconds(), jr.samplesPerSecond())));
+        kv.add(List.of("Samples with figures", shown.toString()));
+        List<Block> b = new ArrayList<>();
+        b.add(Block.Table.keyValues("", kv));
+        if (!jr.warnings().isEmpty()) {
+            b.add(new Block.Paragraph("Warnings: " + String.join(" ", jr.warnings())));
+        }
+        return new Section("method", "Method", b);
+    }
+
+    private static Section ranking(ReportSource source, SensitivityStatistics stats, ReportOptions options) {
+        JacobianResult jr = source.jacobian();
+        int k = Math.min(options.topInputs(), stats.inputs());
+        List<String> labels = new ArrayList<>();
+        double[] values = new double[k];
+        double totalAbs = 0;
+        for (double v : stats.meanAbs()) {
+            totalAbs += v;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int r = 0; r < k; r++) {
+            int j = stats.ranking()[r];
+            labels.add(source.inputName(j));
+            values[r] = stats.meanAbs()[j];
+            rows.add(List.of(Integer.toString(r + 1), source.inputName(j), num(stats.meanAbs()[j]),
+                String.format(Locale.ROOT, "%.1f %%", totalAbs > 0 ? 100 * stats.meanAbs()[j] / totalAbs : 0),
+                num(stats.dgsmOverall()[j])));
+        }
+        List<Block> b = new ArrayList<>();
+        b.add(new Block.Paragraph(String.format(Locale.ROOT, "Inputs ranked by mean |J| = mean over the %d sample%s "
+                + "and the %d output element%s of |dy_i/dx_j|. %s",
+            stats.samples(), stats.samples() == 1 ? "" : "s", stats.outputs(), stats.outputs() == 1 ? "" : "s",
+            k < stats.inputs() ? "The " + k + " highest of " + stats.inputs() + " inputs are shown; the data ZIP "
+                + "holds all of them." : "All " + stats.inputs() + " inputs are shown.")));
+        Charts.Png bars = Charts.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
+        b.add(new Block.Figure(bars.bytes(), "Bar chart of the input ranking", "Top " + k + " inputs by mean |J|.",
+            bars.width(), bars.height()));
+        b.add(new Block.Table("Input ranking", List.of("Rank", "Input", "Mean |J|", "Share", "DGSM (all outputs)"),
+            rows, new boolean[] {true, false, true, true, true}));
+        return new Section("ranking", "Input ranking", b);
+    }
+
+    private static Section dgsm(ReportSource source, SensitivityStatistics stats, ReportOptions options) {
+        JacobianResult jr = source.jacobian();
+        List<Block> b = new ArrayList<>();
+        b.add(new Block.Paragraph("Derivative-based global sensitivity measures (DGSM): nu_ij = mean over the samples "
+            + "of (dy_i/dx_j)^2, for output i and input j. The overall measure of input j sums over the outputs: "
+            + "nu_j = sum over i of nu_ij, the mean squared norm of column j of the Jacobian. They are global only "
+            + "over the given samples; with samples drawn from the input distribution they estimate the usual DGSM."));
+        int topPerOutput = Math.min(3, stats.inputs());
+        List<String> header = new ArrayList<>(List.of("Output", "Sum over inputs"));
+        for (int t = 0; t < topPerOutput; t++) {
+            header.add("#" + (t + 1) + " input (nu)");
+        }
+        boolean[] numeric = new boolean[header.size()];
+        numeric[1] = true;
+        List<List<String>> rows = new ArrayList<>();
+        int shownOutputs = Math.min(options.maxOutputsInTable(), stats.outputs());
+        for (int i = 0; i < shownOutputs; i++) {
+            List<String> row = new ArrayList<>();
+            row.add(source.outputName(i));
+            row.add(num(stats.outputTotal(i)));
+            int[] order = stats.rankingForOutput(i);
+            for (int t = 0; t < topPerOutput; t++) {
+                row.add(source.inputName(order[t]) + " (" + num(stats.dgsm()[i][order[t]]) + ")");
+            }
+            rows.add(row);
+        }
+        b.add(new Block.Table("DGSM per output" + (shownOutputs < stats.outputs()
+            ? " (first " + shownOutputs + " of " + stats.outputs() + " outputs; all are in the data ZIP)" : ""),
+            header, rows, numeric));
+        List<List<String>> overall = new ArrayList<>();
+        int k = Math.min(options.topInputs(), stats.inputs());
+        int[] order = java.util.stream.IntStream.range(0, stats.inputs()).boxed()
+            .sorted((x, y) -> Double.compare(stats.dgsmOverall()[y], stats.dgsmOverall()[x]))
+            .mapToInt(Integer::intValue).toArray();
+        for (int r = 0; r < k; r++) {
+            overall.add(List.of(Integer.toString(r + 1), source.inputName(order[r]), num(stats.dgsmOverall()[order[r]])));
+        }
+        b.add(new Block.Table("Overall DGSM, all outputs" + (k < stats.inputs() ? " (top " + k + " of " + stats.inputs()
+            + " inputs)" : ""), List.of("Rank", "Input", "nu_j"), overall, new boolean[] {true, false, true}));
+        return new Section("dgsm", "Global sensitivity measures", b);
+    }
+
+    private static Block saliency(ReportSource source, int sample, String who) {
+        JacobianResult jr = source.jacobian();
+        long[] shape = jr.sampleInputShape();
+        int c = (int) shape[0];
+        int h = (int) shape[1];
+        int w = (int) shape[2];
+        int nIn = jr.inputsPerSample();
+        int nOut = jr.outputsPerSample();
+        float[] j = jr.jacobian().floats();
+        double[] sal = new double[h * w];
+        int base = sample * nOut * nIn;
+        for (int i = 0; i < nOut; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int off = base + i * nIn + ch * h * w;
+                for (int p = 0; p < h * w; p++) {
+                    double v = j[off + p];
+                    sal[p] += v * v;
+                }
+            }
+        }
+        for (int p = 0; p < sal.length; p++) {
+            sal[p] = Math.sqrt(sal[p]);
+        }
+        double[] image = new double[nIn];
+        Tensor x = source.wrtValue();
+        if (x != null && x.size() >= (long) (sample + 1) * nIn) {
+            double[] all = x.toDoubleArray();
+            System.arraycopy(all, sample * nIn, image, 0, nIn);
+        }
+        Charts.Png png = Charts.saliency(image, c, h, w, sal, "Saliency of " + who);
+        return new Block.Figure(png.bytes(), "Input image and saliency map of " + who, "Left: " + who
+            + " as an image; right: per-pixel L2 norm of dy/dx over all " + nOut + " outputs and " + c + " channel"
+            + (c == 1 ? "" : "s") + ", on a light-to-dark scale from 0 to its maximum.", png.width(), png.height());
+    }
+
+    private static Section spectraSection(JacobianResult jr, Map<Integer, double[]> spectra, boolean feasible) {
+        List<Block> b = new ArrayList<>();
+        if (!feasible) {
+            b.add(new Block.Paragraph("Singular values were not computed: one sample's Jacobian has "
+                + jr.outputsPerSample() + " x " + jr.inputsPerSample() + " entries, more than this report computes "
+                + "an SVD for."));
+            return new Section("spectra", "Singular-value spectra", b);
+        }
+        b.add(new Block.Paragraph("Singular values sigma_1 >= sigma_2 >= ... of each shown sample's Jacobian "
+            + "(an [" + jr.outputsPerSample() + " x " + jr.inputsPerSample() + "] matrix; EJML SVD in double "
+            + "precision). sigma_1 is the largest gain from an input perturbation to the output; the condition number "
+            + "sigma_1 / sigma_min says how unevenly the input directions are amplified. Zero singular values "
+            + "cannot be drawn on the log scale and are left out of the plot."));
+        Charts.Png plot = Charts.spectra(spectra);
+        b.add(new Block.Figure(plot.bytes(), "Singular-value spectra", "Singular values per sample, log scale.",
+            plot.width(), plot.height()));
+        int shownValues = Math.min(6, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
+        List<String> header = new ArrayList<>(List.of("Sample", "Condition number", "Rank (1e-6 rel.)"));
+        for (int i = 0; i < shownValues; i++) {
+            header.add("sigma_" + (i + 1));
+        }
+        boolean[] numeric = new boolean[header.size()];
+        java.util.Arrays.fill(numeric, true);
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<Integer, double[]> e : spectra.entrySet()) {
+            double[] sv = e.getValue();
+            int rank = 0;
+            for (double v : sv) {
+                if (v > sv[0] * 1e-6) {
+                    rank++;
+                }
+            }
+            double min = sv[sv.length - 1];
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(e.getKey()));
+            row.add(min > 0 ? num(sv[0] / min) : "infinite");
+            row.add(Integer.toString(rank));
+            for (int i = 0; i < shownValues; i++) {
+                row.add(num(sv[i]));
+            }
+            rows.add(row);
+        }
+        b.add(new Block.Table("Largest singular values (all of them are in the data ZIP)", header, rows, numeric));
+        return new Section("spectra", "Singular-value spectra", b);
+    }
+
+    private static Section optimization(List<TraceRow> traces) {
+        List<Block> b = new ArrayList<>();
+        Map<String, List<TraceRow>> byMethod = new LinkedHashMap<>();
+        for (TraceRow r : traces) {
+            byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r);
+        }
+        boolean positive = traces.stream().allMatch(r -> r.cost() > 0);
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (Map.Entry<String, List<TraceRow>> e : byMethod.entrySet()) {
+            List<TraceRow> rows = e.getValue();
+            double[] x = new double[rows.size()];
+            double[] y = new double[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                x[i] = rows.get(i).iteration();
+                y[i] = rows.get(i).cost();
+            }
+            series.put(e.getKey(), new double[][] {x, y});
+        }
+        b.add(new Block.Paragraph("Input optimization: cost per iteration for each method run"
+            + (positive ? " (log scale)." : ".")));
+        Charts.Png plot = Charts.linePlot(series, "Optimization cost per iteration", "iteration",
+            positive ? "cost (log scale)" : "cost", positive);
+        b.add(new Block.Figure(plot.bytes(), "Optimization traces", "Cost per iteration.", plot.width(), plot.height()));
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, List<TraceRow>> e : byMethod.entrySet()) {
+            List<TraceRow> list = e.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                if (list.size() > 24 && i == 10) {
+                    rows.add(List.of(e.getKey(), "...", "(" + (list.size() - 20) + " rows left out)", "", "", "", ""));
+                    i = list.size() - 10;
+                }
+                TraceRow r = list.get(i);
+                rows.add(List.of(r.method(), Integer.toString(r.iteration()), num(r.cost()), num(r.gradNorm()),
+                    num(r.stepNorm()), r.accepted() ? "yes" : "no", String.format(Locale.ROOT, "%.1f", r.timeMs())));
+            }
+        }
+        b.add(new Block.Table("Iterations", List.of("Method", "Iteration", "Cost", "Gradient norm", "Step norm",
+            "Accepted", "Time (ms)"), rows, new boolean[] {false, true, true, true, true, false, true}));
+        return new Section("optimization", "Optimization", b);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Numbers in tables: six significant digits, so that readers (and tests) can check them. */
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (v == 0) {
+            return "0";
+        }
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** Hex SHA-256 of the file, or null when it cannot be read. */
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+}

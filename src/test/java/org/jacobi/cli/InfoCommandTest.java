@@ -1,0 +1,39 @@
+package org.jacobi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jacobi.TestFiles;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InfoCommandTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "mlp_tanh; x  float32 [batch, 8]; y  float32 [batch, 4]; Gemm ×3, Tanh ×2; 1,476",
+        "mlp_relu_softmax; x  float32 [batch, 64]; y  float32 [batch, 10]; Gemm ×2, Relu ×1, Softmax ×1; 9,610",
+        "cnn_small; x  float32 [batch, 1, 28, 28]; y  float32 [batch, 10]; MaxPool ×1; 9,098",
+        "decoder_sigmoid; x  float32 [batch, 16]; y  float32 [batch, 784]; Gemm ×2, Relu ×1, Sigmoid ×1; 103,312",
+        "two_inputs; x2  float32 [batch, 3]; y  float32 [batch, 5]; MatMul ×2; 65",
+    })
+    void describesEveryOnnxFixture(String model, String input, String output, String ops, String params) {
+        CliRunner r = CliRunner.run("info", TestFiles.fixture(model + ".onnx").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains(input), r.out);
+        assertTrue(r.out.contains(output), r.out);
+        assertTrue(r.out.contains(ops), r.out);
+        assertTrue(r.out.contains("Parameters  " + params), r.out);
+        assertTrue(r.out.contains("IR version  7; opsets ai.onnx 13"), r.out);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"mlp_tanh,5,1476", "cnn_small,10,9098", "two_inputs,7,65"})
+    void jsonIsMachineReadable(String model, int nodes, long params) {
+        CliRunner r = CliRunner.run("info", "--json", TestFiles.fixture(model + ".onnx").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("\"node_count\": " + nodes), r.out);
+        assertTrue(r.out.contains("\"parameters\": " + params), r.out);
+        assertTrue(r.out.contains("\"shape\":[\"batch\","), r.out);
+        assertTrue(r.out.strip().startsWith("{") && r.out.strip().endsWith("}"), r.out);
+    }
+}
