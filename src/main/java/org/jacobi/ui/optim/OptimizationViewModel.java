@@ -276,6 +276,9 @@ public final class OptimizationViewModel implements AutoCloseable {
                         running.set(false);
                         StringBuilder sb = new StringBuilder();
                         finished.values().forEach(r -> sb.append(sb.length() > 0 ? "\n" : "").append(r.summary()));
+                        if (function.warning() != null) {
+                            sb.append("\n").append(function.warning());
+                        }
                         status.set(sb.toString());
                     }
                 });
