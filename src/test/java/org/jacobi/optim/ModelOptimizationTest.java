@@ -64,6 +64,22 @@ class ModelOptimizationTest {
         }
     }
 
+    /** The same through TorchScript and its engine (PyTorch autograd when registered). */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp_tanh", "two_inputs"})
+    void bothMethodsReachAnotherSamplesOutputThroughTorchScript(String name) {
+        try (Model model = ModelLoader.load(fixture(name + ".pt")); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
+            Map<String, Tensor> inputs = fixtureInputs(model, name);
+            ModelFunction f = ModelFunction.create(model, engine, inputs, null, null, 0);
+            double[] target = outputWithOptimizedInputOf(model, inputs, f.wrt(), 1, 0);
+            for (Optimizer o : BOTH) {
+                OptimizationResult r = o.optimize(OptimizationProblem.of(f, Target.values(target), f.start()),
+                    IterationListener.NONE, ProgressMonitor.NONE);
+                assertTrue(r.costReduction() >= 1e6, name + ".pt (" + f.derivativeSource() + "): " + r.summary());
+            }
+        }
+    }
+
     @Test
     void secondInputOfTwoInputsIsOptimizedWithTheFirstHeld() {
         try (Model model = ModelLoader.load(fixture("two_inputs.onnx")); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
