@@ -90,7 +90,17 @@ public final class OptimizationPanel extends BorderPane {
      * @param useResultAsSample receives the optimized sample (shape [1, ...], the input's element type)
      */
     public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, Consumer<Tensor> useResultAsSample) {
-        this(new OptimizationViewModel(model, inputs, sampleIndex, useResultAsSample, Platform::runLater, WORKERS));
+        this(model, inputs, sampleIndex, null, null, useResultAsSample);
+    }
+
+    /**
+     * As above, optimizing input {@code wrt} to steer output {@code of} (null: the first floating-point input, the
+     * first output); the callback then receives a new value for input {@code wrt}
+     * ({@code viewModel().function().wrt()}).
+     */
+    public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, String wrt, String of,
+                             Consumer<Tensor> useResultAsSample) {
+        this(new OptimizationViewModel(model, inputs, sampleIndex, wrt, of, useResultAsSample, Platform::runLater, WORKERS));
     }
 
     public OptimizationPanel(OptimizationViewModel viewModel) {

@@ -76,9 +76,18 @@ public final class OptimizationViewModel implements AutoCloseable {
      */
     public OptimizationViewModel(Model model, Map<String, Tensor> inputs, int sample, Consumer<Tensor> useAsSample,
                                  Executor fxExecutor, Executor background) {
+        this(model, inputs, sample, null, null, useAsSample, fxExecutor, background);
+    }
+
+    /**
+     * As above, optimizing input {@code wrt} to steer output {@code of} (null for the first floating-point input and
+     * the first output).
+     */
+    public OptimizationViewModel(Model model, Map<String, Tensor> inputs, int sample, String wrt, String of,
+                                 Consumer<Tensor> useAsSample, Executor fxExecutor, Executor background) {
         this.engine = Jacobians.exactEngineFor(model);
         try {
-            this.function = ModelFunction.create(model, engine, inputs, null, null, sample);
+            this.function = ModelFunction.create(model, engine, inputs, wrt, of, sample);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

@@ -140,6 +140,22 @@ class OptimizationViewModelTest {
     }
 
     @Test
+    void optimizesTheChosenInputOfATwoInputModel() {
+        try (Model two = ModelLoader.load(DIR.resolve("two_inputs.onnx"))) {
+            Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
+            inputs.put("x1", Npy.read(DIR.resolve("two_inputs.input.x1.npy")));
+            inputs.put("x2", Npy.read(DIR.resolve("two_inputs.input.x2.npy")));
+            try (OptimizationViewModel v = new OptimizationViewModel(two, inputs, 1, "x2", "y", usedAsSample::add, Runnable::run, Runnable::run)) {
+                assertEquals("x2", v.function().wrt());
+                assertArrayEquals(new long[] {3}, v.sampleInputShape());
+                assertTrue(v.run());
+                assertTrue(v.useResultAsSample(OptimizationMethod.GAUSS_NEWTON));
+                assertArrayEquals(new long[] {1, 3}, usedAsSample.get(0).shape());
+            }
+        }
+    }
+
+    @Test
     void settingsBuildTheOptimizers() {
         vm.settings().history.set(7);
         vm.settings().c2.set(0.5);
