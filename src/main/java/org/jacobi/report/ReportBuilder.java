@@ -157,7 +157,7 @@ public final class ReportBuilder {
         }
         int top = stats.ranking()[0];
         b.add(new Block.Paragraph(String.format(Locale.ROOT,
-            "This report analyses d%s/d%s of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
+            "This report analyses d(%s)/d(%s) of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
                 + "computed by %s on %s in %.3f s. The most influential input element over the samples is %s "
                 + "(mean |J| = %s). Per-sample figures are shown for %s.",
             jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
