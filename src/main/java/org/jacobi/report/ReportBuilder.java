@@ -365,13 +365,14 @@ public final class ReportBuilder {
         b.add(new Block.Paragraph("Singular values sigma_1 >= sigma_2 >= ... of each shown sample's Jacobian "
             + "(an [" + jr.outputsPerSample() + " x " + jr.inputsPerSample() + "] matrix; EJML SVD in double "
             + "precision). sigma_1 is the largest gain from an input perturbation to the output; the condition number "
-            + "sigma_1 / sigma_min says how unevenly the input directions are amplified. Zero singular values "
+            + "sigma_1 / sigma_min says how unevenly the input directions are amplified, and the numerical rank counts "
+            + "the singular values above 1e-6 sigma_1. Zero singular values "
             + "cannot be drawn on the log scale and are left out of the plot."));
         Charts.Png plot = Charts.spectra(spectra);
         b.add(new Block.Figure(plot.bytes(), "Singular-value spectra", "Singular values per sample, log scale.",
             plot.width(), plot.height()));
-        int shownValues = Math.min(6, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
-        List<String> header = new ArrayList<>(List.of("Sample", "Condition number", "Rank (1e-6 rel.)"));
+        int shownValues = Math.min(5, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
+        List<String> header = new ArrayList<>(List.of("Sample", "Condition number", "Numerical rank"));
         for (int i = 0; i < shownValues; i++) {
             header.add("sigma_" + (i + 1));
         }
