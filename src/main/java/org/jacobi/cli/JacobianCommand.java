@@ -73,7 +73,7 @@ public final class JacobianCommand implements Callable<Integer> {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
             if (saveGraph != null) {
-                byte[] graph = engine.differentiatedGraph(request);
+                byte[] graph = engine.serializedDifferentiatedGraph(request);
                 AtomicFiles.write(saveGraph, force, o -> o.write(graph));
             }
             ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new ConsoleProgress(stderr);

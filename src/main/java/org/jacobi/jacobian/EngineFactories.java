@@ -1,16 +1,26 @@
 package org.jacobi.jacobian;
 
+import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
+import org.jacobi.jacobian.torch.TorchJacobianEngine;
 import org.jacobi.model.Model;
+import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.torch.TorchScriptModel;
 
 /**
- * Maps a model to its exact engine. The ONNX autodiff engine and the TorchScript engine register here
- * (see issue 3 and 4); until one exists for a format, finite differences serve.
+ * Maps a model to its exact engine: ONNX models to the graph autodiff, TorchScript models to PyTorch's
+ * autograd; any other model to finite differences.
  */
 final class EngineFactories {
     private EngineFactories() {
     }
 
     static JacobianEngine exactEngineFor(Model model) {
+        if (model instanceof OnnxModel onnx) {
+            return new OnnxJacobianEngine(onnx);
+        }
+        if (model instanceof TorchScriptModel torch) {
+            return new TorchJacobianEngine(torch);
+        }
         return new FiniteDifferenceEngine(model);
     }
 }

@@ -45,7 +45,7 @@ public interface JacobianEngine extends AutoCloseable {
      * The serialized differentiated ONNX graph this engine would run for {@code request}, for users to
      * inspect. Only graph-transforming engines have one.
      */
-    default byte[] differentiatedGraph(JacobianRequest request) {
+    default byte[] serializedDifferentiatedGraph(JacobianRequest request) {
         throw org.jacobi.core.JacobiException.usage("--save-graph needs an ONNX model and an exact mode; "
             + name() + " builds no graph.");
     }

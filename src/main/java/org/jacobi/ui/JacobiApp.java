@@ -1,29 +1,83 @@
 package org.jacobi.ui;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
-import org.jacobi.model.Model;
-import org.jacobi.model.ModelLoader;
+import org.jacobi.ui.task.FxTaskExecutor;
 
-/** The desktop application. */
+/**
+ * The desktop application. Arguments: {@code [MODEL] [--input FILE]...}; without a model it opens the
+ * bundled demo model with its sample input, so a newcomer sees a heatmap at once.
+ */
 public final class JacobiApp extends Application {
+    private MainViewModel viewModel;
+    private FxTaskExecutor executor;
+    private UiSettings settings;
+
     public static void launchApp(String[] args) {
         Application.launch(JacobiApp.class, args);
     }
 
+    /** The model and input files named on the command line. */
+    record StartFiles(Path model, List<Path> inputs) {
+        static StartFiles parse(List<String> args) {
+            Path model = null;
+            List<Path> inputs = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if ((a.equals("--input") || a.equals("-i")) && i + 1 < args.size()) {
+                    inputs.add(Path.of(args.get(++i)));
+                } else if (a.startsWith("--input=")) {
+                    inputs.add(Path.of(a.substring("--input=".length())));
+                } else if (!a.startsWith("-") && model == null) {
+                    model = Path.of(a);
+                }
+            }
+            return new StartFiles(model, inputs);
+        }
+    }
+
     @Override
     public void start(Stage stage) {
-        Path model = DemoAssets.demoModel();
-        String text;
-        try (Model m = ModelLoader.load(model)) {
-            text = m.info().toString();
-        }
-        stage.setTitle("Jacobi — " + model.getFileName());
-        stage.setScene(new Scene(new BorderPane(new Label(text)), 1200, 800));
+        settings = UiSettings.load(UiSettings.defaultDirectory());
+        executor = new FxTaskExecutor();
+        viewModel = new MainViewModel(executor);
+        viewModel.recentFiles().setAll(settings.recentFiles());
+        MainWindow window = new MainWindow(viewModel);
+        Scene scene = window.createScene(settings.windowWidth(), settings.windowHeight());
+        stage.setScene(scene);
+        stage.titleProperty().bind(viewModel.titleProperty());
+        stage.setOnCloseRequest(e -> saveSettings(stage));
         stage.show();
+
+        StartFiles files = StartFiles.parse(getParameters().getRaw());
+        if (files.model() != null) {
+            viewModel.openModel(files.model(), files.inputs());
+        } else {
+            try {
+                viewModel.openModel(DemoAssets.demoModel(), List.of(DemoAssets.demoInput()));
+            } catch (RuntimeException e) {
+                viewModel.showError(e);
+            }
+        }
+    }
+
+    private void saveSettings(Stage stage) {
+        settings.setWindowSize(stage.getWidth(), stage.getHeight());
+        settings.setRecentFiles(viewModel.recentFiles());
+        settings.save();
+    }
+
+    @Override
+    public void stop() {
+        if (viewModel != null) {
+            viewModel.dispose();
+        }
+        if (executor != null) {
+            executor.shutdown();
+        }
     }
 }

@@ -1,0 +1,44 @@
+package org.jacobi.analysis;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.jacobi.core.JacobiException;
+import org.jacobi.jacobian.JacobianResult;
+
+/** Singular values of one sample's Jacobian matrix {@code [n_out, n_in]}, largest first. */
+public final class SingularValues {
+    /** Above this many matrix entries the SVD would take long enough to stall the summary; refuse instead. */
+    public static final long MAX_ENTRIES = 4_000_000L;
+
+    private SingularValues() {
+    }
+
+    public static double[] of(JacobianResult result, int sample) {
+        int rows = result.outputsPerSample();
+        int cols = result.inputsPerSample();
+        if ((long) rows * cols > MAX_ENTRIES) {
+            throw new JacobiException("The Jacobian has " + rows + " x " + cols
+                + " entries, too many for singular values here. Choose a smaller output or input.");
+        }
+        return of(result.sampleMatrix(sample), rows, cols);
+    }
+
+    public static double[] of(double[] rowMajor, int rows, int cols) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols, true, rowMajor);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, cols, false, false, true);
+        if (!svd.decompose(m)) {
+            throw new JacobiException("The singular value decomposition did not converge.");
+        }
+        double[] s = svd.getSingularValues().clone();
+        int k = Math.min(rows, cols);
+        double[] out = java.util.Arrays.copyOf(s, k);
+        java.util.Arrays.sort(out);
+        for (int i = 0; i < k / 2; i++) {
+            double t = out[i];
+            out[i] = out[k - 1 - i];
+            out[k - 1 - i] = t;
+        }
+        return out;
+    }
+}

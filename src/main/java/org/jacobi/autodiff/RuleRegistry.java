@@ -1,0 +1,135 @@
+package org.jacobi.autodiff;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.autodiff.rules.ConvRules;
+import org.jacobi.autodiff.rules.ElementwiseRules;
+import org.jacobi.autodiff.rules.LinearAlgebraRules;
+import org.jacobi.autodiff.rules.NormalizationRules;
+import org.jacobi.autodiff.rules.PoolRules;
+import org.jacobi.autodiff.rules.ShapeRules;
+import org.jacobi.autodiff.rules.SoftmaxRules;
+
+/**
+ * Derivative rules by ONNX operator type and opset range (default domain only). The standard registry is
+ * one explicit list, so the operator coverage can be read in one place and tested row by row.
+ */
+public final class RuleRegistry {
+    private record Entry(int minOpset, int maxOpset, Rule rule) {
+    }
+
+    private final Map<String, List<Entry>> rules = new LinkedHashMap<>();
+
+    /** Registers {@code rule} for opsets {@code minOpset..maxOpset} (inclusive). */
+    public RuleRegistry add(String opType, int minOpset, int maxOpset, Rule rule) {
+        rules.computeIfAbsent(opType, k -> new ArrayList<>()).add(new Entry(minOpset, maxOpset, rule));
+        return this;
+    }
+
+    public RuleRegistry add(String opType, Rule rule) {
+        return add(opType, 1, Integer.MAX_VALUE, rule);
+    }
+
+    /** The rule for an operator at an opset, or null. */
+    public Rule find(String domain, String opType, int opset) {
+        if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+            return null;
+        }
+        for (Entry e : rules.getOrDefault(opType, List.of())) {
+            if (opset >= e.minOpset && opset <= e.maxOpset) {
+                return e.rule;
+            }
+        }
+        return null;
+    }
+
+    /** Every operator type with a rule. */
+    public Set<String> operators() {
+        return rules.keySet();
+    }
+
+    private static final RuleRegistry STANDARD = buildStandard();
+
+    public static RuleRegistry standard() {
+        return STANDARD;
+    }
+
+    private static RuleRegistry buildStandard() {
+        RuleRegistry r = new RuleRegistry();
+        // Linear algebra
+        r.add("Gemm", LinearAlgebraRules.GEMM);
+        r.add("MatMul", LinearAlgebraRules.MATMUL);
+        // Elementwise arithmetic
+        r.add("Add", ElementwiseRules.ADD);
+        r.add("Sub", ElementwiseRules.SUB);
+        r.add("Mul", ElementwiseRules.MUL);
+        r.add("Div", ElementwiseRules.DIV);
+        r.add("Pow", ElementwiseRules.POW);
+        r.add("Min", ElementwiseRules.MIN_MAX);
+        r.add("Max", ElementwiseRules.MIN_MAX);
+        r.add("Where", ElementwiseRules.WHERE);
+        r.add("Neg", ElementwiseRules.NEG);
+        r.add("Sqrt", ElementwiseRules.SQRT);
+        r.add("Reciprocal", ElementwiseRules.RECIPROCAL);
+        r.add("Exp", ElementwiseRules.EXP);
+        r.add("Log", ElementwiseRules.LOG);
+        r.add("Abs", ElementwiseRules.ABS);
+        r.add("Sin", ElementwiseRules.SIN);
+        r.add("Cos", ElementwiseRules.COS);
+        // Activations
+        r.add("Tanh", ElementwiseRules.TANH);
+        r.add("Sigmoid", ElementwiseRules.SIGMOID);
+        r.add("Relu", ElementwiseRules.RELU);
+        r.add("LeakyRelu", ElementwiseRules.LEAKY_RELU);
+        r.add("Elu", ElementwiseRules.ELU);
+        r.add("Selu", ElementwiseRules.SELU);
+        r.add("Softplus", ElementwiseRules.SOFTPLUS);
+        r.add("Erf", ElementwiseRules.ERF);
+        r.add("Gelu", ElementwiseRules.GELU);
+        r.add("HardSigmoid", ElementwiseRules.HARD_SIGMOID);
+        r.add("HardSwish", ElementwiseRules.HARD_SWISH);
+        r.add("Clip", ElementwiseRules.CLIP);
+        r.add("Softmax", 1, 12, SoftmaxRules.SOFTMAX_COERCED);
+        r.add("Softmax", 13, Integer.MAX_VALUE, SoftmaxRules.SOFTMAX);
+        r.add("LogSoftmax", 1, 12, SoftmaxRules.LOG_SOFTMAX_COERCED);
+        r.add("LogSoftmax", 13, Integer.MAX_VALUE, SoftmaxRules.LOG_SOFTMAX);
+        // Convolution, pooling, normalisation
+        r.add("Conv", ConvRules.CONV);
+        r.add("ConvTranspose", ConvRules.CONV_TRANSPOSE);
+        r.add("MaxPool", PoolRules.MAX_POOL);
+        r.add("AveragePool", PoolRules.AVERAGE_POOL);
+        r.add("GlobalAveragePool", PoolRules.GLOBAL_AVERAGE_POOL);
+        r.add("BatchNormalization", NormalizationRules.BATCH_NORMALIZATION);
+        r.add("InstanceNormalization", NormalizationRules.INSTANCE_NORMALIZATION);
+        r.add("LayerNormalization", NormalizationRules.LAYER_NORMALIZATION);
+        // Shapes and data movement
+        r.add("Reshape", ShapeRules.RESHAPE_LIKE);
+        r.add("Flatten", ShapeRules.RESHAPE_LIKE);
+        r.add("Squeeze", ShapeRules.RESHAPE_LIKE);
+        r.add("Unsqueeze", ShapeRules.RESHAPE_LIKE);
+        r.add("Identity", ShapeRules.IDENTITY);
+        r.add("Dropout", ShapeRules.IDENTITY);
+        r.add("Cast", ShapeRules.CAST);
+        r.add("Transpose", ShapeRules.TRANSPOSE);
+        r.add("Concat", ShapeRules.CONCAT);
+        r.add("Split", ShapeRules.SPLIT);
+        r.add("Slice", ShapeRules.SLICE);
+        r.add("Gather", ShapeRules.GATHER);
+        r.add("Expand", ShapeRules.EXPAND);
+        r.add("Tile", ShapeRules.TILE);
+        r.add("Pad", ShapeRules.PAD);
+        r.add("ReduceSum", ShapeRules.REDUCE_SUM);
+        r.add("ReduceMean", ShapeRules.REDUCE_MEAN);
+        r.add("ReduceMax", ShapeRules.REDUCE_MAX);
+        // No derivative flows through these
+        for (String op : List.of("Constant", "Shape", "Size", "ConstantOfShape", "Range", "Equal", "Less", "LessOrEqual",
+            "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "Sign", "Floor", "Ceil", "Round",
+            "ArgMax", "ArgMin")) {
+            r.add(op, Rule.NON_DIFFERENTIABLE);
+        }
+        return r;
+    }
+}

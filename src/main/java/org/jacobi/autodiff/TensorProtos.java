@@ -1,0 +1,60 @@
+package org.jacobi.autodiff;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.jacobi.onnx.proto.Onnx;
+
+/** Small helpers to make and read ONNX TensorProtos. */
+public final class TensorProtos {
+    private TensorProtos() {
+    }
+
+    public static Onnx.TensorProto ints(String name, long[] values, long... dims) {
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(7);
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        for (long v : values) {
+            b.addInt64Data(v);
+        }
+        return b.build();
+    }
+
+    /** A float tensor of ONNX type {@code type} (1 float32, 11 float64). */
+    public static Onnx.TensorProto floats(String name, int type, double[] values, long... dims) {
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(type);
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        if (type == 11) {
+            for (double v : values) {
+                b.addDoubleData(v);
+            }
+        } else if (type == 1) {
+            for (double v : values) {
+                b.addFloatData((float) v);
+            }
+        } else {
+            throw new IllegalArgumentException("float type code " + type);
+        }
+        return b.build();
+    }
+
+    /** The values of an integer tensor (int64 or int32), from raw or typed data. */
+    public static long[] toLongs(Onnx.TensorProto t) {
+        int type = t.getDataType();
+        if (t.hasRawData()) {
+            ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            int width = type == 7 ? 8 : 4;
+            long[] out = new long[buf.remaining() / width];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = width == 8 ? buf.getLong() : buf.getInt();
+            }
+            return out;
+        }
+        if (type == 7) {
+            return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+        }
+        return t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+    }
+}

@@ -1,0 +1,150 @@
+package org.jacobi.autodiff;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.OrtTensors;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * The element type and shape of every value of a graph, and the contents of its small integer values,
+ * learnt by running the graph once on example inputs with every intermediate value exposed as an output.
+ * Rules need ranks, static channel counts and constant axes; running the graph is simpler and more
+ * faithful than re-implementing ONNX shape inference for every operator.
+ */
+public final class ValueShapes {
+    private final Map<String, long[]> shapes = new HashMap<>();
+    private final Map<String, Integer> types = new HashMap<>();
+    private final Map<String, long[]> smallInts = new HashMap<>();
+
+    /** Runs {@code model} on {@code inputs} (CPU) and records every value. */
+    public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+        Onnx.GraphProto graph = model.getGraph();
+        Set<String> declared = new HashSet<>();
+        graph.getOutputList().forEach(v -> declared.add(v.getName()));
+        Onnx.GraphProto.Builder g = graph.toBuilder();
+        Set<String> wanted = new java.util.LinkedHashSet<>(declared);
+        for (Onnx.NodeProto node : graph.getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && declared.add(out)) {
+                    g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(out));
+                    wanted.add(out);
+                }
+            }
+        }
+        byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+        ValueShapes v = new ValueShapes();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Set<String> initializers = new HashSet<>();
+        for (Onnx.TensorProto init : graph.getInitializerList()) {
+            initializers.add(init.getName());
+            long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            v.shapes.put(init.getName(), dims);
+            v.types.put(init.getName(), init.getDataType());
+            if (init.getDataType() == 7 && Tensor.elementCount(dims) <= 64) {
+                v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
+            }
+        }
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(bytes, options)) {
+                for (Onnx.ValueInfoProto in : graph.getInputList()) {
+                    if (initializers.contains(in.getName())) {
+                        continue;
+                    }
+                    Tensor t = inputs.get(in.getName());
+                    if (t == null) {
+                        throw JacobiException.usage("No value given for model input '" + in.getName() + "'.");
+                    }
+                    feeds.put(in.getName(), OrtTensors.toOrt(env, t));
+                    v.record(in.getName(), t);
+                }
+                try (OrtSession.Result result = session.run(feeds, wanted)) {
+                    for (Map.Entry<String, OnnxValue> e : result) {
+                        if (e.getValue() instanceof OnnxTensor) {
+                            v.record(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                        }
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime could not run the model to learn its value shapes: "
+                + firstLine(e.getMessage()), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+        return v;
+    }
+
+    private void record(String name, Tensor t) {
+        shapes.put(name, t.shape());
+        types.put(name, t.type().onnxCode());
+        if (!t.type().isFloatingPoint() && t.size() <= 64) {
+            long[] vals = new long[t.size()];
+            for (int i = 0; i < vals.length; i++) {
+                vals[i] = (long) t.getDouble(i);
+            }
+            smallInts.put(name, vals);
+        }
+    }
+
+    /** Records a value by hand (for values the probe cannot see). */
+    public void put(String name, long[] shape, int onnxType) {
+        shapes.put(name, shape.clone());
+        types.put(name, onnxType);
+    }
+
+    public boolean known(String name) {
+        return shapes.containsKey(name);
+    }
+
+    public long[] shape(String name) {
+        long[] s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalStateException("no shape known for value '" + name + "'");
+        }
+        return s.clone();
+    }
+
+    public int rank(String name) {
+        return shape(name).length;
+    }
+
+    /** The ONNX element type code of a value (1 float32, 11 float64, 7 int64...). */
+    public int type(String name) {
+        Integer t = types.get(name);
+        if (t == null) {
+            throw new IllegalStateException("no type known for value '" + name + "'");
+        }
+        return t;
+    }
+
+    public boolean isFloat(String name) {
+        Integer t = types.get(name);
+        return t != null && (t == 1 || t == 11 || t == 10 || t == 16);
+    }
+
+    /** The contents of a small integer value, or null when it is not one. */
+    public long[] ints(String name) {
+        long[] v = smallInts.get(name);
+        return v == null ? null : v.clone();
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String line = s.strip().split("\\R", 2)[0];
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

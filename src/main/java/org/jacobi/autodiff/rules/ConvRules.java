@@ -1,0 +1,203 @@
+package org.jacobi.autodiff.rules;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jacobi.autodiff.Attr;
+import org.jacobi.autodiff.Emitter;
+import org.jacobi.autodiff.NodeContext;
+import org.jacobi.autodiff.Rule;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * Conv and ConvTranspose (1-D, 2-D, 3-D; groups, strides, pads, dilations). The direction axis folds into
+ * the batch axis ({@code [K, N, C, ...] -> [K*N, C, ...]}) so that one convolution serves all directions.
+ * Conv's reverse rule with respect to its input is ConvTranspose with the same weights, and vice versa.
+ */
+public final class ConvRules {
+    private ConvRules() {
+    }
+
+    /** The node's attributes except those named. */
+    static List<Onnx.AttributeProto> attrsExcept(NodeContext c, String... names) {
+        List<Onnx.AttributeProto> out = new ArrayList<>();
+        for (Onnx.AttributeProto a : c.node().getAttributeList()) {
+            if (!Arrays.asList(names).contains(a.getName())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Bias tangent {@code [K, M]} spread to {@code [K, N, M, 1, ...]} and expanded to the output. */
+    private static String biasTangent(NodeContext c, String tb) {
+        int spatial = c.rank(c.output(0)) - 2;
+        long[] axes = new long[1 + spatial];
+        axes[0] = 1;
+        for (int i = 0; i < spatial; i++) {
+            axes[1 + i] = 3 + i;
+        }
+        String t = c.e().unsqueeze(tb, axes);
+        String target = c.e().op("Concat", List.of(c.e().ints(1), c.e().shape(c.output(0))), Attr.i("axis", 0));
+        return c.e().op("Expand", t, target);
+    }
+
+    private static String biasCotangent(NodeContext c, String g) {
+        int spatial = c.rank(c.output(0)) - 2;
+        long[] axes = new long[1 + spatial];
+        axes[0] = 1;
+        for (int i = 0; i < spatial; i++) {
+            axes[1 + i] = 3 + i;
+        }
+        return c.e().reduceSum(g, axes, false);
+    }
+
+    private static Onnx.AttributeProto[] array(List<Onnx.AttributeProto> attrs) {
+        return attrs.toArray(new Onnx.AttributeProto[0]);
+    }
+
+    public static final Rule CONV = new Rule() {
+        @Override
+        public void jvp(NodeContext c) {
+            Emitter e = c.e();
+            Onnx.AttributeProto[] attrs = array(attrsExcept(c));
+            String sum = null;
+            if (c.tangent(0) != null) {
+                String r = e.op("Conv", List.of(e.foldK(c.tangent(0)), c.input(1)), attrs);
+                sum = e.reshapeLike(r, c.output(0));
+            }
+            if (c.tangent(1) != null) {
+                if (c.attrInt("group", 1) != 1) {
+                    throw c.fail("derivatives with respect to grouped convolution weights are not supported");
+                }
+                // [K, M, C, k...] -> [K*M, C, k...]: each direction becomes a block of output channels.
+                String r = e.op("Conv", List.of(c.input(0), e.foldK(c.tangent(1))), attrs);
+                String outShape = e.shape(c.output(0));
+                String split = e.op("Concat", List.of(e.slice1d(outShape, 0, 1), e.ints(-1), e.slice1d(outShape, 1, Long.MAX_VALUE)),
+                    Attr.i("axis", 0));
+                long[] perm = Emitter.range(0, c.rank(c.output(0)) + 1);
+                perm[0] = 1;
+                perm[1] = 0;
+                String term = e.transpose(e.op("Reshape", r, split), perm);
+                sum = sum == null ? term : e.add(sum, term);
+            }
+            if (c.tangent(2) != null) {
+                String term = biasTangent(c, c.tangent(2));
+                sum = sum == null ? term : e.add(sum, term);
+            }
+            c.setTangent(0, sum);
+        }
+
+        @Override
+        public void vjp(NodeContext c) {
+            Emitter e = c.e();
+            String g = c.cotangent(0);
+            long[] w = c.shape(c.input(1));
+            ConvGeometry geo = ConvGeometry.of(c, Arrays.copyOfRange(w, 2, w.length));
+            if (c.needs(0)) {
+                String r = e.op("ConvTranspose", List.of(e.foldK(g), c.input(1)),
+                    Attr.ints("strides", geo.strides()), Attr.ints("dilations", geo.dilations()),
+                    Attr.ints("pads", geo.pads()), Attr.i("group", c.attrInt("group", 1)),
+                    Attr.ints("output_padding", geo.outputPadding(c)));
+                c.addCotangent(0, e.reshapeLike(r, c.input(0)));
+            }
+            if (c.needs(1)) {
+                c.addCotangent(1, weightCotangent(c, g, geo, w));
+            }
+            if (c.needs(2)) {
+                c.addCotangent(2, biasCotangent(c, g));
+            }
+        }
+    };
+
+    /**
+     * dW[m, c, i] = sum over n and positions of g[n, m, p] * x[n, c, p*s + i*d]: a convolution of the input
+     * (channels as batch) with the cotangent (samples as channels), strides and dilations swapped.
+     */
+    private static String weightCotangent(NodeContext c, String g, ConvGeometry geo, long[] w) {
+        if (c.attrInt("group", 1) != 1) {
+            throw c.fail("derivatives with respect to grouped convolution weights are not supported");
+        }
+        Emitter e = c.e();
+        int r = c.rank(c.input(0));
+        int n = r - 2;
+        long[] swap = Emitter.range(0, r);
+        swap[0] = 1;
+        swap[1] = 0;
+        String xT = e.transpose(c.input(0), swap); // [C, N, ...]
+        long[] perm = Emitter.range(0, r + 1); // g [K, N, M, ...] -> [K, M, N, ...]
+        perm[1] = 2;
+        perm[2] = 1;
+        String gw = e.foldK(e.transpose(g, perm)); // [K*M, N, ...]
+        String conv = e.op("Conv", List.of(xT, gw), Attr.ints("strides", geo.dilations()),
+            Attr.ints("dilations", geo.strides()), Attr.ints("pads", geo.pads())); // [C, K*M, k'...]
+        String cropped = e.op("Slice", List.of(conv, e.ints(new long[n]), e.ints(Arrays.copyOfRange(w, 2, w.length)),
+            e.ints(Emitter.range(2, r))));
+        // [C, K*M, k...] -> [C, K, M, k...] -> [K, M, C, k...]
+        long[] dims = new long[r + 1];
+        dims[0] = w[1];
+        dims[1] = -1;
+        System.arraycopy(w, 0, dims, 2, 1);
+        System.arraycopy(w, 2, dims, 3, n);
+        String split = e.op("Reshape", cropped, e.ints(dims));
+        long[] back = new long[r + 1];
+        back[0] = 1;
+        back[1] = 2;
+        back[2] = 0;
+        for (int i = 0; i < n; i++) {
+            back[3 + i] = 3 + i;
+        }
+        return e.transpose(split, back);
+    }
+
+    public static final Rule CONV_TRANSPOSE = new Rule() {
+        @Override
+        public void jvp(NodeContext c) {
+            Emitter e = c.e();
+            if (c.tangent(1) != null) {
+                throw c.fail("derivatives with respect to ConvTranspose weights are not supported");
+            }
+            String sum = null;
+            if (c.tangent(0) != null) {
+                String r = e.op("ConvTranspose", List.of(e.foldK(c.tangent(0)), c.input(1)), array(attrsExcept(c)));
+                sum = e.reshapeLike(r, c.output(0));
+            }
+            if (c.tangent(2) != null) {
+                String term = biasTangent(c, c.tangent(2));
+                sum = sum == null ? term : e.add(sum, term);
+            }
+            c.setTangent(0, sum);
+        }
+
+        @Override
+        public void vjp(NodeContext c) {
+            Emitter e = c.e();
+            String g = c.cotangent(0);
+            if (c.needs(1)) {
+                throw c.fail("derivatives with respect to ConvTranspose weights are not supported");
+            }
+            if (c.needs(0)) {
+                if (c.attr("output_shape") != null || !c.attrString("auto_pad", "NOTSET").equals("NOTSET")) {
+                    throw c.fail("the reverse rule needs explicit pads (no output_shape or auto_pad)");
+                }
+                int n = c.rank(c.input(0)) - 2;
+                List<Onnx.AttributeProto> attrs = new ArrayList<>();
+                attrs.add(Attr.i("group", c.attrInt("group", 1)));
+                for (String name : List.of("strides", "dilations", "pads")) {
+                    long[] v = c.attrInts(name);
+                    if (v != null) {
+                        attrs.add(Attr.ints(name, v));
+                    }
+                }
+                if (n < 0) {
+                    throw c.fail("the input has no spatial axes");
+                }
+                String r = e.op("Conv", List.of(e.foldK(g), c.input(1)), array(attrs));
+                c.addCotangent(0, e.reshapeLike(r, c.input(0)));
+            }
+            if (c.needs(2)) {
+                c.addCotangent(2, biasCotangent(c, g));
+            }
+        }
+    };
+}

@@ -1,0 +1,155 @@
+package org.jacobi.autodiff.rules;
+
+import java.util.List;
+import org.jacobi.autodiff.Broadcasting;
+import org.jacobi.autodiff.Emitter;
+import org.jacobi.autodiff.NodeContext;
+import org.jacobi.autodiff.Rule;
+
+/** Elementwise arithmetic and activations, each given by its partial derivatives. */
+public final class ElementwiseRules {
+    private ElementwiseRules() {
+    }
+
+    private static String x(NodeContext c) {
+        return c.input(0);
+    }
+
+    private static String y(NodeContext c) {
+        return c.output(0);
+    }
+
+    private static String k(NodeContext c, double v) {
+        return c.e().scalar(v, c.floatType());
+    }
+
+    /** 1 where {@code mask} holds, else 0, in the node's float type. */
+    private static String indicator(NodeContext c, String mask) {
+        return c.e().cast(mask, c.floatType());
+    }
+
+    public static final Rule ADD = Elementwise.of((c, i) -> Elementwise.ONE);
+    public static final Rule SUB = Elementwise.of((c, i) -> i == 0 ? Elementwise.ONE : Elementwise.MINUS_ONE);
+    public static final Rule MUL = Elementwise.of((c, i) -> c.input(1 - i));
+    public static final Rule DIV = Elementwise.of((c, i) -> i == 0 ? c.e().op("Reciprocal", c.input(1))
+        : c.e().neg(c.e().div(y(c), c.input(1))));
+    public static final Rule POW = Elementwise.of((c, i) -> {
+        Emitter e = c.e();
+        String a = c.input(0);
+        String b = c.input(1);
+        if (!c.shapes().isFloat(b)) {
+            if (i == 1) {
+                return null;
+            }
+            b = e.cast(b, c.floatType());
+        } else if (c.type(b) != c.floatType()) {
+            b = e.cast(b, c.floatType());
+        }
+        if (i == 0) {
+            return e.mul(b, e.op("Pow", a, e.sub(b, k(c, 1))));
+        }
+        return e.mul(y(c), e.op("Log", a));
+    });
+    /** Min and Max (any arity): the derivative goes to the input equal to the result. */
+    public static final Rule MIN_MAX = Elementwise.of((c, i) -> indicator(c, c.e().op("Equal", c.input(i), y(c))));
+
+    public static final Rule NEG = Elementwise.unary(c -> Elementwise.MINUS_ONE);
+    public static final Rule EXP = Elementwise.unary(ElementwiseRules::y);
+    public static final Rule LOG = Elementwise.unary(c -> c.e().op("Reciprocal", x(c)));
+    public static final Rule SQRT = Elementwise.unary(c -> c.e().div(k(c, 0.5), y(c)));
+    public static final Rule RECIPROCAL = Elementwise.unary(c -> c.e().neg(c.e().mul(y(c), y(c))));
+    public static final Rule ABS = Elementwise.unary(c -> c.e().op("Sign", x(c)));
+    public static final Rule SIN = Elementwise.unary(c -> c.e().op("Cos", x(c)));
+    public static final Rule COS = Elementwise.unary(c -> c.e().neg(c.e().op("Sin", x(c))));
+    public static final Rule TANH = Elementwise.unary(c -> c.e().sub(k(c, 1), c.e().mul(y(c), y(c))));
+    public static final Rule SIGMOID = Elementwise.unary(c -> c.e().mul(y(c), c.e().sub(k(c, 1), y(c))));
+    public static final Rule RELU = Elementwise.unary(c -> indicator(c, c.e().op("Greater", x(c), k(c, 0))));
+    public static final Rule LEAKY_RELU = Elementwise.unary(c -> c.e().op("Where",
+        List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, 1), k(c, c.attrFloat("alpha", 0.01)))));
+    public static final Rule ELU = Elementwise.unary(c -> c.e().op("Where",
+        List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, 1), c.e().add(y(c), k(c, c.attrFloat("alpha", 1.0))))));
+    public static final Rule SELU = Elementwise.unary(c -> {
+        double alpha = c.attrFloat("alpha", 1.67326319217681884765625);
+        double gamma = c.attrFloat("gamma", 1.05070102214813232421875);
+        return c.e().op("Where", List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, gamma),
+            c.e().add(y(c), k(c, alpha * gamma))));
+    });
+    public static final Rule SOFTPLUS = Elementwise.unary(c -> c.e().op("Sigmoid", x(c)));
+    public static final Rule ERF = Elementwise.unary(c -> c.e().mul(k(c, 2 / Math.sqrt(Math.PI)),
+        c.e().op("Exp", c.e().neg(c.e().mul(x(c), x(c))))));
+    public static final Rule GELU = Elementwise.unary(c -> {
+        Emitter e = c.e();
+        String x = x(c);
+        if (c.attrString("approximate", "none").equals("tanh")) {
+            double s = Math.sqrt(2 / Math.PI);
+            String x2 = e.mul(x, x);
+            String u = e.mul(k(c, s), e.add(x, e.mul(k(c, 0.044715), e.mul(x2, x))));
+            String th = e.op("Tanh", u);
+            String du = e.mul(k(c, s), e.add(k(c, 1), e.mul(k(c, 3 * 0.044715), x2)));
+            String left = e.mul(k(c, 0.5), e.add(k(c, 1), th));
+            String right = e.mul(e.mul(k(c, 0.5), x), e.mul(e.sub(k(c, 1), e.mul(th, th)), du));
+            return e.add(left, right);
+        }
+        String cdf = e.mul(k(c, 0.5), e.add(k(c, 1), e.op("Erf", e.mul(x, k(c, 1 / Math.sqrt(2))))));
+        String pdf = e.mul(k(c, 1 / Math.sqrt(2 * Math.PI)), e.op("Exp", e.mul(k(c, -0.5), e.mul(x, x))));
+        return e.add(cdf, e.mul(x, pdf));
+    });
+    public static final Rule HARD_SIGMOID = Elementwise.unary(c -> {
+        Emitter e = c.e();
+        double alpha = c.attrFloat("alpha", 0.2);
+        String v = e.add(e.mul(x(c), k(c, alpha)), k(c, c.attrFloat("beta", 0.5)));
+        String inside = e.op("And", e.op("Greater", v, k(c, 0)), e.op("Less", v, k(c, 1)));
+        return e.mul(indicator(c, inside), k(c, alpha));
+    });
+    public static final Rule HARD_SWISH = Elementwise.unary(c -> {
+        Emitter e = c.e();
+        String x = x(c);
+        String middle = e.add(e.mul(x, k(c, 1.0 / 3)), k(c, 0.5));
+        return e.op("Where", List.of(e.op("Less", x, k(c, -3)), k(c, 0),
+            e.op("Where", List.of(e.op("Greater", x, k(c, 3)), k(c, 1), middle))));
+    });
+    /** Clip: 1 inside [min, max], 0 outside; the bounds (inputs 1 and 2 from opset 11) are held fixed. */
+    public static final Rule CLIP = Elementwise.unary(c -> {
+        Emitter e = c.e();
+        String x = x(c);
+        String mask = null;
+        if (c.has(1)) {
+            mask = e.op("Not", e.op("Less", x, c.input(1)));
+        }
+        if (c.has(2)) {
+            String upper = e.op("Not", e.op("Greater", x, c.input(2)));
+            mask = mask == null ? upper : e.op("And", mask, upper);
+        }
+        return mask == null ? Elementwise.ONE : indicator(c, mask);
+    });
+
+    /** Where(cond, a, b): the tangent and cotangent pass through the selected branch. */
+    public static final Rule WHERE = new Rule() {
+        @Override
+        public void jvp(NodeContext c) {
+            Emitter e = c.e();
+            String out = c.output(0);
+            String zero = k(c, 0);
+            String ta = c.tangent(1) == null ? zero : Broadcasting.alignRank(c, c.tangent(1), c.input(1), out);
+            String tb = c.tangent(2) == null ? zero : Broadcasting.alignRank(c, c.tangent(2), c.input(2), out);
+            String t = e.op("Where", List.of(c.input(0), ta, tb));
+            boolean full = (c.tangent(1) != null && java.util.Arrays.equals(c.shape(c.input(1)), c.shape(out)))
+                || (c.tangent(2) != null && java.util.Arrays.equals(c.shape(c.input(2)), c.shape(out)));
+            c.setTangent(0, full ? t : Broadcasting.expandTo(c, t, out));
+        }
+
+        @Override
+        public void vjp(NodeContext c) {
+            Emitter e = c.e();
+            String g = c.cotangent(0);
+            String zero = k(c, 0);
+            if (c.needs(1)) {
+                c.addCotangent(1, Broadcasting.unbroadcast(c, e.op("Where", List.of(c.input(0), g, zero)), c.input(1), c.output(0)));
+            }
+            if (c.needs(2)) {
+                c.addCotangent(2, Broadcasting.unbroadcast(c, e.op("Where", List.of(c.input(0), zero, g)), c.input(2), c.output(0)));
+            }
+        }
+    };
+
+}

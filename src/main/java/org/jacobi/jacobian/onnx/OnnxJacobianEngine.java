@@ -1,0 +1,436 @@
+package org.jacobi.jacobian.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jacobi.autodiff.DifferentiatedGraph;
+import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.RuleRegistry;
+import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.CancelledException;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.model.TensorSpec;
+import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.OrtSessions;
+import org.jacobi.model.onnx.OrtTensors;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * Exact per-sample Jacobians of an ONNX model: differentiates the graph ({@link Differentiator}) and runs
+ * the differentiated graph on ONNX Runtime. Tangents carry a leading direction axis K; with a batch axis,
+ * direction k seeds the unit vector of per-sample element k in every sample at once, which is valid
+ * because samples are independent, so one run yields K columns (forward) or rows (reverse) of every
+ * sample's Jacobian. One graph and session per (wrt, of, mode, batching, input signature) serves every
+ * chunk size. Work is split into chunks of samples and directions that fit the memory budget.
+ */
+public final class OnnxJacobianEngine implements JacobianEngine {
+    /** Bytes per (sample, direction) are estimated as this many copies of every float value of one sample. */
+    private static final int TANGENT_COPIES = 3;
+
+    private final OnnxModel model;
+    private final RuleRegistry rules;
+    private final Map<String, Prepared> cache = new HashMap<>();
+    private final Map<String, ValueShapes> probes = new HashMap<>();
+
+    /** A differentiated graph, its session and what chunking needs to know. */
+    private record Prepared(DifferentiatedGraph graph, OrtSessions.Opened session, ValueShapes shapes,
+                            long bytesPerPair, long[] sampleOutputShape) {
+    }
+
+    public OnnxJacobianEngine(OnnxModel model) {
+        this(model, RuleRegistry.standard());
+    }
+
+    public OnnxJacobianEngine(OnnxModel model, RuleRegistry rules) {
+        this.model = model;
+        this.rules = rules;
+    }
+
+    @Override
+    public String name() {
+        return "ONNX autodiff";
+    }
+
+    /** The differentiated graph this engine runs for {@code request} (for --save-graph). */
+    public Onnx.ModelProto differentiatedGraph(JacobianRequest request) {
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        Prepared p = prepare(r, null);
+        return p.graph().model();
+    }
+
+    @Override
+    public byte[] serializedDifferentiatedGraph(JacobianRequest request) {
+        return differentiatedGraph(request).toByteArray();
+    }
+
+    /** The mode {@code request} resolves to (FORWARD or REVERSE) against this model. */
+    public JacobianMode resolveMode(JacobianRequest request) {
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        return prepare(r, null).graph().direction() == Differentiator.Direction.FORWARD ? JacobianMode.FORWARD
+            : JacobianMode.REVERSE;
+    }
+
+    private static JacobianMode exactMode(ResolvedRequest r, long[] sampleOut) {
+        JacobianMode m = r.exactMode(Tensor.elementCount(sampleOut));
+        if (m != JacobianMode.FORWARD && m != JacobianMode.REVERSE) {
+            throw JacobiException.usage("The ONNX autodiff engine computes forward or reverse mode, not " + m.label() + ".");
+        }
+        return m;
+    }
+
+    private static long[] sampleShape(ResolvedRequest r, long[] shape) {
+        return r.batched() ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
+    }
+
+    // ---- preparation ----
+
+    /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
+    private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
+        if (!r.batched()) {
+            return false;
+        }
+        if (spec.name().equals(r.wrt())) {
+            return true;
+        }
+        return t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
+    }
+
+    /** Runs the model once on (at most two) samples to learn every value's shape and type. */
+    private ValueShapes probe(ResolvedRequest r) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (TensorSpec spec : model.info().inputs()) {
+            Tensor t = r.inputs().get(spec.name());
+            if (t == null) {
+                throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
+            }
+            if (isBatchedInput(r, spec, t)) {
+                // Two samples, so that a batch axis is never mistaken for a broadcast axis of size 1.
+                t = t.dim(0) >= 2 ? t.sliceRows(0, 2) : Tensor.concatRows(List.of(t, t));
+            }
+            inputs.put(spec.name(), t);
+        }
+        return ValueShapes.probe(model.proto(), inputs);
+    }
+
+    private String signature(ResolvedRequest r) {
+        StringBuilder sb = new StringBuilder();
+        for (TensorSpec spec : model.info().inputs()) {
+            Tensor t = r.inputs().get(spec.name());
+            long[] shape = t == null ? new long[0] : t.shape();
+            if (t != null && isBatchedInput(r, spec, t)) {
+                shape[0] = -1;
+            }
+            sb.append(spec.name()).append(':').append(t == null ? "?" : t.type()).append(Arrays.toString(shape)).append(';');
+        }
+        return sb.toString();
+    }
+
+    /** The prepared graph for a request; {@code mode} null means the request's own (AUTO resolved). */
+    private synchronized Prepared prepare(ResolvedRequest r, JacobianMode mode) {
+        String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
+        ValueShapes shapes = probes.get(base);
+        if (shapes == null) {
+            shapes = probe(r);
+            probes.put(base, shapes);
+        }
+        if (mode == null) {
+            mode = exactMode(r, sampleShape(r, shapes.shape(r.of())));
+        }
+        String key = base + "|" + mode;
+        Prepared p = cache.get(key);
+        if (p != null) {
+            return p;
+        }
+        Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
+            : Differentiator.Direction.REVERSE;
+        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
+        OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
+            model.info().fileName() + " (" + mode.label() + "-mode derivative)");
+        p = new Prepared(graph, session, shapes, bytesPerPair(shapes, r), sampleShape(r, shapes.shape(r.of())));
+        cache.put(key, p);
+        return p;
+    }
+
+    /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
+    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
+        long total = 0;
+        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
+                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
+                }
+            }
+        }
+        Tensor x = r.wrtValue();
+        total += (long) x.size() * x.type().bytes();
+        long perSample = r.batched() ? total / 2 : total;
+        return Math.max(64, TANGENT_COPIES * perSample);
+    }
+
+    // ---- computing ----
+
+    @Override
+    public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
+        long start = System.nanoTime();
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        Prepared p = prepare(r, null);
+        boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
+        int samples = r.samples();
+        int nIn = r.inputsPerSample();
+        long[] sampleOut = p.sampleOutputShape();
+        int nOut = Math.toIntExact(Tensor.elementCount(sampleOut));
+        int directions = forward ? nIn : nOut;
+        long jacobianSize = (long) samples * nOut * nIn;
+        if (jacobianSize > Integer.MAX_VALUE - 8) {
+            throw new JacobiException("The Jacobian would have " + jacobianSize + " elements, more than one array can hold. "
+                + "Use fewer samples or a smaller output (--of).");
+        }
+        float[] jac = new float[(int) jacobianSize];
+
+        long pairs = Math.max(1, request.memoryBudget() / p.bytesPerPair());
+        int sampleChunk;
+        int directionChunk;
+        if ((long) samples * directions <= pairs) {
+            sampleChunk = samples;
+            directionChunk = directions;
+        } else if (pairs >= directions) {
+            directionChunk = directions;
+            sampleChunk = (int) Math.max(1, pairs / directions);
+        } else {
+            sampleChunk = 1;
+            directionChunk = (int) pairs;
+        }
+        int sampleChunks = (samples + sampleChunk - 1) / sampleChunk;
+        int directionChunks = (directions + directionChunk - 1) / directionChunk;
+        int total = sampleChunks * directionChunks;
+        List<Tensor> outputs = new ArrayList<>();
+        int done = 0;
+        for (int sc = 0; sc < sampleChunks; sc++) {
+            int b0 = sc * sampleChunk;
+            int bc = Math.min(sampleChunk, samples - b0);
+            for (int dc = 0; dc < directionChunks; dc++) {
+                monitor.checkCancelled();
+                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + (forward ? "forward" : "reverse") + " mode)");
+                int k0 = dc * directionChunk;
+                int kc = Math.min(directionChunk, directions - k0);
+                long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, bc);
+                int perSample = forward ? nIn : nOut;
+                ByteBuffer seed = unitSeed(r.wrtValue().type(), kc, bc, perSample, k0);
+                Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape, monitor);
+                if (dc == 0) {
+                    outputs.add(outs.get(r.of()));
+                }
+                scatter(outs.get(Differentiator.RESULT), jac, forward, kc, bc, k0, b0, nIn, nOut);
+                done++;
+            }
+        }
+        monitor.progress(total, total, "done");
+        Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
+        long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
+        List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
+        return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
+            r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
+            p.session().device(), total, System.nanoTime() - start, warnings);
+    }
+
+    /** One reverse pass with the given cotangent (K = 1): the gradient of {@code sum(of * cotangent)}. */
+    @Override
+    public Tensor vectorJacobianProduct(JacobianRequest request, Tensor cotangent, ProgressMonitor monitor) {
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        Prepared p = prepare(r, JacobianMode.REVERSE);
+        Tensor x = r.wrtValue();
+        int samples = r.samples();
+        long[] sampleOut = p.sampleOutputShape();
+        int nOut = Math.toIntExact(Tensor.elementCount(sampleOut));
+        if (cotangent.size() != (long) samples * nOut) {
+            throw JacobiException.usage("The cotangent has " + cotangent.size() + " elements; output '" + r.of() + "' has "
+                + (long) samples * nOut + ".");
+        }
+        int chunk = (int) Math.max(1, Math.min(samples, request.memoryBudget() / p.bytesPerPair()));
+        int chunks = (samples + chunk - 1) / chunk;
+        double[] all = new double[x.size()];
+        int nIn = r.inputsPerSample();
+        for (int c = 0; c < chunks; c++) {
+            monitor.checkCancelled();
+            monitor.progress(c, chunks, "vector-Jacobian product");
+            int b0 = c * chunk;
+            int bc = Math.min(chunk, samples - b0);
+            ByteBuffer seed = allocate(x.type(), (long) bc * nOut);
+            for (int i = 0; i < bc * nOut; i++) {
+                putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
+            }
+            Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape(r, sampleOut, 1, bc), monitor);
+            Tensor g = outs.get(Differentiator.RESULT);
+            for (int i = 0; i < bc * nIn; i++) {
+                all[b0 * nIn + i] = g.getDouble(i);
+            }
+        }
+        monitor.progress(chunks, chunks, "done");
+        Tensor out = Tensor.ofDoubles(all, x.shape());
+        return x.type() == ElementType.FLOAT64 ? out : out.asType(x.type());
+    }
+
+    private static long[] seedShape(ResolvedRequest r, long[] perSample, int kc, int bc) {
+        long[] lead = r.batched() ? new long[] {kc, bc} : new long[] {kc};
+        return concat(lead, perSample);
+    }
+
+    private static ByteBuffer allocate(ElementType type, long elements) {
+        long bytes = elements * type.bytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new JacobiException("A chunk needs more than 2 GiB for its seed; lower --max-memory.");
+        }
+        return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    }
+
+    private static void putValue(ByteBuffer b, ElementType type, int index, double v) {
+        if (type == ElementType.FLOAT64) {
+            b.putDouble(index * 8, v);
+        } else {
+            b.putFloat(index * 4, (float) v);
+        }
+    }
+
+    /** Seeds {@code [kc, bc, perSample]}: direction k is the unit vector of element k0+k in every sample. */
+    private static ByteBuffer unitSeed(ElementType type, int kc, int bc, int perSample, int k0) {
+        ByteBuffer b = allocate(type, (long) kc * bc * perSample);
+        for (int k = 0; k < kc; k++) {
+            for (int s = 0; s < bc; s++) {
+                putValue(b, type, (k * bc + s) * perSample + k0 + k, 1.0);
+            }
+        }
+        return b;
+    }
+
+    /** Copies a result {@code [kc, bc, n]} into the Jacobian {@code [B, nOut, nIn]}. */
+    private static void scatter(Tensor result, float[] jac, boolean forward, int kc, int bc, int k0, int b0, int nIn, int nOut) {
+        if (forward) {
+            // result[k, b, o] = J[b0+b, o, k0+k]
+            for (int k = 0; k < kc; k++) {
+                for (int b = 0; b < bc; b++) {
+                    int src = (k * bc + b) * nOut;
+                    int dst = (b0 + b) * nOut * nIn + k0 + k;
+                    if (result.type() == ElementType.FLOAT32) {
+                        float[] v = result.floats();
+                        for (int o = 0; o < nOut; o++) {
+                            jac[dst + o * nIn] = v[src + o];
+                        }
+                    } else {
+                        for (int o = 0; o < nOut; o++) {
+                            jac[dst + o * nIn] = (float) result.getDouble(src + o);
+                        }
+                    }
+                }
+            }
+        } else {
+            // result[k, b, i] = J[b0+b, k0+k, i]
+            for (int k = 0; k < kc; k++) {
+                for (int b = 0; b < bc; b++) {
+                    int src = (k * bc + b) * nIn;
+                    int dst = ((b0 + b) * nOut + k0 + k) * nIn;
+                    if (result.type() == ElementType.FLOAT32) {
+                        System.arraycopy(result.floats(), src, jac, dst, nIn);
+                    } else {
+                        for (int i = 0; i < nIn; i++) {
+                            jac[dst + i] = (float) result.getDouble(src + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jacobi-onnx-cancel-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One run of the differentiated graph on samples [b0, b0+bc); stops a run in flight on cancel. */
+    private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, ByteBuffer seed, long[] seedShape,
+                                    ProgressMonitor monitor) {
+        OrtEnvironment env = OrtSessions.environment();
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            for (TensorSpec spec : model.info().inputs()) {
+                Tensor t = r.inputs().get(spec.name());
+                if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
+                    t = t.sliceRows(b0, b0 + bc);
+                }
+                feeds.put(spec.name(), OrtTensors.toOrt(env, t));
+            }
+            feeds.put(Differentiator.SEED, r.wrtValue().type() == ElementType.FLOAT64
+                ? OnnxTensor.createTensor(env, seed.asDoubleBuffer(), seedShape)
+                : OnnxTensor.createTensor(env, seed.asFloatBuffer(), seedShape));
+            ScheduledFuture<?> watch = WATCHER.scheduleAtFixedRate(() -> {
+                if (monitor.isCancelled()) {
+                    try {
+                        options.setTerminate(true);
+                    } catch (OrtException e) {
+                        // the run ends anyway
+                    }
+                }
+            }, 20, 20, TimeUnit.MILLISECONDS);
+            try (OrtSession.Result result = p.session().session().run(feeds, Set.of(r.of(), Differentiator.RESULT), options)) {
+                Map<String, Tensor> out = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                }
+                return out;
+            } finally {
+                watch.cancel(false);
+            }
+        } catch (OrtException e) {
+            if (monitor.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new JacobiException("ONNX Runtime failed to run the differentiated graph of " + model.info().fileName()
+                + ": " + firstLine(e.getMessage()), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String line = s.strip().split("\\R", 2)[0];
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    private static long[] concat(long[]... parts) {
+        return Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
+    }
+
+    @Override
+    public synchronized void close() {
+        cache.values().forEach(p -> p.session().close());
+        cache.clear();
+        probes.clear();
+    }
+
+}

@@ -1,0 +1,175 @@
+package org.jacobi.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.FiniteDifferenceEngine;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.model.Model;
+import org.jacobi.model.TensorSpec;
+
+/**
+ * A model's output {@code of} for one sample, as a function of that sample's input {@code wrt}; every other input
+ * keeps the sample's value. Derivatives come from a {@link JacobianEngine}: the full Jacobian for Gauss-Newton, a
+ * vector-Jacobian product for L-BFGS. Calls into the model are serialised on the model, so two optimizers may run
+ * side by side on one model.
+ */
+public final class ModelFunction implements DifferentiableFunction {
+    private final Model model;
+    private final JacobianEngine engine;
+    private final Map<String, Tensor> sampleInputs;
+    private final String wrt;
+    private final String of;
+    private final int sample;
+    private final Tensor startTensor;
+    private final long[] outputShape;
+    private final ElementType outputType;
+    private final double[] startOutput;
+    private final JacobianRequest request;
+
+    private ModelFunction(Model model, JacobianEngine engine, Map<String, Tensor> sampleInputs, String wrt, String of,
+                          int sample, Tensor output) {
+        this.model = model;
+        this.engine = engine;
+        this.sampleInputs = sampleInputs;
+        this.wrt = wrt;
+        this.of = of;
+        this.sample = sample;
+        this.startTensor = sampleInputs.get(wrt);
+        this.outputShape = output.shape();
+        this.outputType = output.type();
+        this.startOutput = output.toDoubleArray();
+        this.request = JacobianRequest.of(sampleInputs).withWrtOf(wrt, of);
+    }
+
+    /**
+     * @param inputs every model input with its batch axis, checked by {@link org.jacobi.model.InputBinder}
+     * @param wrt the input to optimize, or null for the first floating-point input
+     * @param of the output to steer, or null for the first output
+     * @param sample which sample of the batch (0 when the input has no batch axis)
+     */
+    public static ModelFunction create(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
+                                       String of, int sample) {
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), JacobianRequest.of(inputs).withWrtOf(wrt, of));
+        if (sample < 0 || sample >= r.samples()) {
+            throw JacobiException.usage("Sample " + sample + " does not exist: the input holds "
+                + (r.samples() == 1 ? "1 sample (use 0)." : r.samples() + " samples (0 to " + (r.samples() - 1) + ")."));
+        }
+        Map<String, Tensor> one = new LinkedHashMap<>();
+        Tensor x = r.wrtValue();
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            Tensor t = e.getValue();
+            TensorSpec spec = model.info().input(e.getKey());
+            boolean batched = r.batched() && t.rank() > 0 && t.dim(0) == x.dim(0)
+                && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis() || e.getKey().equals(r.wrt()));
+            one.put(e.getKey(), batched ? t.sliceRows(sample, sample + 1) : t);
+        }
+        Tensor y;
+        synchronized (model) {
+            y = model.run(one, Set.of(r.of())).get(r.of());
+        }
+        return new ModelFunction(model, engine, one, r.wrt(), r.of(), sample, y);
+    }
+
+    @Override
+    public int inputSize() {
+        return startTensor.size();
+    }
+
+    @Override
+    public int outputSize() {
+        return startOutput.length;
+    }
+
+    public String wrt() {
+        return wrt;
+    }
+
+    public String of() {
+        return of;
+    }
+
+    public int sample() {
+        return sample;
+    }
+
+    /** The sample's input, flattened: the optimizers' x0. */
+    public double[] start() {
+        return startTensor.toDoubleArray();
+    }
+
+    /** f(x0). */
+    public double[] startOutput() {
+        return startOutput.clone();
+    }
+
+    /** The shape of the optimized tensor: one sample with a batch axis of 1 when the model has one. */
+    public long[] inputShape() {
+        return startTensor.shape();
+    }
+
+    /** The shape of the output for this one sample (batch axis of 1 included when the model has one). */
+    public long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /** x as a tensor the model takes (its element type and {@link #inputShape()}). */
+    public Tensor toInputTensor(double[] x) {
+        Tensor t = Tensor.ofDoubles(x.clone(), startTensor.shape());
+        return t.asType(startTensor.type());
+    }
+
+    /** The sample's inputs with {@code wrt} set to x. */
+    public Map<String, Tensor> inputsAt(double[] x) {
+        Map<String, Tensor> feed = new LinkedHashMap<>(sampleInputs);
+        feed.put(wrt, toInputTensor(x));
+        return feed;
+    }
+
+    @Override
+    public double[] value(double[] x, ProgressMonitor monitor) {
+        Map<String, Tensor> feed = inputsAt(x);
+        synchronized (model) {
+            monitor.checkCancelled();
+            return model.run(feed, Set.of(of)).get(of).toDoubleArray();
+        }
+    }
+
+    @Override
+    public Linearization linearize(double[] x, ProgressMonitor monitor) {
+        JacobianRequest req = request.withInputs(inputsAt(x));
+        JacobianResult result;
+        synchronized (model) {
+            monitor.checkCancelled();
+            result = engine.compute(req, monitor);
+        }
+        return new Linearization(result.output().toDoubleArray(), result.sampleMatrix(0));
+    }
+
+    @Override
+    public double[] vectorJacobianProduct(double[] x, double[] v, ProgressMonitor monitor) {
+        JacobianRequest req = request.withInputs(inputsAt(x));
+        Tensor cotangent = Tensor.ofDoubles(v.clone(), outputShape).asType(outputType.isFloatingPoint() ? outputType : ElementType.FLOAT32);
+        synchronized (model) {
+            monitor.checkCancelled();
+            return engine.vectorJacobianProduct(req, cotangent, monitor).toDoubleArray();
+        }
+    }
+
+    @Override
+    public String derivativeSource() {
+        return engine.name() + (exactDerivatives() ? " (exact)" : " (approximate)");
+    }
+
+    @Override
+    public boolean exactDerivatives() {
+        return !(engine instanceof FiniteDifferenceEngine);
+    }
+}

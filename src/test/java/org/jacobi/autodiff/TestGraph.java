@@ -1,0 +1,144 @@
+package org.jacobi.autodiff;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jacobi.core.Tensor;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * Builds tiny ONNX models in tests: graph inputs with random values in a domain, fixed initializers,
+ * nodes and outputs, at a chosen opset and float type (1 float32, 11 float64).
+ */
+public final class TestGraph {
+    final int opset;
+    final int floatType;
+    final List<Onnx.NodeProto> nodes = new ArrayList<>();
+    final List<Onnx.TensorProto> initializers = new ArrayList<>();
+    final List<Onnx.ValueInfoProto> inputs = new ArrayList<>();
+    final List<String> outputs = new ArrayList<>();
+    final Map<String, Tensor> values = new LinkedHashMap<>();
+    final Random random;
+    double lo = -2;
+    double hi = 2;
+
+    public TestGraph(int opset, int floatType, long seed) {
+        this.opset = opset;
+        this.floatType = floatType;
+        this.random = new Random(seed);
+    }
+
+    /** Draws later random values from [lo, hi]. */
+    public TestGraph domain(double newLo, double newHi) {
+        lo = newLo;
+        hi = newHi;
+        return this;
+    }
+
+    private double[] draw(long[] shape) {
+        double[] v = new double[Math.toIntExact(Tensor.elementCount(shape))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = lo + (hi - lo) * random.nextDouble();
+        }
+        return v;
+    }
+
+    private Tensor floats(double[] v, long[] shape) {
+        Tensor t = Tensor.ofDoubles(v, shape);
+        return floatType == 11 ? t : t.asType(org.jacobi.core.ElementType.FLOAT32);
+    }
+
+    /** A float graph input with random values. */
+    public TestGraph input(String name, long... shape) {
+        values.put(name, floats(draw(shape), shape));
+        Onnx.TensorShapeProto.Builder s = Onnx.TensorShapeProto.newBuilder();
+        for (long d : shape) {
+            s.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        inputs.add(Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+            .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(floatType).setShape(s))).build());
+        return this;
+    }
+
+    /** A float initializer with random values (held fixed). */
+    public TestGraph fixed(String name, long... shape) {
+        initializers.add(TensorProtos.floats(name, floatType, draw(shape), shape));
+        return this;
+    }
+
+    /** A float initializer with given values. */
+    public TestGraph fixedValues(String name, double[] v, long... shape) {
+        initializers.add(TensorProtos.floats(name, floatType, v, shape));
+        return this;
+    }
+
+    /** An int64 initializer. */
+    public TestGraph ints(String name, long[] v, long... shape) {
+        initializers.add(TensorProtos.ints(name, v, shape));
+        return this;
+    }
+
+    /** A 1-D int64 initializer. */
+    public TestGraph ints(String name, long... v) {
+        return ints(name, v, v.length);
+    }
+
+    /** A bool initializer. */
+    public TestGraph bools(String name, boolean[] v, long... shape) {
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(9);
+        for (long d : shape) {
+            b.addDims(d);
+        }
+        for (boolean x : v) {
+            b.addInt32Data(x ? 1 : 0);
+        }
+        initializers.add(b.build());
+        return this;
+    }
+
+    public TestGraph node(String op, List<String> in, List<String> out, Onnx.AttributeProto... attrs) {
+        Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodes.size())
+            .addAllInput(in).addAllOutput(out);
+        for (Onnx.AttributeProto a : attrs) {
+            b.addAttribute(a);
+        }
+        nodes.add(b.build());
+        return this;
+    }
+
+    public TestGraph output(String name) {
+        outputs.add(name);
+        return this;
+    }
+
+    public Map<String, Tensor> values() {
+        return values;
+    }
+
+    public int floatType() {
+        return floatType;
+    }
+
+    public Onnx.ModelProto build() {
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("test").addAllNode(nodes)
+            .addAllInitializer(initializers).addAllInput(inputs);
+        for (String o : outputs) {
+            g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(o).setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(floatType))));
+        }
+        return Onnx.ModelProto.newBuilder().setIrVersion(opset >= 21 ? 10 : opset >= 19 ? 9 : 8)
+            .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+            .setProducerName("jacobi-test").setGraph(g).build();
+    }
+
+    public Path write(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name + ".onnx");
+        Files.write(file, build().toByteArray());
+        return file;
+    }
+}

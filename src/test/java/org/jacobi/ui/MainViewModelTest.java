@@ -1,0 +1,210 @@
+package org.jacobi.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jacobi.core.CancelledException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.CsvTensors;
+import org.jacobi.io.Npy;
+import org.jacobi.jacobian.FiniteDifferenceEngine;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.ui.heatmap.HeatmapData;
+import org.jacobi.ui.task.SameThreadTaskExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main view model without any window: every task runs at once on the test thread. */
+class MainViewModelTest {
+    static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+    private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor());
+
+    @AfterEach
+    void close() {
+        vm.dispose();
+    }
+
+    private void openMlp() {
+        vm.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy")));
+    }
+
+    @Test
+    void openingAModelWithItsInputComputesTheJacobian() {
+        openMlp();
+        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        assertEquals("Jacobi — mlp_tanh.onnx", vm.titleProperty().get());
+        assertEquals(4, vm.sampleCountProperty().get());
+        assertEquals("mlp_tanh.input.npy", vm.inputSourceProperty().get());
+        JacobianResult r = vm.resultProperty().get();
+        assertNotNull(r);
+        assertTrue(vm.methodTextProperty().get().startsWith(r.methodLabel()));
+        assertTrue(vm.methodTextProperty().get().contains(r.device()));
+        assertEquals(!r.exact(), vm.approximateProperty().get());
+        HeatmapData d = vm.heatmapDataProperty().get();
+        assertEquals(4, d.rows());
+        assertEquals(8, d.cols());
+        assertEquals("y[3]", d.rowLabel().apply(3));
+        assertEquals("x[7]", d.colLabel().apply(7));
+        // matches the float64 reference Jacobian of the fixture to finite-difference accuracy
+        Tensor ref = Npy.read(FIXTURES.resolve("mlp_tanh.jacobian.npy"));
+        assertEquals(ref.getDouble(2 * 8 + 5), d.value(2, 5), 1e-3);
+        assertEquals(List.of(FIXTURES.resolve("mlp_tanh.onnx").toAbsolutePath().normalize()), vm.recentFiles());
+    }
+
+    @Test
+    void switchingSamplesShowsThatSamplesMatrixOnASharedOrOwnScale() {
+        openMlp();
+        HeatmapData first = vm.heatmapDataProperty().get();
+        double shared = vm.scaleLimitProperty().get();
+        assertTrue(shared > 0);
+        vm.selectedSampleProperty().set(2);
+        HeatmapData third = vm.heatmapDataProperty().get();
+        assertNotEquals(first.value(0, 0), third.value(0, 0));
+        Tensor ref = Npy.read(FIXTURES.resolve("mlp_tanh.jacobian.npy"));
+        assertEquals(ref.getDouble(2 * 32 + 1), third.value(0, 1), 1e-3);
+        assertEquals(shared, vm.scaleLimitProperty().get());
+        vm.sharedScaleProperty().set(false);
+        assertTrue(Double.isNaN(vm.scaleLimitProperty().get()), "per-sample: the view fits the scale itself");
+    }
+
+    @Test
+    void aCorruptModelFileGivesAShortErrorAndNoModel(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("broken.onnx");
+        Files.write(bad, new byte[] {8, 7, 1, 2, 3, 4, 5, 99, 99, 99});
+        vm.openFiles(List.of(bad));
+        UserMessage m = vm.messageProperty().get();
+        assertNotNull(m);
+        assertTrue(m.error());
+        assertTrue(m.text().contains("broken.onnx"), m.text());
+        assertFalse(m.text().contains("\tat "), "no stack trace in the message");
+        assertNotNull(m.details());
+        assertNull(vm.modelInfoProperty().get());
+        assertNull(vm.resultProperty().get());
+    }
+
+    @Test
+    void filesOfUnknownKindAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
+        Path txt = dir.resolve("notes.docx");
+        Files.writeString(txt, "hello");
+        vm.openFiles(List.of(txt));
+        assertTrue(vm.messageProperty().get().text().contains("notes.docx"));
+        vm.openFiles(List.of(FIXTURES.resolve("mlp_tanh.input.npy")));
+        assertTrue(vm.messageProperty().get().text().contains("model first"));
+    }
+
+    @Test
+    void generatedSamplesFollowKindSeedAndCount() {
+        openMlp();
+        vm.generatorCountProperty().set(3);
+        vm.generatorSeedProperty().set(5);
+        vm.generateSamples();
+        assertEquals(3, vm.sampleCountProperty().get());
+        assertArrayEquals(new long[] {3, 8}, vm.inputsProperty().get().get("x").shape());
+        assertTrue(vm.inputSourceProperty().get().contains("seed 5"));
+        assertEquals(3, vm.resultProperty().get().samples());
+    }
+
+    @Test
+    void editingTheSampleInTheWhatIfTableRecomputes() {
+        openMlp();
+        assertEquals(8, vm.whatIfRows().size());
+        assertEquals("x[3]", vm.whatIfRows().get(3).label());
+        assertEquals(4, vm.whatIfOutputs().size());
+        String before = vm.whatIfOutputs().get(0);
+        JacobianResult old = vm.resultProperty().get();
+        vm.whatIfRows().get(3).valueProperty().set(2.5);
+        assertEquals(2.5, vm.inputsProperty().get().get("x").getDouble(3), 1e-6);
+        assertNotEquals(old, vm.resultProperty().get());
+        assertNotEquals(before, vm.whatIfOutputs().get(0));
+        assertTrue(vm.inputSourceProperty().get().endsWith("(edited)"));
+        vm.selectedSampleProperty().set(1);
+        assertEquals(vm.inputsProperty().get().get("x").getDouble(8), vm.whatIfRows().get(0).valueProperty().get(), 1e-6);
+    }
+
+    @Test
+    void aModelWithTwoInputsBindsBothFilesAndLetsTheUserPickTheInput() {
+        vm.openFiles(List.of(FIXTURES.resolve("two_inputs.onnx"), FIXTURES.resolve("two_inputs.input.x1.npy"),
+            FIXTURES.resolve("two_inputs.input.x2.npy")));
+        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        assertEquals(List.of("x1", "x2"), vm.wrtChoices());
+        assertEquals(6, vm.heatmapDataProperty().get().cols());
+        vm.wrtProperty().set("x2");
+        assertEquals(3, vm.heatmapDataProperty().get().cols());
+        Tensor ref = Npy.read(FIXTURES.resolve("two_inputs.jacobian.x2.npy"));
+        assertEquals(ref.getDouble(4), vm.heatmapDataProperty().get().value(1, 1), 1e-3);
+    }
+
+    @Test
+    void cancelledWorkIsReportedAsCancelledNotAsAnError() {
+        MainViewModel cancelling = new MainViewModel(new SameThreadTaskExecutor(), m -> new JacobianEngine() {
+            @Override
+            public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
+                throw new CancelledException();
+            }
+
+            @Override
+            public String name() {
+                return "cancelled";
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        cancelling.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx")));
+        assertNull(cancelling.resultProperty().get());
+        assertFalse(cancelling.messageProperty().get().error());
+        assertTrue(cancelling.messageProperty().get().text().contains("cancelled"));
+        cancelling.dispose();
+    }
+
+    @Test
+    void theJacobianExportsAsNpyAndCsv(@TempDir Path dir) {
+        openMlp();
+        Path npy = dir.resolve("j.npy");
+        Path csv = dir.resolve("j.csv");
+        vm.exportJacobianNpy(npy);
+        vm.exportJacobianCsv(csv);
+        Tensor back = Npy.read(npy);
+        assertArrayEquals(new long[] {4, 4, 8}, back.shape());
+        assertArrayEquals(vm.resultProperty().get().jacobian().floats(), back.floats());
+        Tensor table = CsvTensors.read(csv);
+        assertArrayEquals(new long[] {16, 8}, table.shape());
+        assertEquals(back.getDouble(9), table.getDouble(9), 1e-6);
+    }
+
+    @Test
+    void finiteDifferencesAreLabelledApproximate() {
+        MainViewModel fd = new MainViewModel(new SameThreadTaskExecutor(), FiniteDifferenceEngine::new);
+        fd.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx")));
+        assertTrue(fd.approximateProperty().get());
+        assertTrue(fd.methodTextProperty().get().contains("approximate"));
+        assertEquals(4, fd.sampleCountProperty().get(), "four generated samples by default");
+        fd.dispose();
+    }
+
+    @Test
+    void settingsRememberWindowSizeAndRecentFiles(@TempDir Path dir) {
+        UiSettings s = UiSettings.load(dir);
+        assertEquals(1400, s.windowWidth());
+        s.setWindowSize(1000, 700);
+        s.setRecentFiles(List.of(Path.of("/a/b.onnx"), Path.of("/c.pt")));
+        s.save();
+        UiSettings again = UiSettings.load(dir);
+        assertEquals(1000, again.windowWidth());
+        assertEquals(700, again.windowHeight());
+        assertEquals(List.of(Path.of("/a/b.onnx"), Path.of("/c.pt")), again.recentFiles());
+    }
+}

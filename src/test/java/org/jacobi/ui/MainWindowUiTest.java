@@ -1,0 +1,148 @@
+package org.jacobi.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import javafx.geometry.Point2D;
+import javafx.geometry.VerticalDirection;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.Jacobians;
+import org.jacobi.model.Model;
+import org.jacobi.ui.heatmap.HeatmapView;
+import org.jacobi.ui.task.FxTaskExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The main window, headless (Monocle): drop, compute, hover, switch samples, zoom, cancel, errors. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowUiTest {
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+    private final AtomicReference<Function<Model, JacobianEngine>> engines = new AtomicReference<>(Jacobians::exactEngineFor);
+    private FxTaskExecutor executor;
+    private MainViewModel vm;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        executor = new FxTaskExecutor();
+        vm = new MainViewModel(executor, m -> engines.get().apply(m));
+        window = new MainWindow(vm);
+        stage.setScene(window.createScene(1200, 800));
+        stage.titleProperty().bind(vm.titleProperty());
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() {
+        WaitForAsyncUtils.waitForAsyncFx(10_000, () -> {
+            vm.dispose();
+            executor.shutdown();
+        });
+    }
+
+    private static void waitUntil(BooleanSupplier condition) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void drop(FxRobot robot, Path... files) {
+        List<File> list = java.util.Arrays.stream(files).map(Path::toFile).toList();
+        robot.interact(() -> window.handleDroppedFiles(list));
+    }
+
+    private Point2D screenPointOfCell(HeatmapView h, int row, int col) {
+        double x = h.offsetXProperty().get() + (col + 0.5) * h.cellWidthProperty().get();
+        double y = h.offsetYProperty().get() + (row + 0.5) * h.cellHeightProperty().get();
+        return h.canvas().localToScreen(x, y);
+    }
+
+    @Test
+    void droppedModelShowsItsHeatmapAndTheTooltipNamesTheCell(FxRobot robot) throws Exception {
+        drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
+        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        assertEquals("Jacobi — mlp_tanh.onnx", ((Stage) window.root().getScene().getWindow()).getTitle());
+        Label summary = robot.lookup("#modelSummary").queryAs(Label.class);
+        assertTrue(summary.getText().contains("Gemm ×3"), summary.getText());
+        assertTrue(summary.getText().contains("1,476"), summary.getText());
+        Label method = robot.lookup("#methodLabel").queryAs(Label.class);
+        assertTrue(method.getText().contains(vm.resultProperty().get().methodLabel()), method.getText());
+
+        HeatmapView h = window.heatmap();
+        robot.moveTo(screenPointOfCell(h, 2, 5));
+        waitUntil(() -> h.tooltip().isShowing());
+        String text = h.tooltip().getText();
+        assertTrue(text.contains("y[2]") && text.contains("x[5]"), text);
+        String value = String.format(java.util.Locale.ROOT, "%.6g", h.getData().value(2, 5));
+        assertTrue(text.contains(value), text + " should hold " + value);
+        assertEquals(2, h.hoverRowProperty().get());
+        assertEquals(5, h.hoverColProperty().get());
+        assertTrue(window.statusBar().getText().contains("y[2]"), window.statusBar().getText());
+
+        // next sample with the spinner's arrow: the heatmap shows sample 1
+        float before = (float) h.getData().value(2, 5);
+        robot.clickOn("#sampleSpinner .increment-arrow-button");
+        waitUntil(() -> vm.selectedSampleProperty().get() == 1);
+        assertEquals(4 * 8, h.getData().offset());
+        assertNotEquals(before, (float) h.getData().value(2, 5));
+
+        // wheel zooms in around the pointer, Fit restores
+        double cell = h.cellWidthProperty().get();
+        robot.moveTo(screenPointOfCell(h, 1, 1)).scroll(3, VerticalDirection.UP);
+        WaitForAsyncUtils.waitForFxEvents();
+        double zoomedOneWay = h.cellWidthProperty().get();
+        assertEquals(1.15 * 1.15 * 1.15, Math.max(zoomedOneWay / cell, cell / zoomedOneWay), 1e-6, "three wheel steps");
+        robot.scroll(6, VerticalDirection.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(cell * cell / zoomedOneWay, h.cellWidthProperty().get(), 1e-6, "the other direction zooms the other way");
+        robot.clickOn("#fitButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(cell, h.cellWidthProperty().get(), 1e-9);
+    }
+
+    @Test
+    void aLongComputationCanBeCancelledAndTheWindowStaysResponsive(FxRobot robot) throws Exception {
+        SlowEngine slow = new SlowEngine();
+        engines.set(m -> slow);
+        drop(robot, FIXTURES.resolve("mlp_tanh.onnx"));
+        waitUntil(() -> slow.started && executor.runningProperty().get());
+        // the UI thread is free while the work runs
+        robot.clickOn("Summaries");
+        robot.clickOn("Jacobian");
+        robot.clickOn("#cancelButton");
+        waitUntil(() -> !executor.runningProperty().get());
+        Label message = robot.lookup("#messageText").queryAs(Label.class);
+        assertTrue(message.getText().contains("cancelled"), message.getText());
+        assertEquals(null, vm.resultProperty().get());
+    }
+
+    @Test
+    void aCorruptFileShowsAnErrorWithDetails(FxRobot robot, @TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("corrupt.onnx");
+        Files.write(bad, new byte[] {8, 7, 18, 4, 't', 'o', 'r', 'c', 'h', (byte) 0xff, 1, 2, 3});
+        drop(robot, bad);
+        waitUntil(() -> vm.messageProperty().get() != null);
+        Label message = robot.lookup("#messageText").queryAs(Label.class);
+        assertTrue(message.isVisible());
+        assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
+        assertFalse(message.getText().contains("Exception"), message.getText());
+        assertTrue(robot.lookup("#messageDetails").query().isVisible());
+    }
+}
