@@ -40,6 +40,11 @@ public final class ReportBuilder {
     /** Builds the report; throws {@link org.jacobi.core.CancelledException} when the monitor is cancelled. */
     public static Report build(ReportSource source, ReportOptions options, ProgressMonitor monitor) {
         JacobianResult jr = source.jacobian();
+        if (jr.samples() == 0 || jr.inputsPerSample() == 0 || jr.outputsPerSample() == 0) {
+            throw new JacobiException("The Jacobian is empty (" + jr.samples() + " samples, " + jr.outputsPerSample()
+                + " outputs, " + jr.inputsPerSample() + " inputs per sample): there is nothing to report. Give at least "
+                + "one sample.");
+        }
         List<Integer> shown = chooseSamples(jr.samples(), options);
         boolean svd = SingularValues.feasible(jr);
         boolean image = isImage(jr.sampleInputShape());
@@ -99,7 +104,9 @@ public final class ReportBuilder {
             }
             if (svd) {
                 monitor.progress(done[0], total, "Singular values of " + who);
-                spectra.put(s, SingularValues.of(jr, s));
+                if (finiteSample(jr, s)) { // an SVD of NaN says nothing
+                    spectra.put(s, SingularValues.of(jr, s));
+                }
                 step.run();
             }
         }
@@ -138,6 +145,15 @@ public final class ReportBuilder {
         return out;
     }
 
+    private static boolean finiteSample(JacobianResult jr, int sample) {
+        for (double v : jr.sampleMatrix(sample)) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean isImage(long[] shape) {
         return shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
     }
@@ -150,6 +166,12 @@ public final class ReportBuilder {
         b.add(new Block.Callout(LOCAL_STATEMENT, false));
         for (String w : jr.warnings()) {
             b.add(new Block.Callout(w, true));
+        }
+        int bad = jr.jacobian().indexOfNonFinite();
+        if (bad >= 0) {
+            b.add(new Block.Callout("The Jacobian contains NaN or infinite values (the first at flat index " + bad
+                + "): the model's output is not differentiable or overflows at some samples. Those entries are grey in "
+                + "the heatmaps, and the measures below that include them are NaN.", true));
         }
         if (!jr.exact()) {
             b.add(new Block.Callout("This Jacobian was computed by finite differences: it is an approximation, "
