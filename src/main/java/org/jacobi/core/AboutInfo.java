@@ -84,12 +84,24 @@ public record AboutInfo(List<Row> rows) {
         return running != null && !running.isBlank() ? running : BuildInfo.javafxVersion();
     }
 
-    /** Where DJL unpacks libtorch on first use: DJL_CACHE_DIR (property or environment), else ~/.djl.ai. */
+    /**
+     * Where DJL unpacks libtorch on first use, as DJL decides it: ENGINE_CACHE_DIR, else DJL_CACHE_DIR,
+     * else ~/.djl.ai (each read from the environment first, then from system properties).
+     */
     static Path djlCacheDir() {
-        String dir = System.getProperty("DJL_CACHE_DIR");
-        if (dir == null || dir.isBlank()) {
-            dir = System.getenv("DJL_CACHE_DIR");
+        String engine = envOrProperty("ENGINE_CACHE_DIR");
+        if (engine != null) {
+            return Path.of(engine);
         }
-        return dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".djl.ai");
+        String cache = envOrProperty("DJL_CACHE_DIR");
+        return cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".djl.ai");
+    }
+
+    private static String envOrProperty(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(name);
+        }
+        return value == null || value.isBlank() ? null : value;
     }
 }

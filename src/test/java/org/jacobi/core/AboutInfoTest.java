@@ -46,6 +46,22 @@ class AboutInfoTest {
     }
 
     @Test
+    void libtorchCacheFollowsDjlSettings() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ENGINE_CACHE_DIR") == null
+            && System.getenv("DJL_CACHE_DIR") == null, "the environment sets DJL's cache directory");
+        assertEquals(java.nio.file.Path.of(System.getProperty("user.home"), ".djl.ai"), AboutInfo.djlCacheDir());
+        System.setProperty("DJL_CACHE_DIR", "/tmp/djl-cache");
+        try {
+            assertEquals(java.nio.file.Path.of("/tmp/djl-cache"), AboutInfo.djlCacheDir());
+            System.setProperty("ENGINE_CACHE_DIR", "/tmp/engine-cache");
+            assertEquals(java.nio.file.Path.of("/tmp/engine-cache"), AboutInfo.djlCacheDir());
+        } finally {
+            System.clearProperty("DJL_CACHE_DIR");
+            System.clearProperty("ENGINE_CACHE_DIR");
+        }
+    }
+
+    @Test
     void textHasOneLinePerRow() {
         AboutInfo about = new AboutInfo(List.of(new AboutInfo.Row("Jacobi", "1.2.3"), new AboutInfo.Row("Device", "CPU")));
         assertEquals("Jacobi: 1.2.3" + System.lineSeparator() + "Device: CPU" + System.lineSeparator(), about.asText());
