@@ -137,10 +137,10 @@ class OnnxJacobianEngineTest {
                     assertEquals(fd[i], j[i], 1e-6, mode + " element " + i);
                 }
             }
-            // AUTO takes the declared dynamic axis 0 as the batch; --batch-axis none above is what overrides it.
-            JacobianResult batched = engine.compute(new JacobianRequest(g.values(), null, null, BatchAxis.AUTO,
-                JacobianMode.FORWARD, 0), ProgressMonitor.NONE);
-            assertTrue(batched.batched());
+            // AUTO takes the declared dynamic axis 0 as the batch, but the output moved it: a clear error.
+            org.jacobi.core.JacobiException e = assertThrows(org.jacobi.core.JacobiException.class, () -> engine.compute(
+                new JacobianRequest(g.values(), null, null, BatchAxis.AUTO, JacobianMode.FORWARD, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("--batch-axis none"), e.getMessage());
         }
     }
 
@@ -251,7 +251,7 @@ class OnnxJacobianEngineTest {
             Onnx.ModelProto graph = engine.differentiatedGraph(JacobianRequest.of(FixtureJacobianTest.inputs("mlp_tanh")));
             assertArrayEquals(original, model.proto().toByteArray(), "the source model is unchanged");
             assertTrue(graph.getGraph().getInputList().stream().anyMatch(v -> v.getName().equals(Differentiator.SEED)));
-            assertTrue(graph.getGraph().getOutputList().stream().anyMatch(v -> v.getName().equals(Differentiator.RESULT)));
+            assertTrue(graph.getGraph().getOutputList().stream().anyMatch(v -> v.getName().equals(OnnxJacobianEngine.BLOCK)));
             assertTrue(graph.getGraph().getNodeList().stream().anyMatch(n -> n.getName().startsWith("vjp/")));
         }
     }
