@@ -139,6 +139,12 @@ class OperatorTableTest {
             .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
         row("MatMul", "[3,4] @ [2,4,5]", 13, F64, g -> g.input("a", 3, 4).input("b", 2, 4, 5)
             .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[4] @ [2,4,5]", 13, F64, g -> g.input("a", 4).input("b", 2, 4, 5)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[2,3,4] @ [4]", 13, F64, g -> g.input("a", 2, 3, 4).input("b", 4)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[4] @ [4]", 13, F64, g -> g.input("a", 4).input("b", 4)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
         // Softmax family
         row("Softmax", "axis 1", 13, F64, g -> g.input("x", 2, 3, 4).node("Softmax", List.of("x"), List.of("y"), Attr.i("axis", 1)).output("y"));
         row("Softmax", "coerced axis 1", 11, F64, g -> g.input("x", 2, 3, 4).node("Softmax", List.of("x"), List.of("y"), Attr.i("axis", 1)).output("y"));
