@@ -47,6 +47,12 @@ import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
 import org.jacobi.model.Dim;
+import org.jacobi.model.ElementLabels;
+import org.jacobi.report.Report;
+import org.jacobi.report.ReportBuilder;
+import org.jacobi.report.ReportOptions;
+import org.jacobi.report.ReportSource;
+import org.jacobi.report.ReportWriters;
 import org.jacobi.model.InputBinder;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
@@ -72,6 +78,9 @@ public final class MainViewModel {
     /** The engines of one model; created and closed on the worker thread, after the work using them. */
     private volatile EngineSet engines;
     private TaskHandle computeHandle;
+    private Map<String, Tensor> resultInputs;
+    private List<String> inputLabels;
+    private List<String> outputLabels;
     private boolean updatingWhatIf;
 
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Jacobi");
@@ -177,15 +186,18 @@ public final class MainViewModel {
 
     /** Opens a model; {@code inputFiles} (may be empty) become its input, else samples are generated. */
     public void openModel(Path path, List<Path> inputFiles) {
-        cancelCompute();
-        Model old = model;
-        model = null;
-        result.set(null);
         DevicePreference dev = device.get();
-        ImageInputs.Normalisation norm = imageNormalisation();
+        ImageInputs.Normalisation norm;
+        try {
+            norm = imageNormalisation();
+        } catch (RuntimeException e) {
+            showError(e);
+            return;
+        }
+        cancelCompute();
         GeneratorSettings gen = generatorSettings();
+        // The open model stays usable until the new one has loaded: a file that fails to open changes nothing.
         executor.submit("Opening " + path.getFileName(), monitor -> {
-            closeQuietly(old);
             Model m = ModelLoader.load(path, new ModelLoader.Options(dev, Map.of()));
             try {
                 Map<String, Tensor> in = inputFiles.isEmpty()
@@ -198,9 +210,18 @@ public final class MainViewModel {
                 return new Opened(m, null, e.getMessage());
             }
         }, opened -> {
+            Model old = model;
+            if (old != null) {
+                executor.submit("Closing " + old.info().fileName(), monitor -> {
+                    closeQuietly(old);
+                    return null;
+                }, x -> { }, x -> { });
+            }
+            result.set(null);
+            resultInputs = null;
             model = opened.model;
-            modelInfo.set(opened.model.info());
             modelDevice.set(opened.model.device());
+            modelInfo.set(opened.model.info());
             title.set("Jacobi — " + path.getFileName());
             addRecent(path);
             List<String> floatInputs = opened.model.info().inputs().stream()
@@ -233,7 +254,13 @@ public final class MainViewModel {
         }
         ModelInfo info = model.info();
         Map<String, Tensor> current = inputs.get() == null ? Map.of() : inputs.get();
-        ImageInputs.Normalisation norm = imageNormalisation();
+        ImageInputs.Normalisation norm;
+        try {
+            norm = imageNormalisation();
+        } catch (RuntimeException e) {
+            showError(e);
+            return;
+        }
         String target = wrt.get();
         executor.submit("Reading " + describeFiles(files),
             monitor -> readInputs(info, current, files, norm, target),
@@ -426,12 +453,18 @@ public final class MainViewModel {
                 es = new EngineSet(m, engineFactory.apply(m), new FiniteDifferenceEngine(m));
                 engines = es;
             }
-            return Jacobians.compute(es.exact, es.fallback, request, monitor);
-        }, r -> {
+            JacobianResult r = Jacobians.compute(es.exact, es.fallback, request, monitor);
+            return new Computed(r, request.inputs(),
+                ElementLabels.of(m, r.wrt(), r.inputsPerSample()).orElse(null),
+                ElementLabels.of(m, r.of(), r.outputsPerSample()).orElse(null));
+        }, c -> {
             if (m != model) {
                 return; // a result for a model closed meanwhile
             }
-            setResult(r);
+            resultInputs = c.inputs;
+            inputLabels = c.inputLabels;
+            outputLabels = c.outputLabels;
+            setResult(c.result);
         }, e -> {
             if (e instanceof CancelledException) {
                 message.set(UserMessage.info("Computation cancelled."));
@@ -439,6 +472,11 @@ public final class MainViewModel {
                 showError(e);
             }
         });
+    }
+
+    /** A result with the inputs it was computed at and the element names the model declares (or null). */
+    private record Computed(JacobianResult result, Map<String, Tensor> inputs, List<String> inputLabels,
+                            List<String> outputLabels) {
     }
 
     private void setResult(JacobianResult r) {
@@ -484,8 +522,11 @@ public final class MainViewModel {
         } else {
             scaleLimit.set(Double.NaN);
         }
+        List<String> rowNames = outputLabels;
+        List<String> colNames = inputLabels;
         heatmapData.set(new HeatmapData(nOut, nIn, j, sample * nOut * nIn,
-            row -> TensorLabels.label(ofName, outShape, row), col -> TensorLabels.label(wrtName, inShape, col)));
+            row -> rowNames != null ? ofName + "[" + rowNames.get(row) + "]" : TensorLabels.label(ofName, outShape, row),
+            col -> colNames != null ? wrtName + "[" + colNames.get(col) + "]" : TensorLabels.label(wrtName, inShape, col)));
     }
 
     /** The selected sample of the wrt input as one flat array, or null. */
@@ -606,6 +647,36 @@ public final class MainViewModel {
                 return file;
             }, f -> message.set(UserMessage.info("Saved " + f.getFileName() + ".")), this::showError);
         }
+    }
+
+    /**
+     * Writes a sensitivity report (HTML or PDF by the file's extension) of the current Jacobian, at the
+     * inputs it was computed at, in the background.
+     */
+    public void exportReport(Path file) {
+        JacobianResult r = requireResult();
+        Model m = model;
+        Map<String, Tensor> at = resultInputs;
+        if (r == null || m == null || at == null) {
+            return;
+        }
+        executor.submit("Writing the report " + file.getFileName(), monitor -> {
+            ReportWriters.formatOf(file);
+            Report report = ReportBuilder.build(ReportSource.of(m, at, r), ReportOptions.defaults(), monitor);
+            ReportWriters.write(report, file, true);
+            return file;
+        }, f -> message.set(UserMessage.info("Saved the report " + f.getFileName() + ".")), e -> {
+            if (e instanceof CancelledException) {
+                message.set(UserMessage.info("Report cancelled."));
+            } else {
+                showError(e);
+            }
+        });
+    }
+
+    /** The inputs the current Jacobian was computed at (what-if edits may have changed the inputs since), or null. */
+    public Map<String, Tensor> resultInputs() {
+        return resultInputs;
     }
 
     private JacobianResult requireResult() {

@@ -139,11 +139,6 @@ public final class MainWindow {
         refreshOptimizeTab();
     }
 
-    /** Enables File > Export report; {@code action} is called with the view model when the user picks it. */
-    public void installReportExport(Consumer<MainViewModel> action) {
-        exportReportItem.setDisable(false);
-        exportReportItem.setOnAction(e -> action.accept(vm));
-    }
 
     private void refreshOptimizeTab() {
         if (optimizePanelFactory != null && optimizeTab.isSelected() && vm.model() != null && vm.inputsProperty().get() != null) {
@@ -198,8 +193,18 @@ public final class MainWindow {
         for (MenuItem m : List.of(png, npy, csv)) {
             m.disableProperty().bind(vm.resultProperty().isNull());
         }
-        exportReportItem.setDisable(true);
-        exportReportItem.setOnAction(e -> vm.messageProperty().set(UserMessage.info("Report export is not available in this build.")));
+        exportReportItem.disableProperty().bind(vm.resultProperty().isNull());
+        exportReportItem.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export a sensitivity report");
+            fc.setInitialFileName("report.html");
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("HTML report", "*.html"),
+                new FileChooser.ExtensionFilter("PDF report", "*.pdf"));
+            File f = fc.showSaveDialog(root.getScene().getWindow());
+            if (f != null) {
+                vm.exportReport(f.toPath());
+            }
+        });
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> {
@@ -329,6 +334,7 @@ public final class MainWindow {
         summary.setId("modelSummary");
         summary.setWrapText(true);
         summary.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        summary.setPadding(new Insets(2, 4, 2, 4));
         Runnable update = () -> summary.setText(describe(vm.modelInfoProperty().get(), vm.modelDeviceProperty().get(), vm.resultProperty().get()));
         vm.modelInfoProperty().addListener((o, a, b) -> update.run());
         vm.resultProperty().addListener((o, a, b) -> update.run());
@@ -684,8 +690,11 @@ public final class MainWindow {
                 return;
             }
             XYChart.Series<String, Number> bars = new XYChart.Series<>();
+            org.jacobi.ui.heatmap.HeatmapData labels = vm.heatmapDataProperty().get();
             for (Sensitivity.Entry e : Sensitivity.ranking(r, 24)) {
-                bars.getData().add(new XYChart.Data<>(e.label(), e.meanAbs()));
+                // the heatmap's column labels carry the element names a model declares
+                String label = labels != null && labels.cols() == r.inputsPerSample() ? labels.colLabel().apply(e.index()) : e.label();
+                bars.getData().add(new XYChart.Data<>(label, e.meanAbs()));
             }
             ranking.getData().add(bars);
             int sample = Math.min(vm.selectedSampleProperty().get(), r.samples() - 1);
@@ -698,6 +707,11 @@ public final class MainWindow {
                 for (int i = 0; i < s.length; i++) {
                     series.getData().add(new XYChart.Data<>(i + 1, Math.log10(Math.max(floor, s[i]))));
                 }
+                index.setAutoRanging(false);
+                index.setLowerBound(0);
+                index.setUpperBound(s.length + 1);
+                index.setTickUnit(Math.max(1, Math.ceil(s.length / 10.0)));
+                index.setMinorTickVisible(false);
                 sv.getData().setAll(List.of(series));
             }, vm::showError);
         };
@@ -844,9 +858,15 @@ public final class MainWindow {
             if (vm.executor().runningProperty().get()) {
                 return vm.executor().messageProperty().get();
             }
-            String hover = heatmap.hoverTextProperty().get();
-            return hover.isEmpty() ? "Ready" : hover.replace('\n', ' ').replace("output ", "").replace("input ", "d/d ");
-        }, vm.executor().runningProperty(), vm.executor().messageProperty(), heatmap.hoverTextProperty()));
+            int row = heatmap.hoverRowProperty().get();
+            int col = heatmap.hoverColProperty().get();
+            if (row < 0 || col < 0 || heatmap.getData() == null) {
+                return "Ready";
+            }
+            return "d " + heatmap.getData().rowLabel().apply(row) + " / d " + heatmap.getData().colLabel().apply(col) + " = "
+                + String.format(Locale.ROOT, "%.6g", heatmap.getData().value(row, col));
+        }, vm.executor().runningProperty(), vm.executor().messageProperty(), heatmap.hoverTextProperty(),
+            heatmap.hoverRowProperty(), heatmap.hoverColProperty(), heatmap.dataProperty()));
         statusBar.progressProperty().bind(Bindings.when(vm.executor().runningProperty())
             .then(vm.executor().progressProperty()).otherwise(0.0));
         Button cancel = new Button("Cancel");
@@ -865,6 +885,8 @@ public final class MainWindow {
             : "⚠ " + vm.warningsTextProperty().get().lines().findFirst().orElse(""), vm.warningsTextProperty()));
         warnings.setStyle("-fx-text-fill: #b35900;");
         warnings.setMaxWidth(420);
+        warnings.setPadding(new Insets(0, 14, 0, 0));
+        method.setPadding(new Insets(0, 8, 0, 0));
         Tooltip wt = new Tooltip();
         wt.textProperty().bind(vm.warningsTextProperty());
         warnings.setTooltip(wt);

@@ -92,6 +92,16 @@ class MainViewModelTest {
         assertNotNull(m.details());
         assertNull(vm.modelInfoProperty().get());
         assertNull(vm.resultProperty().get());
+        // with a model open, a broken file leaves it open and usable
+        openMlp();
+        JacobianResult before = vm.resultProperty().get();
+        vm.openFiles(List.of(bad));
+        assertTrue(vm.messageProperty().get().error());
+        assertEquals("Jacobi — mlp_tanh.onnx", vm.titleProperty().get());
+        assertEquals(before, vm.resultProperty().get());
+        vm.compute();
+        assertNotNull(vm.resultProperty().get());
+        assertNotEquals(before, vm.resultProperty().get());
     }
 
     @Test
@@ -206,5 +216,51 @@ class MainViewModelTest {
         assertEquals(1000, again.windowWidth());
         assertEquals(700, again.windowHeight());
         assertEquals(List.of(Path.of("/a/b.onnx"), Path.of("/c.pt")), again.recentFiles());
+    }
+
+    @Test
+    void theReportIsWrittenAtTheInputsTheJacobianWasComputedAt(@TempDir Path dir) throws Exception {
+        openMlp();
+        Path html = dir.resolve("report.html");
+        vm.exportReport(html);
+        assertNull(vm.messageProperty().get().details(), () -> vm.messageProperty().get().text());
+        String text = Files.readString(html);
+        assertTrue(text.contains("mlp_tanh.onnx"));
+        vm.exportReport(dir.resolve("report.docx"));
+        assertTrue(vm.messageProperty().get().error());
+        assertTrue(vm.messageProperty().get().text().contains(".html or .pdf"), vm.messageProperty().get().text());
+    }
+
+    @Test
+    void anImageBecomesTheInputOfAnImageModel(@TempDir Path dir) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(56, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(10, 10, 0xffffff);
+        Path png = dir.resolve("digit.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        vm.imageScaleProperty().set("1/255");
+        vm.imageMeanProperty().set("0.5");
+        vm.imageStdProperty().set("0.5");
+        vm.openFiles(List.of(FIXTURES.resolve("cnn_small.onnx"), png));
+        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        Tensor x = vm.inputsProperty().get().get("x");
+        assertArrayEquals(new long[] {1, 1, 28, 28}, x.shape());
+        assertEquals(-1.0, x.getDouble(0), 1e-6, "black pixel: (0 - 0.5) / 0.5");
+        assertEquals(1, vm.sampleCountProperty().get());
+        JacobianResult r = vm.resultProperty().get();
+        assertArrayEquals(new long[] {1, 28, 28}, r.sampleInputShape());
+        assertEquals(784, vm.heatmapDataProperty().get().cols());
+        assertEquals("x[0, 27, 27]", vm.heatmapDataProperty().get().colLabel().apply(783));
+        assertTrue(vm.whatIfRows().isEmpty(), "784 elements: no what-if table");
+        vm.imageStdProperty().set("zero");
+        vm.loadInputFiles(List.of(png));
+        assertTrue(vm.messageProperty().get().text().contains("image std"), vm.messageProperty().get().text());
+    }
+
+    @Test
+    void startArgumentsNameTheModelAndItsInputs() {
+        JacobiApp.StartFiles f = JacobiApp.StartFiles.parse(List.of("m.onnx", "--input", "a.npy", "--input=b.npz"));
+        assertEquals(Path.of("m.onnx"), f.model());
+        assertEquals(List.of(Path.of("a.npy"), Path.of("b.npz")), f.inputs());
+        assertNull(JacobiApp.StartFiles.parse(List.of()).model());
     }
 }

@@ -69,9 +69,7 @@ class MainWindowUiTest {
     }
 
     private Point2D screenPointOfCell(HeatmapView h, int row, int col) {
-        double x = h.offsetXProperty().get() + (col + 0.5) * h.cellWidthProperty().get();
-        double y = h.offsetYProperty().get() + (row + 0.5) * h.cellHeightProperty().get();
-        return h.canvas().localToScreen(x, y);
+        return h.canvas().localToScreen(h.cellCenter(row, col));
     }
 
     @Test
@@ -94,7 +92,7 @@ class MainWindowUiTest {
         assertTrue(text.contains(value), text + " should hold " + value);
         assertEquals(2, h.hoverRowProperty().get());
         assertEquals(5, h.hoverColProperty().get());
-        assertTrue(window.statusBar().getText().contains("y[2]"), window.statusBar().getText());
+        assertEquals("d y[2] / d x[5] = " + value, window.statusBar().getText());
 
         // next sample with the spinner's arrow: the heatmap shows sample 1
         float before = (float) h.getData().value(2, 5);
@@ -144,5 +142,29 @@ class MainWindowUiTest {
         assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
         assertFalse(message.getText().contains("Exception"), message.getText());
         assertTrue(robot.lookup("#messageDetails").query().isVisible());
+        robot.clickOn("#messageDetails");
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertTrue(pane.getHeaderText().contains("corrupt.onnx"));
+        assertTrue(((javafx.scene.control.TextArea) pane.getExpandableContent()).getText().contains("JacobiException"));
+        robot.interact(() -> ((Stage) pane.getScene().getWindow()).close());
+    }
+
+    @Test
+    void imageInputsGetASaliencyViewAndTheHeatmapExportsAsPng(FxRobot robot, @TempDir Path dir) throws Exception {
+        drop(robot, FIXTURES.resolve("cnn_small.onnx"), FIXTURES.resolve("cnn_small.input.npy"));
+        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        assertEquals(784, window.heatmap().getData().cols());
+        robot.clickOn("Saliency");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<javafx.scene.image.ImageView> views = robot.lookup(n -> n instanceof javafx.scene.image.ImageView iv
+            && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
+            .stream().filter(v -> v.getImage().getWidth() == 28).toList();
+        assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("Jacobian");
+        Path png = dir.resolve("heatmap.png");
+        robot.interact(() -> window.exportHeatmapPng(png));
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(img.getWidth() > 200 && img.getHeight() > 100, img.getWidth() + "x" + img.getHeight());
     }
 }

@@ -38,6 +38,10 @@ public class HeatmapView extends Region {
     public static final int MAX_IMAGE_SIDE = 4096;
     private static final double BAR_WIDTH = 92;
     private static final double MAX_CELL = 400;
+    /** Gutter for the column labels (top); the row labels' gutter fits the longest label. */
+    private static final double TOP = 20;
+    private static final Font LABEL_FONT = Font.font(10.5);
+    private double left = 40;
 
     private final Canvas canvas = new Canvas();
     private final Canvas bar = new Canvas();
@@ -69,6 +73,7 @@ public class HeatmapView extends Region {
         tooltip.setHideDelay(Duration.millis(100));
         tooltip.setShowDuration(Duration.INDEFINITE);
         data.addListener((obs, a, b) -> {
+            left = gutterFor(b);
             rebuildImage();
             fit();
         });
@@ -115,14 +120,30 @@ public class HeatmapView extends Region {
         });
     }
 
+    /** Room for the widest row label (sampled on large matrices), within sensible bounds. */
+    private static double gutterFor(HeatmapData d) {
+        if (d == null || d.rows() == 0) {
+            return 40;
+        }
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        probe.setFont(LABEL_FONT);
+        double widest = 0;
+        int step = Math.max(1, d.rows() / 200);
+        for (int r = 0; r < d.rows(); r += step) {
+            probe.setText(d.rowLabel().apply(r));
+            widest = Math.max(widest, probe.getLayoutBounds().getWidth());
+        }
+        return Math.max(40, Math.min(220, Math.ceil(widest) + 10));
+    }
+
     // ---- view changes ----------------------------------------------------------------------------
 
     /** Shows the whole matrix in the available area. */
     public void fit() {
         fitted = true;
         HeatmapData d = data.get();
-        double w = canvas.getWidth();
-        double h = canvas.getHeight();
+        double w = canvas.getWidth() - left;
+        double h = canvas.getHeight() - TOP;
         if (d == null || d.rows() == 0 || d.cols() == 0 || w <= 0 || h <= 0) {
             draw();
             return;
@@ -140,8 +161,10 @@ public class HeatmapView extends Region {
         if (d == null || d.cols() == 0 || d.rows() == 0) {
             return;
         }
-        double minW = Math.min(canvas.getWidth() / d.cols(), MAX_CELL) / 4;
-        double minH = Math.min(canvas.getHeight() / d.rows(), MAX_CELL) / 4;
+        double minW = Math.min((canvas.getWidth() - left) / d.cols(), MAX_CELL) / 4;
+        double minH = Math.min((canvas.getHeight() - TOP) / d.rows(), MAX_CELL) / 4;
+        x -= left;
+        y -= TOP;
         double newW = clamp(cellWidth.get() * factor, minW, Math.max(MAX_CELL, minW));
         double newH = clamp(cellHeight.get() * factor, minH, Math.max(MAX_CELL, minH));
         double col = (x - offsetX.get()) / cellWidth.get();
@@ -155,7 +178,7 @@ public class HeatmapView extends Region {
 
     /** Zooms around the centre (toolbar buttons). */
     public void zoom(double factor) {
-        zoom(factor, canvas.getWidth() / 2, canvas.getHeight() / 2);
+        zoom(factor, left + (canvas.getWidth() - left) / 2, TOP + (canvas.getHeight() - TOP) / 2);
     }
 
     public void pan(double dx, double dy) {
@@ -170,12 +193,21 @@ public class HeatmapView extends Region {
         if (d == null) {
             return null;
         }
-        int col = (int) Math.floor((x - offsetX.get()) / cellWidth.get());
-        int row = (int) Math.floor((y - offsetY.get()) / cellHeight.get());
+        if (x < left || y < TOP) {
+            return null;
+        }
+        int col = (int) Math.floor((x - left - offsetX.get()) / cellWidth.get());
+        int row = (int) Math.floor((y - TOP - offsetY.get()) / cellHeight.get());
         if (row < 0 || col < 0 || row >= d.rows() || col >= d.cols()) {
             return null;
         }
         return new int[] {row, col};
+    }
+
+    /** The centre of a cell in canvas coordinates. */
+    public javafx.geometry.Point2D cellCenter(int row, int col) {
+        return new javafx.geometry.Point2D(left + offsetX.get() + (col + 0.5) * cellWidth.get(),
+            TOP + offsetY.get() + (row + 0.5) * cellHeight.get());
     }
 
     /** Hover text for a cell: its row label, column label and value. */
@@ -279,8 +311,14 @@ public class HeatmapView extends Region {
         }
         double cw = cellWidth.get();
         double ch = cellHeight.get();
-        double ox = offsetX.get();
-        double oy = offsetY.get();
+        drawLabels(g, d, cw, ch, left + offsetX.get(), TOP + offsetY.get(), w, h);
+        g.save();
+        g.beginPath();
+        g.rect(left, TOP, w - left, h - TOP);
+        g.closePath();
+        g.clip();
+        double ox = left + offsetX.get();
+        double oy = TOP + offsetY.get();
         g.setImageSmoothing(false);
         g.drawImage(image, 0, 0, image.getWidth(), image.getHeight(), ox, oy, d.cols() * cw, d.rows() * ch);
         if (cw >= 44 && ch >= 16) {
@@ -296,6 +334,34 @@ public class HeatmapView extends Region {
             g.setLineWidth(1.5);
             g.strokeRect(ox, oy + hr * ch, d.cols() * cw, ch);
             g.strokeRect(ox + hc * cw, oy, cw, d.rows() * ch);
+        }
+        g.restore();
+    }
+
+    /** Row labels in the left gutter and column labels on top, thinned out so they never overlap. */
+    private void drawLabels(GraphicsContext g, HeatmapData d, double cw, double ch, double ox, double oy, double w, double h) {
+        g.setFill(Color.rgb(60, 60, 60));
+        g.setFont(LABEL_FONT);
+        g.setTextBaseline(VPos.CENTER);
+        g.setTextAlign(TextAlignment.RIGHT);
+        int rowStep = (int) Math.max(1, Math.ceil(14 / ch));
+        int r0 = Math.max(0, (int) Math.floor((TOP - oy) / ch));
+        int r1 = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
+        for (int r = r0 - r0 % rowStep; r < r1; r += rowStep) {
+            double y = oy + (r + 0.5) * ch;
+            if (y >= TOP) {
+                g.fillText(d.rowLabel().apply(r), left - 4, y, left - 6);
+            }
+        }
+        g.setTextAlign(TextAlignment.CENTER);
+        int colStep = (int) Math.max(1, Math.ceil(76 / cw));
+        int c0 = Math.max(0, (int) Math.floor((left - ox) / cw));
+        int c1 = Math.min(d.cols(), (int) Math.ceil((w - ox) / cw));
+        for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
+            double x = ox + (c + 0.5) * cw;
+            if (x >= left) {
+                g.fillText(d.colLabel().apply(c), x, TOP / 2, Math.max(cw * colStep - 4, 20));
+            }
         }
     }
 
@@ -467,6 +533,11 @@ public class HeatmapView extends Region {
     /** The scale of the colours now shown (for tests and the colour bar). */
     public ValueScale currentScale() {
         return scale;
+    }
+
+    /** The image of the cells (one pixel per cell, or per bin of cells). */
+    WritableImage cellImage() {
+        return image;
     }
 
     /** The canvas holding the cells (for snapshots and tests). */
