@@ -184,7 +184,8 @@ public final class ReportBuilder {
                 + "(mean |J| = %s). Per-sample figures are shown for %s.",
             jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
             stats.outputs(), stats.outputs() == 1 ? "" : "s", stats.inputs(), stats.inputs() == 1 ? "" : "s",
-            jr.methodLabel(), jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
+            (jr.exact() ? jr.mode().label() + "-mode automatic differentiation (exact; " : "finite differences "
+                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
             shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
         return new Section("summary", "Summary", b);
     }
