@@ -70,6 +70,8 @@ public final class RuleRegistry {
         r.add("Pow", ElementwiseRules.POW);
         r.add("Min", ElementwiseRules.MIN_MAX);
         r.add("Max", ElementwiseRules.MIN_MAX);
+        r.add("Sum", ElementwiseRules.SUM);
+        r.add("Mean", ElementwiseRules.MEAN);
         r.add("Where", ElementwiseRules.WHERE);
         r.add("Neg", ElementwiseRules.NEG);
         r.add("Sqrt", ElementwiseRules.SQRT);
@@ -84,6 +86,7 @@ public final class RuleRegistry {
         r.add("Sigmoid", ElementwiseRules.SIGMOID);
         r.add("Relu", ElementwiseRules.RELU);
         r.add("LeakyRelu", ElementwiseRules.LEAKY_RELU);
+        r.add("PRelu", ElementwiseRules.PRELU);
         r.add("Elu", ElementwiseRules.ELU);
         r.add("Selu", ElementwiseRules.SELU);
         r.add("Softplus", ElementwiseRules.SOFTPLUS);
@@ -102,6 +105,7 @@ public final class RuleRegistry {
         r.add("MaxPool", PoolRules.MAX_POOL);
         r.add("AveragePool", PoolRules.AVERAGE_POOL);
         r.add("GlobalAveragePool", PoolRules.GLOBAL_AVERAGE_POOL);
+        r.add("Resize", 11, Integer.MAX_VALUE, PoolRules.RESIZE);
         r.add("BatchNormalization", NormalizationRules.BATCH_NORMALIZATION);
         r.add("InstanceNormalization", NormalizationRules.INSTANCE_NORMALIZATION);
         r.add("LayerNormalization", NormalizationRules.LAYER_NORMALIZATION);

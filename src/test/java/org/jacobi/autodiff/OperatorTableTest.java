@@ -96,6 +96,12 @@ class OperatorTableTest {
             .node("Min", List.of("a", "b", "c"), List.of("y")).output("y"));
         row("Max", "[3,4] with [4]", 13, F64, g -> g.input("a", 3, 4).input("b", 4)
             .node("Max", List.of("a", "b"), List.of("y")).output("y"));
+        row("Sum", "three inputs broadcast", 13, F64, g -> g.input("a", 3, 4).input("b", 4).input("c", 3, 1)
+            .node("Sum", List.of("a", "b", "c"), List.of("y")).output("y"));
+        row("Mean", "two inputs broadcast", 13, F32, g -> g.input("a", 3, 4).input("b", 1, 4)
+            .node("Mean", List.of("a", "b"), List.of("y")).output("y"));
+        row("PRelu", "per-channel slope", 16, F32, g -> g.input("x", 2, 3, 4).input("slope", 3, 1)
+            .node("PRelu", List.of("x", "slope"), List.of("y")).output("y"));
         row("Where", "broadcast branches", 13, F64, g -> g.bools("cond", new boolean[] {true, false, false, true, true, false,
             true, false, true, true, false, false}, 3, 4).input("a", 3, 4).input("b", 4)
             .node("Where", List.of("cond", "a", "b"), List.of("y")).output("y"));
@@ -132,6 +138,12 @@ class OperatorTableTest {
         row("MatMul", "[2,3,4] @ [4,5]", 13, F64, g -> g.input("a", 2, 3, 4).input("b", 4, 5)
             .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
         row("MatMul", "[3,4] @ [2,4,5]", 13, F64, g -> g.input("a", 3, 4).input("b", 2, 4, 5)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[4] @ [2,4,5]", 13, F64, g -> g.input("a", 4).input("b", 2, 4, 5)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[2,3,4] @ [4]", 13, F64, g -> g.input("a", 2, 3, 4).input("b", 4)
+            .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        row("MatMul", "[4] @ [4]", 13, F64, g -> g.input("a", 4).input("b", 4)
             .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
         // Softmax family
         row("Softmax", "axis 1", 13, F64, g -> g.input("x", 2, 3, 4).node("Softmax", List.of("x"), List.of("y"), Attr.i("axis", 1)).output("y"));
@@ -173,6 +185,12 @@ class OperatorTableTest {
         row("AveragePool", "k3 s2 pads, count_include_pad 1", 13, F32, g -> g.input("x", 1, 2, 5, 5)
             .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
                 Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 1)).output("y"));
+        row("Resize", "nearest x2, asymmetric floor (torch export)", 13, F32, g -> g.input("x", 2, 2, 3, 2)
+            .fixedValues("scales", new double[] {1, 1, 2, 3}, 4)
+            .node("Resize", List.of("x", "", "scales"), List.of("y"), Attr.s("mode", "nearest"),
+                Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor")).output("y"));
+        row("Resize", "nearest by sizes, half_pixel", 13, F32, g -> g.input("x", 1, 2, 2, 3).ints("sizes", 1, 2, 6, 6)
+            .node("Resize", List.of("x", "", "", "sizes"), List.of("y"), Attr.s("mode", "nearest")).output("y"));
         row("GlobalAveragePool", "", 13, F32, g -> g.input("x", 2, 3, 3, 4).node("GlobalAveragePool", List.of("x"), List.of("y")).output("y"));
         // Normalisation
         row("BatchNormalization", "inference", 15, F32, g -> g.input("x", 2, 3, 2, 2).fixed("scale", 3).fixed("bias", 3).fixed("mean", 3)

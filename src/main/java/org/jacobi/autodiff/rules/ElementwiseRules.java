@@ -53,6 +53,17 @@ public final class ElementwiseRules {
     /** Min and Max (any arity): the derivative goes to the input equal to the result. */
     public static final Rule MIN_MAX = Elementwise.of((c, i) -> indicator(c, c.e().op("Equal", c.input(i), y(c))));
 
+    /** Sum (variadic, broadcasting): every input gets the derivative one. */
+    public static final Rule SUM = Elementwise.of((c, i) -> Elementwise.ONE);
+    /** Mean (variadic, broadcasting): every input gets 1/n. */
+    public static final Rule MEAN = Elementwise.of((c, i) -> k(c, 1.0 / c.inputCount()));
+    /** PRelu: slope where x < 0, else one; with respect to the slope, x where x < 0. */
+    public static final Rule PRELU = Elementwise.of((c, i) -> {
+        String positive = c.e().op("Greater", x(c), k(c, 0));
+        return i == 0 ? c.e().op("Where", List.of(positive, k(c, 1), c.input(1)))
+            : c.e().op("Where", List.of(positive, k(c, 0), x(c)));
+    });
+
     public static final Rule NEG = Elementwise.unary(c -> Elementwise.MINUS_ONE);
     public static final Rule EXP = Elementwise.unary(ElementwiseRules::y);
     public static final Rule LOG = Elementwise.unary(c -> c.e().op("Reciprocal", x(c)));

@@ -1,6 +1,7 @@
 package org.jacobi.autodiff.rules;
 
 import java.util.Arrays;
+import java.util.List;
 import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
@@ -92,48 +93,97 @@ public final class LinearAlgebraRules {
         }
     };
 
+    /**
+     * MatMul with NumPy semantics. A one-dimensional operand is lifted to a matrix ({@code [k] -> [1, k]} on
+     * the left, {@code [k] -> [k, 1]} on the right) and the unit axis dropped from the result again, so the
+     * core rule sees matrices only.
+     */
     public static final Rule MATMUL = new Rule() {
-        private void checkRanks(NodeContext c) {
-            if (c.rank(c.input(0)) < 2 || c.rank(c.input(1)) < 2) {
-                throw c.fail("one-dimensional MatMul operands are not supported yet; reshape them to matrices");
+        /** Static shapes of the lifted operands and output. */
+        private long[][] lifted(NodeContext c) {
+            long[] a = c.shape(c.input(0));
+            long[] b = c.shape(c.input(1));
+            long[] out = c.shape(c.output(0));
+            long[] a2 = a.length == 1 ? new long[] {1, a[0]} : a;
+            long[] b2 = b.length == 1 ? new long[] {b[0], 1} : b;
+            long[] out2 = out;
+            if (a.length == 1) {
+                out2 = insert(out2, out2.length - (b.length == 1 ? 0 : 1), 1);
             }
+            if (b.length == 1) {
+                out2 = insert(out2, out2.length, 1);
+            }
+            return new long[][] {a2, b2, out2};
+        }
+
+        private long[] insert(long[] v, int at, long value) {
+            long[] r = new long[v.length + 1];
+            System.arraycopy(v, 0, r, 0, at);
+            r[at] = value;
+            System.arraycopy(v, at, r, at + 1, v.length - at);
+            return r;
+        }
+
+        private String liftPrimal(Emitter e, String v, int rank, boolean left) {
+            return rank != 1 ? v : e.unsqueeze(v, left ? 0 : 1);
+        }
+
+        private String liftTangent(Emitter e, String t, int rank, boolean left) {
+            return rank != 1 ? t : e.unsqueeze(t, left ? 1 : 2);
+        }
+
+        private String alignTo(Emitter e, String t, int primalRank, int outRank) {
+            int d = outRank - primalRank;
+            return d > 0 ? e.unsqueeze(t, Emitter.range(1, 1 + d)) : t;
         }
 
         @Override
         public void jvp(NodeContext c) {
-            checkRanks(c);
             Emitter e = c.e();
-            String out = c.output(0);
+            long[][] s = lifted(c);
+            int ra = c.rank(c.input(0));
+            int rb = c.rank(c.input(1));
+            String a = liftPrimal(e, c.input(0), ra, true);
+            String b = liftPrimal(e, c.input(1), rb, false);
             String sum = null;
             if (c.tangent(0) != null) {
-                sum = e.op("MatMul", Broadcasting.alignRank(c, c.tangent(0), c.input(0), out), c.input(1));
+                String ta = alignTo(e, liftTangent(e, c.tangent(0), ra, true), s[0].length, s[2].length);
+                sum = e.op("MatMul", ta, b);
             }
             if (c.tangent(1) != null) {
-                String term = e.op("MatMul", c.input(0), Broadcasting.alignRank(c, c.tangent(1), c.input(1), out));
+                String tb = alignTo(e, liftTangent(e, c.tangent(1), rb, false), s[1].length, s[2].length);
+                String term = e.op("MatMul", a, tb);
                 sum = sum == null ? term : e.add(sum, term);
             }
-            c.setTangent(0, sum);
+            c.setTangent(0, ra == 1 || rb == 1 ? e.reshapeLike(sum, c.output(0)) : sum);
         }
 
         @Override
         public void vjp(NodeContext c) {
-            checkRanks(c);
             Emitter e = c.e();
+            long[][] s = lifted(c);
+            long[] a = s[0];
+            long[] b = s[1];
+            long[] out = s[2];
+            int ra = c.rank(c.input(0));
+            int rb = c.rank(c.input(1));
             String g = c.cotangent(0);
-            long[] out = c.shape(c.output(0));
-            long[] a = c.shape(c.input(0));
-            long[] b = c.shape(c.input(1));
+            if (ra == 1 || rb == 1) {
+                g = e.op("Reshape", g, e.op("Concat", List.of(e.ints(-1), e.ints(out)), org.jacobi.autodiff.Attr.i("axis", 0)));
+            }
             if (c.needs(0)) {
-                String ga = e.op("MatMul", g, swapLast(e, c.input(1), b.length));
+                String ga = e.op("MatMul", g, swapLast(e, liftPrimal(e, c.input(1), rb, false), b.length));
                 long[] gaShape = out.clone();
                 gaShape[out.length - 1] = a[a.length - 1];
-                c.addCotangent(0, Broadcasting.unbroadcast(c, ga, a, gaShape));
+                String r = Broadcasting.unbroadcast(c, ga, a, gaShape);
+                c.addCotangent(0, ra == 1 ? e.reshapeLike(r, c.input(0)) : r);
             }
             if (c.needs(1)) {
-                String gb = e.op("MatMul", swapLast(e, c.input(0), a.length), g);
+                String gb = e.op("MatMul", swapLast(e, liftPrimal(e, c.input(0), ra, true), a.length), g);
                 long[] gbShape = out.clone();
                 gbShape[out.length - 2] = b[b.length - 2];
-                c.addCotangent(1, Broadcasting.unbroadcast(c, gb, b, gbShape));
+                String r = Broadcasting.unbroadcast(c, gb, b, gbShape);
+                c.addCotangent(1, rb == 1 ? e.reshapeLike(r, c.input(1)) : r);
             }
         }
     };

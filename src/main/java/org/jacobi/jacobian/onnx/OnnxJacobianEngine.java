@@ -49,6 +49,8 @@ import org.jacobi.onnx.proto.Onnx;
 public final class OnnxJacobianEngine implements JacobianEngine {
     /** Bytes per (sample, direction) are estimated as this many copies of every float value of one sample. */
     private static final int TANGENT_COPIES = 3;
+    /** The probe run uses this many samples, so that a batch axis is never mistaken for a broadcast axis of size 1. */
+    private static final int PROBE_SAMPLES = 2;
 
     private final OnnxModel model;
     private final RuleRegistry rules;
@@ -56,8 +58,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final Map<String, ValueShapes> probes = new HashMap<>();
 
     /** A differentiated graph, its session and what chunking needs to know. */
-    private record Prepared(DifferentiatedGraph graph, OrtSessions.Opened session, ValueShapes shapes,
-                            long bytesPerPair, long[] sampleOutputShape) {
+    private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
+                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape) {
     }
 
     public OnnxJacobianEngine(OnnxModel model) {
@@ -74,11 +76,56 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return "ONNX autodiff";
     }
 
-    /** The differentiated graph this engine runs for {@code request} (for --save-graph). */
+    /**
+     * The differentiated graph this engine runs for {@code request} (for --save-graph): the
+     * {@link Differentiator}'s graph plus one Transpose that lays the result out as Jacobian blocks,
+     * output {@value #BLOCK}.
+     */
     public Onnx.ModelProto differentiatedGraph(JacobianRequest request) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
         Prepared p = prepare(r, null);
-        return p.graph().model();
+        return p.runModel();
+    }
+
+    /**
+     * The result in the Jacobian's own layout, so that it is copied out in contiguous blocks: forward mode
+     * {@code [B, *out, K]} (columns k0..k0+K of each sample's Jacobian), reverse mode {@code [B, K, *in]} (rows).
+     */
+    public static final String BLOCK = "jacobi/jacobian_block";
+
+    private static Onnx.ModelProto withBlockLayout(DifferentiatedGraph graph, boolean batched, int sampleRank) {
+        boolean forward = graph.direction() == Differentiator.Direction.FORWARD;
+        int rank = sampleRank + (batched ? 2 : 1);
+        long[] perm = new long[rank];
+        if (forward) {
+            // [K, (B,) *out] -> [(B,) *out, K]
+            for (int i = 0; i < rank - 1; i++) {
+                perm[i] = i + 1;
+            }
+            perm[rank - 1] = 0;
+        } else {
+            // [K, (B,) *in] -> [(B,) K, *in]
+            for (int i = 0; i < rank; i++) {
+                perm[i] = i;
+            }
+            if (batched) {
+                perm[0] = 1;
+                perm[1] = 0;
+            }
+        }
+        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
+            .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build();
+        Onnx.GraphProto.Builder g = graph.model().getGraph().toBuilder().addNode(node);
+        Onnx.ValueInfoProto result = null;
+        for (int i = 0; i < g.getOutputCount(); i++) {
+            if (g.getOutput(i).getName().equals(graph.resultOutput())) {
+                result = g.getOutput(i);
+                g.removeOutput(i);
+                break;
+            }
+        }
+        g.addOutput(result.toBuilder().setName(BLOCK));
+        return graph.model().toBuilder().setGraph(g).build();
     }
 
     @Override
@@ -132,8 +179,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
             }
             if (isBatchedInput(r, spec, t)) {
-                // Two samples, so that a batch axis is never mistaken for a broadcast axis of size 1.
-                t = t.dim(0) >= 2 ? t.sliceRows(0, 2) : Tensor.concatRows(List.of(t, t));
+                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
             }
             inputs.put(spec.name(), t);
         }
@@ -161,8 +207,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             shapes = probe(r);
             probes.put(base, shapes);
         }
+        long[] ofShape = shapes.shape(r.of());
+        if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
+            throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
+                + Tensor.shapeToString(ofShape) + " for " + PROBE_SAMPLES + " samples), so per-sample Jacobians are undefined. "
+                + "Use --batch-axis none to differentiate the whole tensor.");
+        }
         if (mode == null) {
-            mode = exactMode(r, sampleShape(r, shapes.shape(r.of())));
+            mode = exactMode(r, sampleShape(r, ofShape));
         }
         String key = base + "|" + mode;
         Prepared p = cache.get(key);
@@ -172,9 +224,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
         DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
-        OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
+        long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
+        Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
+            direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
+        OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, session, shapes, bytesPerPair(shapes, r), sampleShape(r, shapes.shape(r.of())));
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut);
         cache.put(key, p);
         return p;
     }
@@ -189,7 +244,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
             }
         }
-        long perSample = r.batched() ? total / 2 : total;
+        long perSample = r.batched() ? total / PROBE_SAMPLES : total;
         perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
         return Math.max(64, TANGENT_COPIES * perSample);
     }
@@ -221,6 +276,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         int directionChunks = plan.directionChunks();
         int total = plan.chunks();
         List<Tensor> outputs = new ArrayList<>();
+        ElementType type = r.wrtValue().type();
+        // ONNX Runtime writes each chunk's block straight into this buffer (a pinned output).
+        ByteBuffer block = allocate(type, (long) sampleChunk * directionChunk * (forward ? nOut : nIn));
         int done = 0;
         for (int sc = 0; sc < sampleChunks; sc++) {
             int b0 = sc * sampleChunk;
@@ -233,11 +291,15 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, bc);
                 int perSample = forward ? nIn : nOut;
                 ByteBuffer seed = unitSeed(r.wrtValue().type(), kc, bc, perSample, k0);
-                Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape, monitor);
+                long[] blockShape = forward
+                    ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
+                    : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
+                Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape, monitor,
+                    dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
                 if (dc == 0) {
                     outputs.add(outs.get(r.of()));
                 }
-                scatter(outs.get(Differentiator.RESULT), jac, forward, kc, bc, k0, b0, nIn, nOut);
+                copyBlock(block, type, jac, forward, kc, bc, k0, b0, nIn, nOut);
                 done++;
             }
         }
@@ -276,8 +338,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             for (int i = 0; i < bc * nOut; i++) {
                 putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
             }
-            Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape(r, sampleOut, 1, bc), monitor);
-            Tensor g = outs.get(Differentiator.RESULT);
+            ByteBuffer block = allocate(x.type(), (long) bc * nIn);
+            long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
+            run(p, r, b0, bc, seed, seedShape(r, sampleOut, 1, bc), monitor, Set.of(), block, blockShape);
+            Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(readDoubles(block, bc * nIn), bc * nIn)
+                : Tensor.ofFloats(readFloats(block, bc * nIn), bc * nIn);
             for (int i = 0; i < bc * nIn; i++) {
                 all[b0 * nIn + i] = g.getDouble(i);
             }
@@ -319,42 +384,35 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return b;
     }
 
-    /** Copies a result {@code [kc, bc, n]} into the Jacobian {@code [B, nOut, nIn]}. */
-    private static void scatter(Tensor result, float[] jac, boolean forward, int kc, int bc, int k0, int b0, int nIn, int nOut) {
-        if (forward) {
-            // result[k, b, o] = J[b0+b, o, k0+k]
-            for (int k = 0; k < kc; k++) {
-                for (int b = 0; b < bc; b++) {
-                    int src = (k * bc + b) * nOut;
-                    int dst = (b0 + b) * nOut * nIn + k0 + k;
-                    if (result.type() == ElementType.FLOAT32) {
-                        float[] v = result.floats();
-                        for (int o = 0; o < nOut; o++) {
-                            jac[dst + o * nIn] = v[src + o];
-                        }
-                    } else {
-                        for (int o = 0; o < nOut; o++) {
-                            jac[dst + o * nIn] = (float) result.getDouble(src + o);
-                        }
-                    }
-                }
+    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [bc, kc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
+    private static void copyBlock(ByteBuffer block, ElementType type, float[] jac, boolean forward, int kc, int bc, int k0,
+                                  int b0, int nIn, int nOut) {
+        int rows = forward ? bc * nOut : bc;
+        int rowLength = forward ? kc : kc * nIn;
+        if (type == ElementType.FLOAT32) {
+            java.nio.FloatBuffer f = block.asFloatBuffer();
+            if (forward && kc == nIn || !forward && kc == nOut) {
+                f.get(0, jac, b0 * nOut * nIn, rows * rowLength);
+                return;
+            }
+            for (int row = 0; row < rows; row++) {
+                f.get(row * rowLength, jac, destination(forward, row, k0, b0, nIn, nOut), rowLength);
             }
         } else {
-            // result[k, b, i] = J[b0+b, k0+k, i]
-            for (int k = 0; k < kc; k++) {
-                for (int b = 0; b < bc; b++) {
-                    int src = (k * bc + b) * nIn;
-                    int dst = ((b0 + b) * nOut + k0 + k) * nIn;
-                    if (result.type() == ElementType.FLOAT32) {
-                        System.arraycopy(result.floats(), src, jac, dst, nIn);
-                    } else {
-                        for (int i = 0; i < nIn; i++) {
-                            jac[dst + i] = (float) result.getDouble(src + i);
-                        }
-                    }
+            java.nio.DoubleBuffer d = block.asDoubleBuffer();
+            for (int row = 0; row < rows; row++) {
+                int dst = destination(forward, row, k0, b0, nIn, nOut);
+                for (int i = 0; i < rowLength; i++) {
+                    jac[dst + i] = (float) d.get(row * rowLength + i);
                 }
             }
         }
+    }
+
+    /** Where block row {@code row} starts in the Jacobian. */
+    private static int destination(boolean forward, int row, int k0, int b0, int nIn, int nOut) {
+        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = b holds J[b0+b, k0.., :]
+        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row) * nOut + k0) * nIn;
     }
 
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -363,12 +421,34 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return t;
     });
 
-    /** One run of the differentiated graph on samples [b0, b0+bc); stops a run in flight on cancel. */
+    private static float[] readFloats(ByteBuffer b, int n) {
+        float[] out = new float[n];
+        b.asFloatBuffer().get(0, out, 0, n);
+        return out;
+    }
+
+    private static double[] readDoubles(ByteBuffer b, int n) {
+        double[] out = new double[n];
+        b.asDoubleBuffer().get(0, out, 0, n);
+        return out;
+    }
+
+    /**
+     * One run of the differentiated graph on samples [b0, b0+bc), writing the Jacobian block into
+     * {@code block} and returning the {@code wanted} outputs; stops a run in flight on cancel.
+     */
     private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, ByteBuffer seed, long[] seedShape,
-                                    ProgressMonitor monitor) {
+                                    ProgressMonitor monitor, Set<String> wanted, ByteBuffer block, long[] blockShape) {
         OrtEnvironment env = OrtSessions.environment();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        OnnxTensor pinned = null;
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            int blockElements = Math.toIntExact(Tensor.elementCount(blockShape));
+            ByteBuffer view = block.duplicate().order(ByteOrder.nativeOrder());
+            view.position(0).limit(blockElements * r.wrtValue().type().bytes());
+            pinned = r.wrtValue().type() == ElementType.FLOAT64
+                ? OnnxTensor.createTensor(env, view.slice().order(ByteOrder.nativeOrder()).asDoubleBuffer(), blockShape)
+                : OnnxTensor.createTensor(env, view.slice().order(ByteOrder.nativeOrder()).asFloatBuffer(), blockShape);
             for (TensorSpec spec : model.info().inputs()) {
                 Tensor t = r.inputs().get(spec.name());
                 if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
@@ -388,10 +468,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                     }
                 }
             }, 20, 20, TimeUnit.MILLISECONDS);
-            try (OrtSession.Result result = p.session().session().run(feeds, Set.of(r.of(), Differentiator.RESULT), options)) {
+            try (OrtSession.Result result = p.session().session().run(feeds, wanted, Map.of(BLOCK, pinned), options)) {
                 Map<String, Tensor> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
-                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                    if (wanted.contains(e.getKey())) {
+                        out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                    }
                 }
                 return out;
             } finally {
@@ -405,6 +487,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 + ": " + firstLine(e.getMessage()), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
+            if (pinned != null) {
+                pinned.close();
+            }
         }
     }
 

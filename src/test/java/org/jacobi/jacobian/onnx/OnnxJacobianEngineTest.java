@@ -137,10 +137,10 @@ class OnnxJacobianEngineTest {
                     assertEquals(fd[i], j[i], 1e-6, mode + " element " + i);
                 }
             }
-            // AUTO takes the declared dynamic axis 0 as the batch; --batch-axis none above is what overrides it.
-            JacobianResult batched = engine.compute(new JacobianRequest(g.values(), null, null, BatchAxis.AUTO,
-                JacobianMode.FORWARD, 0), ProgressMonitor.NONE);
-            assertTrue(batched.batched());
+            // AUTO takes the declared dynamic axis 0 as the batch, but the output moved it: a clear error.
+            org.jacobi.core.JacobiException e = assertThrows(org.jacobi.core.JacobiException.class, () -> engine.compute(
+                new JacobianRequest(g.values(), null, null, BatchAxis.AUTO, JacobianMode.FORWARD, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("--batch-axis none"), e.getMessage());
         }
     }
 
@@ -217,6 +217,27 @@ class OnnxJacobianEngineTest {
     }
 
     @Test
+    void cancelTerminatesARunInFlight() {
+        // One chunk only: forward mode over 784 directions of 16 samples takes far longer than the 50 ms
+        // after which the monitor says cancel, so only RunOptions.setTerminate can stop it with an exception.
+        Map<String, Tensor> inputs = tiled("cnn_small", 4);
+        try (OnnxModel model = OnnxModel.load(FIXTURES.resolve("cnn_small.onnx"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobianRequest request = new JacobianRequest(inputs, null, null, BatchAxis.AUTO, JacobianMode.FORWARD, 1L << 40);
+            engine.differentiatedGraph(request); // build the session first, so the run is what gets cancelled
+            Recorder monitor = new Recorder(false);
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                timer.schedule(() -> monitor.cancelled.set(true), 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                assertThrows(CancelledException.class, () -> engine.compute(request, monitor));
+            } finally {
+                timer.shutdownNow();
+            }
+            assertEquals(1, monitor.messages.size(), "one chunk, stopped while running");
+        }
+    }
+
+    @Test
     void vectorJacobianProductIsOneReversePass() {
         Map<String, Tensor> inputs = FixtureJacobianTest.inputs("two_inputs");
         try (OnnxModel model = OnnxModel.load(FIXTURES.resolve("two_inputs.onnx"), DevicePreference.CPU);
@@ -251,7 +272,7 @@ class OnnxJacobianEngineTest {
             Onnx.ModelProto graph = engine.differentiatedGraph(JacobianRequest.of(FixtureJacobianTest.inputs("mlp_tanh")));
             assertArrayEquals(original, model.proto().toByteArray(), "the source model is unchanged");
             assertTrue(graph.getGraph().getInputList().stream().anyMatch(v -> v.getName().equals(Differentiator.SEED)));
-            assertTrue(graph.getGraph().getOutputList().stream().anyMatch(v -> v.getName().equals(Differentiator.RESULT)));
+            assertTrue(graph.getGraph().getOutputList().stream().anyMatch(v -> v.getName().equals(OnnxJacobianEngine.BLOCK)));
             assertTrue(graph.getGraph().getNodeList().stream().anyMatch(n -> n.getName().startsWith("vjp/")));
         }
     }
