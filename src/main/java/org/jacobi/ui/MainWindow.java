@@ -577,8 +577,10 @@ public final class MainWindow {
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(6));
         HBox images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
+        Label scaleNote = new Label();
+        scaleNote.setId("saliencyScale");
         images.setPadding(new Insets(6));
-        VBox box = new VBox(6, note, controls, images);
+        VBox box = new VBox(6, note, controls, images, scaleNote);
         box.setPadding(new Insets(6));
         Runnable update = () -> {
             JacobianResult r = vm.resultProperty().get();
@@ -586,6 +588,7 @@ public final class MainWindow {
             boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
             controls.setDisable(!ok);
             images.setVisible(ok);
+            scaleNote.setVisible(ok);
             note.setVisible(!ok);
             note.setManaged(!ok);
             if (!ok) {
@@ -619,6 +622,10 @@ public final class MainWindow {
             overlayBase.setImage(inImg);
             overlayTop.setImage(salImg);
             Tooltip.install(saliency, new Tooltip("d " + TensorLabels.label(r.of(), r.sampleOutputShape(), out) + " / d " + r.wrt()));
+            scaleNote.setText((vm.saliencyAbsoluteProperty().get()
+                ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
+                : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max()))
+                + " · d " + TensorLabels.label(r.of(), r.sampleOutputShape(), out) + " / d " + r.wrt());
         };
         vm.resultProperty().addListener((o, a, b) -> update.run());
         vm.selectedSampleProperty().addListener((o, a, b) -> update.run());
@@ -644,9 +651,12 @@ public final class MainWindow {
         return b;
     }
 
+    /** The pixels as an image, enlarged by whole pixels to about 280 px (ImageView smoothing is not always honoured). */
     private static WritableImage image(int[] argb, int w, int h) {
-        WritableImage img = new WritableImage(w, h);
-        img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
+        int factor = Math.max(1, 280 / Math.max(w, h));
+        int[] big = factor == 1 ? argb : Pixels.upscale(argb, w, h, factor);
+        WritableImage img = new WritableImage(w * factor, h * factor);
+        img.getPixelWriter().setPixels(0, 0, w * factor, h * factor, PixelFormat.getIntArgbInstance(), big, 0, w * factor);
         return img;
     }
 

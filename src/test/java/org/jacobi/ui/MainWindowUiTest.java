@@ -159,7 +159,7 @@ class MainWindowUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<javafx.scene.image.ImageView> views = robot.lookup(n -> n instanceof javafx.scene.image.ImageView iv
             && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
-            .stream().filter(v -> v.getImage().getWidth() == 28).toList();
+            .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
         robot.clickOn("Jacobian");
         Path png = dir.resolve("heatmap.png");
