@@ -146,6 +146,7 @@ public final class MainViewModel {
         });
         of.addListener((obs, a, b) -> recomputeIfReady());
         mode.addListener((obs, a, b) -> recomputeIfReady());
+        device.addListener((obs, a, b) -> reopenOnDevice());
     }
 
     // ---- opening files -------------------------------------------------------------------------
@@ -186,6 +187,17 @@ public final class MainViewModel {
 
     /** Opens a model; {@code inputFiles} (may be empty) become its input, else samples are generated. */
     public void openModel(Path path, List<Path> inputFiles) {
+        open(path, inputFiles, null, null);
+    }
+
+    /** Opens the model again on the device now chosen, keeping the current inputs. */
+    private void reopenOnDevice() {
+        if (model != null) {
+            open(model.info().path(), List.of(), inputs.get(), inputSource.get());
+        }
+    }
+
+    private void open(Path path, List<Path> inputFiles, Map<String, Tensor> preset, String presetSource) {
         DevicePreference dev = device.get();
         ImageInputs.Normalisation norm;
         try {
@@ -200,6 +212,9 @@ public final class MainViewModel {
         executor.submit("Opening " + path.getFileName(), monitor -> {
             Model m = ModelLoader.load(path, new ModelLoader.Options(dev, Map.of()));
             try {
+                if (preset != null) {
+                    return new Opened(m, preset, presetSource);
+                }
                 Map<String, Tensor> in = inputFiles.isEmpty()
                     ? generated(m.info(), gen)
                     : readInputs(m.info(), Map.of(), inputFiles, norm);

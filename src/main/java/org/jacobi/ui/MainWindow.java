@@ -412,7 +412,7 @@ public final class MainWindow {
         ComboBox<DevicePreference> device = new ComboBox<>();
         device.getItems().setAll(DevicePreference.values());
         device.valueProperty().bindBidirectional(vm.deviceProperty());
-        device.setTooltip(new Tooltip("Applies when a model is opened"));
+        device.setTooltip(new Tooltip("Where the model runs; changing it opens the model again on that device"));
         g.addRow(row++, new Label("Device"), device);
 
         Button openInput = new Button("Open Input…");

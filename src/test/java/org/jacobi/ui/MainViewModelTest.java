@@ -141,6 +141,11 @@ class MainViewModelTest {
         assertTrue(vm.inputSourceProperty().get().endsWith("(edited)"));
         vm.selectedSampleProperty().set(1);
         assertEquals(vm.inputsProperty().get().get("x").getDouble(8), vm.whatIfRows().get(0).valueProperty().get(), 1e-6);
+        // choosing another device opens the model again and keeps the edited inputs
+        vm.deviceProperty().set(org.jacobi.core.DevicePreference.CPU);
+        assertEquals(2.5, vm.inputsProperty().get().get("x").getDouble(3), 1e-6);
+        assertEquals("CPU", vm.modelDeviceProperty().get());
+        assertNotNull(vm.resultProperty().get());
     }
 
     @Test
