@@ -13,7 +13,7 @@ import org.jacobi.cli.JacobiCli;
 public final class Launcher {
     /** Held so the logger keeps its level: JavaFX warns on every class-path start, which is how we start. */
     private static final java.util.logging.Logger JAVAFX_PLATFORM_LOG =
-        java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
+        java.util.logging.Logger.getLogger("javafx");
 
     private Launcher() {
     }

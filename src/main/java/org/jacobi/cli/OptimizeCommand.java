@@ -161,6 +161,9 @@ public final class OptimizeCommand implements Callable<Integer> {
                 results.put(optimizer.method(), r);
                 stdout.println(r.summary());
             }
+            if (function.warning() != null) {
+                stdout.println("Note: " + function.warning());
+            }
             if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
                 Map<String, Tensor> arrays = new LinkedHashMap<>();
                 results.forEach((m, r) -> arrays.put(m.id(), function.toInputTensor(r.x())));

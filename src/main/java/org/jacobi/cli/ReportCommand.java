@@ -22,6 +22,8 @@ import org.jacobi.report.ReportDataZip;
 import org.jacobi.report.ReportOptions;
 import org.jacobi.report.ReportSource;
 import org.jacobi.report.ReportWriters;
+import org.jacobi.report.TraceRow;
+import org.jacobi.report.TraceRows;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +64,10 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Also write the raw data: Jacobian and inputs (NPY), rankings and measures (CSV), metadata (JSON).")
     Path dataZip;
 
+    @Option(names = "--trace", paramLabel = "TRACE.csv",
+        description = "Include an optimization trace, the CSV written by 'jacobi optimize --trace'.")
+    Path trace;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -91,6 +97,7 @@ public final class ReportCommand implements Callable<Integer> {
             refuseExisting(dataZip);
         }
         ReportOptions options = options();
+        List<TraceRow> traceRows = trace == null ? List.of() : TraceRows.readCsv(trace);
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.exactEngineFor(model);
@@ -102,7 +109,8 @@ public final class ReportCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
-            Report report = ReportBuilder.build(ReportSource.of(model, bound, result), options, monitor);
+            Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
+                monitor);
             ReportWriters.write(report, out, force);
             if (dataZip != null) {
                 ReportDataZip.write(report, dataZip, force);

@@ -11,6 +11,7 @@ import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.NotDifferentiableException;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
@@ -18,8 +19,9 @@ import org.jacobi.model.TensorSpec;
 /**
  * A model's output {@code of} for one sample, as a function of that sample's input {@code wrt}; every other input
  * keeps the sample's value. Derivatives come from a {@link JacobianEngine}: the full Jacobian for Gauss-Newton, a
- * vector-Jacobian product for L-BFGS. Calls into the model are serialised on the model, so two optimizers may run
- * side by side on one model.
+ * vector-Jacobian product for L-BFGS. When the exact engine cannot differentiate the model (an operator without a
+ * rule), finite differences take over with a warning ({@link #warning()}), as {@code Jacobians.compute} does in
+ * AUTO mode. Calls into the model are serialised on the model, so two optimizers may run side by side on one model.
  */
 public final class ModelFunction implements DifferentiableFunction {
     private final Model model;
@@ -33,6 +35,8 @@ public final class ModelFunction implements DifferentiableFunction {
     private final ElementType outputType;
     private final double[] startOutput;
     private final JacobianRequest request;
+    private final JacobianEngine fallback;
+    private volatile String warning;
 
     private ModelFunction(Model model, JacobianEngine engine, Map<String, Tensor> sampleInputs, String wrt, String of,
                           int sample, Tensor output) {
@@ -47,6 +51,7 @@ public final class ModelFunction implements DifferentiableFunction {
         this.outputType = output.type();
         this.startOutput = output.toDoubleArray();
         this.request = JacobianRequest.of(sampleInputs).withWrtOf(wrt, of);
+        this.fallback = engine instanceof FiniteDifferenceEngine ? engine : new FiniteDifferenceEngine(model);
     }
 
     /**
@@ -148,7 +153,12 @@ public final class ModelFunction implements DifferentiableFunction {
         JacobianResult result;
         synchronized (model) {
             monitor.checkCancelled();
-            result = engine.compute(req, monitor);
+            try {
+                result = derivativeEngine().compute(req, monitor);
+            } catch (NotDifferentiableException e) {
+                fallBack(e);
+                result = fallback.compute(req, monitor);
+            }
         }
         return new Linearization(result.output().toDoubleArray(), result.sampleMatrix(0));
     }
@@ -159,17 +169,35 @@ public final class ModelFunction implements DifferentiableFunction {
         Tensor cotangent = Tensor.ofDoubles(v.clone(), outputShape).asType(outputType.isFloatingPoint() ? outputType : ElementType.FLOAT32);
         synchronized (model) {
             monitor.checkCancelled();
-            return engine.vectorJacobianProduct(req, cotangent, monitor).toDoubleArray();
+            try {
+                return derivativeEngine().vectorJacobianProduct(req, cotangent, monitor).toDoubleArray();
+            } catch (NotDifferentiableException e) {
+                fallBack(e);
+                return fallback.vectorJacobianProduct(req, cotangent, monitor).toDoubleArray();
+            }
         }
+    }
+
+    private JacobianEngine derivativeEngine() {
+        return warning == null ? engine : fallback;
+    }
+
+    private void fallBack(NotDifferentiableException e) {
+        warning = e.getMessage() + " Using finite differences instead: the derivatives are approximate.";
+    }
+
+    /** Why the derivatives are approximate although an exact engine was given, or null. */
+    public String warning() {
+        return warning;
     }
 
     @Override
     public String derivativeSource() {
-        return engine.name() + (exactDerivatives() ? " (exact)" : " (approximate)");
+        return derivativeEngine().name() + (exactDerivatives() ? " (exact)" : " (approximate)");
     }
 
     @Override
     public boolean exactDerivatives() {
-        return !(engine instanceof FiniteDifferenceEngine);
+        return !(derivativeEngine() instanceof FiniteDifferenceEngine);
     }
 }

@@ -17,7 +17,6 @@ import org.jacobi.io.AtomicFiles;
  */
 public final class HtmlReportWriter {
     private static final String CSS = """
-        :root { color-scheme: light; }
         body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0;
                background: #f4f4f4; line-height: 1.45; }
         main { max-width: 860px; margin: 0 auto; background: #fff; padding: 28px 40px 48px; }
@@ -32,7 +31,7 @@ public final class HtmlReportWriter {
         th { background: #eef3f8; text-align: left; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         table.kv td:first-child { font-weight: bold; background: #f7f7f7; white-space: nowrap; }
-        td { word-break: break-word; }
+        td { overflow-wrap: anywhere; }
         figure { margin: 14px 0 20px; }
         figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
         figcaption { font-size: 0.88em; color: #444; margin-top: 4px; }
@@ -42,6 +41,7 @@ public final class HtmlReportWriter {
         @media print {
           body { background: #fff; }
           main { max-width: none; padding: 0; }
+          table { font-size: 0.78em; }
           nav { display: none; }
           h2 { break-after: avoid; page-break-after: avoid; }
           figure, table, .callout { break-inside: avoid; page-break-inside: avoid; }

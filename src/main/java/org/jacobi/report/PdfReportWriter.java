@@ -253,8 +253,12 @@ public final class PdfReportWriter {
             if (!keyValue) {
                 row(t.header(), widths, bold, size, leading, pad, true, t.numericColumns(), false);
             }
-            for (List<String> r : t.rows()) {
+            for (int n = 0; n < t.rows().size(); n++) {
+                List<String> r = t.rows().get(n);
                 float h = rowHeight(r, widths, size, leading, pad, keyValue);
+                if (n == t.rows().size() - 2 && n > 0) { // no single row alone on a new page
+                    h += rowHeight(t.rows().get(n + 1), widths, size, leading, pad, keyValue);
+                }
                 if (y - h < BOTTOM) {
                     newPage();
                     if (!keyValue) {

@@ -19,11 +19,13 @@ public record PooledMatrix(double[] values, int rows, int cols, int rowFactor, i
         return values[r * cols + c];
     }
 
-    /** The largest |value|, 0 for an all-zero matrix. */
+    /** The largest finite |value|, 0 for an all-zero matrix (non-finite values are drawn grey). */
     public double maxAbs() {
         double m = 0;
         for (double v : values) {
-            m = Math.max(m, Math.abs(v));
+            if (Double.isFinite(v)) {
+                m = Math.max(m, Math.abs(v));
+            }
         }
         return m;
     }

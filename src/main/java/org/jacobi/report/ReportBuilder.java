@@ -40,6 +40,11 @@ public final class ReportBuilder {
     /** Builds the report; throws {@link org.jacobi.core.CancelledException} when the monitor is cancelled. */
     public static Report build(ReportSource source, ReportOptions options, ProgressMonitor monitor) {
         JacobianResult jr = source.jacobian();
+        if (jr.samples() == 0 || jr.inputsPerSample() == 0 || jr.outputsPerSample() == 0) {
+            throw new JacobiException("The Jacobian is empty (" + jr.samples() + " samples, " + jr.outputsPerSample()
+                + " outputs, " + jr.inputsPerSample() + " inputs per sample): there is nothing to report. Give at least "
+                + "one sample.");
+        }
         List<Integer> shown = chooseSamples(jr.samples(), options);
         boolean svd = SingularValues.feasible(jr);
         boolean image = isImage(jr.sampleInputShape());
@@ -99,7 +104,9 @@ public final class ReportBuilder {
             }
             if (svd) {
                 monitor.progress(done[0], total, "Singular values of " + who);
-                spectra.put(s, SingularValues.of(jr, s));
+                if (finiteSample(jr, s)) { // an SVD of NaN says nothing
+                    spectra.put(s, SingularValues.of(jr, s));
+                }
                 step.run();
             }
         }
@@ -138,6 +145,15 @@ public final class ReportBuilder {
         return out;
     }
 
+    private static boolean finiteSample(JacobianResult jr, int sample) {
+        for (double v : jr.sampleMatrix(sample)) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean isImage(long[] shape) {
         return shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
     }
@@ -151,13 +167,19 @@ public final class ReportBuilder {
         for (String w : jr.warnings()) {
             b.add(new Block.Callout(w, true));
         }
+        int bad = jr.jacobian().indexOfNonFinite();
+        if (bad >= 0) {
+            b.add(new Block.Callout("The Jacobian contains NaN or infinite values (the first at flat index " + bad
+                + "): the model's output is not differentiable or overflows at some samples. Those entries are grey in "
+                + "the heatmaps, and the measures below that include them are NaN.", true));
+        }
         if (!jr.exact()) {
             b.add(new Block.Callout("This Jacobian was computed by finite differences: it is an approximation, "
                 + "not an exact derivative.", true));
         }
         int top = stats.ranking()[0];
         b.add(new Block.Paragraph(String.format(Locale.ROOT,
-            "This report analyses d%s/d%s of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
+            "This report analyses d(%s)/d(%s) of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
                 + "computed by %s on %s in %.3f s. The most influential input element over the samples is %s "
                 + "(mean |J| = %s). Per-sample figures are shown for %s.",
             jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
@@ -365,13 +387,14 @@ public final class ReportBuilder {
         b.add(new Block.Paragraph("Singular values sigma_1 >= sigma_2 >= ... of each shown sample's Jacobian "
             + "(an [" + jr.outputsPerSample() + " x " + jr.inputsPerSample() + "] matrix; EJML SVD in double "
             + "precision). sigma_1 is the largest gain from an input perturbation to the output; the condition number "
-            + "sigma_1 / sigma_min says how unevenly the input directions are amplified. Zero singular values "
+            + "sigma_1 / sigma_min says how unevenly the input directions are amplified, and the numerical rank counts "
+            + "the singular values above 1e-6 sigma_1. Zero singular values "
             + "cannot be drawn on the log scale and are left out of the plot."));
         Charts.Png plot = Charts.spectra(spectra);
         b.add(new Block.Figure(plot.bytes(), "Singular-value spectra", "Singular values per sample, log scale.",
             plot.width(), plot.height()));
-        int shownValues = Math.min(6, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
-        List<String> header = new ArrayList<>(List.of("Sample", "Condition number", "Rank (1e-6 rel.)"));
+        int shownValues = Math.min(5, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
+        List<String> header = new ArrayList<>(List.of("Sample", "Condition number", "Numerical rank"));
         for (int i = 0; i < shownValues; i++) {
             header.add("sigma_" + (i + 1));
         }

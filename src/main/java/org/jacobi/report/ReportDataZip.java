@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -156,10 +154,11 @@ public final class ReportDataZip {
         env.put("java", System.getProperty("java.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("environment", env);
-        m.put("definitions", Map.of(
-            "mean_abs_jacobian", "mean over samples and outputs of |dy_i/dx_j|",
-            "dgsm", "mean over samples of (dy_i/dx_j)^2 per output i and input j",
-            "dgsm_overall", "sum over outputs of dgsm"));
+        Map<String, Object> definitions = new LinkedHashMap<>();
+        definitions.put("mean_abs_jacobian", "mean over samples and outputs of |dy_i/dx_j|");
+        definitions.put("dgsm", "mean over samples of (dy_i/dx_j)^2 per output i and input j");
+        definitions.put("dgsm_overall", "sum over outputs of dgsm");
+        m.put("definitions", definitions);
         m.put("note", ReportBuilder.LOCAL_STATEMENT);
         return m;
     }

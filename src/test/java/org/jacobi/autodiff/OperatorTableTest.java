@@ -143,6 +143,8 @@ class OperatorTableTest {
             .node("Conv", List.of("x", "w", "b"), List.of("y"), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1)).output("y"));
         row("Conv", "2-D groups", 13, F32, g -> g.input("x", 1, 4, 5, 5).fixed("w", 4, 2, 3, 3)
             .node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 2), Attr.ints("pads", 0, 1, 1, 0)).output("y"));
+        row("Conv", "2-D stride 1, asymmetric pads (flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 2, 4, 5)
+            .input("w", 3, 2, 3, 2).node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("pads", 1, 0, 2, 1)).output("y"));
         row("Conv", "1-D dilations", 13, F32, g -> g.input("x", 2, 2, 7).input("w", 3, 2, 3)
             .node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("dilations", 2)).output("y"));
         row("Conv", "2-D SAME_UPPER stride 2", 13, F32, g -> g.input("x", 1, 2, 6, 5).fixed("w", 3, 2, 3, 3)
@@ -155,6 +157,8 @@ class OperatorTableTest {
         // Pooling
         row("MaxPool", "k2 s2", 13, F32, g -> g.input("x", 2, 2, 5, 5)
             .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2)).output("y"));
+        row("MaxPool", "k2 s2 tiling the input (upsampling reverse rule)", 13, F32, g -> g.input("x", 2, 2, 4, 6)
+            .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 2, 3), Attr.ints("strides", 2, 3)).output("y"));
         row("MaxPool", "overlapping k3 s1 pads", 13, F32, g -> g.input("x", 1, 2, 4, 4)
             .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("pads", 1, 1, 1, 1)).output("y"));
         row("MaxPool", "overlapping, opset 16 scatter-add", 16, F32, g -> g.input("x", 1, 2, 4, 4)

@@ -53,12 +53,21 @@ public final class TestGraph {
         return floatType == 11 ? t : t.asType(org.jacobi.core.ElementType.FLOAT32);
     }
 
+    private boolean dynamicBatch;
+
+    /** Declares axis 0 of the inputs that follow as dynamic ("batch"). */
+    public TestGraph dynamicBatch() {
+        dynamicBatch = true;
+        return this;
+    }
+
     /** A float graph input with random values. */
     public TestGraph input(String name, long... shape) {
         values.put(name, floats(draw(shape), shape));
         Onnx.TensorShapeProto.Builder s = Onnx.TensorShapeProto.newBuilder();
-        for (long d : shape) {
-            s.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        for (int i = 0; i < shape.length; i++) {
+            s.addDim(i == 0 && dynamicBatch ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(shape[i]));
         }
         inputs.add(Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
             .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(floatType).setShape(s))).build());

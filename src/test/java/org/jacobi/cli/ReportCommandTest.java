@@ -62,6 +62,21 @@ class ReportCommandTest {
     }
 
     @Test
+    void includesAnOptimizationTraceFromTheOptimizeCommand(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("trace.csv");
+        Files.writeString(trace, String.join(",", org.jacobi.optim.TraceCsv.HEADER) + "\n"
+            + "lbfgs,0,0.5,,0.25,0.0,,0,,,true,1.000\n"
+            + "lbfgs,1,0.125,0.375,0.0625,0.5,,2,,1.0,true,4.500\n");
+        Path html = dir.resolve("opt.html");
+        CliRunner r = CliRunner.run("report", fixture("mlp_tanh.onnx"), "--input", fixture("mlp_tanh.input.npy"),
+            "--trace", trace.toString(), "--out", html.toString(), "--quiet");
+        assertEquals(0, r.exitCode, r.toString());
+        String text = Files.readString(html);
+        assertTrue(text.contains("<section id=\"optimization\">"));
+        assertTrue(text.contains("<td>L-BFGS</td><td class=\"num\">1</td><td class=\"num\">0.125000</td>"), text);
+    }
+
+    @Test
     void badRequestsFailBeforeAnyWorkWithAShortMessage(@TempDir Path dir) {
         CliRunner ext = CliRunner.run("report", fixture("mlp_tanh.onnx"), "--input", fixture("mlp_tanh.input.npy"),
             "--out", dir.resolve("report.docx").toString());

@@ -36,6 +36,25 @@ final class OnnxGraphs {
         return file;
     }
 
+    /** One elementwise operator: x [batch, width] -> y = op(x). */
+    static Path elementwise(Path dir, String op, int width) throws IOException {
+        Onnx.GraphProto graph = Onnx.GraphProto.newBuilder()
+            .setName(op.toLowerCase(java.util.Locale.ROOT))
+            .addInput(value("x", width))
+            .addOutput(value("y", width))
+            .addNode(node(op, new String[] {"x"}, new String[] {"y"}))
+            .build();
+        Onnx.ModelProto model = Onnx.ModelProto.newBuilder()
+            .setIrVersion(7)
+            .setProducerName("jacobi tests")
+            .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .setGraph(graph)
+            .build();
+        Path file = dir.resolve(op.toLowerCase(java.util.Locale.ROOT) + ".onnx");
+        Files.write(file, model.toByteArray());
+        return file;
+    }
+
     private static Onnx.ValueInfoProto value(String name, int width) {
         Onnx.TensorShapeProto shape = Onnx.TensorShapeProto.newBuilder()
             .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))

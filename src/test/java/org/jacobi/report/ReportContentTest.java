@@ -303,6 +303,21 @@ class ReportContentTest {
             ReportOptions.defaults(), cancelAfterTwo));
     }
 
+    @Test
+    void aJacobianWithNaNIsReportedWithAWarningInsteadOfFailing() {
+        ReportSource good = ReportFixtures.source("mlp_tanh");
+        var jr = good.jacobian();
+        float[] values = jr.jacobian().floats().clone();
+        values[32 + 5] = Float.NaN; // sample 1
+        var broken = new org.jacobi.jacobian.JacobianResult(Tensor.ofFloats(values, jr.jacobian().shape()), jr.output(),
+            jr.wrt(), jr.of(), jr.sampleInputShape(), jr.sampleOutputShape(), true, jr.mode(), true, jr.backend(),
+            jr.device(), 1, 1, List.of());
+        Report report = ReportBuilder.build(ReportSource.of(good.model(), "CPU", good.inputs(), broken),
+            ReportOptions.defaults(), ProgressMonitor.NONE);
+        assertTrue(HtmlReportWriter.render(report).contains("NaN or infinite values (the first at flat index 37)"));
+        assertEquals(List.of(0, 2, 3), List.copyOf(report.singularValues().keySet()), "no SVD of the NaN sample");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static Document parse(String html) throws Exception {

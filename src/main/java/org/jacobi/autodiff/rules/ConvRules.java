@@ -94,7 +94,9 @@ public final class ConvRules {
             String g = c.cotangent(0);
             long[] w = c.shape(c.input(1));
             ConvGeometry geo = ConvGeometry.of(c, Arrays.copyOfRange(w, 2, w.length));
-            if (c.needs(0)) {
+            if (c.needs(0) && stridesOne(geo) && c.attrInt("group", 1) == 1 && fitsFlippedConv(geo)) {
+                c.addCotangent(0, e.reshapeLike(flippedConv(c, e.foldK(g), geo), c.input(0)));
+            } else if (c.needs(0)) {
                 String r = e.op("ConvTranspose", List.of(e.foldK(g), c.input(1)),
                     Attr.ints("strides", geo.strides()), Attr.ints("dilations", geo.dilations()),
                     Attr.ints("pads", geo.pads()), Attr.i("group", c.attrInt("group", 1)),
@@ -109,6 +111,50 @@ public final class ConvRules {
             }
         }
     };
+
+    private static boolean stridesOne(ConvGeometry geo) {
+        return java.util.Arrays.stream(geo.strides()).allMatch(v -> v == 1);
+    }
+
+    /** The flipped convolution needs pads of at most (k-1)*d on each side. */
+    private static boolean fitsFlippedConv(ConvGeometry geo) {
+        int n = geo.spatial();
+        for (int i = 0; i < n; i++) {
+            long span = (geo.kernel()[i] - 1) * geo.dilations()[i];
+            if (geo.pads()[i] > span || geo.pads()[n + i] > span) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * With unit strides, Conv's adjoint is again a Conv: weights with input and output channels swapped
+     * and kernels flipped, pads (k-1)*d - p. ONNX Runtime runs Conv much faster than ConvTranspose, and
+     * folds the weight transform into a constant when the weights are initializers.
+     */
+    private static String flippedConv(NodeContext c, String g, ConvGeometry geo) {
+        Emitter e = c.e();
+        int n = geo.spatial();
+        long[] swap = Emitter.range(0, n + 2);
+        swap[0] = 1;
+        swap[1] = 0;
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        long[] steps = new long[n];
+        java.util.Arrays.fill(starts, -1);
+        java.util.Arrays.fill(ends, Long.MIN_VALUE);
+        java.util.Arrays.fill(steps, -1);
+        String w = e.op("Slice", List.of(e.transpose(c.input(1), swap), e.ints(starts), e.ints(ends),
+            e.ints(Emitter.range(2, 2 + n)), e.ints(steps)));
+        long[] pads = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            long span = (geo.kernel()[i] - 1) * geo.dilations()[i];
+            pads[i] = span - geo.pads()[i];
+            pads[n + i] = span - geo.pads()[n + i];
+        }
+        return e.op("Conv", List.of(g, w), Attr.ints("dilations", geo.dilations()), Attr.ints("pads", pads));
+    }
 
     /**
      * dW[m, c, i] = sum over n and positions of g[n, m, p] * x[n, c, p*s + i*d]: a convolution of the input

@@ -30,6 +30,47 @@ public final class PoolRules {
         return idx;
     }
 
+    /**
+     * True when the windows tile the input exactly: strides equal to the kernel, no padding or dilation,
+     * spatial sizes divisible by the kernel. Then the adjoint is a plain upsampling.
+     */
+    static boolean tiles(NodeContext c) {
+        long[] k = c.attrInts("kernel_shape");
+        long[] s = c.attrInts("strides");
+        long[] d = c.attrInts("dilations");
+        long[] p = c.attrInts("pads");
+        if (!c.attrString("auto_pad", "NOTSET").equals("NOTSET") && !c.attrString("auto_pad", "NOTSET").equals("VALID")) {
+            return false;
+        }
+        long[] x = c.shape(c.input(0));
+        for (int i = 0; i < k.length; i++) {
+            if (s == null || s[i] != k[i] || (d != null && d[i] != 1) || (p != null && (p[i] != 0 || p[k.length + i] != 0))
+                || x[2 + i] % k[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Repeats every spatial element of {@code t} ({@code [N, C, s...]}, or {@code [K, N, C, s...]} folded
+     * first) {@code k} times per axis: nearest-neighbour Resize with integer scales.
+     */
+    static String upsample(NodeContext c, String t, long[] k, boolean folded) {
+        Emitter e = c.e();
+        String x = folded ? e.foldK(t) : t;
+        double[] scales = new double[2 + k.length];
+        scales[0] = 1;
+        scales[1] = 1;
+        for (int i = 0; i < k.length; i++) {
+            scales[2 + i] = k[i];
+        }
+        String roi = c.opset() >= 13 ? "" : e.tensor(new double[0], 1, 0);
+        String up = e.op("Resize", List.of(x, roi, e.tensor(scales, 1, scales.length)), Attr.s("mode", "nearest"),
+            Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor"));
+        return folded ? e.reshapeLike(up, c.input(0)) : up;
+    }
+
     /** {@code [K, *S] -> [K, prod(S)]}. */
     private static String flattenAfterK(Emitter e, String t) {
         return e.op("Reshape", t, e.op("Concat", List.of(e.slice1d(e.shape(t), 0, 1), e.ints(-1)), Attr.i("axis", 0)));
@@ -55,6 +96,17 @@ public final class PoolRules {
                 long span = (k[i] - 1) * (d == null ? 1 : d[i]) + 1;
                 overlapping |= span > (s == null ? 1 : s[i]);
             }
+            if (tiles(c)) {
+                // Windows tile the input exactly: spread each cotangent over its window, keep the arg-max.
+                long[] k2 = c.attrInts("kernel_shape");
+                // Resize has no int64 kernel: compare positions as int32.
+                String up = upsample(c, e.cast(indices(c), 6), k2, false);
+                String positions = e.cast(Selection.positions(c, c.input(0)), 6);
+                String mask = e.cast(e.op("Equal", positions, up), c.floatType());
+                String spread = upsample(c, c.cotangent(0), k2, true);
+                c.addCotangent(0, e.mul(spread, mask));
+                return;
+            }
             c.addCotangent(0, Selection.scatterAdd(c, c.cotangent(0), indices(c), c.input(0), !overlapping));
         }
     };
@@ -75,6 +127,12 @@ public final class PoolRules {
             long[] dil = c.attrInts("dilations");
             if (dil != null && Arrays.stream(dil).anyMatch(v -> v != 1)) {
                 throw c.fail("dilated average pooling is not supported");
+            }
+            if (tiles(c)) {
+                long window = Arrays.stream(k).reduce(1, (a, b) -> a * b);
+                String spread = upsample(c, c.cotangent(0), k, true);
+                c.addCotangent(0, e.mul(spread, e.scalar(1.0 / window, c.floatType())));
+                return;
             }
             ConvGeometry geo = ConvGeometry.of(c, k);
             long[] x = c.shape(c.input(0));

@@ -86,6 +86,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return differentiatedGraph(request).toByteArray();
     }
 
+    /** The estimated bytes one (sample, direction) pair needs in a run; chunking divides the budget by it. */
+    long bytesPerPair(JacobianRequest request) {
+        return prepare(ResolvedRequest.resolve(model.info(), request), null).bytesPerPair();
+    }
+
     /** The mode {@code request} resolves to (FORWARD or REVERSE) against this model. */
     public JacobianMode resolveMode(JacobianRequest request) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
@@ -184,9 +189,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
             }
         }
-        Tensor x = r.wrtValue();
-        total += (long) x.size() * x.type().bytes();
         long perSample = r.batched() ? total / 2 : total;
+        perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
         return Math.max(64, TANGENT_COPIES * perSample);
     }
 
@@ -210,22 +214,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         float[] jac = new float[(int) jacobianSize];
 
-        long pairs = Math.max(1, request.memoryBudget() / p.bytesPerPair());
-        int sampleChunk;
-        int directionChunk;
-        if ((long) samples * directions <= pairs) {
-            sampleChunk = samples;
-            directionChunk = directions;
-        } else if (pairs >= directions) {
-            directionChunk = directions;
-            sampleChunk = (int) Math.max(1, pairs / directions);
-        } else {
-            sampleChunk = 1;
-            directionChunk = (int) pairs;
-        }
-        int sampleChunks = (samples + sampleChunk - 1) / sampleChunk;
-        int directionChunks = (directions + directionChunk - 1) / directionChunk;
-        int total = sampleChunks * directionChunks;
+        ChunkPlan plan = ChunkPlan.of(samples, directions, p.bytesPerPair(), request.memoryBudget());
+        int sampleChunk = plan.samplesPerChunk();
+        int directionChunk = plan.directionsPerChunk();
+        int sampleChunks = plan.sampleChunks();
+        int directionChunks = plan.directionChunks();
+        int total = plan.chunks();
         List<Tensor> outputs = new ArrayList<>();
         int done = 0;
         for (int sc = 0; sc < sampleChunks; sc++) {

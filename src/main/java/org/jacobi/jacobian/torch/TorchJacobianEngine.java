@@ -17,6 +17,7 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.NotDifferentiableException;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.torch.TorchRuntime;
 import org.jacobi.model.torch.TorchScriptModel;
@@ -198,7 +199,11 @@ public final class TorchJacobianEngine implements JacobianEngine {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                 return false;
             }
-            throw new JacobiException("PyTorch's backward pass failed: " + TorchRuntime.bestLine(e) + ".", e);
+            String why = TorchRuntime.bestLine(e);
+            if (why.contains("not implemented") || why.contains("not differentiable")) {
+                throw new NotDifferentiableException("PyTorch cannot differentiate this model: " + why + ".", e);
+            }
+            throw new JacobiException("PyTorch's backward pass failed: " + why + ".", e);
         }
     }
 

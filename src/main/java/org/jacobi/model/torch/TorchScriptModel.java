@@ -375,6 +375,14 @@ public final class TorchScriptModel implements Model {
         }
     }
 
+    /** How many native arrays the model's scopes still hold open (its weights included): for leak checks. */
+    public int openNativeArrays() {
+        return TorchRuntime.call(() -> {
+            checkOpen();
+            return zoo.getNDManager().getManagedArrays().size();
+        });
+    }
+
     /** Puts the module in eval mode (dropout off, batch norm on running statistics). Torch thread only. */
     public void ensureEvalMode() {
         TorchRuntime.requireTorchThread();

@@ -1,0 +1,37 @@
+package org.jacobi.jacobian.onnx;
+
+/**
+ * How a Jacobian is split into runs: chunks of samples times chunks of directions, each run holding at
+ * most {@code budget / bytesPerPair} (sample, direction) pairs. All directions of a sample stay in one run
+ * when they fit, since larger K makes larger matrix products.
+ */
+record ChunkPlan(int samples, int directions, int samplesPerChunk, int directionsPerChunk) {
+
+    static ChunkPlan of(int samples, int directions, long bytesPerPair, long budget) {
+        long pairs = Math.max(1, budget / Math.max(1, bytesPerPair));
+        if ((long) samples * directions <= pairs) {
+            return new ChunkPlan(samples, directions, samples, directions);
+        }
+        if (pairs >= directions) {
+            return new ChunkPlan(samples, directions, (int) Math.min(samples, pairs / directions), directions);
+        }
+        return new ChunkPlan(samples, directions, 1, (int) pairs);
+    }
+
+    int sampleChunks() {
+        return (samples + samplesPerChunk - 1) / samplesPerChunk;
+    }
+
+    int directionChunks() {
+        return (directions + directionsPerChunk - 1) / directionsPerChunk;
+    }
+
+    int chunks() {
+        return sampleChunks() * directionChunks();
+    }
+
+    /** The (sample, direction) pairs of the largest run. */
+    long pairsPerRun() {
+        return (long) samplesPerChunk * directionsPerChunk;
+    }
+}

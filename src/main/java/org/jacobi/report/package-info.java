@@ -1,0 +1,19 @@
+/**
+ * Sensitivity reports (HTML and PDF) of computed Jacobians. No JavaFX here: the app and the command line call
+ * the same code.
+ *
+ * <pre>{@code
+ * ReportSource source = ReportSource.of(model, inputs, jacobianResult)   // inputs: the bound input tensors
+ *     .withTraces(traceRows);                                            // optional optimization iterations
+ * Report report = ReportBuilder.build(source, ReportOptions.defaults(), monitor);
+ * HtmlReportWriter.write(report, path, overwrite);   // or PdfReportWriter.write(...), ReportWriters.write(...)
+ * ReportDataZip.write(report, zipPath, overwrite);   // raw data on request
+ * // or all in one, with progress over building and writing:
+ * ReportExport.export(source, options, path, overwrite, zipPathOrNull, monitor);
+ * }</pre>
+ *
+ * <p>{@link org.jacobi.report.Report} holds the content as {@link org.jacobi.report.Section}s of
+ * {@link org.jacobi.report.Block}s, which both writers render, so HTML and PDF say the same; it also keeps the
+ * numbers ({@link org.jacobi.report.SensitivityStatistics}, singular values) for the data ZIP and for tests.
+ */
+package org.jacobi.report;

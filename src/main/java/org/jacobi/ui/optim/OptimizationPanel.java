@@ -1,0 +1,533 @@
+package org.jacobi.ui.optim;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelWriter;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.util.StringConverter;
+import org.controlsfx.control.PropertySheet;
+import org.jacobi.core.Tensor;
+import org.jacobi.model.Model;
+import org.jacobi.optim.IterationRecord;
+import org.jacobi.optim.OptimizationMethod;
+import org.jacobi.optim.OptimizationResult;
+
+/**
+ * The Optimize tab: a target editor, method settings, Run and Stop, a live log-scale cost chart with both methods
+ * overlaid, the iteration table, and the input and output before and after (images for image-shaped inputs), with
+ * "Use result as sample". All state lives in {@link OptimizationViewModel}.
+ */
+public final class OptimizationPanel extends BorderPane {
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "jacobi-optimize-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    private static final double COST_FLOOR = 1e-30;
+
+    private final OptimizationViewModel viewModel;
+    private final XYChart.Series<Number, Number> gnSeries = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> lbfgsSeries = new XYChart.Series<>();
+    private final NumberAxis costAxis = new NumberAxis();
+    private final ComboBox<OptimizationMethod> shownResult = new ComboBox<>(FXCollections.observableArrayList(OptimizationMethod.values()));
+    private final VBox inputView = new VBox(6);
+    private final TableView<double[]> outputTable = new TableView<>();
+    private final Label resultSummary = new Label();
+    private double minLogCost = Double.POSITIVE_INFINITY;
+    private double maxLogCost = Double.NEGATIVE_INFINITY;
+
+    /**
+     * The panel for one model and sample. Close it with {@link #dispose()} when the model or sample changes.
+     *
+     * @param model the loaded model (stays the caller's)
+     * @param inputs every model input with its batch axis
+     * @param sampleIndex the sample to start from
+     * @param useResultAsSample receives the optimized sample (shape [1, ...], the input's element type)
+     */
+    public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, Consumer<Tensor> useResultAsSample) {
+        this(model, inputs, sampleIndex, null, null, useResultAsSample);
+    }
+
+    /**
+     * As above, optimizing input {@code wrt} to steer output {@code of} (null: the first floating-point input, the
+     * first output); the callback then receives a new value for input {@code wrt}
+     * ({@code viewModel().function().wrt()}).
+     */
+    public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, String wrt, String of,
+                             Consumer<Tensor> useResultAsSample) {
+        this(new OptimizationViewModel(model, inputs, sampleIndex, wrt, of, useResultAsSample, Platform::runLater, WORKERS));
+    }
+
+    public OptimizationPanel(OptimizationViewModel viewModel) {
+        this.viewModel = viewModel;
+        getStyleClass().add("optimization-panel");
+        setLeft(controls());
+        SplitPane center = new SplitPane(chart(), details());
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.5);
+        setCenter(center);
+        viewModel.records().addListener((ListChangeListener<IterationRecord>) change -> {
+            while (change.next()) {
+                if (change.wasRemoved() && viewModel.records().isEmpty()) {
+                    gnSeries.getData().clear();
+                    lbfgsSeries.getData().clear();
+                    minLogCost = Double.POSITIVE_INFINITY;
+                    maxLogCost = Double.NEGATIVE_INFINITY;
+                }
+                for (IterationRecord r : change.getAddedSubList()) {
+                    plot(r);
+                }
+            }
+        });
+        for (OptimizationMethod m : OptimizationMethod.values()) {
+            viewModel.latestProperty(m).addListener((obs, old, x) -> {
+                if (m == shownResult.getValue()) {
+                    showInput(x);
+                }
+            });
+            viewModel.resultProperty(m).addListener((obs, old, r) -> {
+                if (r != null && (shownResult.getValue() == m || viewModel.resultProperty(shownResult.getValue()).get() == null)) {
+                    shownResult.setValue(m);
+                }
+                if (m == shownResult.getValue()) {
+                    showResult();
+                }
+            });
+        }
+        shownResult.setValue(OptimizationMethod.GAUSS_NEWTON);
+        shownResult.valueProperty().addListener((obs, old, m) -> showResult());
+        showResult();
+    }
+
+    public OptimizationViewModel viewModel() {
+        return viewModel;
+    }
+
+    /** Stops a run and closes the engine the panel opened; the model stays open. */
+    public void dispose() {
+        viewModel.close();
+    }
+
+    private Node controls() {
+        ToggleGroup mode = new ToggleGroup();
+        RadioButton values = new RadioButton("Output values");
+        RadioButton cls = new RadioButton("Class (maximise its margin)");
+        values.setToggleGroup(mode);
+        cls.setToggleGroup(mode);
+        values.setSelected(viewModel.targetModeProperty().get() == OptimizationViewModel.TargetMode.VALUES);
+        cls.setSelected(!values.isSelected());
+        mode.selectedToggleProperty().addListener((obs, old, t) -> viewModel.targetModeProperty().set(
+            t == cls ? OptimizationViewModel.TargetMode.CLASS : OptimizationViewModel.TargetMode.VALUES));
+        viewModel.targetModeProperty().addListener((obs, old, m) -> (m == OptimizationViewModel.TargetMode.CLASS ? cls : values).setSelected(true));
+
+        TextArea valuesArea = new TextArea();
+        valuesArea.setPrefRowCount(3);
+        valuesArea.setWrapText(true);
+        valuesArea.textProperty().bindBidirectional(viewModel.targetValuesProperty());
+        valuesArea.setTooltip(new Tooltip("One value per output element, separated by commas or spaces. "
+            + "It starts as the sample's current output."));
+        valuesArea.disableProperty().bind(cls.selectedProperty());
+        Button resetValues = new Button("Current output");
+        resetValues.setOnAction(e -> viewModel.targetValuesProperty().set(OptimizationViewModel.format(viewModel.startOutput())));
+        resetValues.disableProperty().bind(cls.selectedProperty());
+
+        int classes = viewModel.startOutput().length;
+        Spinner<Integer> classSpinner = new Spinner<>(0, Math.max(0, classes - 1), viewModel.targetClassProperty().get());
+        classSpinner.setEditable(true);
+        classSpinner.setPrefWidth(80);
+        classSpinner.valueProperty().addListener((obs, old, v) -> viewModel.targetClassProperty().set(v));
+        viewModel.targetClassProperty().addListener((obs, old, v) -> classSpinner.getValueFactory().setValue(v.intValue()));
+        TextField marginField = new TextField(Double.toString(viewModel.marginProperty().get()));
+        marginField.setPrefColumnCount(5);
+        marginField.textProperty().addListener((obs, old, text) -> {
+            try {
+                viewModel.marginProperty().set(Double.parseDouble(text.trim()));
+            } catch (NumberFormatException ignored) {
+                viewModel.marginProperty().set(Double.NaN); // reported on Run
+            }
+        });
+        viewModel.marginProperty().addListener((obs, old, v) -> {
+            if (!Double.isNaN(v.doubleValue()) && !marginField.isFocused()) {
+                marginField.setText(Double.toString(v.doubleValue()));
+            }
+        });
+        GridPane classRow = new GridPane();
+        classRow.setHgap(6);
+        classRow.addRow(0, new Label("Class"), classSpinner, new Label("margin"), marginField);
+        classRow.disableProperty().bind(values.selectedProperty());
+
+        VBox target = new VBox(6, values, valuesArea, resetValues, cls, classRow);
+        TitledPane targetPane = new TitledPane("Target", target);
+        targetPane.setCollapsible(false);
+
+        PropertySheet sheet = new PropertySheet(FXCollections.observableArrayList(viewModel.settings().items()));
+        sheet.setMode(PropertySheet.Mode.CATEGORY);
+        java.util.List<String> order = viewModel.settings().items().stream().map(PropertySheet.Item::getCategory).distinct().toList();
+        sheet.setCategoryComparator(java.util.Comparator.comparingInt(order::indexOf));
+        sheet.setModeSwitcherVisible(false);
+        sheet.setSearchBoxVisible(false);
+        sheet.setPrefHeight(330);
+        TitledPane settingsPane = new TitledPane("Methods", sheet);
+        settingsPane.setCollapsible(false);
+        VBox.setVgrow(settingsPane, Priority.ALWAYS);
+
+        Button run = new Button("Run");
+        run.setDefaultButton(true);
+        run.setOnAction(e -> viewModel.run());
+        run.disableProperty().bind(viewModel.runningProperty());
+        Button stop = new Button("Stop");
+        stop.setOnAction(e -> viewModel.stop());
+        stop.disableProperty().bind(viewModel.runningProperty().not());
+        run.setMaxWidth(Double.MAX_VALUE);
+        stop.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(run, Priority.ALWAYS);
+        HBox.setHgrow(stop, Priority.ALWAYS);
+        HBox buttons = new HBox(8, run, stop);
+
+        Label status = new Label();
+        status.textProperty().bind(viewModel.statusProperty());
+        status.setWrapText(true);
+        status.setMaxWidth(320);
+
+        VBox box = new VBox(8, targetPane, settingsPane, buttons, status);
+        box.setPadding(new Insets(8));
+        box.setPrefWidth(340);
+        ScrollPane scroll = new ScrollPane(box);
+        scroll.setFitToWidth(true);
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.setPrefWidth(360);
+        return scroll;
+    }
+
+    private Node chart() {
+        NumberAxis iterations = new NumberAxis();
+        iterations.setLabel("iteration");
+        iterations.setForceZeroInRange(true);
+        iterations.setMinorTickCount(0);
+        iterations.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                double v = n.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : ""; // iterations are whole numbers
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.parseDouble(s);
+            }
+        });
+        costAxis.setLabel("cost (log scale)");
+        costAxis.setAutoRanging(false);
+        costAxis.setLowerBound(-6);
+        costAxis.setUpperBound(1);
+        costAxis.setTickUnit(1);
+        costAxis.setMinorTickCount(0);
+        costAxis.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number exponent) {
+                double e = exponent.doubleValue();
+                return e == Math.rint(e) ? "1e" + (long) e : String.format(Locale.ROOT, "%.1e", Math.pow(10, e));
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Math.log10(Double.parseDouble(s));
+            }
+        });
+        LineChart<Number, Number> chart = new LineChart<>(iterations, costAxis);
+        chart.setTitle("Cost per iteration");
+        chart.setAnimated(false);
+        chart.setCreateSymbols(true);
+        gnSeries.setName(OptimizationMethod.GAUSS_NEWTON.label());
+        lbfgsSeries.setName(OptimizationMethod.LBFGS.label());
+        chart.getData().add(gnSeries);
+        chart.getData().add(lbfgsSeries);
+        chart.setMinHeight(220);
+        return chart;
+    }
+
+    private void plot(IterationRecord r) {
+        double cost = r.cost();
+        if (!Double.isFinite(cost)) {
+            return;
+        }
+        double log = Math.log10(Math.max(cost, COST_FLOOR));
+        (r.method() == OptimizationMethod.GAUSS_NEWTON ? gnSeries : lbfgsSeries).getData().add(new XYChart.Data<>(r.iteration(), log));
+        minLogCost = Math.min(minLogCost, log);
+        maxLogCost = Math.max(maxLogCost, log);
+        double lower = Math.floor(minLogCost);
+        double upper = Math.max(lower + 1, Math.ceil(maxLogCost));
+        costAxis.setLowerBound(lower);
+        costAxis.setUpperBound(upper);
+        costAxis.setTickUnit(Math.max(1, Math.ceil((upper - lower) / 12)));
+    }
+
+    private Node details() {
+        TableView<IterationRecord> table = new TableView<>(viewModel.records());
+        table.setId("iterations");
+        table.getColumns().add(column("method", 70, r -> r.method().id()));
+        table.getColumns().add(column("iter", 45, r -> Integer.toString(r.iteration())));
+        table.getColumns().add(column("cost", 95, r -> sci(r.cost())));
+        table.getColumns().add(column("cost change", 95, r -> sci(r.costChange())));
+        table.getColumns().add(column("|gradient|", 90, r -> sci(r.gradientNorm())));
+        table.getColumns().add(column("|step|", 90, r -> sci(r.stepNorm())));
+        table.getColumns().add(column("gain ratio", 80, r -> fixed(r.gainRatio())));
+        table.getColumns().add(column("ls evals", 60, r -> r.method() == OptimizationMethod.LBFGS ? Integer.toString(r.lineSearchEvaluations()) : ""));
+        table.getColumns().add(column("damping", 85, r -> sci(r.damping())));
+        table.getColumns().add(column("step size", 85, r -> sci(r.stepSize())));
+        table.getColumns().add(column("accepted", 65, r -> r.accepted() ? "yes" : "no"));
+        table.getColumns().add(column("time ms", 70, r -> String.format(Locale.ROOT, "%.1f", r.timeMillis())));
+        table.setPlaceholder(new Label("Press Run to start."));
+        viewModel.records().addListener((ListChangeListener<IterationRecord>) c -> {
+            if (!viewModel.records().isEmpty()) {
+                table.scrollTo(viewModel.records().size() - 1);
+            }
+        });
+
+        Button use = new Button("Use result as sample");
+        use.setTooltip(new Tooltip("Load the optimized input as the current sample, e.g. to inspect its Jacobian."));
+        use.setOnAction(e -> viewModel.useResultAsSample(shownResult.getValue()));
+        use.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+            () -> viewModel.resultProperty(shownResult.getValue()).get() == null,
+            shownResult.valueProperty(), viewModel.resultProperty(OptimizationMethod.GAUSS_NEWTON),
+            viewModel.resultProperty(OptimizationMethod.LBFGS)));
+        shownResult.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(OptimizationMethod m) {
+                return m == null ? "" : m.label();
+            }
+
+            @Override
+            public OptimizationMethod fromString(String s) {
+                return null;
+            }
+        });
+        HBox header = new HBox(8, new Label("Result of"), shownResult, use);
+        header.setAlignment(Pos.CENTER_LEFT);
+        resultSummary.setWrapText(true);
+        resultSummary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+
+        outputTable.getColumns().add(arrayColumn("output", 60, v -> Integer.toString((int) v[0])));
+        outputTable.getColumns().add(arrayColumn("target", 90, v -> Double.isNaN(v[1]) ? "" : sci(v[1])));
+        outputTable.getColumns().add(arrayColumn("before", 90, v -> sci(v[2])));
+        outputTable.getColumns().add(arrayColumn("after", 90, v -> Double.isNaN(v[3]) ? "" : sci(v[3])));
+        outputTable.setPrefWidth(340);
+        outputTable.setPlaceholder(new Label("No result yet."));
+        VBox outputs = new VBox(4, new Label("Output"), outputTable);
+        VBox.setVgrow(outputTable, Priority.ALWAYS);
+        VBox inputs = new VBox(4, new Label("Input (" + Tensor.shapeToString(viewModel.sampleInputShape()) + ")"), inputView);
+        HBox beforeAfter = new HBox(16, inputs, outputs);
+        HBox.setHgrow(inputs, Priority.ALWAYS);
+        VBox compare = new VBox(8, header, resultSummary, beforeAfter);
+        compare.setPadding(new Insets(8));
+        VBox.setVgrow(beforeAfter, Priority.ALWAYS);
+
+        Tab iterationsTab = new Tab("Iterations", table);
+        Tab compareTab = new Tab("Before / after", compare);
+        TabPane tabs = new TabPane(iterationsTab, compareTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        return tabs;
+    }
+
+    private void showResult() {
+        OptimizationMethod m = shownResult.getValue();
+        OptimizationResult r = m == null ? null : viewModel.resultProperty(m).get();
+        resultSummary.setText(r == null ? "" : r.summary() + " Derivatives: " + r.derivativeSource() + ".");
+        double[] before = viewModel.startOutput();
+        double[] after = r == null ? null : r.output();
+        double[] target = null;
+        try {
+            if (viewModel.targetModeProperty().get() == OptimizationViewModel.TargetMode.VALUES) {
+                target = ((org.jacobi.optim.Target.Values) viewModel.target()).t();
+            }
+        } catch (RuntimeException ignored) {
+            // an unparsable target shows as blank
+        }
+        ObservableList<double[]> rows = FXCollections.observableArrayList();
+        for (int i = 0; i < before.length; i++) {
+            rows.add(new double[] {i, target == null ? Double.NaN : target[i], before[i],
+                after == null || after.length <= i ? Double.NaN : after[i]});
+        }
+        outputTable.setItems(rows);
+        showInput(r == null ? viewModel.latestProperty(m == null ? OptimizationMethod.GAUSS_NEWTON : m).get() : r.x());
+    }
+
+    private void showInput(double[] after) {
+        double[] before = viewModel.start();
+        long[] shape = viewModel.sampleInputShape();
+        inputView.getChildren().clear();
+        int[] hw = imageSize(shape);
+        if (hw != null) {
+            int channels = before.length / (hw[0] * hw[1]);
+            HBox images = new HBox(10, captioned("before", image(before, null, hw, channels)));
+            if (after != null) {
+                images.getChildren().add(captioned("after", image(after, before, hw, channels)));
+                images.getChildren().add(captioned("change", difference(before, after, hw, channels)));
+            }
+            inputView.getChildren().add(images);
+        } else {
+            TableView<double[]> table = new TableView<>();
+            table.getColumns().add(arrayColumn("element", 60, v -> Integer.toString((int) v[0])));
+            table.getColumns().add(arrayColumn("before", 90, v -> sci(v[1])));
+            table.getColumns().add(arrayColumn("after", 90, v -> Double.isNaN(v[2]) ? "" : sci(v[2])));
+            table.getColumns().add(arrayColumn("change", 90, v -> Double.isNaN(v[2]) ? "" : sci(v[2] - v[1])));
+            ObservableList<double[]> rows = FXCollections.observableArrayList();
+            for (int i = 0; i < before.length; i++) {
+                rows.add(new double[] {i, before[i], after == null ? Double.NaN : after[i]});
+            }
+            table.setItems(rows);
+            table.setPrefHeight(200);
+            inputView.getChildren().add(table);
+        }
+    }
+
+    /** [H, W] when the sample looks like an image: [H, W], [1, H, W] or [3, H, W] with both sides at least 8. */
+    static int[] imageSize(long[] shape) {
+        if (shape.length == 2 && shape[0] >= 8 && shape[1] >= 8) {
+            return new int[] {(int) shape[0], (int) shape[1]};
+        }
+        if (shape.length == 3 && (shape[0] == 1 || shape[0] == 3) && shape[1] >= 8 && shape[2] >= 8) {
+            return new int[] {(int) shape[1], (int) shape[2]};
+        }
+        return null;
+    }
+
+    private static Node captioned(String caption, Node content) {
+        VBox box = new VBox(2, content, new Label(caption));
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    /** Grey (or RGB) image of x, scaled by the joint range of x and {@code other}. */
+    private static ImageView image(double[] x, double[] other, int[] hw, int channels) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] a : other == null ? new double[][] {x} : new double[][] {x, other}) {
+            for (double v : a) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double range = hi > lo ? hi - lo : 1;
+        int h = hw[0];
+        int w = hw[1];
+        WritableImage img = new WritableImage(w, h);
+        PixelWriter pw = img.getPixelWriter();
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                if (channels == 3) {
+                    pw.setColor(c, r, Color.color(clamp((x[r * w + c] - lo) / range), clamp((x[h * w + r * w + c] - lo) / range),
+                        clamp((x[2 * h * w + r * w + c] - lo) / range)));
+                } else {
+                    pw.setColor(c, r, Color.gray(clamp((x[r * w + c] - lo) / range)));
+                }
+            }
+        }
+        return view(img);
+    }
+
+    /** after - before, red for increases and blue for decreases, scaled by the largest change. */
+    private static ImageView difference(double[] before, double[] after, int[] hw, int channels) {
+        int h = hw[0];
+        int w = hw[1];
+        double max = 1e-30;
+        for (int i = 0; i < before.length; i++) {
+            max = Math.max(max, Math.abs(after[i] - before[i]));
+        }
+        WritableImage img = new WritableImage(w, h);
+        PixelWriter pw = img.getPixelWriter();
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                double d = 0;
+                for (int ch = 0; ch < channels; ch++) {
+                    int i = ch * h * w + r * w + c;
+                    d += after[i] - before[i];
+                }
+                double s = clamp(Math.abs(d / channels) / max);
+                pw.setColor(c, r, d >= 0 ? Color.color(1, 1 - s, 1 - s) : Color.color(1 - s, 1 - s, 1));
+            }
+        }
+        return view(img);
+    }
+
+    private static ImageView view(WritableImage img) {
+        ImageView v = new ImageView(img);
+        v.setPreserveRatio(true);
+        v.setSmooth(false);
+        v.setFitWidth(Math.max(img.getWidth(), 140));
+        return v;
+    }
+
+    private static double clamp(double v) {
+        return Double.isNaN(v) ? 0 : Math.min(1, Math.max(0, v));
+    }
+
+    private static TableColumn<IterationRecord, String> column(String title, double width, Function<IterationRecord, String> text) {
+        TableColumn<IterationRecord, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        c.setSortable(false);
+        return c;
+    }
+
+    private static TableColumn<double[], String> arrayColumn(String title, double width, Function<double[], String> text) {
+        TableColumn<double[], String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        c.setSortable(false);
+        return c;
+    }
+
+    private static String sci(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3e", v);
+    }
+
+    private static String fixed(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+}
