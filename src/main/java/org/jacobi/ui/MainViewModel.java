@@ -754,6 +754,35 @@ public final class MainViewModel {
         }, x -> { }, x -> { });
     }
 
+    /**
+     * Replaces the selected sample of the differentiated input with {@code sample} (shape {@code [1, ...]} or
+     * one sample's shape), e.g. an optimised input, and recomputes.
+     */
+    public void useAsSelectedSample(Tensor sample) {
+        Tensor x = currentWrtValue();
+        if (x == null || sampleCount.get() == 0) {
+            showError(new JacobiException("There is no input to put the sample into."));
+            return;
+        }
+        int per = x.size() / sampleCount.get();
+        if (sample.size() != per) {
+            showError(new JacobiException("The sample has " + sample.size() + " values but input '" + wrt.get()
+                + "' takes " + per + " per sample."));
+            return;
+        }
+        double[] all = x.toDoubleArray();
+        int base = selectedSample.get() * per;
+        for (int i = 0; i < per; i++) {
+            all[base + i] = sample.getDouble(i);
+        }
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs.get());
+        in.put(wrt.get(), Tensor.ofDoubles(all, x.shape()).asType(x.type()));
+        String source = inputSource.get().endsWith("(edited)") ? inputSource.get() : inputSource.get() + " (edited)";
+        setInputs(in, source);
+        message.set(UserMessage.info("Sample " + selectedSample.get() + " replaced by the optimised input."));
+        recomputeIfReady();
+    }
+
     /** The open model (for panels built on it, e.g. optimisation), or null. */
     public Model model() {
         return model;

@@ -74,7 +74,9 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
+import org.jacobi.ui.about.AboutDialog;
 import org.jacobi.ui.heatmap.HeatmapView;
+import org.jacobi.ui.optim.OptimizationPanel;
 
 /**
  * The main window's content: menus, the side panel (model summary, input, heatmap options), the tabs
@@ -94,6 +96,7 @@ public final class MainWindow {
     private final MenuItem exportReportItem = new MenuItem("Export _Report…");
     private final PauseTransition hideInfo = new PauseTransition(Duration.seconds(5));
     private Function<MainViewModel, Node> optimizePanelFactory;
+    private List<Object> optimizeKey;
 
     public MainWindow(MainViewModel vm) {
         this.vm = vm;
@@ -108,6 +111,7 @@ public final class MainWindow {
         root.setCenter(center);
         root.setBottom(buildStatusBar());
         installDragAndDrop(root);
+        installOptimizePanel(MainWindow::optimizationPanel);
     }
 
     public BorderPane root() {
@@ -140,14 +144,39 @@ public final class MainWindow {
     }
 
 
+    /**
+     * Builds the Optimize panel when the tab is shown and the model, sample or chosen input and output changed
+     * since the panel was built (edits made through the panel itself keep it).
+     */
     private void refreshOptimizeTab() {
-        if (optimizePanelFactory != null && optimizeTab.isSelected() && vm.model() != null && vm.inputsProperty().get() != null) {
-            try {
-                optimizeTab.setContent(optimizePanelFactory.apply(vm));
-            } catch (RuntimeException e) {
-                vm.showError(e);
-            }
+        if (optimizePanelFactory == null || !optimizeTab.isSelected() || vm.model() == null || vm.inputsProperty().get() == null) {
+            return;
         }
+        List<Object> key = List.of(vm.model(), vm.selectedSampleProperty().get(), String.valueOf(vm.wrtProperty().get()),
+            String.valueOf(vm.ofProperty().get()));
+        if (key.equals(optimizeKey)) {
+            return;
+        }
+        disposeOptimizePanel();
+        try {
+            optimizeTab.setContent(optimizePanelFactory.apply(vm));
+            optimizeKey = key;
+        } catch (RuntimeException e) {
+            vm.showError(e);
+        }
+    }
+
+    private void disposeOptimizePanel() {
+        if (optimizeTab.getContent() instanceof OptimizationPanel panel) {
+            panel.dispose();
+        }
+        optimizeKey = null;
+    }
+
+    /** The Optimize panel for the view model's model, selected sample, input and output. */
+    static Node optimizationPanel(MainViewModel vm) {
+        return new OptimizationPanel(vm.model(), vm.inputsProperty().get(), vm.selectedSampleProperty().get(),
+            vm.wrtProperty().get(), vm.ofProperty().get(), vm::useAsSelectedSample);
     }
 
     // ---- drag and drop ---------------------------------------------------------------------------
@@ -240,14 +269,8 @@ public final class MainWindow {
         Menu run = new Menu("_Compute", null, compute, cancel);
 
         MenuItem about = new MenuItem("_About Jacobi");
-        about.setOnAction(e -> {
-            Alert a = new Alert(Alert.AlertType.INFORMATION);
-            a.setTitle("About Jacobi");
-            a.setHeaderText("Jacobi " + org.jacobi.core.BuildInfo.class.getPackage().getImplementationVersion());
-            a.setContentText("Per-sample Jacobians of ONNX and TorchScript models.\nDrop a model file on the window to inspect it.");
-            a.initOwner(root.getScene().getWindow());
-            a.show();
-        });
+        about.setOnAction(e -> AboutDialog.show(root.getScene().getWindow(),
+            vm.model() == null ? null : vm.model().device()));
         Menu help = new Menu("_Help", null, about);
         return new MenuBar(file, view, run, help);
     }
@@ -543,12 +566,14 @@ public final class MainWindow {
         Tab salTab = new Tab("Saliency", buildSaliency());
         Tab sumTab = new Tab("Summaries", buildSummaries());
         Tab whatTab = new Tab("What if", buildWhatIf());
-        optimizeTab.setContent(new Label("Input optimisation is not available in this build."));
+        optimizeTab.setContent(new Label("Open a model to optimise its input."));
         optimizeTab.setDisable(true);
-        Tooltip na = new Tooltip("not available in this build");
-        optimizeTab.setTooltip(na);
+        optimizeTab.setTooltip(new Tooltip("not available in this build"));
         optimizeTab.selectedProperty().addListener((o, a, b) -> refreshOptimizeTab());
-        vm.inputsProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.modelInfoProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.selectedSampleProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.wrtProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.ofProperty().addListener((o, a, b) -> refreshOptimizeTab());
         tabs.getTabs().addAll(jacTab, salTab, sumTab, whatTab, optimizeTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

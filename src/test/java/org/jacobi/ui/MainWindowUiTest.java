@@ -167,4 +167,21 @@ class MainWindowUiTest {
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 200 && img.getHeight() > 100, img.getWidth() + "x" + img.getHeight());
     }
+
+    @Test
+    void theOptimizeTabHoldsTheOptimizationPanelForTheSelectedSample(FxRobot robot) throws Exception {
+        drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
+        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        robot.clickOn("Optimize");
+        waitUntil(() -> robot.lookup(".optimization-panel").tryQuery().isPresent());
+        org.jacobi.ui.optim.OptimizationPanel first = robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class);
+        robot.interact(() -> vm.selectedSampleProperty().set(2));
+        waitUntil(() -> robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class) != first);
+        // the panel's "use result as sample" goes through the view model
+        float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
+        robot.interact(() -> vm.useAsSelectedSample(org.jacobi.core.Tensor.ofFloats(values, 1, 8)));
+        waitUntil(() -> !executor.runningProperty().get());
+        assertEquals(3.0, vm.inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
+        assertEquals(vm.inputsProperty().get().get("x"), vm.resultInputs().get("x"), "recomputed at the new sample");
+    }
 }
