@@ -97,6 +97,9 @@ public final class MainWindow {
     private final PauseTransition hideInfo = new PauseTransition(Duration.seconds(5));
     private Function<MainViewModel, Node> optimizePanelFactory;
     private List<Object> optimizeKey;
+    private final Tab summariesTab = new Tab("Summaries");
+    private JacobianResult summariesShown;
+    private int summariesSample = -1;
 
     public MainWindow(MainViewModel vm) {
         this.vm = vm;
@@ -564,7 +567,8 @@ public final class MainWindow {
         jac.setTop(bar);
         Tab jacTab = new Tab("Jacobian", jac);
         Tab salTab = new Tab("Saliency", buildSaliency());
-        Tab sumTab = new Tab("Summaries", buildSummaries());
+        Tab sumTab = summariesTab;
+        sumTab.setContent(buildSummaries());
         Tab whatTab = new Tab("What if", buildWhatIf());
         optimizeTab.setContent(new Label("Open a model to optimise its input."));
         optimizeTab.setDisable(true);
@@ -748,10 +752,30 @@ public final class MainWindow {
                 index.setTickUnit(Math.max(1, Math.ceil(s.length / 10.0)));
                 index.setMinorTickVisible(false);
                 sv.getData().setAll(List.of(series));
-            }, vm::showError);
+                sv.setTitle("Singular values of the selected sample's Jacobian");
+            }, e -> {
+                if (e instanceof JacobiException) {
+                    sv.setTitle("No singular values: " + e.getMessage()); // e.g. too large; not worth an alarm
+                } else {
+                    vm.showError(e);
+                }
+            });
         };
-        vm.resultProperty().addListener((o, a, b) -> update.run());
-        vm.selectedSampleProperty().addListener((o, a, b) -> update.run());
+        // Only while the tab is shown: what-if edits recompute often, and the SVD of a large Jacobian takes a while.
+        Runnable whenShown = () -> {
+            if (summariesTab.isSelected()) {
+                update.run();
+                summariesShown = vm.resultProperty().get();
+                summariesSample = vm.selectedSampleProperty().get();
+            }
+        };
+        vm.resultProperty().addListener((o, a, b) -> whenShown.run());
+        vm.selectedSampleProperty().addListener((o, a, b) -> whenShown.run());
+        summariesTab.selectedProperty().addListener((o, a, b) -> {
+            if (b && (summariesShown != vm.resultProperty().get() || summariesSample != vm.selectedSampleProperty().get())) {
+                whenShown.run();
+            }
+        });
         HBox box = new HBox(8, ranking, sv);
         HBox.setHgrow(ranking, Priority.ALWAYS);
         HBox.setHgrow(sv, Priority.ALWAYS);

@@ -161,6 +161,14 @@ class MainWindowUiTest {
             && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
             .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("Summaries");
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(javafx.scene.chart.BarChart.class);
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.LineChart<Number, Number> sv = robot.lookup("#singularValueChart").queryAs(javafx.scene.chart.LineChart.class);
+        waitUntil(() -> !sv.getData().isEmpty());
+        assertEquals(24, ranking.getData().get(0).getData().size());
+        assertEquals(10, sv.getData().get(0).getData().size(), "min(10 outputs, 784 inputs) singular values");
         robot.clickOn("Jacobian");
         Path png = dir.resolve("heatmap.png");
         robot.interact(() -> window.exportHeatmapPng(png));
