@@ -477,8 +477,12 @@ public final class MainViewModel {
                 return; // a result for a model closed meanwhile
             }
             resultInputs = c.inputs;
+            boolean renamed = !java.util.Objects.equals(inputLabels, c.inputLabels);
             inputLabels = c.inputLabels;
             outputLabels = c.outputLabels;
+            if (renamed) {
+                rebuildWhatIf(); // element names from the model, known once it has computed
+            }
             setResult(c.result);
         }, e -> {
             if (e instanceof CancelledException) {
@@ -586,7 +590,9 @@ public final class MainViewModel {
             long[] shape = java.util.Arrays.copyOfRange(x.shape(), x.rank() > 0 && sampleCount.get() > 0 && model.info().input(wrt.get()).hasDynamicLeadingAxis() ? 1 : 0, x.rank());
             List<WhatIfRow> rows = new ArrayList<>();
             for (int i = 0; i < per; i++) {
-                WhatIfRow row = new WhatIfRow(i, TensorLabels.label(wrt.get(), shape, i), x.getDouble(sample * per + i));
+                String label = inputLabels != null && inputLabels.size() == per ? wrt.get() + "[" + inputLabels.get(i) + "]"
+                    : TensorLabels.label(wrt.get(), shape, i);
+                WhatIfRow row = new WhatIfRow(i, label, x.getDouble(sample * per + i));
                 row.valueProperty().addListener((obs, a, b) -> {
                     if (!updatingWhatIf) {
                         editElement(row.index(), b.doubleValue());
@@ -628,7 +634,9 @@ public final class MainViewModel {
         int sample = Math.min(selectedSample.get(), r.samples() - 1);
         List<String> lines = new ArrayList<>();
         for (int o = 0; o < Math.min(nOut, 256); o++) {
-            lines.add(TensorLabels.label(r.of(), r.sampleOutputShape(), o) + " = "
+            String label = outputLabels != null && outputLabels.size() == nOut ? r.of() + "[" + outputLabels.get(o) + "]"
+                : TensorLabels.label(r.of(), r.sampleOutputShape(), o);
+            lines.add(label + " = "
                 + String.format(Locale.ROOT, "%.6g", r.output().getDouble(sample * nOut + o)));
         }
         whatIfOutputs.setAll(lines);

@@ -268,4 +268,15 @@ class MainViewModelTest {
         assertEquals(List.of(Path.of("a.npy"), Path.of("b.npz")), f.inputs());
         assertNull(JacobiApp.StartFiles.parse(List.of()).model());
     }
+
+    @Test
+    void theDemoModelNamesItsElementsInTheHeatmapAndTheWhatIfTable() {
+        vm.openFiles(List.of(Path.of("assets/models/demo.onnx"), Path.of("assets/samples/demo.input.npy")));
+        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        HeatmapData d = vm.heatmapDataProperty().get();
+        assertTrue(d.colLabel().apply(0).matches("launch\\[[a-z]+\\]"), d.colLabel().apply(0));
+        assertTrue(d.rowLabel().apply(0).startsWith("height[t="), d.rowLabel().apply(0));
+        assertEquals(d.colLabel().apply(1), vm.whatIfRows().get(1).label());
+        assertTrue(vm.whatIfOutputs().get(0).startsWith(d.rowLabel().apply(0) + " = "), vm.whatIfOutputs().get(0));
+    }
 }
