@@ -362,16 +362,27 @@ public final class MainViewModel {
         if (target != null && unassigned.remove(target)) {
             unassigned.add(0, target);
         }
+        // Images all feed one input (the chosen one), stacked as a batch in the order given.
+        List<Path> images = files.stream().filter(ImageInputs::isImageFile).toList();
+        if (!images.isEmpty()) {
+            TensorSpec spec = info.input(unassigned.isEmpty() ? info.inputs().get(0).name() : unassigned.remove(0));
+            long[] s = sampleShape(spec);
+            if (s.length != 3) {
+                throw new JacobiException("Input '" + spec.name() + "' is shaped " + spec.shapeText()
+                    + ", not like an image [batch, C, H, W]. Drop a tensor file instead.");
+            }
+            if (images.size() > 1 && !spec.hasDynamicLeadingAxis()) {
+                throw new JacobiException("Input '" + spec.name() + "' takes one image " + spec.shapeText()
+                    + "; drop one image at a time.");
+            }
+            List<Tensor> batch = new ArrayList<>();
+            for (Path f : images) {
+                batch.add(ImageInputs.toTensor(ImageInputs.read(f), (int) s[0], (int) s[1], (int) s[2], norm).reshape(1, s[0], s[1], s[2]));
+            }
+            in.put(spec.name(), InputBinder.check(spec, Tensor.concatRows(batch), describeFiles(images)));
+        }
         for (Path f : files) {
             if (ImageInputs.isImageFile(f)) {
-                TensorSpec spec = info.input(unassigned.isEmpty() ? info.inputs().get(0).name() : unassigned.remove(0));
-                long[] s = sampleShape(spec);
-                if (s.length != 3) {
-                    throw new JacobiException("Input '" + spec.name() + "' is shaped " + spec.shapeText()
-                        + ", not like an image [batch, C, H, W]. Drop a tensor file instead.");
-                }
-                Tensor img = ImageInputs.toTensor(ImageInputs.read(f), (int) s[0], (int) s[1], (int) s[2], norm);
-                in.put(spec.name(), InputBinder.check(spec, img.reshape(1, s[0], s[1], s[2]), f.getFileName().toString()));
                 continue;
             }
             Map<String, Tensor> arrays = TensorFiles.read(f);

@@ -256,6 +256,12 @@ class MainViewModelTest {
         assertEquals(784, vm.heatmapDataProperty().get().cols());
         assertEquals("x[0, 27, 27]", vm.heatmapDataProperty().get().colLabel().apply(783));
         assertTrue(vm.whatIfRows().isEmpty(), "784 elements: no what-if table");
+        Path second = dir.resolve("second.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", second.toFile());
+        vm.openFiles(List.of(png, second));
+        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.inputsProperty().get().get("x").shape(), "several images: a batch");
+        assertEquals(2, vm.sampleCountProperty().get());
+        assertEquals("2 files", vm.inputSourceProperty().get());
         vm.imageStdProperty().set("zero");
         vm.loadInputFiles(List.of(png));
         assertTrue(vm.messageProperty().get().text().contains("image std"), vm.messageProperty().get().text());
