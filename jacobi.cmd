@@ -22,4 +22,4 @@ if errorlevel 1 (
 popd
 type nul > "%HERE%target\lib\.complete"
 :run
-java %JACOBI_JAVA_OPTS% -Djacobi.home="%HERE%." -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "%JAR%;%HERE%target\lib\*" org.jacobi.Launcher %*
+java -Xss8m %JACOBI_JAVA_OPTS% -Djacobi.home="%HERE%." -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "%JAR%;%HERE%target\lib\*" org.jacobi.Launcher %*

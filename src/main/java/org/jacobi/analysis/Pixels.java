@@ -52,4 +52,17 @@ public final class Pixels {
     private static int level(double v, double lo, double range) {
         return (int) Math.round(Math.max(0, Math.min(1, (v - lo) / range)) * 255);
     }
+
+    /** Nearest-neighbour enlargement by an integer factor, so small images stay crisp when shown large. */
+    public static int[] upscale(int[] argb, int width, int height, int factor) {
+        int w = width * factor;
+        int[] out = new int[w * height * factor];
+        for (int y = 0; y < height * factor; y++) {
+            int src = (y / factor) * width;
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = argb[src + x / factor];
+            }
+        }
+        return out;
+    }
 }

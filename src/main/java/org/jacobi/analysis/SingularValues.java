@@ -9,7 +9,7 @@ import org.jacobi.jacobian.JacobianResult;
 /** Singular values of one sample's Jacobian matrix {@code [n_out, n_in]}, largest first. */
 public final class SingularValues {
     /** Above this many matrix entries the SVD would take long enough to stall the summary; refuse instead. */
-    public static final long MAX_ENTRIES = 4_000_000L;
+    public static final long MAX_ENTRIES = 1_000_000L;
 
     private SingularValues() {
     }

@@ -50,6 +50,7 @@ public final class JacobiApp extends Application {
         Scene scene = window.createScene(settings.windowWidth(), settings.windowHeight());
         stage.setScene(scene);
         stage.titleProperty().bind(viewModel.titleProperty());
+        stage.getIcons().setAll(org.jacobi.ui.about.AboutDialog.applicationIcons());
         stage.setOnCloseRequest(e -> saveSettings(stage));
         stage.show();
 

@@ -146,6 +146,7 @@ public final class MainViewModel {
         });
         of.addListener((obs, a, b) -> recomputeIfReady());
         mode.addListener((obs, a, b) -> recomputeIfReady());
+        device.addListener((obs, a, b) -> reopenOnDevice());
     }
 
     // ---- opening files -------------------------------------------------------------------------
@@ -186,6 +187,17 @@ public final class MainViewModel {
 
     /** Opens a model; {@code inputFiles} (may be empty) become its input, else samples are generated. */
     public void openModel(Path path, List<Path> inputFiles) {
+        open(path, inputFiles, null, null);
+    }
+
+    /** Opens the model again on the device now chosen, keeping the current inputs. */
+    private void reopenOnDevice() {
+        if (model != null) {
+            open(model.info().path(), List.of(), inputs.get(), inputSource.get());
+        }
+    }
+
+    private void open(Path path, List<Path> inputFiles, Map<String, Tensor> preset, String presetSource) {
         DevicePreference dev = device.get();
         ImageInputs.Normalisation norm;
         try {
@@ -200,6 +212,9 @@ public final class MainViewModel {
         executor.submit("Opening " + path.getFileName(), monitor -> {
             Model m = ModelLoader.load(path, new ModelLoader.Options(dev, Map.of()));
             try {
+                if (preset != null) {
+                    return new Opened(m, preset, presetSource);
+                }
                 Map<String, Tensor> in = inputFiles.isEmpty()
                     ? generated(m.info(), gen)
                     : readInputs(m.info(), Map.of(), inputFiles, norm);
@@ -347,16 +362,27 @@ public final class MainViewModel {
         if (target != null && unassigned.remove(target)) {
             unassigned.add(0, target);
         }
+        // Images all feed one input (the chosen one), stacked as a batch in the order given.
+        List<Path> images = files.stream().filter(ImageInputs::isImageFile).toList();
+        if (!images.isEmpty()) {
+            TensorSpec spec = info.input(unassigned.isEmpty() ? info.inputs().get(0).name() : unassigned.remove(0));
+            long[] s = sampleShape(spec);
+            if (s.length != 3) {
+                throw new JacobiException("Input '" + spec.name() + "' is shaped " + spec.shapeText()
+                    + ", not like an image [batch, C, H, W]. Drop a tensor file instead.");
+            }
+            if (images.size() > 1 && !spec.hasDynamicLeadingAxis()) {
+                throw new JacobiException("Input '" + spec.name() + "' takes one image " + spec.shapeText()
+                    + "; drop one image at a time.");
+            }
+            List<Tensor> batch = new ArrayList<>();
+            for (Path f : images) {
+                batch.add(ImageInputs.toTensor(ImageInputs.read(f), (int) s[0], (int) s[1], (int) s[2], norm).reshape(1, s[0], s[1], s[2]));
+            }
+            in.put(spec.name(), InputBinder.check(spec, Tensor.concatRows(batch), describeFiles(images)));
+        }
         for (Path f : files) {
             if (ImageInputs.isImageFile(f)) {
-                TensorSpec spec = info.input(unassigned.isEmpty() ? info.inputs().get(0).name() : unassigned.remove(0));
-                long[] s = sampleShape(spec);
-                if (s.length != 3) {
-                    throw new JacobiException("Input '" + spec.name() + "' is shaped " + spec.shapeText()
-                        + ", not like an image [batch, C, H, W]. Drop a tensor file instead.");
-                }
-                Tensor img = ImageInputs.toTensor(ImageInputs.read(f), (int) s[0], (int) s[1], (int) s[2], norm);
-                in.put(spec.name(), InputBinder.check(spec, img.reshape(1, s[0], s[1], s[2]), f.getFileName().toString()));
                 continue;
             }
             Map<String, Tensor> arrays = TensorFiles.read(f);
@@ -462,8 +488,12 @@ public final class MainViewModel {
                 return; // a result for a model closed meanwhile
             }
             resultInputs = c.inputs;
+            boolean renamed = !java.util.Objects.equals(inputLabels, c.inputLabels);
             inputLabels = c.inputLabels;
             outputLabels = c.outputLabels;
+            if (renamed) {
+                rebuildWhatIf(); // element names from the model, known once it has computed
+            }
             setResult(c.result);
         }, e -> {
             if (e instanceof CancelledException) {
@@ -571,7 +601,9 @@ public final class MainViewModel {
             long[] shape = java.util.Arrays.copyOfRange(x.shape(), x.rank() > 0 && sampleCount.get() > 0 && model.info().input(wrt.get()).hasDynamicLeadingAxis() ? 1 : 0, x.rank());
             List<WhatIfRow> rows = new ArrayList<>();
             for (int i = 0; i < per; i++) {
-                WhatIfRow row = new WhatIfRow(i, TensorLabels.label(wrt.get(), shape, i), x.getDouble(sample * per + i));
+                String label = inputLabels != null && inputLabels.size() == per ? wrt.get() + "[" + inputLabels.get(i) + "]"
+                    : TensorLabels.label(wrt.get(), shape, i);
+                WhatIfRow row = new WhatIfRow(i, label, x.getDouble(sample * per + i));
                 row.valueProperty().addListener((obs, a, b) -> {
                     if (!updatingWhatIf) {
                         editElement(row.index(), b.doubleValue());
@@ -613,7 +645,9 @@ public final class MainViewModel {
         int sample = Math.min(selectedSample.get(), r.samples() - 1);
         List<String> lines = new ArrayList<>();
         for (int o = 0; o < Math.min(nOut, 256); o++) {
-            lines.add(TensorLabels.label(r.of(), r.sampleOutputShape(), o) + " = "
+            String label = outputLabels != null && outputLabels.size() == nOut ? r.of() + "[" + outputLabels.get(o) + "]"
+                : TensorLabels.label(r.of(), r.sampleOutputShape(), o);
+            lines.add(label + " = "
                 + String.format(Locale.ROOT, "%.6g", r.output().getDouble(sample * nOut + o)));
         }
         whatIfOutputs.setAll(lines);
@@ -737,6 +771,35 @@ public final class MainViewModel {
             closeQuietly(m);
             return null;
         }, x -> { }, x -> { });
+    }
+
+    /**
+     * Replaces the selected sample of the differentiated input with {@code sample} (shape {@code [1, ...]} or
+     * one sample's shape), e.g. an optimised input, and recomputes.
+     */
+    public void useAsSelectedSample(Tensor sample) {
+        Tensor x = currentWrtValue();
+        if (x == null || sampleCount.get() == 0) {
+            showError(new JacobiException("There is no input to put the sample into."));
+            return;
+        }
+        int per = x.size() / sampleCount.get();
+        if (sample.size() != per) {
+            showError(new JacobiException("The sample has " + sample.size() + " values but input '" + wrt.get()
+                + "' takes " + per + " per sample."));
+            return;
+        }
+        double[] all = x.toDoubleArray();
+        int base = selectedSample.get() * per;
+        for (int i = 0; i < per; i++) {
+            all[base + i] = sample.getDouble(i);
+        }
+        Map<String, Tensor> in = new LinkedHashMap<>(inputs.get());
+        in.put(wrt.get(), Tensor.ofDoubles(all, x.shape()).asType(x.type()));
+        String source = inputSource.get().endsWith("(edited)") ? inputSource.get() : inputSource.get() + " (edited)";
+        setInputs(in, source);
+        message.set(UserMessage.info("Sample " + selectedSample.get() + " replaced by the optimised input."));
+        recomputeIfReady();
     }
 
     /** The open model (for panels built on it, e.g. optimisation), or null. */

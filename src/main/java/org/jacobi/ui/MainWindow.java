@@ -74,7 +74,9 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
+import org.jacobi.ui.about.AboutDialog;
 import org.jacobi.ui.heatmap.HeatmapView;
+import org.jacobi.ui.optim.OptimizationPanel;
 
 /**
  * The main window's content: menus, the side panel (model summary, input, heatmap options), the tabs
@@ -94,6 +96,10 @@ public final class MainWindow {
     private final MenuItem exportReportItem = new MenuItem("Export _Report…");
     private final PauseTransition hideInfo = new PauseTransition(Duration.seconds(5));
     private Function<MainViewModel, Node> optimizePanelFactory;
+    private List<Object> optimizeKey;
+    private final Tab summariesTab = new Tab("Summaries");
+    private JacobianResult summariesShown;
+    private int summariesSample = -1;
 
     public MainWindow(MainViewModel vm) {
         this.vm = vm;
@@ -108,6 +114,7 @@ public final class MainWindow {
         root.setCenter(center);
         root.setBottom(buildStatusBar());
         installDragAndDrop(root);
+        installOptimizePanel(MainWindow::optimizationPanel);
     }
 
     public BorderPane root() {
@@ -140,14 +147,39 @@ public final class MainWindow {
     }
 
 
+    /**
+     * Builds the Optimize panel when the tab is shown and the model, sample or chosen input and output changed
+     * since the panel was built (edits made through the panel itself keep it).
+     */
     private void refreshOptimizeTab() {
-        if (optimizePanelFactory != null && optimizeTab.isSelected() && vm.model() != null && vm.inputsProperty().get() != null) {
-            try {
-                optimizeTab.setContent(optimizePanelFactory.apply(vm));
-            } catch (RuntimeException e) {
-                vm.showError(e);
-            }
+        if (optimizePanelFactory == null || !optimizeTab.isSelected() || vm.model() == null || vm.inputsProperty().get() == null) {
+            return;
         }
+        List<Object> key = List.of(vm.model(), vm.selectedSampleProperty().get(), String.valueOf(vm.wrtProperty().get()),
+            String.valueOf(vm.ofProperty().get()));
+        if (key.equals(optimizeKey)) {
+            return;
+        }
+        disposeOptimizePanel();
+        try {
+            optimizeTab.setContent(optimizePanelFactory.apply(vm));
+            optimizeKey = key;
+        } catch (RuntimeException e) {
+            vm.showError(e);
+        }
+    }
+
+    private void disposeOptimizePanel() {
+        if (optimizeTab.getContent() instanceof OptimizationPanel panel) {
+            panel.dispose();
+        }
+        optimizeKey = null;
+    }
+
+    /** The Optimize panel for the view model's model, selected sample, input and output. */
+    static Node optimizationPanel(MainViewModel vm) {
+        return new OptimizationPanel(vm.model(), vm.inputsProperty().get(), vm.selectedSampleProperty().get(),
+            vm.wrtProperty().get(), vm.ofProperty().get(), vm::useAsSelectedSample);
     }
 
     // ---- drag and drop ---------------------------------------------------------------------------
@@ -240,14 +272,8 @@ public final class MainWindow {
         Menu run = new Menu("_Compute", null, compute, cancel);
 
         MenuItem about = new MenuItem("_About Jacobi");
-        about.setOnAction(e -> {
-            Alert a = new Alert(Alert.AlertType.INFORMATION);
-            a.setTitle("About Jacobi");
-            a.setHeaderText("Jacobi " + org.jacobi.core.BuildInfo.class.getPackage().getImplementationVersion());
-            a.setContentText("Per-sample Jacobians of ONNX and TorchScript models.\nDrop a model file on the window to inspect it.");
-            a.initOwner(root.getScene().getWindow());
-            a.show();
-        });
+        about.setOnAction(e -> AboutDialog.show(root.getScene().getWindow(),
+            vm.model() == null ? null : vm.model().device()));
         Menu help = new Menu("_Help", null, about);
         return new MenuBar(file, view, run, help);
     }
@@ -412,7 +438,7 @@ public final class MainWindow {
         ComboBox<DevicePreference> device = new ComboBox<>();
         device.getItems().setAll(DevicePreference.values());
         device.valueProperty().bindBidirectional(vm.deviceProperty());
-        device.setTooltip(new Tooltip("Applies when a model is opened"));
+        device.setTooltip(new Tooltip("Where the model runs; changing it opens the model again on that device"));
         g.addRow(row++, new Label("Device"), device);
 
         Button openInput = new Button("Open Input…");
@@ -541,14 +567,17 @@ public final class MainWindow {
         jac.setTop(bar);
         Tab jacTab = new Tab("Jacobian", jac);
         Tab salTab = new Tab("Saliency", buildSaliency());
-        Tab sumTab = new Tab("Summaries", buildSummaries());
+        Tab sumTab = summariesTab;
+        sumTab.setContent(buildSummaries());
         Tab whatTab = new Tab("What if", buildWhatIf());
-        optimizeTab.setContent(new Label("Input optimisation is not available in this build."));
+        optimizeTab.setContent(new Label("Open a model to optimise its input."));
         optimizeTab.setDisable(true);
-        Tooltip na = new Tooltip("not available in this build");
-        optimizeTab.setTooltip(na);
+        optimizeTab.setTooltip(new Tooltip("not available in this build"));
         optimizeTab.selectedProperty().addListener((o, a, b) -> refreshOptimizeTab());
-        vm.inputsProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.modelInfoProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.selectedSampleProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.wrtProperty().addListener((o, a, b) -> refreshOptimizeTab());
+        vm.ofProperty().addListener((o, a, b) -> refreshOptimizeTab());
         tabs.getTabs().addAll(jacTab, salTab, sumTab, whatTab, optimizeTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
@@ -577,8 +606,10 @@ public final class MainWindow {
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(6));
         HBox images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
+        Label scaleNote = new Label();
+        scaleNote.setId("saliencyScale");
         images.setPadding(new Insets(6));
-        VBox box = new VBox(6, note, controls, images);
+        VBox box = new VBox(6, note, controls, images, scaleNote);
         box.setPadding(new Insets(6));
         Runnable update = () -> {
             JacobianResult r = vm.resultProperty().get();
@@ -586,6 +617,7 @@ public final class MainWindow {
             boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
             controls.setDisable(!ok);
             images.setVisible(ok);
+            scaleNote.setVisible(ok);
             note.setVisible(!ok);
             note.setManaged(!ok);
             if (!ok) {
@@ -619,6 +651,10 @@ public final class MainWindow {
             overlayBase.setImage(inImg);
             overlayTop.setImage(salImg);
             Tooltip.install(saliency, new Tooltip("d " + TensorLabels.label(r.of(), r.sampleOutputShape(), out) + " / d " + r.wrt()));
+            scaleNote.setText((vm.saliencyAbsoluteProperty().get()
+                ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
+                : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max()))
+                + " · d " + TensorLabels.label(r.of(), r.sampleOutputShape(), out) + " / d " + r.wrt());
         };
         vm.resultProperty().addListener((o, a, b) -> update.run());
         vm.selectedSampleProperty().addListener((o, a, b) -> update.run());
@@ -644,9 +680,12 @@ public final class MainWindow {
         return b;
     }
 
+    /** The pixels as an image, enlarged by whole pixels to about 280 px (ImageView smoothing is not always honoured). */
     private static WritableImage image(int[] argb, int w, int h) {
-        WritableImage img = new WritableImage(w, h);
-        img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
+        int factor = Math.max(1, 280 / Math.max(w, h));
+        int[] big = factor == 1 ? argb : Pixels.upscale(argb, w, h, factor);
+        WritableImage img = new WritableImage(w * factor, h * factor);
+        img.getPixelWriter().setPixels(0, 0, w * factor, h * factor, PixelFormat.getIntArgbInstance(), big, 0, w * factor);
         return img;
     }
 
@@ -713,10 +752,30 @@ public final class MainWindow {
                 index.setTickUnit(Math.max(1, Math.ceil(s.length / 10.0)));
                 index.setMinorTickVisible(false);
                 sv.getData().setAll(List.of(series));
-            }, vm::showError);
+                sv.setTitle("Singular values of the selected sample's Jacobian");
+            }, e -> {
+                if (e instanceof JacobiException) {
+                    sv.setTitle("No singular values: " + e.getMessage()); // e.g. too large; not worth an alarm
+                } else {
+                    vm.showError(e);
+                }
+            });
         };
-        vm.resultProperty().addListener((o, a, b) -> update.run());
-        vm.selectedSampleProperty().addListener((o, a, b) -> update.run());
+        // Only while the tab is shown: what-if edits recompute often, and the SVD of a large Jacobian takes a while.
+        Runnable whenShown = () -> {
+            if (summariesTab.isSelected()) {
+                update.run();
+                summariesShown = vm.resultProperty().get();
+                summariesSample = vm.selectedSampleProperty().get();
+            }
+        };
+        vm.resultProperty().addListener((o, a, b) -> whenShown.run());
+        vm.selectedSampleProperty().addListener((o, a, b) -> whenShown.run());
+        summariesTab.selectedProperty().addListener((o, a, b) -> {
+            if (b && (summariesShown != vm.resultProperty().get() || summariesSample != vm.selectedSampleProperty().get())) {
+                whenShown.run();
+            }
+        });
         HBox box = new HBox(8, ranking, sv);
         HBox.setHgrow(ranking, Priority.ALWAYS);
         HBox.setHgrow(sv, Priority.ALWAYS);

@@ -136,4 +136,15 @@ class AnalysisTest {
         assertEquals(0xfff7f7f7, ColorMaps.RDBU.argb(0.5));
         assertEquals(0xfffde725, ColorMaps.VIRIDIS.argb(1));
     }
+
+    @Test
+    void pixelsStretchImagesAndEnlargeThemCrisply() {
+        int[] grey = Pixels.image(new double[] {-1, 1}, 1, 1, 2);
+        assertEquals(0xff000000, grey[0]);
+        assertEquals(0xffffffff, grey[1]);
+        int[] big = Pixels.upscale(new int[] {1, 2, 3, 4}, 2, 2, 2);
+        assertArrayEquals(new int[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, big);
+        int[] mag = Pixels.colour(new double[] {-2, 0}, new ValueScale(0, 2, false, 1e-3), ColorMaps.VIRIDIS);
+        assertEquals(ColorMaps.VIRIDIS.argb(1), mag[0], "magnitude maps show |v|");
+    }
 }

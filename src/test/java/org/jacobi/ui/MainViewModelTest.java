@@ -141,6 +141,11 @@ class MainViewModelTest {
         assertTrue(vm.inputSourceProperty().get().endsWith("(edited)"));
         vm.selectedSampleProperty().set(1);
         assertEquals(vm.inputsProperty().get().get("x").getDouble(8), vm.whatIfRows().get(0).valueProperty().get(), 1e-6);
+        // choosing another device opens the model again and keeps the edited inputs
+        vm.deviceProperty().set(org.jacobi.core.DevicePreference.CPU);
+        assertEquals(2.5, vm.inputsProperty().get().get("x").getDouble(3), 1e-6);
+        assertEquals("CPU", vm.modelDeviceProperty().get());
+        assertNotNull(vm.resultProperty().get());
     }
 
     @Test
@@ -251,6 +256,12 @@ class MainViewModelTest {
         assertEquals(784, vm.heatmapDataProperty().get().cols());
         assertEquals("x[0, 27, 27]", vm.heatmapDataProperty().get().colLabel().apply(783));
         assertTrue(vm.whatIfRows().isEmpty(), "784 elements: no what-if table");
+        Path second = dir.resolve("second.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", second.toFile());
+        vm.openFiles(List.of(png, second));
+        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.inputsProperty().get().get("x").shape(), "several images: a batch");
+        assertEquals(2, vm.sampleCountProperty().get());
+        assertEquals("2 files", vm.inputSourceProperty().get());
         vm.imageStdProperty().set("zero");
         vm.loadInputFiles(List.of(png));
         assertTrue(vm.messageProperty().get().text().contains("image std"), vm.messageProperty().get().text());
@@ -262,5 +273,16 @@ class MainViewModelTest {
         assertEquals(Path.of("m.onnx"), f.model());
         assertEquals(List.of(Path.of("a.npy"), Path.of("b.npz")), f.inputs());
         assertNull(JacobiApp.StartFiles.parse(List.of()).model());
+    }
+
+    @Test
+    void theDemoModelNamesItsElementsInTheHeatmapAndTheWhatIfTable() {
+        vm.openFiles(List.of(Path.of("assets/models/demo.onnx"), Path.of("assets/samples/demo.input.npy")));
+        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        HeatmapData d = vm.heatmapDataProperty().get();
+        assertTrue(d.colLabel().apply(0).matches("launch\\[[a-z]+\\]"), d.colLabel().apply(0));
+        assertTrue(d.rowLabel().apply(0).startsWith("height[t="), d.rowLabel().apply(0));
+        assertEquals(d.colLabel().apply(1), vm.whatIfRows().get(1).label());
+        assertTrue(vm.whatIfOutputs().get(0).startsWith(d.rowLabel().apply(0) + " = "), vm.whatIfOutputs().get(0));
     }
 }

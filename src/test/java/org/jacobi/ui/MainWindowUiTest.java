@@ -159,12 +159,37 @@ class MainWindowUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<javafx.scene.image.ImageView> views = robot.lookup(n -> n instanceof javafx.scene.image.ImageView iv
             && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
-            .stream().filter(v -> v.getImage().getWidth() == 28).toList();
+            .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("Summaries");
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(javafx.scene.chart.BarChart.class);
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.LineChart<Number, Number> sv = robot.lookup("#singularValueChart").queryAs(javafx.scene.chart.LineChart.class);
+        waitUntil(() -> !sv.getData().isEmpty());
+        assertEquals(24, ranking.getData().get(0).getData().size());
+        assertEquals(10, sv.getData().get(0).getData().size(), "min(10 outputs, 784 inputs) singular values");
         robot.clickOn("Jacobian");
         Path png = dir.resolve("heatmap.png");
         robot.interact(() -> window.exportHeatmapPng(png));
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 200 && img.getHeight() > 100, img.getWidth() + "x" + img.getHeight());
+    }
+
+    @Test
+    void theOptimizeTabHoldsTheOptimizationPanelForTheSelectedSample(FxRobot robot) throws Exception {
+        drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
+        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        robot.clickOn("Optimize");
+        waitUntil(() -> robot.lookup(".optimization-panel").tryQuery().isPresent());
+        org.jacobi.ui.optim.OptimizationPanel first = robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class);
+        robot.interact(() -> vm.selectedSampleProperty().set(2));
+        waitUntil(() -> robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class) != first);
+        // the panel's "use result as sample" goes through the view model
+        float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
+        robot.interact(() -> vm.useAsSelectedSample(org.jacobi.core.Tensor.ofFloats(values, 1, 8)));
+        waitUntil(() -> !executor.runningProperty().get());
+        assertEquals(3.0, vm.inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
+        assertEquals(vm.inputsProperty().get().get("x"), vm.resultInputs().get("x"), "recomputed at the new sample");
     }
 }

@@ -359,7 +359,7 @@ public class HeatmapView extends Region {
         int c1 = Math.min(d.cols(), (int) Math.ceil((w - ox) / cw));
         for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
             double x = ox + (c + 0.5) * cw;
-            if (x >= left) {
+            if (x >= left && (colStep == 1 || x + 38 <= w)) {
                 g.fillText(d.colLabel().apply(c), x, TOP / 2, Math.max(cw * colStep - 4, 20));
             }
         }
