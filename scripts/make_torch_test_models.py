@@ -14,6 +14,7 @@ script reproduces every model and number (scripted .pt archives may differ in a 
 """
 import copy
 import os
+from typing import Dict
 
 import numpy as np
 import torch
@@ -73,6 +74,18 @@ class BatchMixing(nn.Module):
 
     def forward(self, x):
         return torch.tanh(self.l(x - x.mean(dim=0, keepdim=True)))
+
+
+class NamedOutputs(nn.Module):
+    """Returns a dict, so the outputs carry names: {"mean": [batch, 2], "scale": [batch, 2]}."""
+
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(3, 4)
+
+    def forward(self, x) -> Dict[str, torch.Tensor]:
+        h = self.l(x)
+        return {"mean": torch.tanh(h[:, :2]), "scale": torch.exp(h[:, 2:])}
 
 
 def save_npy(name, array):
@@ -151,6 +164,26 @@ def main():
     save_npy("batch_mixing.input.npy", x.numpy())
     mixing64 = copy.deepcopy(mixing).double()
     save_npy("batch_mixing.jacobian.npy", torch.autograd.functional.jacobian(mixing64, x.double()).numpy())
+
+    # A float64 model: its inputs must be float64, which a loader learns by trying.
+    torch.manual_seed(106)
+    mlp64 = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 2)).double().eval()
+    x64 = torch.randn(BATCH, 5, dtype=torch.float64)
+    with torch.no_grad():
+        torch.jit.trace(mlp64, (x64,)).save(os.path.join(OUT, "float64_mlp.pt"))
+    save_npy("float64_mlp.input.npy", x64.numpy())
+    save_npy("float64_mlp.jacobian.npy", per_sample_jacobian(mlp64, [x64], 0, 0))
+
+    # Outputs named by a returned dict.
+    torch.manual_seed(107)
+    named = NamedOutputs().eval()
+    xn = torch.randn(BATCH, 3)
+    torch.jit.script(named).save(os.path.join(OUT, "named_outputs.pt"))
+    save_npy("named_outputs.input.npy", xn.numpy())
+    with torch.no_grad():
+        outs = named(xn)
+    for key in ("mean", "scale"):
+        save_npy("named_outputs.output." + key + ".npy", outs[key].double().numpy())
 
     # Not TorchScript: a plain state dict saved with torch.save (also a ZIP archive).
     torch.manual_seed(105)

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = {"Per-sample Jacobians and sensitivity analysis of ONNX and TorchScript models.",
         "Without a subcommand, ./jacobi opens the desktop app."},
     footer = {"", "Run 'jacobi SUBCOMMAND --help' for the options of one subcommand.",
+        "Add --verbose to any command to see the technical cause of an error.",
         "Exit codes: 0 success, 1 error, 2 usage error."},
     subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
 public final class JacobiCli implements Runnable {

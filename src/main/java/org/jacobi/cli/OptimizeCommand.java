@@ -38,16 +38,21 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jacobi optimize MODEL ...}: find the input that gives a target output, by Gauss-Newton and/or L-BFGS. */
 @Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Find an input near sample K that makes the model produce a target output: minimise",
-        "0.5 ||f(x) - t||^2 + 0.5 alpha ||x - x0||^2 over one input sample, by Gauss-Newton with",
-        "Levenberg-Marquardt damping (gn), L-BFGS with a strong Wolfe line search (lbfgs), or both side by side."},
-    footer = {"", "Outputs: --out gets the optimized sample (the input's element type, shape [1, ...] with a batch axis).",
-        "With --method both, x.npy becomes x.gn.npy and x.lbfgs.npy; an --out ending in .npz holds one array per",
-        "method, named gn and lbfgs. The trace CSV has one row per iteration of each method, starting with",
-        "iteration 0 (the start): " + "method,iteration,cost,cost_change,grad_norm,step_norm,gain_ratio,",
-        "line_search_evals,damping,step_size,accepted,time_ms (grad_norm is the max norm of the projected gradient).",
+    description = "Find an input near sample K that makes the model produce a target output: minimise "
+        + "0.5 ||f(x) - t||^2 + 0.5 alpha ||x - x0||^2 over one input sample, by Gauss-Newton with Levenberg-Marquardt "
+        + "damping (gn), L-BFGS with a strong Wolfe line search (lbfgs), or both side by side.",
+    footer = {"",
+        "Outputs: --out gets the optimized sample (the input's element type, shape [1, ...] with a batch axis).",
+        "With --method both: --out x.npy writes x.gn.npy and x.lbfgs.npy; an --out ending in .npz holds one array "
+            + "per method, named gn and lbfgs.",
         "",
-        "Example: jacobi optimize model.onnx --input x.npy --sample 0 --target t.npy --method both --out x.npy --trace trace.csv"})
+        "The trace CSV has one row per iteration of each method, starting with iteration 0 (the start), and the "
+            + "columns method,iteration,cost,cost_change,grad_norm,step_norm,gain_ratio,line_search_evals,damping,"
+            + "step_size,accepted,time_ms (grad_norm: max norm of the projected gradient; time_ms: since the method "
+            + "started).",
+        "",
+        "Example: jacobi optimize model.onnx --input x.npy --sample 0 --target t.npy --method both --out x.npy "
+            + "--trace trace.csv"})
 public final class OptimizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
     Path modelPath;

@@ -32,9 +32,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jacobi report MODEL --input X.npy --out report.html|report.pdf}: a sensitivity report. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Compute per-sample Jacobians and write a sensitivity report: model summary, method, heatmaps,",
-        "saliency maps (image inputs), input ranking, global sensitivity measures and singular values.",
-        "The format follows the extension of --out: .html (one self-contained file) or .pdf."})
+    description = {"Compute per-sample Jacobians and write a sensitivity report: model summary, method, heatmaps, "
+        + "saliency maps (image inputs), input ranking, global sensitivity measures, singular values and, with "
+        + "--trace, optimization traces.",
+        "The format follows the extension of --out: .html (one self-contained file) or .pdf.",
+        "Example: jacobi report model.onnx --input x.npy --out report.pdf --samples 0,3,5 --data-zip report-data.zip"})
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
     Path modelPath;
@@ -47,7 +49,7 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Where to write the report.")
     Path out;
 
-    @Option(names = "--samples", paramLabel = "I,J,...", split = ",",
+    @Option(names = "--samples", paramLabel = "I,J,...", split = ",", hideParamSyntax = true,
         description = "Samples that get their own heatmap, saliency map and spectrum (default: all, at most 16). "
             + "Rankings and measures always use every sample.")
     List<Integer> samples;
@@ -64,7 +66,7 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Also write the raw data: Jacobian and inputs (NPY), rankings and measures (CSV), metadata (JSON).")
     Path dataZip;
 
-    @Option(names = "--trace", paramLabel = "TRACE.csv",
+    @Option(names = "--trace", paramLabel = "FILE",
         description = "Include an optimization trace, the CSV written by 'jacobi optimize --trace'.")
     Path trace;
 

@@ -83,6 +83,36 @@ public final class ModelFunction implements DifferentiableFunction {
         return new ModelFunction(model, engine, one, r.wrt(), r.of(), sample, y);
     }
 
+    /**
+     * The inputs with sample {@code sample} of input {@code name} replaced by {@code value} (one sample, with or
+     * without a batch axis of 1): how "use result as sample" puts an optimized input back into a batch.
+     */
+    public static Map<String, Tensor> withSample(Map<String, Tensor> inputs, String name, int sample, Tensor value) {
+        Tensor batch = inputs.get(name);
+        if (batch == null) {
+            throw JacobiException.usage("There is no input '" + name + "'.");
+        }
+        long rows = batch.rank() == 0 ? 0 : batch.dim(0);
+        int rowSize = rows == 0 ? 0 : (int) (batch.size() / rows);
+        if (sample < 0 || sample >= rows || value.size() != rowSize) {
+            throw JacobiException.usage("Cannot put " + value.describe() + " into sample " + sample + " of input '" + name
+                + "' " + batch.describe() + ".");
+        }
+        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        if (sample > 0) {
+            parts.add(batch.sliceRows(0, sample));
+        }
+        long[] rowShape = batch.shape();
+        rowShape[0] = 1;
+        parts.add(value.asType(batch.type()).reshape(rowShape));
+        if (sample + 1 < rows) {
+            parts.add(batch.sliceRows(sample + 1, (int) rows));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>(inputs);
+        out.put(name, Tensor.concatRows(parts));
+        return out;
+    }
+
     @Override
     public int inputSize() {
         return startTensor.size();

@@ -317,7 +317,13 @@ final class Charts {
             xmin -= 1;
             xmax += 1;
         }
-        if (logY) {
+        // less than a decade of data: a tight range with 1-2-5 ticks instead of whole empty decades
+        boolean narrowLog = logY && Math.ceil(ymax) - Math.floor(ymin) <= 1.0 + 1e-9 && ymax > ymin;
+        if (narrowLog) {
+            double pad = Math.max(0.02, 0.08 * (ymax - ymin));
+            ymin -= pad;
+            ymax += pad;
+        } else if (logY) {
             ymin = Math.floor(ymin);
             ymax = Math.ceil(ymax);
         }
@@ -330,7 +336,16 @@ final class Charts {
         g.setFont(font(11));
         // y grid and ticks
         List<Double> yTicks = new ArrayList<>();
-        if (logY) {
+        if (narrowLog) {
+            for (int d = (int) Math.floor(ymin); d <= (int) Math.ceil(ymax); d++) {
+                for (int mant = 1; mant <= 9; mant++) {
+                    double t = d + Math.log10(mant);
+                    if (t >= ymin && t <= ymax) {
+                        yTicks.add(t);
+                    }
+                }
+            }
+        } else if (logY) {
             int step = (int) Math.max(1, Math.ceil((ymax - ymin) / 8));
             for (double e = ymin; e <= ymax + 1e-9; e += step) {
                 yTicks.add(e);
@@ -343,7 +358,7 @@ final class Charts {
             g.setColor(GRID);
             g.draw(new Line2D.Double(left, y, left + pw, y));
             g.setColor(AXIS);
-            String s = logY ? "1e" + (int) Math.round(t) : fmt(t);
+            String s = narrowLog ? fmt(Math.pow(10, t)) : logY ? "1e" + (int) Math.round(t) : fmt(t);
             g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (float) y + 4);
         }
         boolean integerX = series.values().stream().allMatch(sr -> java.util.Arrays.stream(sr[0]).allMatch(v -> v == Math.rint(v)));

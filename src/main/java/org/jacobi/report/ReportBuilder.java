@@ -184,7 +184,8 @@ public final class ReportBuilder {
                 + "(mean |J| = %s). Per-sample figures are shown for %s.",
             jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
             stats.outputs(), stats.outputs() == 1 ? "" : "s", stats.inputs(), stats.inputs() == 1 ? "" : "s",
-            jr.methodLabel(), jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
+            (jr.exact() ? jr.mode().label() + "-mode automatic differentiation (exact; " : "finite differences "
+                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
             shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
         return new Section("summary", "Summary", b);
     }
@@ -315,7 +316,11 @@ public final class ReportBuilder {
         numeric[1] = true;
         List<List<String>> rows = new ArrayList<>();
         int shownOutputs = Math.min(options.maxOutputsInTable(), stats.outputs());
-        for (int i = 0; i < shownOutputs; i++) {
+        // when not all outputs fit, the most sensitive ones are the interesting ones; listed in index order
+        int[] outputs = java.util.stream.IntStream.range(0, stats.outputs()).boxed()
+            .sorted((x, y) -> Double.compare(stats.outputTotal(y), stats.outputTotal(x))).limit(shownOutputs)
+            .sorted().mapToInt(Integer::intValue).toArray();
+        for (int i : outputs) {
             List<String> row = new ArrayList<>();
             row.add(source.outputName(i));
             row.add(num(stats.outputTotal(i)));
@@ -326,7 +331,7 @@ public final class ReportBuilder {
             rows.add(row);
         }
         b.add(new Block.Table("DGSM per output" + (shownOutputs < stats.outputs()
-            ? " (first " + shownOutputs + " of " + stats.outputs() + " outputs; all are in the data ZIP)" : ""),
+            ? " (the " + shownOutputs + " of " + stats.outputs() + " outputs with the largest sums; all are in the data ZIP)" : ""),
             header, rows, numeric));
         List<List<String>> overall = new ArrayList<>();
         int k = Math.min(options.topInputs(), stats.inputs());

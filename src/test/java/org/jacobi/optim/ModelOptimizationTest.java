@@ -154,6 +154,21 @@ class ModelOptimizationTest {
     }
 
     @Test
+    void withSampleReplacesOneRow() {
+        Tensor batch = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        inputs.put("x", batch);
+        inputs.put("other", Tensor.ofFloats(new float[] {9}, 1));
+        Map<String, Tensor> out = ModelFunction.withSample(inputs, "x", 1, Tensor.ofDoubles(new double[] {7, 8}, 1, 2));
+        assertEquals(Tensor.ofFloats(new float[] {1, 2, 7, 8, 5, 6}, 3, 2), out.get("x"));
+        assertEquals(inputs.get("other"), out.get("other"));
+        assertEquals(Tensor.ofFloats(new float[] {7, 8, 3, 4, 5, 6}, 3, 2),
+            ModelFunction.withSample(inputs, "x", 0, Tensor.ofFloats(new float[] {7, 8}, 2)).get("x"));
+        assertThrows(JacobiException.class, () -> ModelFunction.withSample(inputs, "x", 3, Tensor.ofFloats(new float[] {7, 8}, 2)));
+        assertThrows(JacobiException.class, () -> ModelFunction.withSample(inputs, "x", 0, Tensor.ofFloats(new float[] {7}, 1)));
+    }
+
+    @Test
     void sampleOutOfRangeIsAUsageError() {
         try (Model model = ModelLoader.load(fixture("mlp_tanh.onnx")); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
             JacobiException e = assertThrows(JacobiException.class,

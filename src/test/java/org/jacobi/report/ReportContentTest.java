@@ -173,7 +173,15 @@ class ReportContentTest {
             .withSamples(List.of(1)), ProgressMonitor.NONE);
         String dec = HtmlReportWriter.render(decoder);
         assertTrue(dec.contains("downsampled from 784 x 16 to 157 x 16"), "784 outputs are pooled by 5");
-        assertTrue(dec.contains("first 20 of 784 outputs"));
+        assertTrue(dec.contains("the 20 of 784 outputs with the largest sums"));
+        List<List<String>> rows = tableRows(parse(dec), "DGSM per output");
+        assertEquals(20, rows.size());
+        double[] totals = java.util.stream.IntStream.range(0, 784).mapToDouble(decoder.statistics()::outputTotal)
+            .sorted().toArray();
+        double twentiethLargest = totals[784 - 20];
+        for (List<String> row : rows) {
+            assertTrue(Double.parseDouble(row.get(1)) >= twentiethLargest * (1 - 1e-5), row.toString());
+        }
         assertFalse(dec.contains("saliency"), "a vector input has no saliency map");
     }
 

@@ -201,7 +201,16 @@ public final class OptimizationPanel extends BorderPane {
         classRow.addRow(0, new Label("Class"), classSpinner, new Label("margin"), marginField);
         classRow.disableProperty().bind(values.selectedProperty());
 
-        VBox target = new VBox(6, values, valuesArea, resetValues, cls, classRow);
+        TextField fixedField = new TextField();
+        fixedField.textProperty().bindBidirectional(viewModel.fixedElementsProperty());
+        fixedField.setPromptText("none, or e.g. 0-27, 100");
+        fixedField.setTooltip(new Tooltip("Input elements (flat indices, 0 to " + (viewModel.start().length - 1)
+            + ") that keep their start value."));
+        HBox fixedRow = new HBox(6, new Label("Hold fixed"), fixedField);
+        fixedRow.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(fixedField, Priority.ALWAYS);
+
+        VBox target = new VBox(6, values, valuesArea, resetValues, cls, classRow, fixedRow);
         TitledPane targetPane = new TitledPane("Target", target);
         targetPane.setCollapsible(false);
 

@@ -55,6 +55,7 @@ public final class OptimizationViewModel implements AutoCloseable {
     private final StringProperty targetValues = new SimpleStringProperty("");
     private final IntegerProperty targetClass = new SimpleIntegerProperty(0);
     private final DoubleProperty margin = new SimpleDoubleProperty(1.0);
+    private final StringProperty fixedElements = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final StringProperty status = new SimpleStringProperty("");
     private final ObservableList<IterationRecord> records = FXCollections.observableArrayList();
@@ -169,12 +170,45 @@ public final class OptimizationViewModel implements AutoCloseable {
         return s.length > 0 && s[0] == 1 ? java.util.Arrays.copyOfRange(s, 1, s.length) : s;
     }
 
-    /** Elements held at their start value (all free by default). */
+    /** Elements held at their start value (all free by default), in addition to {@link #fixedElementsProperty()}. */
     public void setFixed(boolean[] newFixed) {
         if (newFixed.length != function.inputSize()) {
             throw new IllegalArgumentException("the mask needs " + function.inputSize() + " elements");
         }
         fixed = newFixed.clone();
+    }
+
+    /** Flat element indices held at their start value, as text: "0-27, 100, 200-210" (empty: none). */
+    public StringProperty fixedElementsProperty() {
+        return fixedElements;
+    }
+
+    /** The mask: {@link #setFixed} plus the elements {@link #fixedElementsProperty()} names. */
+    boolean[] mask() {
+        boolean[] m = fixed.clone();
+        String text = fixedElements.get() == null ? "" : fixedElements.get().trim();
+        if (text.isEmpty()) {
+            return m;
+        }
+        int n = m.length;
+        for (String part : text.split("[,;\\s]+")) {
+            String[] ends = part.split("-", 2);
+            int from;
+            int to;
+            try {
+                from = Integer.parseInt(ends[0].trim());
+                to = ends.length == 2 ? Integer.parseInt(ends[1].trim()) : from;
+            } catch (NumberFormatException e) {
+                throw JacobiException.usage("Fixed elements: '" + part + "' is not an index or a range like 0-27.");
+            }
+            if (from < 0 || to >= n || from > to) {
+                throw JacobiException.usage("Fixed elements: '" + part + "' is outside 0-" + (n - 1) + ".");
+            }
+            for (int i = from; i <= to; i++) {
+                m[i] = true;
+            }
+        }
+        return m;
     }
 
     /** f at x (runs the model once; call it off the FX thread for big models). */
@@ -207,7 +241,7 @@ public final class OptimizationViewModel implements AutoCloseable {
     /** The problem the current editor state and settings describe. */
     public OptimizationProblem problem() {
         OptimizationProblem p = OptimizationProblem.of(function, target(), function.start())
-            .withAlpha(settings.alpha.get()).withFixed(fixed);
+            .withAlpha(settings.alpha.get()).withFixed(mask());
         if (settings.useBounds.get()) {
             p = p.withBounds(settings.lower.get(), settings.upper.get());
         }

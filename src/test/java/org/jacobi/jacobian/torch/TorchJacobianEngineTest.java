@@ -108,6 +108,16 @@ class TorchJacobianEngineTest {
         }
     }
 
+    @Test
+    void float64ModelMatchesItsReference() {
+        try (Model model = ModelLoader.load(MODELS.resolve("float64_mlp.pt"),
+            new ModelLoader.Options(DevicePreference.AUTO, Map.of("input", new long[] {5})))) {
+            Tensor x = npy(MODELS, "float64_mlp.input.npy"); // nn.Sequential names its argument "input"
+            JacobianResult r = jacobian(model, JacobianRequest.of(Map.of("input", x)));
+            assertMatches(npy(MODELS, "float64_mlp.jacobian.npy"), r.jacobian(), "float64_mlp");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dropout_mlp", "batchnorm_cnn", "dropout_mlp_saved_in_train_mode"})
     void dropoutAndBatchNormGiveEvalModeJacobians(String file) {

@@ -128,6 +128,30 @@ class TorchScriptModelTest {
         }
     }
 
+    @Test
+    void aFloat64ModelIsDescribedWithFloat64Types() {
+        try (Model model = ModelLoader.load(MODELS.resolve("float64_mlp.pt"), shapes(Map.of("input", new long[] {5})))) {
+            assertEquals(ElementType.FLOAT64, model.info().inputs().get(0).type());
+            assertEquals(ElementType.FLOAT64, model.info().outputs().get(0).type());
+            assertEquals("[batch, 2]", model.info().outputs().get(0).shapeText());
+        }
+    }
+
+    @Test
+    void outputsReturnedAsADictKeepTheirNames() {
+        try (Model model = ModelLoader.load(MODELS.resolve("named_outputs.pt"), shapes(Map.of("x", new long[] {3})))) {
+            assertEquals(java.util.Set.of("mean", "scale"),
+                model.info().outputs().stream().map(TensorSpec::name).collect(java.util.stream.Collectors.toSet()));
+            Map<String, Tensor> out = model.run(Map.of("x", Npy.read(MODELS.resolve("named_outputs.input.npy"))));
+            for (String key : new String[] {"mean", "scale"}) {
+                Tensor expected = Npy.read(MODELS.resolve("named_outputs.output." + key + ".npy"));
+                for (int i = 0; i < expected.size(); i++) {
+                    assertEquals(expected.getDouble(i), out.get(key).getDouble(i), 1e-6, key);
+                }
+            }
+        }
+    }
+
     // ---- bad input: one line saying what is wrong and what to do ----
 
     static JacobiException assertOneLineError(Runnable r, String expectedFragment) {

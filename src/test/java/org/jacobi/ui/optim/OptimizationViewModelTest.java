@@ -91,6 +91,10 @@ class OptimizationViewModelTest {
         vm.targetClassProperty().set(4);
         assertFalse(vm.run());
         assertTrue(vm.statusProperty().get().contains("Target class 4 does not exist"));
+        vm.targetClassProperty().set(1);
+        vm.fixedElementsProperty().set("3-9");
+        assertFalse(vm.run());
+        assertEquals("Fixed elements: '3-9' is outside 0-7.", vm.statusProperty().get());
         assertTrue(vm.records().isEmpty());
         assertFalse(vm.useResultAsSample(OptimizationMethod.GAUSS_NEWTON));
         assertTrue(usedAsSample.isEmpty());
@@ -108,6 +112,7 @@ class OptimizationViewModelTest {
         boolean[] fixed = new boolean[8];
         fixed[7] = true;
         vm.setFixed(fixed);
+        vm.fixedElementsProperty().set("0-1, 4");
         assertTrue(vm.run());
         OptimizationResult r = vm.resultProperty(OptimizationMethod.GAUSS_NEWTON).get();
         assertNull(vm.resultProperty(OptimizationMethod.LBFGS).get());
@@ -120,7 +125,10 @@ class OptimizationViewModelTest {
         for (int i = 0; i < 8; i++) {
             assertTrue(r.x()[i] >= -6 && r.x()[i] <= 6);
         }
-        assertEquals(start[7], r.x()[7]);
+        for (int i : new int[] {0, 1, 4, 7}) {
+            assertEquals(start[i], r.x()[i]);
+        }
+        assertFalse(start[2] == r.x()[2]);
     }
 
     @Test
