@@ -98,13 +98,10 @@ public final class Differentiator {
                 NodeContext c = new NodeContext(node, labels.get(i), e, shapes, tangents, cotangents, active, false);
                 rules.find(node.getDomain(), node.getOpType(), opset).vjp(c);
             }
-            result = wrt.equals(of) ? SEED : cotangents.get(wrt);
-            if (wrt.equals(of)) {
-                result = SEED;
-            }
+            result = cotangents.get(wrt);
         }
-        if (forward && wrt.equals(of)) {
-            result = SEED;
+        if (wrt.equals(of)) {
+            result = SEED; // the output is the input itself: the identity
         }
         e.prefix("jacobi");
         int type = shapes.type(forward ? of : wrt);

@@ -50,7 +50,7 @@ public record OptimizationResult(OptimizationMethod method, double[] x, double[]
         if (!targetReached() && stopReason != StopReason.CANCELLED && stopReason != StopReason.ITERATION_LIMIT
             && stopReason != StopReason.EVALUATION_LIMIT && stopReason != StopReason.NON_FINITE) {
             sb.append(String.format(Locale.ROOT, " The target is not reached: the residual norm is still %.4g;"
-                + " no input near this one (within the bounds and mask) gives that output; try another start or a reachable target.",
+                + " no input near this one (within any bounds and mask set) gives that output; try another start or a reachable target.",
                 Math.sqrt(2 * finalTargetCost)));
         }
         return sb.toString();

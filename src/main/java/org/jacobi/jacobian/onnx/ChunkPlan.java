@@ -18,6 +18,11 @@ record ChunkPlan(int samples, int directions, int samplesPerChunk, int direction
         return new ChunkPlan(samples, directions, 1, (int) pairs);
     }
 
+    /** The same direction chunks over {@code n} samples that always run together. */
+    ChunkPlan withSamples(int n) {
+        return new ChunkPlan(n, directions, n, directionsPerChunk);
+    }
+
     int sampleChunks() {
         return (samples + samplesPerChunk - 1) / samplesPerChunk;
     }

@@ -171,6 +171,20 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /** Runs the model once on (at most two) samples to learn every value's shape and type. */
+    /**
+     * True when the model declares a fixed size for the batch axis (batching forced with --batch-axis 0):
+     * every run then needs all samples, so only directions are chunked.
+     */
+    private boolean fixedBatch(ResolvedRequest r) {
+        TensorSpec spec = model.info().input(r.wrt());
+        return r.batched() && spec != null && spec.hasShape() && !spec.dims().isEmpty() && !spec.hasDynamicLeadingAxis();
+    }
+
+    /** How many samples the probe run uses. */
+    private int probeSamples(ResolvedRequest r) {
+        return fixedBatch(r) ? r.samples() : PROBE_SAMPLES;
+    }
+
     private ValueShapes probe(ResolvedRequest r) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : model.info().inputs()) {
@@ -178,7 +192,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             if (t == null) {
                 throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
             }
-            if (isBatchedInput(r, spec, t)) {
+            if (isBatchedInput(r, spec, t) && !fixedBatch(r)) {
                 t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
             }
             inputs.put(spec.name(), t);
@@ -208,9 +222,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             probes.put(base, shapes);
         }
         long[] ofShape = shapes.shape(r.of());
-        if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
+        if (r.batched() && (ofShape.length == 0 || ofShape[0] != probeSamples(r))) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
-                + Tensor.shapeToString(ofShape) + " for " + PROBE_SAMPLES + " samples), so per-sample Jacobians are undefined. "
+                + Tensor.shapeToString(ofShape) + " for " + probeSamples(r) + " samples), so per-sample Jacobians are undefined. "
                 + "Use --batch-axis none to differentiate the whole tensor.");
         }
         if (mode == null) {
@@ -244,7 +258,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
             }
         }
-        long perSample = r.batched() ? total / PROBE_SAMPLES : total;
+        long perSample = r.batched() ? total / probeSamples(r) : total;
         perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
         return Math.max(64, TANGENT_COPIES * perSample);
     }
@@ -269,7 +283,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         float[] jac = new float[(int) jacobianSize];
 
-        ChunkPlan plan = ChunkPlan.of(samples, directions, p.bytesPerPair(), request.memoryBudget());
+        ChunkPlan plan = fixedBatch(r)
+            ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
+            : ChunkPlan.of(samples, directions, p.bytesPerPair(), request.memoryBudget());
         int sampleChunk = plan.samplesPerChunk();
         int directionChunk = plan.directionsPerChunk();
         int sampleChunks = plan.sampleChunks();
@@ -325,7 +341,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             throw JacobiException.usage("The cotangent has " + cotangent.size() + " elements; output '" + r.of() + "' has "
                 + (long) samples * nOut + ".");
         }
-        int chunk = (int) Math.max(1, Math.min(samples, request.memoryBudget() / p.bytesPerPair()));
+        int chunk = fixedBatch(r) ? samples : (int) Math.max(1, Math.min(samples, request.memoryBudget() / p.bytesPerPair()));
         int chunks = (samples + chunk - 1) / chunk;
         double[] all = new double[x.size()];
         int nIn = r.inputsPerSample();

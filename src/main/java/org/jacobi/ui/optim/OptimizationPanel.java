@@ -292,6 +292,7 @@ public final class OptimizationPanel extends BorderPane {
         chart.setTitle("Cost per iteration");
         chart.setAnimated(false);
         chart.setCreateSymbols(true);
+        chart.setHorizontalZeroLineVisible(false); // the axis holds log10(cost): its zero is cost 1, not a baseline
         gnSeries.setName(OptimizationMethod.GAUSS_NEWTON.label());
         lbfgsSeries.setName(OptimizationMethod.LBFGS.label());
         chart.getData().add(gnSeries);

@@ -36,6 +36,20 @@ class GeneratedModelsJacobianTest {
         return b.build();
     }
 
+    /** A batch of one sample: the probe must not mistake the batch axis for a broadcast axis of size 1. */
+    @ParameterizedTest(name = "{0} {1}, one sample")
+    @MethodSource("cases")
+    void oneSampleMatchesItsReference(String name, JacobianMode mode) {
+        Tensor ref = Npy.read(MODELS.resolve(name + ".jacobian.npy")).sliceRows(1, 2);
+        Tensor x = Npy.read(MODELS.resolve(name + ".input.npy")).sliceRows(1, 2);
+        try (OnnxModel model = OnnxModel.load(MODELS.resolve(name + ".onnx"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobianResult r = engine.compute(new JacobianRequest(Map.of("x", x), null, null, BatchAxis.AUTO, mode, 0),
+                ProgressMonitor.NONE);
+            assertTrue(FixtureJacobianTest.relativeError(r.jacobian(), ref) <= 1e-4);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void matchesPyTorchReference(String name, JacobianMode mode) {

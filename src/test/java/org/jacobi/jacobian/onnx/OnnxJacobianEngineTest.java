@@ -145,6 +145,35 @@ class OnnxJacobianEngineTest {
     }
 
     @Test
+    void batchAxisZeroOnAFixedShapeModelRunsAllSamplesTogether() throws Exception {
+        // Fixed shape [3, 4]: one sample by default, three samples with --batch-axis 0.
+        TestGraph g = new TestGraph(13, 11, 5).input("x", 3, 4).fixed("w", 4, 2)
+            .node("MatMul", List.of("x", "w"), List.of("h")).node("Tanh", List.of("h"), List.of("y")).output("y");
+        try (OnnxModel model = OnnxModel.load(g.write(dir, "fixed"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobianResult whole = engine.compute(new JacobianRequest(g.values(), null, null, BatchAxis.AUTO, JacobianMode.REVERSE, 0),
+                ProgressMonitor.NONE);
+            assertArrayEquals(new long[] {3, 2, 3, 4}, whole.jacobian().shape());
+            for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
+                JacobianRequest request = new JacobianRequest(g.values(), null, null, BatchAxis.ZERO, mode, 0);
+                // a budget for about one direction at a time
+                JacobianResult perSample = engine.compute(request.withMaxMemory(engine.bytesPerPair(request) * 3), ProgressMonitor.NONE);
+                assertArrayEquals(new long[] {3, 2, 4}, perSample.jacobian().shape());
+                assertTrue(perSample.chunks() > 1);
+                float[] full = whole.jacobian().floats();
+                float[] blocks = perSample.jacobian().floats();
+                for (int b = 0; b < 3; b++) {
+                    for (int o = 0; o < 2; o++) {
+                        for (int i = 0; i < 4; i++) {
+                            assertEquals(full[((b * 2 + o) * 3 + b) * 4 + i], blocks[(b * 2 + o) * 4 + i], 1e-6, mode + "");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void smallBudgetGivesTheSameResultInSeveralChunks() {
         Map<String, Tensor> inputs = tiled("cnn_small", 4);
         try (OnnxModel model = OnnxModel.load(FIXTURES.resolve("cnn_small.onnx"), DevicePreference.CPU);
