@@ -2,11 +2,11 @@ package org.jacobi.report;
 
 import java.awt.Color;
 
-/** Colour scales for figures: a diverging red-blue (ColorBrewer RdBu) and a sequential one (magma-like). */
+/**
+ * Colour scales for figures: the app's diverging RdBu (blue negative, red positive, so a report reads like
+ * the heatmaps on screen) and a sequential one (magma-like) that starts light for white paper.
+ */
 final class Colormaps {
-    /** ColorBrewer RdBu, 11 classes: negative = red, zero = near white, positive = blue (as matplotlib's RdBu). */
-    private static final int[] RD_BU = {0x67001f, 0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7, 0xd1e5f0,
-        0x92c5de, 0x4393c3, 0x2166ac, 0x053061};
     /** Anchors of matplotlib's magma, reversed so that zero is light on white paper. */
     private static final int[] SEQUENTIAL = {0xfcfdbf, 0xfec287, 0xfb8861, 0xe65164, 0xb73779, 0x822681,
         0x51127c, 0x1d1147, 0x000004};
@@ -17,7 +17,7 @@ final class Colormaps {
     /** Diverging colour of {@code v} on a scale symmetric around zero, {@code [-vmax, vmax]}. */
     static Color diverging(double v, double vmax) {
         double t = vmax > 0 ? 0.5 + 0.5 * v / vmax : 0.5;
-        return interpolate(RD_BU, t);
+        return Double.isNaN(t) ? Color.GRAY : new Color(org.jacobi.analysis.ColorMaps.RDBU.argb(t));
     }
 
     /** Sequential colour of {@code v} on {@code [0, vmax]}. */

@@ -78,7 +78,7 @@ public final class ReportBuilder {
             + "i of " + jr.of() + " " + IndexLabels.shape(jr.sampleOutputShape()) + ", column j is input element j of "
             + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape())
             + (jr.sampleInputShape().length > 1 ? " (flattened in row-major order)" : "") + ". Colours "
-            + "are diverging red-blue, symmetric around zero: red negative, white zero, blue positive; each heatmap "
+            + "are diverging red-blue, symmetric around zero: blue negative, white zero, red positive (as in the app); each heatmap "
             + "has its own scale, given by its colour bar. Every heatmap here is " + first.describe() + "."));
         if (image) {
             sampleBlocks.add(new Block.Paragraph("The input is image-shaped " + IndexLabels.shape(jr.sampleInputShape())
