@@ -36,4 +36,36 @@ class InfoCommandTest {
         assertTrue(r.out.contains("\"shape\":[\"batch\","), r.out);
         assertTrue(r.out.strip().startsWith("{") && r.out.strip().endsWith("}"), r.out);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "mlp_tanh; x=8; x        float32 [batch, 8]; 1,476",
+        "mlp_relu_softmax; x=64; x        float32 [batch, 64]; 9,610",
+        "cnn_small; x=1,28,28; x        float32 [batch, 1, 28, 28]; 9,098",
+        "decoder_sigmoid; x=16; x        float32 [batch, 16]; 103,312",
+    })
+    void describesTorchScriptFixturesWithShape(String model, String shape, String input, String params) {
+        CliRunner r = CliRunner.run("info", TestFiles.fixture(model + ".pt").toString(), "--shape", shape);
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("TorchScript"), r.out);
+        assertTrue(r.out.replaceAll(" +", " ").contains(input.replaceAll(" +", " ")), r.out);
+        assertTrue(r.out.contains("from --shape"), r.out);
+        assertTrue(r.out.contains("Parameters  " + params), r.out);
+    }
+
+    @org.junit.jupiter.api.Test
+    void twoInputTorchScriptWithShapes() {
+        CliRunner r = CliRunner.run("info", TestFiles.fixture("two_inputs.pt").toString(), "--shape", "x1=6", "--shape", "x2=3");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("x1  float32 [batch, 6]"), r.out);
+        assertTrue(r.out.contains("x2  float32 [batch, 3]"), r.out);
+        assertTrue(r.out.contains("[batch, 5]"), r.out);
+    }
+
+    @org.junit.jupiter.api.Test
+    void torchScriptWithoutShapeSaysHowToGiveOne() {
+        CliRunner r = CliRunner.run("info", TestFiles.fixture("mlp_tanh.pt").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("TorchScript files declare no shapes. Give --shape"), r.out);
+    }
 }
