@@ -59,7 +59,66 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
-                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape) {
+                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, SeedCache seeds) {
+    }
+
+    /**
+     * Unit seeds kept on the native side between computes: a seed depends only on the chunk's shape and first
+     * direction, so repeated Jacobians of the same shape (benchmarks, optimization loops) reuse them. Seeds are
+     * only read by ONNX Runtime, so concurrent runs may share them.
+     */
+    private static final class SeedCache {
+        private static final long MAX_BYTES = 64L << 20;
+        private final Map<String, OnnxTensor> tensors = new HashMap<>();
+        private long bytes;
+
+        /** The cached seed, or null when it is not cached (the caller then builds and closes its own). */
+        synchronized OnnxTensor get(ElementType type, int kc, int bc, int perSample, int k0, long[] shape) throws OrtException {
+            String key = type + ":" + kc + ":" + bc + ":" + perSample + ":" + k0 + ":" + Arrays.toString(shape);
+            OnnxTensor t = tensors.get(key);
+            if (t != null) {
+                return t;
+            }
+            long size = (long) kc * bc * perSample * type.bytes();
+            if (bytes + size > MAX_BYTES) {
+                return null;
+            }
+            t = seedTensor(unitSeed(type, kc, bc, perSample, k0), type, shape);
+            tensors.put(key, t);
+            bytes += size;
+            return t;
+        }
+
+        synchronized void close() {
+            tensors.values().forEach(OnnxTensor::close);
+            tensors.clear();
+            bytes = 0;
+        }
+    }
+
+    /** A block buffer kept between computes, so that each compute does not allocate (and zero) native memory. */
+    private ByteBuffer spareBlock;
+
+    private synchronized ByteBuffer takeBlock(ElementType type, long elements) {
+        ByteBuffer b = spareBlock;
+        if (b != null && b.capacity() >= elements * type.bytes()) {
+            spareBlock = null;
+            return b;
+        }
+        return allocate(type, elements);
+    }
+
+    private synchronized void returnBlock(ByteBuffer b) {
+        if (spareBlock == null || spareBlock.capacity() < b.capacity()) {
+            spareBlock = b;
+        }
+    }
+
+    private static OnnxTensor seedTensor(ByteBuffer seed, ElementType type, long[] shape) throws OrtException {
+        OrtEnvironment env = OrtSessions.environment();
+        return type == ElementType.FLOAT64
+            ? OnnxTensor.createTensor(env, seed.asDoubleBuffer(), shape)
+            : OnnxTensor.createTensor(env, seed.asFloatBuffer(), shape);
     }
 
     public OnnxJacobianEngine(OnnxModel model) {
@@ -243,7 +302,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut);
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
@@ -294,8 +353,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         List<Tensor> outputs = new ArrayList<>();
         ElementType type = r.wrtValue().type();
         // ONNX Runtime writes each chunk's block straight into this buffer (a pinned output).
-        ByteBuffer block = allocate(type, (long) sampleChunk * directionChunk * (forward ? nOut : nIn));
+        ByteBuffer block = takeBlock(type, (long) sampleChunk * directionChunk * (forward ? nOut : nIn));
         int done = 0;
+        try {
         for (int sc = 0; sc < sampleChunks; sc++) {
             int b0 = sc * sampleChunk;
             int bc = Math.min(sampleChunk, samples - b0);
@@ -306,11 +366,15 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 int kc = Math.min(directionChunk, directions - k0);
                 long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, bc);
                 int perSample = forward ? nIn : nOut;
-                ByteBuffer seed = unitSeed(r.wrtValue().type(), kc, bc, perSample, k0);
+                OnnxTensor seed = cachedSeed(p, type, kc, bc, perSample, k0, seedShape);
+                boolean ownSeed = seed == null;
+                if (ownSeed) {
+                    seed = newSeed(unitSeed(type, kc, bc, perSample, k0), type, seedShape);
+                }
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
                     : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
-                Map<String, Tensor> outs = run(p, r, b0, bc, seed, seedShape, monitor,
+                Map<String, Tensor> outs = run(p, r, b0, bc, seed, ownSeed, monitor,
                     dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
                 if (dc == 0) {
                     outputs.add(outs.get(r.of()));
@@ -318,6 +382,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 copyBlock(block, type, jac, forward, kc, bc, k0, b0, nIn, nOut);
                 done++;
             }
+        }
+        } finally {
+            returnBlock(block);
         }
         monitor.progress(total, total, "done");
         Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
@@ -356,7 +423,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             ByteBuffer block = allocate(x.type(), (long) bc * nIn);
             long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
-            run(p, r, b0, bc, seed, seedShape(r, sampleOut, 1, bc), monitor, Set.of(), block, blockShape);
+            run(p, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block, blockShape);
             Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(readDoubles(block, bc * nIn), bc * nIn)
                 : Tensor.ofFloats(readFloats(block, bc * nIn), bc * nIn);
             for (int i = 0; i < bc * nIn; i++) {
@@ -366,6 +433,24 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         monitor.progress(chunks, chunks, "done");
         Tensor out = Tensor.ofDoubles(all, x.shape());
         return x.type() == ElementType.FLOAT64 ? out : out.asType(x.type());
+    }
+
+    private OnnxTensor cachedSeed(Prepared p, ElementType type, int kc, int bc, int perSample, int k0, long[] shape) {
+        try {
+            return p.seeds().get(type, kc, bc, perSample, k0, shape);
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
+                + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private OnnxTensor newSeed(ByteBuffer seed, ElementType type, long[] shape) {
+        try {
+            return seedTensor(seed, type, shape);
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
+                + firstLine(e.getMessage()), e);
+        }
     }
 
     private static long[] seedShape(ResolvedRequest r, long[] perSample, int kc, int bc) {
@@ -453,7 +538,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
      * One run of the differentiated graph on samples [b0, b0+bc), writing the Jacobian block into
      * {@code block} and returning the {@code wanted} outputs; stops a run in flight on cancel.
      */
-    private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, ByteBuffer seed, long[] seedShape,
+    private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, OnnxTensor seed, boolean ownSeed,
                                     ProgressMonitor monitor, Set<String> wanted, ByteBuffer block, long[] blockShape) {
         OrtEnvironment env = OrtSessions.environment();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
@@ -472,9 +557,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
                 feeds.put(spec.name(), OrtTensors.toOrt(env, t));
             }
-            feeds.put(Differentiator.SEED, r.wrtValue().type() == ElementType.FLOAT64
-                ? OnnxTensor.createTensor(env, seed.asDoubleBuffer(), seedShape)
-                : OnnxTensor.createTensor(env, seed.asFloatBuffer(), seedShape));
+            Map<String, OnnxTensor> allFeeds = new LinkedHashMap<>(feeds);
+            allFeeds.put(Differentiator.SEED, seed);
             ScheduledFuture<?> watch = WATCHER.scheduleAtFixedRate(() -> {
                 if (monitor.isCancelled()) {
                     try {
@@ -484,7 +568,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                     }
                 }
             }, 20, 20, TimeUnit.MILLISECONDS);
-            try (OrtSession.Result result = p.session().session().run(feeds, wanted, Map.of(BLOCK, pinned), options)) {
+            try (OrtSession.Result result = p.session().session().run(allFeeds, wanted, Map.of(BLOCK, pinned), options)) {
                 Map<String, Tensor> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     if (wanted.contains(e.getKey())) {
@@ -503,6 +587,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 + ": " + firstLine(e.getMessage()), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
+            if (ownSeed) {
+                seed.close();
+            }
             if (pinned != null) {
                 pinned.close();
             }
@@ -523,7 +610,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     @Override
     public synchronized void close() {
-        cache.values().forEach(p -> p.session().close());
+        cache.values().forEach(p -> {
+            p.seeds().close();
+            p.session().close();
+        });
+        spareBlock = null;
         cache.clear();
         probes.clear();
     }
