@@ -147,8 +147,10 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /**
-     * The result in the Jacobian's own layout, so that it is copied out in contiguous blocks: forward mode
-     * {@code [B, *out, K]} (columns k0..k0+K of each sample's Jacobian), reverse mode {@code [B, K, *in]} (rows).
+     * The result laid out so that it is copied out in contiguous rows: forward mode {@code [B, *out, K]} (columns
+     * k0..k0+K of each sample's Jacobian), reverse mode the result itself, {@code [K, B, *in]}, whose rows of
+     * {@code in} values are whole Jacobian rows (an Identity that ONNX Runtime removes, so the last product
+     * writes straight into the output buffer instead of through one more pass).
      */
     public static final String BLOCK = "jacobi/jacobian_block";
 
@@ -163,17 +165,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             perm[rank - 1] = 0;
         } else {
-            // [K, (B,) *in] -> [(B,) K, *in]
-            for (int i = 0; i < rank; i++) {
-                perm[i] = i;
-            }
-            if (batched) {
-                perm[0] = 1;
-                perm[1] = 0;
-            }
+            // [K, (B,) *in] as it is: copied out row by row
         }
-        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
-            .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build();
+        Onnx.NodeProto node = forward
+            ? Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
+                .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build()
+            : Onnx.NodeProto.newBuilder().setOpType("Identity").setName(BLOCK).addInput(graph.resultOutput()).addOutput(BLOCK).build();
         Onnx.GraphProto.Builder g = graph.model().getGraph().toBuilder().addNode(node);
         Onnx.ValueInfoProto result = null;
         for (int i = 0; i < g.getOutputCount(); i++) {
@@ -373,7 +370,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
-                    : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
+                    : concat(r.batched() ? new long[] {kc, bc} : new long[] {kc}, r.sampleInputShape());
                 Map<String, Tensor> outs = run(p, r, b0, bc, seed, ownSeed, monitor,
                     dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
                 if (dc == 0) {
@@ -422,7 +419,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
             }
             ByteBuffer block = allocate(x.type(), (long) bc * nIn);
-            long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
+            long[] blockShape = r.batched() ? concat(new long[] {1, bc}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
             run(p, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block, blockShape);
             Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(readDoubles(block, bc * nIn), bc * nIn)
                 : Tensor.ofFloats(readFloats(block, bc * nIn), bc * nIn);
@@ -485,24 +482,24 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return b;
     }
 
-    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [bc, kc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
+    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [kc, bc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
     private static void copyBlock(ByteBuffer block, ElementType type, float[] jac, boolean forward, int kc, int bc, int k0,
                                   int b0, int nIn, int nOut) {
-        int rows = forward ? bc * nOut : bc;
-        int rowLength = forward ? kc : kc * nIn;
+        int rows = forward ? bc * nOut : kc * bc;
+        int rowLength = forward ? kc : nIn;
         if (type == ElementType.FLOAT32) {
             java.nio.FloatBuffer f = block.asFloatBuffer();
-            if (forward && kc == nIn || !forward && kc == nOut) {
+            if (forward && kc == nIn || !forward && kc == nOut && bc == 1) {
                 f.get(0, jac, b0 * nOut * nIn, rows * rowLength);
                 return;
             }
             for (int row = 0; row < rows; row++) {
-                f.get(row * rowLength, jac, destination(forward, row, k0, b0, nIn, nOut), rowLength);
+                f.get(row * rowLength, jac, destination(forward, row, k0, b0, bc, nIn, nOut), rowLength);
             }
         } else {
             java.nio.DoubleBuffer d = block.asDoubleBuffer();
             for (int row = 0; row < rows; row++) {
-                int dst = destination(forward, row, k0, b0, nIn, nOut);
+                int dst = destination(forward, row, k0, b0, bc, nIn, nOut);
                 for (int i = 0; i < rowLength; i++) {
                     jac[dst + i] = (float) d.get(row * rowLength + i);
                 }
@@ -511,9 +508,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /** Where block row {@code row} starts in the Jacobian. */
-    private static int destination(boolean forward, int row, int k0, int b0, int nIn, int nOut) {
-        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = b holds J[b0+b, k0.., :]
-        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row) * nOut + k0) * nIn;
+    private static int destination(boolean forward, int row, int k0, int b0, int bc, int nIn, int nOut) {
+        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = k*bc + b holds J[b0+b, k0+k, :]
+        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row % bc) * nOut + k0 + row / bc) * nIn;
     }
 
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -559,7 +556,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             Map<String, OnnxTensor> allFeeds = new LinkedHashMap<>(feeds);
             allFeeds.put(Differentiator.SEED, seed);
-            ScheduledFuture<?> watch = WATCHER.scheduleAtFixedRate(() -> {
+            // ProgressMonitor.NONE is never cancelled: no watcher to schedule for it.
+            ScheduledFuture<?> watch = monitor == ProgressMonitor.NONE ? null : WATCHER.scheduleAtFixedRate(() -> {
                 if (monitor.isCancelled()) {
                     try {
                         options.setTerminate(true);
@@ -577,7 +575,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
                 return out;
             } finally {
-                watch.cancel(false);
+                if (watch != null) {
+                    watch.cancel(false);
+                }
             }
         } catch (OrtException e) {
             if (monitor.isCancelled()) {
