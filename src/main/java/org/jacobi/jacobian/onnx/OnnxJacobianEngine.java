@@ -157,16 +157,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private static Onnx.ModelProto withBlockLayout(DifferentiatedGraph graph, boolean batched, int sampleRank) {
         boolean forward = graph.direction() == Differentiator.Direction.FORWARD;
         int rank = sampleRank + (batched ? 2 : 1);
+        // forward: [K, (B,) *out] -> [(B,) *out, K]; reverse: [K, (B,) *in] as it is, copied out row by row
         long[] perm = new long[rank];
-        if (forward) {
-            // [K, (B,) *out] -> [(B,) *out, K]
-            for (int i = 0; i < rank - 1; i++) {
-                perm[i] = i + 1;
-            }
-            perm[rank - 1] = 0;
-        } else {
-            // [K, (B,) *in] as it is: copied out row by row
+        for (int i = 0; i < rank - 1; i++) {
+            perm[i] = i + 1;
         }
+        perm[rank - 1] = 0;
         Onnx.NodeProto node = forward
             ? Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
                 .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build()
@@ -341,7 +337,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
         ChunkPlan plan = fixedBatch(r)
             ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
-            : ChunkPlan.of(samples, directions, p.bytesPerPair(), request.memoryBudget());
+            : ChunkPlan.of(samples, directions, p.bytesPerPair(), runBudget(request, p.bytesPerPair(), directions));
         int sampleChunk = plan.samplesPerChunk();
         int directionChunk = plan.directionsPerChunk();
         int sampleChunks = plan.sampleChunks();
@@ -390,6 +386,25 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
             r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
             p.session().device(), total, System.nanoTime() - start, warnings);
+    }
+
+    /**
+     * Runs larger than this many estimated bytes gain nothing and lose time: their intermediates no longer
+     * stay in the caches (measured on cnn_small: 32-sample runs ~15% faster than one 256-sample run), while
+     * the per-run overhead is a fraction of a millisecond.
+     */
+    static final long PREFERRED_RUN_BYTES = 96L << 20;
+
+    /**
+     * The bytes one run may use: a budget given with the request as it is; the default budget capped near the
+     * cache-friendly size, but never below one whole sample.
+     */
+    static long runBudget(JacobianRequest request, long bytesPerPair, int directions) {
+        if (request.maxMemoryBytes() > 0) {
+            return request.maxMemoryBytes();
+        }
+        long oneSample = bytesPerPair * Math.max(1, directions);
+        return Math.min(request.memoryBudget(), Math.max(PREFERRED_RUN_BYTES, oneSample));
     }
 
     /** One reverse pass with the given cotangent (K = 1): the gradient of {@code sum(of * cotangent)}. */
