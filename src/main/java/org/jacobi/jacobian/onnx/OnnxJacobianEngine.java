@@ -147,26 +147,35 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /**
-     * The result laid out so that it is copied out in contiguous rows: forward mode {@code [B, *out, K]} (columns
-     * k0..k0+K of each sample's Jacobian), reverse mode the result itself, {@code [K, B, *in]}, whose rows of
-     * {@code in} values are whole Jacobian rows (an Identity that ONNX Runtime removes, so the last product
-     * writes straight into the output buffer instead of through one more pass).
+     * The result in the Jacobian's own layout, so that it is copied out in contiguous blocks: forward mode
+     * {@code [B, *out, K]} (columns k0..k0+K of each sample's Jacobian), reverse mode {@code [B, K, *in]} (rows).
+     * (Copying a reverse result {@code [K, B, *in]} row by row in Java instead measured no faster: the per-row
+     * loop costs what the Transpose saves, and more while the JIT is cold.)
      */
     public static final String BLOCK = "jacobi/jacobian_block";
 
     private static Onnx.ModelProto withBlockLayout(DifferentiatedGraph graph, boolean batched, int sampleRank) {
         boolean forward = graph.direction() == Differentiator.Direction.FORWARD;
         int rank = sampleRank + (batched ? 2 : 1);
-        // forward: [K, (B,) *out] -> [(B,) *out, K]; reverse: [K, (B,) *in] as it is, copied out row by row
         long[] perm = new long[rank];
-        for (int i = 0; i < rank - 1; i++) {
-            perm[i] = i + 1;
+        if (forward) {
+            // [K, (B,) *out] -> [(B,) *out, K]
+            for (int i = 0; i < rank - 1; i++) {
+                perm[i] = i + 1;
+            }
+            perm[rank - 1] = 0;
+        } else {
+            // [K, (B,) *in] -> [(B,) K, *in]
+            for (int i = 0; i < rank; i++) {
+                perm[i] = i;
+            }
+            if (batched) {
+                perm[0] = 1;
+                perm[1] = 0;
+            }
         }
-        perm[rank - 1] = 0;
-        Onnx.NodeProto node = forward
-            ? Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
-                .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build()
-            : Onnx.NodeProto.newBuilder().setOpType("Identity").setName(BLOCK).addInput(graph.resultOutput()).addOutput(BLOCK).build();
+        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
+            .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build();
         Onnx.GraphProto.Builder g = graph.model().getGraph().toBuilder().addNode(node);
         Onnx.ValueInfoProto result = null;
         for (int i = 0; i < g.getOutputCount(); i++) {
@@ -366,7 +375,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 }
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
-                    : concat(r.batched() ? new long[] {kc, bc} : new long[] {kc}, r.sampleInputShape());
+                    : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
                 Map<String, Tensor> outs = run(p, r, b0, bc, seed, ownSeed, monitor,
                     dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
                 if (dc == 0) {
@@ -434,7 +443,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
             }
             ByteBuffer block = allocate(x.type(), (long) bc * nIn);
-            long[] blockShape = r.batched() ? concat(new long[] {1, bc}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
+            long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
             run(p, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block, blockShape);
             Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(readDoubles(block, bc * nIn), bc * nIn)
                 : Tensor.ofFloats(readFloats(block, bc * nIn), bc * nIn);
@@ -497,24 +506,24 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return b;
     }
 
-    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [kc, bc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
+    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [bc, kc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
     private static void copyBlock(ByteBuffer block, ElementType type, float[] jac, boolean forward, int kc, int bc, int k0,
                                   int b0, int nIn, int nOut) {
-        int rows = forward ? bc * nOut : kc * bc;
-        int rowLength = forward ? kc : nIn;
+        int rows = forward ? bc * nOut : bc;
+        int rowLength = forward ? kc : kc * nIn;
         if (type == ElementType.FLOAT32) {
             java.nio.FloatBuffer f = block.asFloatBuffer();
-            if (forward && kc == nIn || !forward && kc == nOut && bc == 1) {
+            if (forward && kc == nIn || !forward && kc == nOut) {
                 f.get(0, jac, b0 * nOut * nIn, rows * rowLength);
                 return;
             }
             for (int row = 0; row < rows; row++) {
-                f.get(row * rowLength, jac, destination(forward, row, k0, b0, bc, nIn, nOut), rowLength);
+                f.get(row * rowLength, jac, destination(forward, row, k0, b0, nIn, nOut), rowLength);
             }
         } else {
             java.nio.DoubleBuffer d = block.asDoubleBuffer();
             for (int row = 0; row < rows; row++) {
-                int dst = destination(forward, row, k0, b0, bc, nIn, nOut);
+                int dst = destination(forward, row, k0, b0, nIn, nOut);
                 for (int i = 0; i < rowLength; i++) {
                     jac[dst + i] = (float) d.get(row * rowLength + i);
                 }
@@ -523,9 +532,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /** Where block row {@code row} starts in the Jacobian. */
-    private static int destination(boolean forward, int row, int k0, int b0, int bc, int nIn, int nOut) {
-        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = k*bc + b holds J[b0+b, k0+k, :]
-        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row % bc) * nOut + k0 + row / bc) * nIn;
+    private static int destination(boolean forward, int row, int k0, int b0, int nIn, int nOut) {
+        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = b holds J[b0+b, k0.., :]
+        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row) * nOut + k0) * nIn;
     }
 
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
