@@ -112,7 +112,10 @@ public final class Differentiator {
         e.add(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(RESULT).addInput(result).addOutput(RESULT).build());
 
         Onnx.GraphProto.Builder g = graph.toBuilder().clearNode().clearOutput();
-        g.addAllNode(e.nodes());
+        Set<String> keep = new HashSet<>();
+        keep.add(RESULT);
+        graph.getOutputList().forEach(v -> keep.add(v.getName()));
+        g.addAllNode(FactorFolding.fold(e.nodes(), SEED, keep, e));
         g.addAllInitializer(e.initializers());
         g.addInput(seedInfo(graph, forward ? wrt : of, type));
         for (Onnx.ValueInfoProto out : graph.getOutputList()) {

@@ -101,7 +101,7 @@ public final class PoolRules {
                 long[] k2 = c.attrInts("kernel_shape");
                 // Resize has no int64 kernel: compare positions as int32.
                 String up = upsample(c, e.cast(indices(c), 6), k2, false);
-                String positions = e.cast(Selection.positions(c, c.input(0)), 6);
+                String positions = Selection.positions32(c, c.input(0));
                 String mask = e.cast(e.op("Equal", positions, up), c.floatType());
                 String spread = upsample(c, c.cotangent(0), k2, true);
                 c.addCotangent(0, e.mul(spread, mask));
