@@ -43,10 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Samples to generate when no --input is given. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "10", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "20", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "3", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = "Untimed runs first (the JIT and ONNX Runtime settle). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--json", description = "Print one JSON object.")
