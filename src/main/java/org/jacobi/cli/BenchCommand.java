@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jacobi.bench.ForwardFlops;
 import org.jacobi.bench.MatmulPeak;
+import org.jacobi.analysis.SampleGenerator;
+import org.jacobi.analysis.SampleInputs;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Json;
@@ -20,7 +22,6 @@ import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
 import org.jacobi.model.Model;
-import org.jacobi.model.SampleInputs;
 import org.jacobi.model.onnx.OnnxModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
              JacobianEngine engine = Jacobians.exactEngineFor(model);
              FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
             Map<String, Tensor> values = inputs == null || inputs.isEmpty()
-                ? SampleInputs.generate(model.info(), batch, SampleInputs.Distribution.NORMAL, 1)
+                ? SampleInputs.generate(model.info(), batch, SampleGenerator.Kind.NORMAL, 1)
                 : JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(values);
             JacobianResult last = null;

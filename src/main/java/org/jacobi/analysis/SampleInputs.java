@@ -1,18 +1,17 @@
-package org.jacobi.model;
+package org.jacobi.analysis;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.Dim;
+import org.jacobi.model.ModelInfo;
+import org.jacobi.model.TensorSpec;
 
-/** Generated inputs for a model: zeros, uniform or standard-normal values, reproducible from a seed. */
+/** Generated values for every input of a model, drawn by {@link SampleGenerator} from one seed. */
 public final class SampleInputs {
-    /** How values are drawn. */
-    public enum Distribution { ZEROS, UNIFORM, NORMAL }
-
     private SampleInputs() {
     }
 
@@ -20,9 +19,9 @@ public final class SampleInputs {
      * One tensor per model input, {@code batch} samples each (a dynamic axis 0 becomes the batch; a
      * fixed-shape input keeps its declared shape). Integer inputs are zeros.
      */
-    public static Map<String, Tensor> generate(ModelInfo info, int batch, Distribution distribution, long seed) {
-        Random random = new Random(seed);
+    public static Map<String, Tensor> generate(ModelInfo info, int batch, SampleGenerator.Kind kind, long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
+        long inputSeed = seed;
         for (TensorSpec spec : info.inputs()) {
             List<Dim> dims = spec.dims();
             if (dims == null) {
@@ -41,17 +40,13 @@ public final class SampleInputs {
                         + "); give an --input file with the sizes you want.");
                 }
             }
-            int n = Math.toIntExact(Tensor.elementCount(shape));
             ElementType type = spec.type() == null ? ElementType.FLOAT32 : spec.type();
-            if (!type.isFloatingPoint() || distribution == Distribution.ZEROS) {
+            if (!type.isFloatingPoint()) {
                 out.put(spec.name(), Tensor.zeros(type, shape));
                 continue;
             }
-            double[] values = new double[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = distribution == Distribution.NORMAL ? random.nextGaussian() : random.nextDouble() * 2 - 1;
-            }
-            out.put(spec.name(), Tensor.ofDoubles(values, shape).asType(type));
+            Tensor values = SampleGenerator.generate(kind, shape, 1, inputSeed++).reshape(shape);
+            out.put(spec.name(), values.asType(type));
         }
         return out;
     }
