@@ -15,7 +15,6 @@ import org.jacobi.analysis.SampleInputs;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Json;
-import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
@@ -70,20 +69,19 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
-             JacobianEngine engine = Jacobians.exactEngineFor(model);
-             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+             JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> values = inputs == null || inputs.isEmpty()
                 ? SampleInputs.generate(model.info(), batch, SampleGenerator.Kind.NORMAL, 1)
                 : JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(values);
             JacobianResult last = null;
             for (int i = 0; i < warmup; i++) {
-                last = Jacobians.compute(engine, fd, request, ProgressMonitor.NONE);
+                last = engine.compute(request, ProgressMonitor.NONE);
             }
             long[] times = new long[repeats];
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
-                last = Jacobians.compute(engine, fd, request, ProgressMonitor.NONE);
+                last = engine.compute(request, ProgressMonitor.NONE);
                 times[i] = System.nanoTime() - t0;
             }
             Arrays.sort(times);

@@ -12,7 +12,6 @@ import org.jacobi.core.Tensor;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
 import org.jacobi.io.Npy;
-import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -68,8 +67,7 @@ public final class JacobianCommand implements Callable<Integer> {
         }
         jacobianOptions.request(java.util.Map.of()); // check the options before any slow work
         try (Model model = modelOptions.load(modelPath);
-             JacobianEngine engine = Jacobians.exactEngineFor(model);
-             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+             JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
             if (saveGraph != null) {
@@ -77,7 +75,7 @@ public final class JacobianCommand implements Callable<Integer> {
                 AtomicFiles.write(saveGraph, force, o -> o.write(graph));
             }
             ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new ConsoleProgress(stderr);
-            JacobianResult result = Jacobians.compute(engine, fd, request, monitor);
+            JacobianResult result = engine.compute(request, monitor);
             if (monitor instanceof ConsoleProgress console) {
                 console.finish();
             }

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -102,12 +101,11 @@ public final class ReportCommand implements Callable<Integer> {
         List<TraceRow> traceRows = trace == null ? List.of() : TraceRows.readCsv(trace);
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
-             JacobianEngine engine = Jacobians.exactEngineFor(model);
-             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+             JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
             ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
-            JacobianResult result = Jacobians.compute(engine, fd, request, monitor);
+            JacobianResult result = engine.compute(request, monitor);
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }

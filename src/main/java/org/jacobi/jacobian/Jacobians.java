@@ -18,6 +18,14 @@ public final class Jacobians {
         return EngineFactories.exactEngineFor(model);
     }
 
+    /**
+     * The engine callers should use: the exact one for the model's format, falling back to finite
+     * differences as {@link #compute} does. Close it with the model.
+     */
+    public static JacobianEngine engineFor(Model model) {
+        return new FallbackJacobianEngine(exactEngineFor(model), model);
+    }
+
     /** Computes with {@code engine}, falling back to {@code fallback} (finite differences) where allowed. */
     public static JacobianResult compute(JacobianEngine engine, JacobianEngine fallback, JacobianRequest request,
                                          ProgressMonitor monitor) {
