@@ -22,6 +22,7 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -56,6 +57,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final RuleRegistry rules;
     private final Map<String, Prepared> cache = new HashMap<>();
     private final Map<String, ValueShapes> probes = new HashMap<>();
+    /** The model as it is differentiated: the source graph after the pre-passes of {@link #source()}. */
+    private Onnx.ModelProto source;
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
@@ -220,6 +223,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     // ---- preparation ----
 
+    /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
+    private synchronized Onnx.ModelProto source() {
+        if (source == null) {
+            source = OpsetNormalizer.normalize(model.proto());
+        }
+        return source;
+    }
+
     /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
     private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
         if (!r.batched()) {
@@ -258,7 +269,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return ValueShapes.probe(model.proto(), inputs);
+        return ValueShapes.probe(source(), inputs);
     }
 
     private String signature(ResolvedRequest r) {
@@ -298,7 +309,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
-        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
+        DifferentiatedGraph graph = Differentiator.differentiate(source(), shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
@@ -312,7 +323,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
     private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
         long total = 0;
-        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+        for (Onnx.NodeProto node : source().getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
                     total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
