@@ -50,7 +50,7 @@ public final class ValueShapes {
             long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
             v.shapes.put(init.getName(), dims);
             v.types.put(init.getName(), init.getDataType());
-            if (init.getDataType() == 7 && Tensor.elementCount(dims) <= 64) {
+            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
                 v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
             }
         }
