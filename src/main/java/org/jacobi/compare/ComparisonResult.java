@@ -17,6 +17,7 @@ import org.jacobi.model.ModelInfo;
  *
  * @param modelA model A's description
  * @param modelB model B's description
+ * @param inputs the inputs both models were run at, by model A's names, batch axis included
  * @param inputPairs model A's input name to the name of the input of B that got the same values
  * @param outputs every output the two models share (paired by {@link NameMapping}), in A's order
  * @param jacobianA d(of)/d(wrt) of model A
@@ -31,12 +32,14 @@ import org.jacobi.model.ModelInfo;
  * @param notes how names were paired where that was not by equal names (for the user to see)
  * @param warnings both engines' warnings (finite-difference fallbacks, CPU fallbacks), prefixed with A or B
  */
-public record ComparisonResult(ModelInfo modelA, ModelInfo modelB, Map<String, String> inputPairs,
+public record ComparisonResult(ModelInfo modelA, ModelInfo modelB, Map<String, Tensor> inputs,
+                               Map<String, String> inputPairs,
                                List<OutputDifference> outputs, JacobianResult jacobianA, JacobianResult jacobianB,
                                Tensor jacobianDifference, double maxAbsJacobianA, double maxAbsJacobianB,
                                double maxAbsJacobianDifference, List<RankChange> ranking, List<String> inputLabels,
                                List<String> outputLabels, List<String> notes, List<String> warnings) {
     public ComparisonResult {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         inputPairs = Collections.unmodifiableMap(new LinkedHashMap<>(inputPairs));
         outputs = List.copyOf(outputs);
         ranking = List.copyOf(ranking);

@@ -138,7 +138,7 @@ public final class ModelComparison {
             }
         }
         report(monitor, TOTAL, "Comparison ready");
-        return new ComparisonResult(a.info(), b.info(), inputPairs, outputs, ja, jb,
+        return new ComparisonResult(a.info(), b.info(), request.inputs(), inputPairs, outputs, ja, jb,
             Tensor.ofFloats(diff, ja.jacobian().shape()), maxA, maxB, maxDiff, ranking, inputLabels, outputLabels,
             notes, warnings);
     }
