@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 /** {@code jacobi gsa MODEL --dist ... --method sobol,dgsm,morris --samples N --out indices.json}. */
 @Command(name = "gsa", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Global sensitivity study: how much each element of an input drives each output element over the "
-        + "whole range of the inputs. Sobol' first-order and total indices with bootstrap 95 % intervals, DGSM from "
+        + "whole range of the inputs. Sobol' first-order and total indices with bootstrap 95 %% intervals, DGSM from "
         + "exact Jacobians (with the bound on the total index), Morris screening.",
         "Distributions (--dist, repeatable, later ones win): uniform:a,b  normal:mu,sigma  truncnormal:mu,sigma,a,b  "
             + "lognormal:mu,sigma  triangular:a,mode,b  around:PERCENT (of the --input sample)  data:FILE (each "
