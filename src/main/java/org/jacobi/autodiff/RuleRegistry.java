@@ -10,6 +10,7 @@ import org.jacobi.autodiff.rules.ElementwiseRules;
 import org.jacobi.autodiff.rules.LinearAlgebraRules;
 import org.jacobi.autodiff.rules.NormalizationRules;
 import org.jacobi.autodiff.rules.PoolRules;
+import org.jacobi.autodiff.rules.ScatterGatherRules;
 import org.jacobi.autodiff.rules.ShapeRules;
 import org.jacobi.autodiff.rules.SoftmaxRules;
 
@@ -128,6 +129,8 @@ public final class RuleRegistry {
         r.add("ReduceSum", ShapeRules.REDUCE_SUM);
         r.add("ReduceMean", ShapeRules.REDUCE_MEAN);
         r.add("ReduceMax", ShapeRules.REDUCE_MAX);
+        r.add("ScatterElements", ScatterGatherRules.SCATTER_ELEMENTS);
+        r.add("GatherElements", ScatterGatherRules.GATHER_ELEMENTS);
         // No derivative flows through these
         for (String op : List.of("Constant", "Shape", "Size", "ConstantOfShape", "Range", "Equal", "Less", "LessOrEqual",
             "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "Sign", "Floor", "Ceil", "Round",
