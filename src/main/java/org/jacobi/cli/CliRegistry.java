@@ -8,6 +8,6 @@ final class CliRegistry {
     }
 
     static List<Class<?>> subcommands() {
-        return List.of(JacobianCommand.class, BenchCommand.class, OptimizeCommand.class, ReportCommand.class);
+        return List.of(JacobianCommand.class, HessianCommand.class, BenchCommand.class, OptimizeCommand.class, ReportCommand.class);
     }
 }
