@@ -15,7 +15,8 @@ final class CliRegistry {
             OptimizeCommand.class,
             ReportCommand.class,
             CompareCommand.class,
-            GsaCommand.class
+            GsaCommand.class,
+            HessianCommand.class
         );
     }
 }
