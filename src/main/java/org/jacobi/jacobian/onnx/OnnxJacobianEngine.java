@@ -341,12 +341,18 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
         long start = System.nanoTime();
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        if (r.samples() == 0 || r.inputsPerSample() == 0) {
+            return emptyJacobian(r, start);
+        }
         Prepared p = prepare(r, null);
         boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
         int samples = r.samples();
         int nIn = r.inputsPerSample();
         long[] sampleOut = p.sampleOutputShape();
         int nOut = Math.toIntExact(Tensor.elementCount(sampleOut));
+        if (nOut == 0) {
+            return emptyJacobian(r, start);
+        }
         int directions = forward ? nIn : nOut;
         long jacobianSize = (long) samples * nOut * nIn;
         if (jacobianSize > Integer.MAX_VALUE - 8) {
@@ -406,6 +412,26 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
             r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
             p.session().device(), total, System.nanoTime() - start, warnings);
+    }
+
+    /**
+     * A Jacobian with no elements (no samples, or a zero-sized input or output axis): the empty array of the right
+     * shape, with the output from one plain run of the model. Nothing is differentiated.
+     */
+    private JacobianResult emptyJacobian(ResolvedRequest r, long start) {
+        Tensor output;
+        try {
+            output = model.run(r.inputs(), Set.of(r.of())).get(r.of());
+        } catch (JacobiException e) {
+            throw new JacobiException("The Jacobian is empty (a zero-sized axis), and ONNX Runtime could not run "
+                + model.info().fileName() + " on these inputs to give its output: " + e.getMessage(), e);
+        }
+        long[] outShape = output.shape();
+        long[] sampleOut = r.batched() ? Arrays.copyOfRange(outShape, Math.min(1, outShape.length), outShape.length) : outShape;
+        long[] shape = concat(r.batched() ? new long[] {r.samples()} : new long[0], sampleOut, r.sampleInputShape());
+        JacobianMode mode = r.request().mode() == JacobianMode.FORWARD ? JacobianMode.FORWARD : JacobianMode.REVERSE;
+        return new JacobianResult(Tensor.ofFloats(new float[0], shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
+            r.batched(), mode, true, "ONNX autodiff on ONNX Runtime", "CPU", 0, System.nanoTime() - start, List.of());
     }
 
     /**
