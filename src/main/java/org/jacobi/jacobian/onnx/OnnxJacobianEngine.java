@@ -48,8 +48,6 @@ import org.jacobi.onnx.proto.Onnx;
  * chunk size. Work is split into chunks of samples and directions that fit the memory budget.
  */
 public final class OnnxJacobianEngine implements JacobianEngine {
-    /** Bytes per (sample, direction) are estimated as this many copies of every float value of one sample. */
-    private static final int TANGENT_COPIES = 3;
     /** The probe run uses this many samples, so that a batch axis is never mistaken for a broadcast axis of size 1. */
     private static final int PROBE_SAMPLES = 2;
 
@@ -315,24 +313,15 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r, graph), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
 
-    /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
-    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
-        long total = 0;
-        for (Onnx.NodeProto node : source().getGraph().getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
-                }
-            }
-        }
-        long perSample = r.batched() ? total / probeSamples(r) : total;
-        perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
-        return Math.max(64, TANGENT_COPIES * perSample);
+    /** Bytes per (sample, direction) of the differentiated graph's run ({@link MemoryEstimate}). */
+    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r, DifferentiatedGraph graph) {
+        return MemoryEstimate.bytesPerPair(source().getGraph(), graph.model().getGraph().getNodeList(), shapes,
+            r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes());
     }
 
     // ---- computing ----
@@ -360,6 +349,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 + "Use fewer samples or a smaller output (--of).");
         }
         float[] jac = new float[(int) jacobianSize];
+        long smallestRun = fixedBatch(r) ? p.bytesPerPair() * samples : p.bytesPerPair();
+        if (request.maxMemoryBytes() > 0 && smallestRun > request.maxMemoryBytes()) {
+            throw JacobiException.usage("One " + (fixedBatch(r) ? "batch" : "sample") + " in one direction needs about "
+                + MemoryEstimate.mib(smallestRun) + " (estimated), more than --max-memory " + MemoryEstimate.mib(request.maxMemoryBytes())
+                + ". Raise --max-memory, or differentiate a smaller output (--of) or input.");
+        }
 
         ChunkPlan plan = fixedBatch(r)
             ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
