@@ -58,6 +58,28 @@ class Encoder(nn.Module):
         return self.enc(x)
 
 
+class TinyCnn(nn.Module):
+    """Not a torchvision model: small, for the test subset, with the operators whose ONNX form changed
+    (BatchNormalization, Clip, MaxPool, Pad, Upsample/Resize, Dropout, Softmax)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 4, 3)
+        self.drop = nn.Dropout(0.3)
+        self.fc = nn.Linear(4 * 4 * 4, 5)
+
+    def forward(self, x):
+        h = nn.functional.relu6(self.bn(self.conv1(x)))
+        h = nn.functional.max_pool2d(h, 3, 2, 1)
+        h = nn.functional.pad(h, (1, 1, 1, 1), mode="reflect")
+        h = torch.tanh(self.conv2(h))
+        h = nn.functional.interpolate(h, scale_factor=2, mode="nearest")
+        h = nn.functional.avg_pool2d(h, 2)
+        return torch.softmax(self.fc(self.drop(h.flatten(1))), dim=1)
+
+
 def vit():
     from torchvision.models.vision_transformer import VisionTransformer
     return VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64, num_classes=10)
@@ -88,6 +110,7 @@ MODELS = {
     "mnasnet": (lambda: tvm.mnasnet0_5(num_classes=10), (3, 32, 32)),
     "transformer_encoder": (Encoder, (5, 16)),
     "conv1d": (Conv1dNet, (4, 32)),
+    "tiny_cnn": (TinyCnn, (3, 8, 8)),
 }
 
 
