@@ -54,6 +54,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     private final OnnxModel model;
     private final RuleRegistry rules;
+    /** The graph that is probed and differentiated: the model's, after the expansion pre-passes. */
+    private Onnx.ModelProto source;
     private final Map<String, Prepared> cache = new HashMap<>();
     private final Map<String, ValueShapes> probes = new HashMap<>();
 
@@ -128,6 +130,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     public OnnxJacobianEngine(OnnxModel model, RuleRegistry rules) {
         this.model = model;
         this.rules = rules;
+        this.source = model.proto();
+        this.source = org.jacobi.autodiff.expand.FunctionInliner.inline(source, rules);
     }
 
     @Override
@@ -258,7 +262,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return ValueShapes.probe(model.proto(), inputs);
+        return ValueShapes.probe(source, inputs);
     }
 
     private String signature(ResolvedRequest r) {
@@ -298,7 +302,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
-        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
+        DifferentiatedGraph graph = Differentiator.differentiate(source, shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
@@ -312,7 +316,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
     private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
         long total = 0;
-        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+        for (Onnx.NodeProto node : source.getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
                     total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
