@@ -25,6 +25,9 @@ public final class ValueShapes {
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, Integer> types = new HashMap<>();
     private final Map<String, long[]> smallInts = new HashMap<>();
+    /** Small float values (Resize scales and roi, ...), which some rules need as numbers. */
+    private final Map<String, double[]> smallFloats = new HashMap<>();
+    private static final int SMALL_FLOATS = 16;
 
     /** Runs {@code model} on {@code inputs} (CPU) and records every value. */
     public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
@@ -52,6 +55,9 @@ public final class ValueShapes {
             v.types.put(init.getName(), init.getDataType());
             if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
                 v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
+            }
+            if ((init.getDataType() == 1 || init.getDataType() == 11) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
+                v.smallFloats.put(init.getName(), TensorProtos.toDoubles(init));
             }
         }
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
@@ -96,6 +102,9 @@ public final class ValueShapes {
             }
             smallInts.put(name, vals);
         }
+        if (t.type().isFloatingPoint() && t.size() <= SMALL_FLOATS) {
+            smallFloats.put(name, t.toDoubleArray());
+        }
     }
 
     /** Records a value by hand (for values the probe cannot see). */
@@ -137,6 +146,12 @@ public final class ValueShapes {
     /** The contents of a small integer value, or null when it is not one. */
     public long[] ints(String name) {
         long[] v = smallInts.get(name);
+        return v == null ? null : v.clone();
+    }
+
+    /** The contents of a small float value (at most 16 elements), or null when it is not one. */
+    public double[] floats(String name) {
+        double[] v = smallFloats.get(name);
         return v == null ? null : v.clone();
     }
 
