@@ -121,6 +121,9 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("exact", r.exact());
         m.put("accuracy", r.exact() ? "exact (float32 rounding)" : "approximate (finite differences)");
         m.put("backend", r.backend());
+        if (model.precisionNote() != null) {
+            m.put("precision", model.precisionNote());
+        }
         m.put("device", r.device());
         m.put("chunks", r.chunks());
         m.put("seconds", r.seconds());
