@@ -47,19 +47,7 @@ public final class ValueShapes {
         byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
         ValueShapes v = new ValueShapes();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Set<String> initializers = new HashSet<>();
-        for (Onnx.TensorProto init : graph.getInitializerList()) {
-            initializers.add(init.getName());
-            long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            v.shapes.put(init.getName(), dims);
-            v.types.put(init.getName(), init.getDataType());
-            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
-                v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
-            }
-            if ((init.getDataType() == 1 || init.getDataType() == 11) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
-                v.smallFloats.put(init.getName(), TensorProtos.toDoubles(init));
-            }
-        }
+        Set<String> initializers = v.recordInitializers(graph);
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -90,6 +78,34 @@ public final class ValueShapes {
             feeds.values().forEach(OnnxTensor::close);
         }
         return v;
+    }
+
+    /**
+     * The shapes of the graph's inputs and initializers only, without running it: for a pre-pass over a model that
+     * ONNX Runtime cannot run as it stands (a recurrent layer in layout 1).
+     */
+    public static ValueShapes declared(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+        ValueShapes v = new ValueShapes();
+        v.recordInitializers(model.getGraph());
+        inputs.forEach(v::record);
+        return v;
+    }
+
+    private Set<String> recordInitializers(Onnx.GraphProto graph) {
+        Set<String> initializers = new HashSet<>();
+        for (Onnx.TensorProto init : graph.getInitializerList()) {
+            initializers.add(init.getName());
+            long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            shapes.put(init.getName(), dims);
+            types.put(init.getName(), init.getDataType());
+            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
+                smallInts.put(init.getName(), TensorProtos.toLongs(init));
+            }
+            if ((init.getDataType() == 1 || init.getDataType() == 11) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
+                smallFloats.put(init.getName(), TensorProtos.toDoubles(init));
+            }
+        }
+        return initializers;
     }
 
     private void record(String name, Tensor t) {
