@@ -65,8 +65,8 @@ public final class ValueShapes {
                 }
                 try (OrtSession.Result result = session.run(feeds, wanted)) {
                     for (Map.Entry<String, OnnxValue> e : result) {
-                        if (e.getValue() instanceof OnnxTensor) {
-                            v.record(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                        if (e.getValue() instanceof OnnxTensor tensor) {
+                            v.record(e.getKey(), tensor);
                         }
                     }
                 }
@@ -106,6 +106,18 @@ public final class ValueShapes {
             }
         }
         return initializers;
+    }
+
+    /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
+    private void record(String name, OnnxTensor tensor) throws OrtException {
+        ai.onnxruntime.TensorInfo info = tensor.getInfo();
+        switch (info.type) {
+            case FLOAT, DOUBLE, INT64, INT32, BOOL -> record(name, OrtTensors.fromOrt(tensor));
+            default -> {
+                shapes.put(name, info.getShape());
+                types.put(name, info.onnxType.value);
+            }
+        }
     }
 
     private void record(String name, Tensor t) {

@@ -23,6 +23,7 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -58,6 +59,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final Map<String, Prepared> cache = new HashMap<>();
     /** Per input signature: the model after the pre-passes, and the shapes of its values. */
     private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
+    /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
+    private Onnx.ModelProto source;
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
@@ -222,6 +225,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     // ---- preparation ----
 
+    /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
+    private synchronized Onnx.ModelProto source() {
+        if (source == null) {
+            source = OpsetNormalizer.normalize(model.proto());
+        }
+        return source;
+    }
+
     /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
     private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
         if (!r.batched()) {
@@ -263,7 +274,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return GraphPasses.standard().prepare(model.proto(), inputs);
+        return GraphPasses.standard().prepare(source(), inputs);
     }
 
     private String signature(ResolvedRequest r) {
