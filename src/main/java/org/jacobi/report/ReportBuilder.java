@@ -293,7 +293,7 @@ public final class ReportBuilder {
             stats.samples(), stats.samples() == 1 ? "" : "s", stats.outputs(), stats.outputs() == 1 ? "" : "s",
             k < stats.inputs() ? "The " + k + " highest of " + stats.inputs() + " inputs are shown; the data ZIP "
                 + "holds all of them." : "All " + stats.inputs() + " inputs are shown.")));
-        Charts.Png bars = Charts.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
+        Charts.Png bars = Plots.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
         b.add(new Block.Figure(bars.bytes(), "Bar chart of the input ranking", "Top " + k + " inputs by mean |J|.",
             bars.width(), bars.height()));
         b.add(new Block.Table("Input ranking", List.of("Rank", "Input", "Mean |J|", "Share", "DGSM (all outputs)"),
@@ -396,7 +396,7 @@ public final class ReportBuilder {
             + "sigma_1 / sigma_min says how unevenly the input directions are amplified, and the numerical rank counts "
             + "the singular values above 1e-6 sigma_1. Zero singular values "
             + "cannot be drawn on the log scale and are left out of the plot."));
-        Charts.Png plot = Charts.spectra(spectra);
+        Charts.Png plot = Plots.spectra(spectra);
         b.add(new Block.Figure(plot.bytes(), "Singular-value spectra", "Singular values per sample, log scale.",
             plot.width(), plot.height()));
         int shownValues = Math.min(5, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
@@ -449,7 +449,7 @@ public final class ReportBuilder {
         }
         b.add(new Block.Paragraph("Input optimization: cost per iteration for each method run"
             + (positive ? " (log scale)." : ".")));
-        Charts.Png plot = Charts.linePlot(series, "Optimization cost per iteration", "iteration",
+        Charts.Png plot = Plots.linePlot(series, "Optimization cost per iteration", "iteration",
             positive ? "cost (log scale)" : "cost", positive);
         b.add(new Block.Figure(plot.bytes(), "Optimization traces", "Cost per iteration.", plot.width(), plot.height()));
         List<List<String>> rows = new ArrayList<>();
