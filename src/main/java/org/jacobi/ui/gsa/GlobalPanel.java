@@ -59,7 +59,7 @@ public final class GlobalPanel extends BorderPane {
     private final IntervalBars bars = new IntervalBars();
     private final HeatmapView heatmap = new HeatmapView();
     private final LineChart<Number, Number> alongOutputs = chart("output element (index)");
-    private final LineChart<Number, Number> convergence = chart("log2 N (base samples)");
+    private final LineChart<Number, Number> convergence = chart("N (base samples, doubling)");
     private final ComboBox<Integer> outputChoice = new ComboBox<>();
 
     public GlobalPanel(Model model, Map<String, Tensor> inputs, int sample, String wrt, String of) {
@@ -265,6 +265,11 @@ public final class GlobalPanel extends BorderPane {
         convergence.setTitle("Convergence of " + c + " on " + r.outputs().get(o));
         convergence.getData().clear();
         List<IndexSet> steps = viewModel.shownConvergence();
+        NumberAxis nAxis = (NumberAxis) convergence.getXAxis();
+        nAxis.setAutoRanging(false);
+        nAxis.setLowerBound(Math.log(steps.get(0).baseRows()) / Math.log(2) - 0.25);
+        nAxis.setUpperBound(Math.log(steps.get(steps.size() - 1).baseRows()) / Math.log(2) + 0.25);
+        nAxis.setTickUnit(1);
         for (int j = 0; j < ins; j++) {
             XYChart.Series<Number, Number> s = new XYChart.Series<>();
             s.setName(r.inputs().get(j));
@@ -285,6 +290,20 @@ public final class GlobalPanel extends BorderPane {
         NumberAxis y = new NumberAxis();
         LineChart<Number, Number> chart = new LineChart<>(x, y);
         chart.setAnimated(false);
+        if (xLabel.startsWith("N ")) {
+            x.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(Number k) {
+                    double v = Math.pow(2, k.doubleValue());
+                    return Math.abs(v - Math.rint(v)) < 1e-6 ? Long.toString(Math.round(v)) : "";
+                }
+
+                @Override
+                public Number fromString(String text) {
+                    return Math.log(Double.parseDouble(text)) / Math.log(2);
+                }
+            });
+        }
         chart.setCreateSymbols(true);
         return chart;
     }

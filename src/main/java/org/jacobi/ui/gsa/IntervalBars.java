@@ -62,7 +62,7 @@ public final class IntervalBars extends Region {
             max = 1;
         }
         double left = 150;
-        double right = 80;
+        double right = 140;
         double plot = Math.max(10, w - left - right);
         double zero = left + (-min) / (max - min) * plot;
         for (int i = 0; i < labels.size(); i++) {
