@@ -278,6 +278,30 @@ public final class GlobalViewModel implements AutoCloseable {
         });
     }
 
+    /** Whether a study is running. */
+    public boolean isBusy() {
+        return running.get();
+    }
+
+    /**
+     * Takes the distributions (when the input has the same elements), methods, design, N and seed of another editor,
+     * so a new reference sample keeps what the user typed.
+     */
+    public void copySettingsFrom(GlobalViewModel other) {
+        if (other.rows.size() == rows.size()) {
+            for (int i = 0; i < rows.size(); i++) {
+                rows.get(i).kindProperty().set(other.rows.get(i).kindProperty().get());
+                rows.get(i).parametersProperty().set(other.rows.get(i).parametersProperty().get());
+            }
+        }
+        sobol.set(other.sobol.get());
+        dgsm.set(other.dgsm.get());
+        morris.set(other.morris.get());
+        design.set(other.design.get());
+        samples.set(other.samples.get());
+        seed.set(other.seed.get());
+    }
+
     public void cancel() {
         if (token != null) {
             token.cancel();
