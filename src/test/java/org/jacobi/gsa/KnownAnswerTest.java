@@ -128,6 +128,7 @@ class KnownAnswerTest {
         assertTrue(Math.abs(m.get("mu")[0][2]) < 0.3 * muStar[2], "mu " + m.get("mu")[0][2] + " mu* " + muStar[2]);
         assertTrue(m.get("sigma")[0][2] > 0.5 * muStar[2], "the interaction shows as spread");
         assertTrue(muStar[2] > 1, "x3 matters");
+        assertTrue(muStar[1] > 5, "x2 matters too (a grid with jumps of pi in x2 would hide it: sin^2 has period pi)");
     }
 
     @Test
