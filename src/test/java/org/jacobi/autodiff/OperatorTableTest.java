@@ -225,6 +225,14 @@ class OperatorTableTest {
             .node("Gather", List.of("x", "idx"), List.of("y")).output("y"));
         row("Gather", "axis 1, opset 16 scatter-add", 16, F64, g -> g.input("x", 2, 4).ints("idx", 3, 1, 3)
             .node("Gather", List.of("x", "idx"), List.of("y"), Attr.i("axis", 1)).output("y"));
+        row("ScatterElements", "axis 1", 13, F64, g -> g.input("x", 3, 4).ints("idx", new long[] {1, 0, 2, 3, 1, 0}, 2, 3)
+            .input("u", 2, 3).node("ScatterElements", List.of("x", "idx", "u"), List.of("y"), Attr.i("axis", 1)).output("y"));
+        row("ScatterElements", "repeated indices, reduction add", 16, F64, g -> g.input("x", 3, 4)
+            .ints("idx", new long[] {1, 1, 2, 3, 3, 0}, 2, 3).input("u", 2, 3)
+            .node("ScatterElements", List.of("x", "idx", "u"), List.of("y"), Attr.i("axis", 1), Attr.s("reduction", "add")).output("y"));
+        row("GatherElements", "axis 1, repeated indices", 16, F64, g -> g.input("x", 3, 4)
+            .ints("idx", new long[] {1, 1, 3, 0, 2, 2}, 3, 2)
+            .node("GatherElements", List.of("x", "idx"), List.of("y"), Attr.i("axis", 1)).output("y"));
         row("Expand", "[3,1] to [2,3,4]", 13, F64, g -> g.input("x", 3, 1).ints("shape", 2, 3, 4)
             .node("Expand", List.of("x", "shape"), List.of("y")).output("y"));
         row("Tile", "", 13, F64, g -> g.input("x", 2, 3).ints("reps", 2, 2).node("Tile", List.of("x", "reps"), List.of("y")).output("y"));
