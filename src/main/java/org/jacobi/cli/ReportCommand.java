@@ -69,6 +69,11 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Include an optimization trace, the CSV written by 'jacobi optimize --trace'.")
     Path trace;
 
+    @Option(names = "--gsa-study", paramLabel = "STUDY.json",
+        description = "Also run a global sensitivity study (saved by 'jacobi gsa --save-study' or the app) and add its section; "
+            + "the --input samples are its reference.")
+    Path gsaStudy;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -111,6 +116,9 @@ public final class ReportCommand implements Callable<Integer> {
             }
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
                 monitor);
+            if (gsaStudy != null) {
+                report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
+            }
             ReportWriters.write(report, out, force);
             if (dataZip != null) {
                 ReportDataZip.write(report, dataZip, force);
