@@ -69,6 +69,10 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Include an optimization trace, the CSV written by 'jacobi optimize --trace'.")
     Path trace;
 
+    @Option(names = "--no-second-order", negatable = false,
+        description = "Leave out the Interactions (Hessian) and Parameters (weight sensitivity) sections.")
+    boolean noSecondOrder;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -109,8 +113,10 @@ public final class ReportCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
+            org.jacobi.report.SecondOrder secondOrder = noSecondOrder ? org.jacobi.report.SecondOrder.NONE
+                : org.jacobi.report.SecondOrder.compute(model, request, result, monitor);
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
-                monitor);
+                secondOrder, monitor);
             ReportWriters.write(report, out, force);
             if (dataZip != null) {
                 ReportDataZip.write(report, dataZip, force);

@@ -47,6 +47,12 @@ final class Charts {
      */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, "dy/dx");
+    }
+
+    /** {@link #heatmap} with the colour bar labelled {@code valueLabel} (e.g. "d2y/dx2"). */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, String valueLabel) {
         boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
         boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
@@ -131,7 +137,7 @@ final class Charts {
         gr.rotate(-Math.PI / 2);
         centered(gr, rowAxis, -(top + ph / 2.0), 14);
         gr.dispose();
-        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, "dy/dx");
+        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, valueLabel);
         g.dispose();
         return png(img, WIDTH, height);
     }
