@@ -8,6 +8,9 @@ final class CliRegistry {
     }
 
     static List<Class<?>> subcommands() {
-        return List.of(JacobianCommand.class, BenchCommand.class, OptimizeCommand.class, ReportCommand.class);
+        List<Class<?>> all = new java.util.ArrayList<>(List.of(JacobianCommand.class, BenchCommand.class,
+            OptimizeCommand.class, ReportCommand.class));
+        all.addAll(SparkSupport.subcommands());
+        return all;
     }
 }
