@@ -13,7 +13,8 @@ import org.jacobi.onnx.proto.Onnx;
  * The ONNX graph-to-graph transform: builds a new model that computes the primal output {@code of} and
  * its tangent (forward mode) or the cotangent of {@code wrt} (reverse mode), for K directions at once.
  * The source model is never modified. Only nodes on a path from {@code wrt} to {@code of} are
- * differentiated; an operator there without a rule fails before anything runs.
+ * differentiated; an operator there without a rule fails before anything runs. Rules expect the current
+ * operator forms: models of older opsets go through {@code expand.OpsetNormalizer} first (the engine does).
  */
 public final class Differentiator {
     public enum Direction { FORWARD, REVERSE }
@@ -40,10 +41,6 @@ public final class Differentiator {
         int opset = opset(model);
         boolean forward = direction == Direction.FORWARD;
         String mode = forward ? "forward" : "reverse";
-        if (opset < 11) {
-            throw new NotDifferentiableException("The model uses ONNX opset " + opset + "; Jacobi differentiates opsets 11 and newer. "
-                + "Export the model again with a newer opset.");
-        }
         List<Onnx.NodeProto> nodes = graph.getNodeList();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {

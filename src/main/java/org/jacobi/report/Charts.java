@@ -47,6 +47,12 @@ final class Charts {
      */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs());
+    }
+
+    /** A heatmap on the colour scale {@code [-vmax, vmax]}, so several heatmaps can share one scale. */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, double vmax) {
         boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
         boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
@@ -79,7 +85,6 @@ final class Charts {
         int height = top + ph + bottom;
         BufferedImage img = canvas(WIDTH, height);
         Graphics2D g = graphics(img);
-        double vmax = m.maxAbs();
         g.setFont(font(10));
         for (int r = 0; r < m.rows(); r++) {
             int y0 = top + (int) Math.round((double) r * ph / m.rows());
@@ -440,6 +445,24 @@ final class Charts {
             series.put("sample " + e.getKey(), new double[][] {x, sv});
         }
         return linePlot(series, "Singular values of the per-sample Jacobians", "index k", "sigma_k (log scale)", true);
+    }
+
+    /** Two models' spectra per sample, overlaid. */
+    static Png spectraOverlay(Map<Integer, double[]> a, Map<Integer, double[]> b) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (Map.Entry<Integer, double[]> e : a.entrySet()) {
+            series.put("A, sample " + e.getKey(), indexed(e.getValue()));
+            series.put("B, sample " + e.getKey(), indexed(b.get(e.getKey())));
+        }
+        return linePlot(series, "Singular values of A and B", "index k", "sigma_k (log scale)", true);
+    }
+
+    private static double[][] indexed(double[] y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            x[i] = i + 1;
+        }
+        return new double[][] {x, y};
     }
 
     // ---------------------------------------------------------------- helpers

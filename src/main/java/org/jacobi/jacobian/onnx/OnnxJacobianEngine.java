@@ -22,6 +22,8 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -55,7 +57,10 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final OnnxModel model;
     private final RuleRegistry rules;
     private final Map<String, Prepared> cache = new HashMap<>();
-    private final Map<String, ValueShapes> probes = new HashMap<>();
+    /** Per input signature: the model after the pre-passes, and the shapes of its values. */
+    private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
+    /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
+    private Onnx.ModelProto source;
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
@@ -220,6 +225,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     // ---- preparation ----
 
+    /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
+    private synchronized Onnx.ModelProto source() {
+        if (source == null) {
+            source = OpsetNormalizer.normalize(model.proto());
+        }
+        return source;
+    }
+
     /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
     private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
         if (!r.batched()) {
@@ -231,7 +244,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
     }
 
-    /** Runs the model once on (at most two) samples to learn every value's shape and type. */
     /**
      * True when the model declares a fixed size for the batch axis (batching forced with --batch-axis 0):
      * every run then needs all samples, so only directions are chunked.
@@ -246,7 +258,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return fixedBatch(r) ? r.samples() : PROBE_SAMPLES;
     }
 
-    private ValueShapes probe(ResolvedRequest r) {
+    /**
+     * The model after the pre-passes ({@link GraphPasses}: recurrent layers expanded into time steps, ...) and
+     * the shapes of its values, learnt on (at most two) samples.
+     */
+    private GraphPasses.Prepared probe(ResolvedRequest r) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : model.info().inputs()) {
             Tensor t = r.inputs().get(spec.name());
@@ -258,7 +274,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return ValueShapes.probe(model.proto(), inputs);
+        return GraphPasses.standard().prepare(source(), inputs);
     }
 
     private String signature(ResolvedRequest r) {
@@ -277,11 +293,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The prepared graph for a request; {@code mode} null means the request's own (AUTO resolved). */
     private synchronized Prepared prepare(ResolvedRequest r, JacobianMode mode) {
         String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
-        ValueShapes shapes = probes.get(base);
-        if (shapes == null) {
-            shapes = probe(r);
-            probes.put(base, shapes);
+        GraphPasses.Prepared source = probes.get(base);
+        if (source == null) {
+            source = probe(r);
+            probes.put(base, source);
         }
+        ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != probeSamples(r))) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
@@ -298,21 +315,22 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
-        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
+        DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
 
     /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
-    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
+    private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r) {
+        ValueShapes shapes = source.shapes();
         long total = 0;
-        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+        for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
                     total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);

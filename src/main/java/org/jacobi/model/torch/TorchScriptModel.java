@@ -154,6 +154,30 @@ public final class TorchScriptModel implements Model {
         }
     }
 
+    /** The module's parameters by name (e.g. {@code l2.weight}) with their shapes, in the module's order. */
+    public Map<String, long[]> parameterShapes() {
+        return TorchRuntime.call(() -> {
+            checkOpen();
+            Map<String, long[]> out = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                out.put(p.getKey(), p.getValue().getArray().getShape().getShape());
+            }
+            return out;
+        });
+    }
+
+    /** The native array of parameter {@code name}, or null. Torch thread only. */
+    public NDArray parameterArray(String name) {
+        TorchRuntime.requireTorchThread();
+        checkOpen();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getKey().equals(name)) {
+                return p.getValue().getArray();
+            }
+        }
+        return null;
+    }
+
     @Override
     public ModelInfo info() {
         return info;
