@@ -42,6 +42,38 @@ final class SparkSupport {
         }
     }
 
+    /** Runs a prepared study as a Spark job; the Spark build implements it ({@code SparkGsaBridge}). */
+    interface StudyRunner {
+        /** @param master the --spark option, or null for the master spark-submit configured */
+        org.jacobi.gsa.GsaResult run(org.jacobi.gsa.GsaSetup.Prepared prepared, java.nio.file.Path model, String master,
+                                     int partitions, long maxMemoryBytes, org.jacobi.core.ProgressMonitor monitor);
+    }
+
+    /**
+     * The master a study runs on: the --spark option, else the one spark-submit set (system property spark.master,
+     * seen only in the Spark build), else null: run in this process.
+     */
+    static String master(String option) {
+        if (option != null) {
+            return option;
+        }
+        return built() ? System.getProperty("spark.master") : null;
+    }
+
+    /** The Spark build's study runner, after checking that Spark can run and the model is ONNX. */
+    static StudyRunner studyRunner(java.nio.file.Path model) {
+        require();
+        if (org.jacobi.model.ModelLoader.detectFormat(model) != org.jacobi.model.ModelFormat.ONNX) {
+            throw JacobiException.usage("The Spark job takes ONNX models; " + model.getFileName() + " is TorchScript. Export "
+                + "it with torch.onnx.export, or run the study without --spark.");
+        }
+        try {
+            return (StudyRunner) Class.forName("org.jacobi.cli.SparkGsaBridge").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new JacobiException("The Spark job's study runner is missing from this build: " + e, e);
+        }
+    }
+
     /** The Spark job's subcommands when this build has them (the CLI lists them only then). */
     static List<Class<?>> subcommands() {
         List<Class<?>> out = new ArrayList<>();
