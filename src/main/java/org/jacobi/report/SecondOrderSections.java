@@ -64,7 +64,7 @@ final class SecondOrderSections {
                 labels.add("λ" + (k + 1) + (spectrum.values()[k] < 0 ? " (−)" : " (+)"));
                 values[k] = Math.abs(spectrum.values()[k]);
             }
-            Charts.Png bars = Charts.barChart(labels, values, "|Eigenvalues| of the Hessian of " + who + ", sign in brackets",
+            Charts.Png bars = Plots.barChart(labels, values, "|Eigenvalues| of the Hessian of " + who + ", sign in brackets",
                 "|eigenvalue|");
             int[] inertia = spectrum.inertia();
             b.add(new Block.Figure(bars.bytes(), "Eigenvalues of the Hessian of " + who, inertia[0] + " positive, " + inertia[1]
@@ -132,7 +132,7 @@ final class SecondOrderSections {
             + "summed over the batch). It says which samples drive which layers: a large norm means that small changes of "
             + "that tensor move this sample's output a lot."));
         double[] means = p.means();
-        Charts.Png bars = Charts.barChart(p.parameters(), means, "Mean over samples of ||d " + p.of() + " / d parameter||",
+        Charts.Png bars = Plots.barChart(p.parameters(), means, "Mean over samples of ||d " + p.of() + " / d parameter||",
             "Frobenius norm");
         b.add(new Block.Figure(bars.bytes(), "Mean parameter sensitivity per tensor", "Mean over the " + p.samples()
             + " samples, per parameter tensor.", bars.width(), bars.height()));
