@@ -2,6 +2,7 @@ package org.jacobi.autodiff.expand;
 
 import java.util.List;
 import java.util.Map;
+import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -29,6 +30,22 @@ public final class GraphPasses {
     /** The passes every differentiated model goes through. */
     public static GraphPasses standard() {
         return STANDARD;
+    }
+
+    /**
+     * The shape-free part, the same for every input signature: functions (model-local ones, and standard
+     * operators defined as functions that have no rule) inlined, then every node brought to one opset's form.
+     */
+    public static Onnx.ModelProto normalized(Onnx.ModelProto model, RuleRegistry rules) {
+        return OpsetNormalizer.normalize(FunctionInliner.inline(model, rules));
+    }
+
+    /**
+     * Everything a model goes through before it is differentiated, in the one order every engine uses:
+     * {@link #normalized}, then the standard shape-dependent passes, probed on {@code inputs}.
+     */
+    public static Prepared prepareForDifferentiation(Onnx.ModelProto model, RuleRegistry rules, Map<String, Tensor> inputs) {
+        return STANDARD.prepare(normalized(model, rules), inputs);
     }
 
     /** Applies every pass that applies to {@code model} and probes the result on {@code inputs}. */
