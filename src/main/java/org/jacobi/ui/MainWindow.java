@@ -147,7 +147,7 @@ public final class MainWindow {
         CompareView view = new CompareView(model);
         javafx.stage.Stage stage = new javafx.stage.Stage();
         stage.setTitle(model.titleText());
-        stage.setScene(new Scene(view, 1300, 820));
+        stage.setScene(new Scene(view, 1200, 760));
         if (root.getScene() != null) {
             stage.initOwner(root.getScene().getWindow());
         }
