@@ -118,6 +118,12 @@ public final class TestGraph {
         return this;
     }
 
+    /** An initializer built elsewhere. */
+    public TestGraph add(Onnx.TensorProto initializer) {
+        initializers.add(initializer);
+        return this;
+    }
+
     public TestGraph node(String op, List<String> in, List<String> out, Onnx.AttributeProto... attrs) {
         Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodes.size())
             .addAllInput(in).addAllOutput(out);

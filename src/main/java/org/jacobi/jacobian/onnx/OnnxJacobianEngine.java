@@ -22,6 +22,8 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.FunctionInliner;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
@@ -54,8 +56,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final OnnxModel model;
     private final RuleRegistry rules;
     private final Map<String, Prepared> cache = new HashMap<>();
-    private final Map<String, ValueShapes> probes = new HashMap<>();
-    /** The model as it is differentiated: the source graph after the pre-passes of {@link #source()}. */
+    /** Per input signature: the model after the pre-passes, and the shapes of its values. */
+    private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
+    /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
     private Onnx.ModelProto source;
 
     /** A differentiated graph, its session and what chunking needs to know. */
@@ -224,7 +227,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
     private synchronized Onnx.ModelProto source() {
         if (source == null) {
-            source = OpsetNormalizer.normalize(model.proto());
+            source = OpsetNormalizer.normalize(FunctionInliner.inline(model.proto(), rules));
         }
         return source;
     }
@@ -240,7 +243,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
     }
 
-    /** Runs the model once on (at most two) samples to learn every value's shape and type. */
     /**
      * True when the model declares a fixed size for the batch axis (batching forced with --batch-axis 0):
      * every run then needs all samples, so only directions are chunked.
@@ -255,7 +257,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return fixedBatch(r) ? r.samples() : PROBE_SAMPLES;
     }
 
-    private ValueShapes probe(ResolvedRequest r) {
+    /**
+     * The model after the pre-passes ({@link GraphPasses}: recurrent layers expanded into time steps, ...) and
+     * the shapes of its values, learnt on (at most two) samples.
+     */
+    private GraphPasses.Prepared probe(ResolvedRequest r) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : model.info().inputs()) {
             Tensor t = r.inputs().get(spec.name());
@@ -267,7 +273,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return ValueShapes.probe(source(), inputs);
+        return GraphPasses.standard().prepare(source(), inputs);
     }
 
     private String signature(ResolvedRequest r) {
@@ -286,11 +292,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The prepared graph for a request; {@code mode} null means the request's own (AUTO resolved). */
     private synchronized Prepared prepare(ResolvedRequest r, JacobianMode mode) {
         String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
-        ValueShapes shapes = probes.get(base);
-        if (shapes == null) {
-            shapes = probe(r);
-            probes.put(base, shapes);
+        GraphPasses.Prepared source = probes.get(base);
+        if (source == null) {
+            source = probe(r);
+            probes.put(base, source);
         }
+        ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != probeSamples(r))) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
@@ -307,20 +314,20 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
-        DifferentiatedGraph graph = Differentiator.differentiate(source(), shapes, r.wrt(), r.of(), direction, rules);
+        DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r, graph), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
 
     /** Bytes per (sample, direction) of the differentiated graph's run ({@link MemoryEstimate}). */
-    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r, DifferentiatedGraph graph) {
-        return MemoryEstimate.bytesPerPair(source().getGraph(), graph.model().getGraph().getNodeList(), shapes,
+    private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r, DifferentiatedGraph graph) {
+        return MemoryEstimate.bytesPerPair(source.model().getGraph(), graph.model().getGraph().getNodeList(), source.shapes(),
             r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes());
     }
 
@@ -405,7 +412,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
         List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
         return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
-            r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
+            r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime"
+                + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"),
             p.session().device(), total, System.nanoTime() - start, warnings);
     }
 
