@@ -7,7 +7,18 @@ final class CliRegistry {
     private CliRegistry() {
     }
 
+    /** One command a line, in the order {@code --help} lists them. */
     static List<Class<?>> subcommands() {
-        return List.of(JacobianCommand.class, BenchCommand.class, OptimizeCommand.class, ReportCommand.class);
+        List<Class<?>> all = new java.util.ArrayList<>(List.of(
+            JacobianCommand.class,
+            BenchCommand.class,
+            OptimizeCommand.class,
+            ReportCommand.class,
+            CompareCommand.class,
+            GsaCommand.class,
+            HessianCommand.class
+        ));
+        all.addAll(SparkSupport.subcommands());
+        return all;
     }
 }
