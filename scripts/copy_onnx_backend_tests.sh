@@ -1,6 +1,6 @@
 #!/bin/sh
 # Copies the ONNX backend node tests (Debian's libonnx-testdata) of the operators added for issue 11 into
-# src/test/resources/onnx-backend/, for OnnxBackendModelsTest: model.onnx and test_data_set_0 of each, float
+# src/test/resources/onnx-backend/, for org.jacobi.autodiff.ExportOperatorsBackendTest: model.onnx and test_data_set_0 of each, float
 # variants only (no float16/bfloat16/integer data: those carry no derivative here), at most 40 KB each.
 # Trilu's backend tests hold integer data only, and CastLike's mix float types at input and output (the
 # ONNX engine differentiates with respect to and of values of one float type), so neither is copied.

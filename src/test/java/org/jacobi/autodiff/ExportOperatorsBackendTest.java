@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * than opset 11 (the oldest Jacobi differentiates) are read at opset 11, where their operators are unchanged;
  * the output check proves it for the test's data.
  */
-class OnnxBackendModelsTest {
+class ExportOperatorsBackendTest {
     /** Tests whose data sits exactly on a point where the derivative does not exist. */
     private static final Map<String, String> AT_A_KINK = Map.of(
         "test_thresholdedrelu_example", "an input equals alpha, where the output jumps",
