@@ -27,6 +27,7 @@ public final class RuleRegistry {
     }
 
     private final Map<String, List<Entry>> rules = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
 
     /** Registers {@code rule} for opsets {@code minOpset..maxOpset} (inclusive). */
     public RuleRegistry add(String opType, int minOpset, int maxOpset, Rule rule) {
@@ -49,6 +50,27 @@ public final class RuleRegistry {
             }
         }
         return null;
+    }
+
+    /** Records what a user should know about an operator's rules (their limits), for the generated docs. */
+    public RuleRegistry note(String opType, String text) {
+        notes.put(opType, text);
+        return this;
+    }
+
+    /** The note on an operator, or "". */
+    public String note(String opType) {
+        return notes.getOrDefault(opType, "");
+    }
+
+    /** One opset range of an operator's rules, and whether a derivative flows through it. */
+    public record Coverage(int minOpset, int maxOpset, boolean differentiable) {
+    }
+
+    /** The opset ranges an operator has rules for, in registration order (for the generated docs). */
+    public List<Coverage> coverage(String opType) {
+        return rules.getOrDefault(opType, List.of()).stream()
+            .map(e -> new Coverage(e.minOpset, e.maxOpset, e.rule.differentiable())).toList();
     }
 
     /** Every operator type with a rule. */
@@ -138,6 +160,7 @@ public final class RuleRegistry {
         r.add("ReduceL1", ReduceRules.REDUCE_L1);
         r.add("ReduceL2", ReduceRules.REDUCE_L2);
         r.add("ReduceLogSumExp", ReduceRules.REDUCE_LOG_SUM_EXP);
+        r.add("ReduceLogSum", ReduceRules.REDUCE_LOG_SUM);
         r.add("ReduceSumSquare", ReduceRules.REDUCE_SUM_SQUARE);
         r.add("ReduceProd", ReduceRules.REDUCE_PROD);
         r.add("ReduceMin", ReduceRules.REDUCE_MIN);
@@ -170,6 +193,17 @@ public final class RuleRegistry {
         r.add("GroupNormalization", 18, Integer.MAX_VALUE, NormalizationRules.GROUP_NORMALIZATION);
         r.add("LpNormalization", NormalizationRules.LP_NORMALIZATION);
         r.add("MeanVarianceNormalization", NormalizationRules.MEAN_VARIANCE_NORMALIZATION);
+        r.note("Einsum", "ellipsis dimensions must not broadcast (size 1 against a larger size)");
+        r.note("ScatterElements", "with respect to data and updates; reduction none or add");
+        r.note("ScatterND", "with respect to data and updates; reduction none or add");
+        r.note("TopK", "the values; the indices carry no derivative");
+        r.note("Mod", "floats (fmod 1); integer Mod carries no derivative");
+        r.note("LpNormalization", "p 1 or 2");
+        r.note("GroupNormalization", "with respect to the input; scale and bias held fixed");
+        r.note("CastLike", "like Cast; the type template carries no derivative");
+        for (String op : List.of("Min", "Max", "ReduceMin", "ReduceMax", "GlobalMaxPool")) {
+            r.note(op, "tied elements share the derivative");
+        }
         // Integer, boolean and random operators: their outputs carry no derivative
         for (String op : List.of("BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "NonZero", "EyeLike",
             "Hardmax", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli", "HannWindow",

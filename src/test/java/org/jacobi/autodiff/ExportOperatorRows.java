@@ -88,6 +88,10 @@ final class ExportOperatorRows {
             .node("ReduceLogSumExp", List.of("x"), List.of("y"), Attr.ints("axes", 1)).output("y"));
         row("ReduceLogSumExp", "axes input, keepdims 0", 18, F64, g -> g.input("x", 2, 3, 4).ints("axes", -1)
             .node("ReduceLogSumExp", List.of("x", "axes"), List.of("y"), Attr.i("keepdims", 0)).output("y"));
+        row("ReduceLogSum", "axes attribute", 13, F64, g -> g.domain(0.2, 2).input("x", 2, 3, 4)
+            .node("ReduceLogSum", List.of("x"), List.of("y"), Attr.ints("axes", 1)).output("y"));
+        row("ReduceLogSum", "axes input", 18, F64, g -> g.domain(0.2, 2).input("x", 2, 3, 4).ints("axes", 0, -1)
+            .node("ReduceLogSum", List.of("x", "axes"), List.of("y"), Attr.i("keepdims", 0)).output("y"));
         row("ReduceSumSquare", "all axes keepdims 0", 13, F64, g -> g.input("x", 3, 4)
             .node("ReduceSumSquare", List.of("x"), List.of("y"), Attr.i("keepdims", 0)).output("y"));
         row("ReduceSumSquare", "axes input", 18, F64, g -> g.input("x", 2, 3, 4).ints("axes", 0, 2)
@@ -172,6 +176,8 @@ final class ExportOperatorRows {
         // Max, Min, Mean, Sum: variadic and broadcasting
         row("Max", "three inputs broadcast", 13, F64, g -> g.input("a", 2, 1, 4).input("b", 3, 1).input("c", 4)
             .node("Max", List.of("a", "b", "c"), List.of("y")).output("y"));
+        row("Max", "tied inputs share the derivative", 13, F64, g -> g.input("a", 3, 4)
+            .node("Max", List.of("a", "a"), List.of("y")).output("y"));
         row("Max", "one input", 13, F64, g -> g.input("a", 3, 4).node("Max", List.of("a"), List.of("y")).output("y"));
         row("Min", "[2,1,4] with [3,1]", 13, F64, g -> g.input("a", 2, 1, 4).input("b", 3, 1)
             .node("Min", List.of("a", "b"), List.of("y")).output("y"));

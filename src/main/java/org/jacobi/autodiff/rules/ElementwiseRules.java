@@ -50,8 +50,22 @@ public final class ElementwiseRules {
         }
         return e.mul(y(c), e.op("Log", a));
     });
-    /** Min and Max (any arity): the derivative goes to the input equal to the result. */
-    public static final Rule MIN_MAX = Elementwise.of((c, i) -> indicator(c, c.e().op("Equal", c.input(i), y(c))));
+    /**
+     * Min and Max (any arity, broadcasting): the derivative goes to the input equal to the result; inputs
+     * that tie share it, so that {@code Max(x, x)} has derivative one.
+     */
+    public static final Rule MIN_MAX = Elementwise.of((c, i) -> {
+        String mine = indicator(c, c.e().op("Equal", c.input(i), y(c)));
+        if (c.inputCount() == 1) {
+            return mine;
+        }
+        String ties = null;
+        for (int j = 0; j < c.inputCount(); j++) {
+            String hit = indicator(c, c.e().op("Equal", c.input(j), y(c)));
+            ties = ties == null ? hit : c.e().add(ties, hit);
+        }
+        return c.e().div(mine, ties);
+    });
 
     /** Sum (variadic, broadcasting): every input gets the derivative one. */
     public static final Rule SUM = Elementwise.of((c, i) -> Elementwise.ONE);

@@ -8,7 +8,7 @@ import org.jacobi.autodiff.Rule;
 /**
  * Reductions whose derivative is a weighted sum: {@code dy = sum over the reduced axes of w * dx}, with a
  * weight {@code w} shaped like x (sign(x) for ReduceL1, x / y for ReduceL2, exp(x - y) for ReduceLogSumExp,
- * 2x for ReduceSumSquare, the product of the other elements for ReduceProd, the share of a tied minimum or
+ * 2x for ReduceSumSquare, exp(-y) for ReduceLogSum, the product of the other elements for ReduceProd, the share of a tied minimum or
  * maximum for ReduceMin and GlobalMaxPool). Forward mode sums {@code t * w}; reverse mode broadcasts the
  * cotangent back and multiplies by {@code w}. Axes are an attribute before opset 18 and an input after.
  */
@@ -85,6 +85,9 @@ public final class ReduceRules {
     public static final Rule REDUCE_L1 = new WeightedReduce((c, axes, y) -> c.e().op("Sign", c.input(0)), false);
     public static final Rule REDUCE_L2 = new WeightedReduce((c, axes, y) -> c.e().div(c.input(0), y), false);
     public static final Rule REDUCE_LOG_SUM_EXP = new WeightedReduce((c, axes, y) -> c.e().op("Exp", c.e().sub(c.input(0), y)), false);
+    /** ReduceLogSum {@code log(sum(x))}: {@code 1 / sum(x) = exp(-y)}. */
+    public static final Rule REDUCE_LOG_SUM = new WeightedReduce((c, axes, y) -> c.e().op("Expand",
+        c.e().op("Exp", c.e().neg(y)), c.e().shape(c.input(0))), false);
     public static final Rule REDUCE_SUM_SQUARE = new WeightedReduce((c, axes, y) -> c.e().mul(c.input(0), k(c, 2)), false);
     public static final Rule REDUCE_MIN = new WeightedReduce(ReduceRules::tieShare, false);
     /** GlobalMaxPool: ReduceMax over the spatial axes with the axes kept. */
