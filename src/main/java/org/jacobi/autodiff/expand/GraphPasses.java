@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Map;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
-import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
  * The pre-passes run on a model before it is differentiated, in order, and the shapes of the model they
- * produce. Shapes are learnt by running the graph ({@link ValueShapes#probe}); a pass that needs them gets the
- * shapes of the model as it stands, and the result is probed again, so a model no pass touches is probed once.
+ * produce. Shapes are learnt by running the graph ({@link ValueShapes#probe}); a pass first sees what is known
+ * without running (inputs and initializers), and the shapes of the model as it stands only when it needs more.
+ * The result is probed once more, so a model no pass touches is probed once.
  */
 public final class GraphPasses {
     /** A model ready to differentiate and the shapes of its values. */
@@ -55,25 +55,18 @@ public final class GraphPasses {
             if (!pass.appliesTo(model)) {
                 continue;
             }
-            JacobiException unrunnable = null;
-            if (shapes == null) {
-                try {
-                    shapes = ValueShapes.probe(model, inputs);
-                } catch (JacobiException e) {
-                    // ONNX Runtime cannot run some models that the pass makes runnable (recurrent layers in layout 1):
-                    // give the pass what is known without running, and the original error if that is not enough.
-                    unrunnable = e;
-                    shapes = ValueShapes.declared(model, inputs);
-                }
-            }
             Onnx.ModelProto rewritten;
-            try {
+            if (shapes != null) {
                 rewritten = pass.apply(model, shapes);
-            } catch (IllegalStateException e) {
-                if (unrunnable != null) {
-                    throw unrunnable;
+            } else {
+                // What is known without running first: ONNX Runtime cannot run some models that a pass makes
+                // runnable (recurrent layers in layout 1), and a probe saved is a run saved.
+                try {
+                    rewritten = pass.apply(model, ValueShapes.declared(model, inputs));
+                } catch (IllegalStateException notEnough) {
+                    shapes = ValueShapes.probe(model, inputs);
+                    rewritten = pass.apply(model, shapes);
                 }
-                throw e;
             }
             if (rewritten != model) {
                 model = rewritten;
