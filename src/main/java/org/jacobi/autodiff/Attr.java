@@ -28,6 +28,14 @@ public final class Attr {
         return b.build();
     }
 
+    public static Onnx.AttributeProto floats(String name, double... v) {
+        Onnx.AttributeProto.Builder b = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOATS);
+        for (double x : v) {
+            b.addFloats((float) x);
+        }
+        return b.build();
+    }
+
     public static Onnx.AttributeProto t(String name, Onnx.TensorProto v) {
         return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.TENSOR).setT(v).build();
     }

@@ -13,7 +13,8 @@ import org.jacobi.onnx.proto.Onnx;
  * The ONNX graph-to-graph transform: builds a new model that computes the primal output {@code of} and
  * its tangent (forward mode) or the cotangent of {@code wrt} (reverse mode), for K directions at once.
  * The source model is never modified. Only nodes on a path from {@code wrt} to {@code of} are
- * differentiated; an operator there without a rule fails before anything runs.
+ * differentiated; an operator there without a rule fails before anything runs. Rules expect the current
+ * operator forms: models of older opsets go through {@code expand.OpsetNormalizer} first (the engine does).
  */
 public final class Differentiator {
     public enum Direction { FORWARD, REVERSE }
@@ -40,10 +41,6 @@ public final class Differentiator {
         int opset = opset(model);
         boolean forward = direction == Direction.FORWARD;
         String mode = forward ? "forward" : "reverse";
-        if (opset < 11) {
-            throw new NotDifferentiableException("The model uses ONNX opset " + opset + "; Jacobi differentiates opsets 11 and newer. "
-                + "Export the model again with a newer opset.");
-        }
         List<Onnx.NodeProto> nodes = graph.getNodeList();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -88,7 +85,10 @@ public final class Differentiator {
             result = tangents.get(of);
         } else {
             nodes.forEach(e::copy);
-            cotangents.put(of, SEED);
+            // The seed has the input's element type (the engine's one buffer type); the output's may differ (Cast).
+            int ofType = shapes.type(of);
+            e.prefix("jacobi/seed");
+            cotangents.put(of, ofType == shapes.type(wrt) ? SEED : e.cast(SEED, ofType));
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Onnx.NodeProto node = nodes.get(i);
                 if (!onPath(node, active) || node.getOutputList().stream().noneMatch(cotangents::containsKey)) {
@@ -104,10 +104,13 @@ public final class Differentiator {
             result = SEED; // the output is the input itself: the identity
         }
         e.prefix("jacobi");
-        int type = shapes.type(forward ? of : wrt);
+        // Seed and result both have the input's element type, whatever the output's.
+        int type = shapes.type(wrt);
         if (result == null) {
             // The output does not depend on the input: its derivative is zero.
             result = e.zerosLike(SEED, forward ? of : wrt, type);
+        } else if (forward && shapes.type(of) != type) {
+            result = e.cast(result, type);
         }
         e.add(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(RESULT).addInput(result).addOutput(RESULT).build());
 

@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.rules.ConvRules;
+import org.jacobi.autodiff.rules.EinsumRule;
 import org.jacobi.autodiff.rules.ElementwiseRules;
 import org.jacobi.autodiff.rules.LinearAlgebraRules;
 import org.jacobi.autodiff.rules.NormalizationRules;
 import org.jacobi.autodiff.rules.PoolRules;
+import org.jacobi.autodiff.rules.RearrangeRules;
+import org.jacobi.autodiff.rules.ReduceRules;
+import org.jacobi.autodiff.rules.ScatterGatherRules;
 import org.jacobi.autodiff.rules.ShapeRules;
 import org.jacobi.autodiff.rules.SoftmaxRules;
 
@@ -128,6 +132,49 @@ public final class RuleRegistry {
         r.add("ReduceSum", ShapeRules.REDUCE_SUM);
         r.add("ReduceMean", ShapeRules.REDUCE_MEAN);
         r.add("ReduceMax", ShapeRules.REDUCE_MAX);
+        // Operators of real exports (issue 11)
+        r.add("Einsum", EinsumRule.EINSUM);
+        r.add("ReduceL1", ReduceRules.REDUCE_L1);
+        r.add("ReduceL2", ReduceRules.REDUCE_L2);
+        r.add("ReduceLogSumExp", ReduceRules.REDUCE_LOG_SUM_EXP);
+        r.add("ReduceSumSquare", ReduceRules.REDUCE_SUM_SQUARE);
+        r.add("ReduceProd", ReduceRules.REDUCE_PROD);
+        r.add("ReduceMin", ReduceRules.REDUCE_MIN);
+        r.add("GlobalMaxPool", ReduceRules.GLOBAL_MAX_POOL);
+        r.add("CumSum", RearrangeRules.CUM_SUM);
+        r.add("Trilu", RearrangeRules.TRILU);
+        r.add("DepthToSpace", RearrangeRules.DEPTH_TO_SPACE);
+        r.add("SpaceToDepth", RearrangeRules.SPACE_TO_DEPTH);
+        r.add("GatherElements", ScatterGatherRules.GATHER_ELEMENTS);
+        r.add("GatherND", ScatterGatherRules.GATHER_ND);
+        r.add("ScatterElements", ScatterGatherRules.SCATTER_ELEMENTS);
+        r.add("ScatterND", ScatterGatherRules.SCATTER_ND);
+        r.add("TopK", 10, Integer.MAX_VALUE, ScatterGatherRules.TOP_K);
+        r.add("Tan", ElementwiseRules.TAN);
+        r.add("Atan", ElementwiseRules.ATAN);
+        r.add("Asin", ElementwiseRules.ASIN);
+        r.add("Acos", ElementwiseRules.ACOS);
+        r.add("Sinh", ElementwiseRules.SINH);
+        r.add("Cosh", ElementwiseRules.COSH);
+        r.add("Asinh", ElementwiseRules.ASINH);
+        r.add("Acosh", ElementwiseRules.ACOSH);
+        r.add("Atanh", ElementwiseRules.ATANH);
+        r.add("Softsign", ElementwiseRules.SOFTSIGN);
+        r.add("Celu", ElementwiseRules.CELU);
+        r.add("Mish", ElementwiseRules.MISH);
+        r.add("ThresholdedRelu", ElementwiseRules.THRESHOLDED_RELU);
+        r.add("Shrink", ElementwiseRules.SHRINK);
+        r.add("Mod", ElementwiseRules.MOD);
+        r.add("CastLike", ShapeRules.CAST);
+        r.add("GroupNormalization", 18, Integer.MAX_VALUE, NormalizationRules.GROUP_NORMALIZATION);
+        r.add("LpNormalization", NormalizationRules.LP_NORMALIZATION);
+        r.add("MeanVarianceNormalization", NormalizationRules.MEAN_VARIANCE_NORMALIZATION);
+        // Integer, boolean and random operators: their outputs carry no derivative
+        for (String op : List.of("BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "NonZero", "EyeLike",
+            "Hardmax", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli", "HannWindow",
+            "HammingWindow", "BlackmanWindow")) {
+            r.add(op, Rule.NON_DIFFERENTIABLE);
+        }
         // No derivative flows through these
         for (String op : List.of("Constant", "Shape", "Size", "ConstantOfShape", "Range", "Equal", "Less", "LessOrEqual",
             "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "Sign", "Floor", "Ceil", "Round",

@@ -50,7 +50,7 @@ public final class ValueShapes {
             long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
             v.shapes.put(init.getName(), dims);
             v.types.put(init.getName(), init.getDataType());
-            if (init.getDataType() == 7 && Tensor.elementCount(dims) <= 64) {
+            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
                 v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
             }
         }
@@ -71,8 +71,8 @@ public final class ValueShapes {
                 }
                 try (OrtSession.Result result = session.run(feeds, wanted)) {
                     for (Map.Entry<String, OnnxValue> e : result) {
-                        if (e.getValue() instanceof OnnxTensor) {
-                            v.record(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                        if (e.getValue() instanceof OnnxTensor tensor) {
+                            v.record(e.getKey(), tensor);
                         }
                     }
                 }
@@ -84,6 +84,18 @@ public final class ValueShapes {
             feeds.values().forEach(OnnxTensor::close);
         }
         return v;
+    }
+
+    /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
+    private void record(String name, OnnxTensor tensor) throws OrtException {
+        ai.onnxruntime.TensorInfo info = tensor.getInfo();
+        switch (info.type) {
+            case FLOAT, DOUBLE, INT64, INT32, BOOL -> record(name, OrtTensors.fromOrt(tensor));
+            default -> {
+                shapes.put(name, info.getShape());
+                types.put(name, info.onnxType.value);
+            }
+        }
     }
 
     private void record(String name, Tensor t) {

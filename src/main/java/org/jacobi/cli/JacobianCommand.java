@@ -43,6 +43,11 @@ public final class JacobianCommand implements Callable<Integer> {
         description = "Also write the differentiated ONNX graph, to inspect it (ONNX models, exact modes only).")
     Path saveGraph;
 
+    @Option(names = "--wrt-params", paramLabel = "all|NAME,...",
+        description = "Instead of the Jacobian: per sample and per parameter tensor the Frobenius norm of d(output)/d(parameter), "
+            + "written as float32 [batch, parameters] (names in OUT.json).")
+    String wrtParams;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -70,6 +75,10 @@ public final class JacobianCommand implements Callable<Integer> {
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
+            if (wrtParams != null) {
+                ParameterNormsOutput.write(model, request, wrtParams, out, force, quiet, stdout, stderr);
+                return 0;
+            }
             if (saveGraph != null) {
                 byte[] graph = engine.serializedDifferentiatedGraph(request);
                 AtomicFiles.write(saveGraph, force, o -> o.write(graph));
@@ -120,6 +129,10 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
         m.put("exact", r.exact());
         m.put("accuracy", r.exact() ? "exact (float32 rounding)" : "approximate (finite differences)");
+        if (!Double.isNaN(r.estimatedError())) {
+            m.put("estimated_error", r.estimatedError());
+            m.put("estimated_relative_error", r.estimatedRelativeError());
+        }
         m.put("backend", r.backend());
         m.put("device", r.device());
         m.put("chunks", r.chunks());

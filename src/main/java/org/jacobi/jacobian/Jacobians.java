@@ -23,7 +23,16 @@ public final class Jacobians {
      * differences as {@link #compute} does. Close it with the model.
      */
     public static JacobianEngine engineFor(Model model) {
-        return new FallbackJacobianEngine(exactEngineFor(model), model);
+        return new ParameterAwareJacobianEngine(new FallbackJacobianEngine(exactEngineFor(model), model), model);
+    }
+
+    /** The engine for per-sample Jacobians with respect to parameters (weights). Close it with the model. */
+    public static ParameterJacobianEngine parameterEngineFor(Model model) {
+        ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model);
+        if (engine == null) {
+            throw org.jacobi.core.JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
+        }
+        return engine;
     }
 
     /** Computes with {@code engine}, falling back to {@code fallback} (finite differences) where allowed. */

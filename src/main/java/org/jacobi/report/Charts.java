@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.jacobi.analysis.ColorMaps;
 
 /**
  * Draws the report's heatmaps and saliency images into PNG bytes with java.awt (works headless): pixel rasters
@@ -87,11 +88,11 @@ final class Charts {
             for (int c = 0; c < m.cols(); c++) {
                 int x0 = left + (int) Math.round((double) c * pw / m.cols());
                 int x1 = left + (int) Math.round((double) (c + 1) * pw / m.cols());
-                Color color = Colormaps.diverging(m.get(r, c), vmax);
+                Color color = new Color(ColorMaps.RDBU.argbSigned(m.get(r, c), vmax));
                 g.setColor(color);
                 g.fillRect(x0, y0, x1 - x0, y1 - y0);
                 if (annotate) {
-                    g.setColor(Colormaps.luminance(color) < 0.5 ? Color.WHITE : Color.BLACK);
+                    g.setColor(ColorMaps.luminance(color.getRGB()) < 0.5 ? Color.WHITE : Color.BLACK);
                     centered(g, fmt(m.get(r, c)), (x0 + x1) / 2.0, (y0 + y1) / 2.0 + 4);
                 }
             }
@@ -142,7 +143,7 @@ final class Charts {
         for (int i = 0; i < h; i++) {
             double t = 1.0 - (double) i / (h - 1);
             double v = diverging ? (2 * t - 1) * vmax : t * vmax;
-            g.setColor(diverging ? Colormaps.diverging(v, vmax) : Colormaps.sequential(v, vmax));
+            g.setColor(new Color(diverging ? ColorMaps.RDBU.argbSigned(v, vmax) : ColorMaps.MAGMA_LIGHT.argbMagnitude(v, vmax)));
             g.fillRect(x, y + i, w, 1);
         }
         g.setColor(AXIS);
@@ -211,7 +212,7 @@ final class Charts {
                 }
                 g.setColor(color);
                 g.fillRect(left + x * scale, top + y * scale, scale, scale);
-                g.setColor(Colormaps.sequential(saliency[i], smax));
+                g.setColor(new Color(ColorMaps.MAGMA_LIGHT.argbMagnitude(saliency[i], smax)));
                 g.fillRect(left + pw + gap + x * scale, top + y * scale, scale, scale);
             }
         }

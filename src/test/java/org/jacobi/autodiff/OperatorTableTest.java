@@ -225,6 +225,14 @@ class OperatorTableTest {
             .node("Gather", List.of("x", "idx"), List.of("y")).output("y"));
         row("Gather", "axis 1, opset 16 scatter-add", 16, F64, g -> g.input("x", 2, 4).ints("idx", 3, 1, 3)
             .node("Gather", List.of("x", "idx"), List.of("y"), Attr.i("axis", 1)).output("y"));
+        row("ScatterElements", "axis 1", 13, F64, g -> g.input("x", 3, 4).ints("idx", new long[] {1, 0, 2, 3, 1, 0}, 2, 3)
+            .input("u", 2, 3).node("ScatterElements", List.of("x", "idx", "u"), List.of("y"), Attr.i("axis", 1)).output("y"));
+        row("ScatterElements", "repeated indices, reduction add", 16, F64, g -> g.input("x", 3, 4)
+            .ints("idx", new long[] {1, 1, 2, 3, 3, 0}, 2, 3).input("u", 2, 3)
+            .node("ScatterElements", List.of("x", "idx", "u"), List.of("y"), Attr.i("axis", 1), Attr.s("reduction", "add")).output("y"));
+        row("GatherElements", "axis 1, repeated indices", 16, F64, g -> g.input("x", 3, 4)
+            .ints("idx", new long[] {1, 1, 3, 0, 2, 2}, 3, 2)
+            .node("GatherElements", List.of("x", "idx"), List.of("y"), Attr.i("axis", 1)).output("y"));
         row("Expand", "[3,1] to [2,3,4]", 13, F64, g -> g.input("x", 3, 1).ints("shape", 2, 3, 4)
             .node("Expand", List.of("x", "shape"), List.of("y")).output("y"));
         row("Tile", "", 13, F64, g -> g.input("x", 2, 3).ints("reps", 2, 2).node("Tile", List.of("x", "reps"), List.of("y")).output("y"));
@@ -277,7 +285,92 @@ class OperatorTableTest {
         }
         nonDifferentiable("ArgMax", 13, g -> g.node("ArgMax", List.of("x"), List.of("z"), Attr.i("axis", 1)));
         nonDifferentiable("ArgMin", 13, g -> g.node("ArgMin", List.of("x"), List.of("z"), Attr.i("axis", 1)));
+        // Operators of real exports (issue 11), in their own file
+        ExportOperatorRows.add();
+        recurrentRows();
     }
+
+    // ==== Recurrent layers (expanded into time steps by autodiff.expand.RecurrentExpansion) ====
+
+    static Onnx.AttributeProto strings(String name, String... v) {
+        Onnx.AttributeProto.Builder b = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRINGS);
+        for (String x : v) {
+            b.addStrings(com.google.protobuf.ByteString.copyFromUtf8(x));
+        }
+        return b.build();
+    }
+
+    static Onnx.AttributeProto floats(String name, double... v) {
+        Onnx.AttributeProto.Builder b = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOATS);
+        for (double x : v) {
+            b.addFloats((float) x);
+        }
+        return b.build();
+    }
+
+    static Onnx.TensorProto int32s(String name, int... v) {
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(6).addDims(v.length);
+        for (int x : v) {
+            b.addInt32Data(x);
+        }
+        return b.build();
+    }
+
+    /** Sequence 3, batch 2, input 3, hidden 2. */
+    static void recurrentRows() {
+        // ONNX Runtime runs these operators in float32 only, and with layout 0 only (RecurrentExpansionTest covers
+        // layout 1), so the central differences here are float32 ones.
+        // LSTM
+        row("LSTM", "forward, no bias or initial state", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 1, 8, 3).fixed("r", 1, 8, 2)
+            .node("LSTM", List.of("x", "w", "r"), List.of("y", "yh", "yc"), Attr.i("hidden_size", 2)).output("y").output("yc"));
+        row("LSTM", "bidirectional, bias, initial states, peepholes", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 2, 8, 3)
+            .fixed("r", 2, 8, 2).fixed("b", 2, 16).input("h0", 2, 2, 2).input("c0", 2, 2, 2).fixed("p", 2, 6)
+            .node("LSTM", List.of("x", "w", "r", "b", "", "h0", "c0", "p"), List.of("y", "yh", "yc"), Attr.i("hidden_size", 2),
+                Attr.s("direction", "bidirectional")).output("y").output("yh").output("yc"));
+        row("LSTM", "reverse, weights as inputs, clip", 14, F32, g -> g.input("x", 3, 2, 3).input("w", 1, 8, 3)
+            .input("r", 1, 8, 2).input("b", 1, 16).input("h0", 1, 2, 2)
+            .node("LSTM", List.of("x", "w", "r", "b", "", "h0"), List.of("y", "yh"), Attr.i("hidden_size", 2),
+                Attr.s("direction", "reverse"), Attr.f("clip", 1.5)).output("y").output("yh"));
+        row("LSTM", "explicit activations, input_forget, sequence_lens", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 2, 8, 3)
+            .fixed("r", 2, 8, 2).fixed("b", 2, 16).add(int32s("lens", 3, 3))
+            .node("LSTM", List.of("x", "w", "r", "b", "lens"), List.of("y"), Attr.i("hidden_size", 2), Attr.s("direction", "bidirectional"),
+                strings("activations", "HardSigmoid", "LeakyRelu", "Softsign", "Sigmoid", "ScaledTanh", "Affine"),
+                floats("activation_alpha", 0.3, 0.2, 0.9, 0.6), floats("activation_beta", 0.45, 1.1, 0.1), Attr.i("input_forget", 1))
+            .output("y"));
+        // GRU
+        row("GRU", "forward, bias, initial state", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 1, 6, 3).fixed("r", 1, 6, 2)
+            .fixed("b", 1, 12).input("h0", 1, 2, 2)
+            .node("GRU", List.of("x", "w", "r", "b", "", "h0"), List.of("y", "yh"), Attr.i("hidden_size", 2)).output("y").output("yh"));
+        row("GRU", "bidirectional, linear_before_reset", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 2, 6, 3)
+            .fixed("r", 2, 6, 2).fixed("b", 2, 12).input("h0", 2, 2, 2)
+            .node("GRU", List.of("x", "w", "r", "b", "", "h0"), List.of("y", "yh"), Attr.i("hidden_size", 2),
+                Attr.s("direction", "bidirectional"), Attr.i("linear_before_reset", 1)).output("y").output("yh"));
+        row("GRU", "reverse, linear_before_reset without initial state, activations", 11, F32, g -> g.input("x", 3, 2, 3)
+            .fixed("w", 1, 6, 3).fixed("r", 1, 6, 2).fixed("b", 1, 12)
+            .node("GRU", List.of("x", "w", "r", "b"), List.of("y", "yh"), Attr.i("hidden_size", 2), Attr.s("direction", "reverse"),
+                Attr.i("linear_before_reset", 1), strings("activations", "Sigmoid", "Softplus")).output("yh"));
+        row("GRU", "weights as inputs, no bias, Elu", 14, F32, g -> g.input("x", 3, 2, 3).input("w", 1, 6, 3).input("r", 1, 6, 2)
+            .node("GRU", List.of("x", "w", "r"), List.of("y"), Attr.i("hidden_size", 2), strings("activations", "Sigmoid", "Elu"),
+                floats("activation_alpha", 0.8)).output("y"));
+        // RNN
+        row("RNN", "forward tanh, bias", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 1, 2, 3).fixed("r", 1, 2, 2).fixed("b", 1, 4)
+            .node("RNN", List.of("x", "w", "r", "b"), List.of("y", "yh"), Attr.i("hidden_size", 2)).output("y").output("yh"));
+        row("RNN", "bidirectional, initial state, activations", 14, F32, g -> g.input("x", 3, 2, 3).fixed("w", 2, 2, 3)
+            .fixed("r", 2, 2, 2).fixed("b", 2, 4).input("h0", 2, 2, 2)
+            .node("RNN", List.of("x", "w", "r", "b", "", "h0"), List.of("y", "yh"), Attr.i("hidden_size", 2),
+                Attr.s("direction", "bidirectional"), strings("activations", "Tanh", "Sigmoid")).output("y").output("yh"));
+    }
+
+    @Test
+    void everyExpandedOperatorHasARow() {
+        Set<String> covered = new TreeSet<>();
+        ROWS.forEach(r -> covered.add(r.op()));
+        Set<String> missing = new TreeSet<>(org.jacobi.autodiff.expand.RecurrentExpansion.OPERATORS);
+        missing.removeAll(covered);
+        assertTrue(missing.isEmpty(), "expanded operators without a test row: " + missing);
+    }
+
+    // ==== end of the recurrent block ====
 
     static Stream<Row> rows() {
         return ROWS.stream();
@@ -298,6 +391,11 @@ class OperatorTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void derivativesAreRight(Row row) throws Exception {
+        checkRow(row, dir);
+    }
+
+    /** Builds the row's model in {@code dir} and checks every (wrt, of) pair. */
+    static void checkRow(Row row, Path dir) throws Exception {
         TestGraph g = new TestGraph(row.opset(), row.floatType(), row.toString().hashCode());
         row.graph().accept(g);
         Path file = g.write(dir, "model");

@@ -27,6 +27,14 @@ public final class TestGraph {
     double lo = -2;
     double hi = 2;
 
+    private long irVersion;
+
+    /** Writes the model with this IR version instead of the one its opset needs (old exporters wrote 3 to 7). */
+    public TestGraph irVersion(long ir) {
+        irVersion = ir;
+        return this;
+    }
+
     public TestGraph(int opset, int floatType, long seed) {
         this.opset = opset;
         this.floatType = floatType;
@@ -110,6 +118,12 @@ public final class TestGraph {
         return this;
     }
 
+    /** An initializer built elsewhere. */
+    public TestGraph add(Onnx.TensorProto initializer) {
+        initializers.add(initializer);
+        return this;
+    }
+
     public TestGraph node(String op, List<String> in, List<String> out, Onnx.AttributeProto... attrs) {
         Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodes.size())
             .addAllInput(in).addAllOutput(out);
@@ -140,7 +154,18 @@ public final class TestGraph {
             g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(o).setType(Onnx.TypeProto.newBuilder()
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(floatType))));
         }
-        return Onnx.ModelProto.newBuilder().setIrVersion(opset >= 21 ? 10 : opset >= 19 ? 9 : 8)
+        long ir = irVersion > 0 ? irVersion : opset >= 21 ? 10 : opset >= 19 ? 9 : 8;
+        if (ir < 4) {
+            // before IR 4, every initializer is also a graph input
+            for (Onnx.TensorProto t : initializers) {
+                Onnx.TypeProto.Tensor.Builder tt = Onnx.TypeProto.Tensor.newBuilder().setElemType(t.getDataType());
+                Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+                t.getDimsList().forEach(d -> shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
+                g.addInput(Onnx.ValueInfoProto.newBuilder().setName(t.getName())
+                    .setType(Onnx.TypeProto.newBuilder().setTensorType(tt.setShape(shape))));
+            }
+        }
+        return Onnx.ModelProto.newBuilder().setIrVersion(ir)
             .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
             .setProducerName("jacobi-test").setGraph(g).build();
     }

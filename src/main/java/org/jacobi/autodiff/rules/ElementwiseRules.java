@@ -163,4 +163,49 @@ public final class ElementwiseRules {
         }
     };
 
+
+    // ---- trigonometric and hyperbolic functions, and more activations (issue 11) ----
+
+    /** {@code 1 / sqrt(v)}. */
+    private static String rsqrt(NodeContext c, String v) {
+        return c.e().op("Reciprocal", c.e().op("Sqrt", v));
+    }
+
+    private static String square(NodeContext c, String v) {
+        return c.e().mul(v, v);
+    }
+
+    public static final Rule TAN = Elementwise.unary(c -> c.e().add(k(c, 1), square(c, y(c))));
+    public static final Rule ATAN = Elementwise.unary(c -> c.e().op("Reciprocal", c.e().add(k(c, 1), square(c, x(c)))));
+    public static final Rule ASIN = Elementwise.unary(c -> rsqrt(c, c.e().sub(k(c, 1), square(c, x(c)))));
+    public static final Rule ACOS = Elementwise.unary(c -> c.e().neg(rsqrt(c, c.e().sub(k(c, 1), square(c, x(c))))));
+    public static final Rule SINH = Elementwise.unary(c -> c.e().op("Cosh", x(c)));
+    public static final Rule COSH = Elementwise.unary(c -> c.e().op("Sinh", x(c)));
+    public static final Rule ASINH = Elementwise.unary(c -> rsqrt(c, c.e().add(square(c, x(c)), k(c, 1))));
+    public static final Rule ACOSH = Elementwise.unary(c -> rsqrt(c, c.e().sub(square(c, x(c)), k(c, 1))));
+    public static final Rule ATANH = Elementwise.unary(c -> c.e().op("Reciprocal", c.e().sub(k(c, 1), square(c, x(c)))));
+    /** Softsign {@code x / (1 + |x|)}: {@code 1 / (1 + |x|)^2}. */
+    public static final Rule SOFTSIGN = Elementwise.unary(c -> c.e().op("Reciprocal",
+        square(c, c.e().add(k(c, 1), c.e().op("Abs", x(c))))));
+    /** Celu: one where x > 0, else {@code exp(x / alpha)}. */
+    public static final Rule CELU = Elementwise.unary(c -> c.e().op("Where", List.of(c.e().op("Greater", x(c), k(c, 0)),
+        k(c, 1), c.e().op("Exp", c.e().div(x(c), k(c, c.attrFloat("alpha", 1.0)))))));
+    /** Mish {@code x tanh(softplus(x))}: {@code tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x)}. */
+    public static final Rule MISH = Elementwise.unary(c -> {
+        Emitter e = c.e();
+        String th = e.op("Tanh", e.op("Softplus", x(c)));
+        return e.add(th, e.mul(e.mul(x(c), e.sub(k(c, 1), square(c, th))), e.op("Sigmoid", x(c))));
+    });
+    public static final Rule THRESHOLDED_RELU = Elementwise.unary(c -> indicator(c,
+        c.e().op("Greater", x(c), k(c, c.attrFloat("alpha", 1.0)))));
+    /** Shrink: one where |x| > lambd (the two shifted branches), zero in the dead zone. */
+    public static final Rule SHRINK = Elementwise.unary(c -> indicator(c,
+        c.e().op("Greater", c.e().op("Abs", x(c)), k(c, c.attrFloat("lambd", 0.5)))));
+    /**
+     * Mod of floats ({@code fmod = 1}, the only mode the standard allows for them): {@code a - b trunc(a / b)},
+     * so one with respect to a and {@code -trunc(a / b) = (y - a) / b} with respect to b. Integer Mod never
+     * carries a derivative (its values are not float).
+     */
+    public static final Rule MOD = Elementwise.of((c, i) -> i == 0 ? Elementwise.ONE
+        : c.e().div(c.e().sub(y(c), c.input(0)), c.input(1)));
 }

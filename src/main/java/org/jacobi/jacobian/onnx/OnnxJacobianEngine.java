@@ -22,6 +22,9 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.FunctionInliner;
+import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -47,15 +50,16 @@ import org.jacobi.onnx.proto.Onnx;
  * chunk size. Work is split into chunks of samples and directions that fit the memory budget.
  */
 public final class OnnxJacobianEngine implements JacobianEngine {
-    /** Bytes per (sample, direction) are estimated as this many copies of every float value of one sample. */
-    private static final int TANGENT_COPIES = 3;
     /** The probe run uses this many samples, so that a batch axis is never mistaken for a broadcast axis of size 1. */
     private static final int PROBE_SAMPLES = 2;
 
     private final OnnxModel model;
     private final RuleRegistry rules;
     private final Map<String, Prepared> cache = new HashMap<>();
-    private final Map<String, ValueShapes> probes = new HashMap<>();
+    /** Per input signature: the model after the pre-passes, and the shapes of its values. */
+    private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
+    /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
+    private Onnx.ModelProto source;
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
@@ -220,6 +224,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     // ---- preparation ----
 
+    /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
+    private synchronized Onnx.ModelProto source() {
+        if (source == null) {
+            source = OpsetNormalizer.normalize(FunctionInliner.inline(model.proto(), rules));
+        }
+        return source;
+    }
+
     /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
     private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
         if (!r.batched()) {
@@ -231,7 +243,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
     }
 
-    /** Runs the model once on (at most two) samples to learn every value's shape and type. */
     /**
      * True when the model declares a fixed size for the batch axis (batching forced with --batch-axis 0):
      * every run then needs all samples, so only directions are chunked.
@@ -246,7 +257,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return fixedBatch(r) ? r.samples() : PROBE_SAMPLES;
     }
 
-    private ValueShapes probe(ResolvedRequest r) {
+    /**
+     * The model after the pre-passes ({@link GraphPasses}: recurrent layers expanded into time steps, ...) and
+     * the shapes of its values, learnt on (at most two) samples.
+     */
+    private GraphPasses.Prepared probe(ResolvedRequest r) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : model.info().inputs()) {
             Tensor t = r.inputs().get(spec.name());
@@ -258,7 +273,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             inputs.put(spec.name(), t);
         }
-        return ValueShapes.probe(model.proto(), inputs);
+        return GraphPasses.standard().prepare(source(), inputs);
     }
 
     private String signature(ResolvedRequest r) {
@@ -277,11 +292,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The prepared graph for a request; {@code mode} null means the request's own (AUTO resolved). */
     private synchronized Prepared prepare(ResolvedRequest r, JacobianMode mode) {
         String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
-        ValueShapes shapes = probes.get(base);
-        if (shapes == null) {
-            shapes = probe(r);
-            probes.put(base, shapes);
+        GraphPasses.Prepared source = probes.get(base);
+        if (source == null) {
+            source = probe(r);
+            probes.put(base, source);
         }
+        ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != probeSamples(r))) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
@@ -298,30 +314,21 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         Differentiator.Direction direction = mode == JacobianMode.FORWARD ? Differentiator.Direction.FORWARD
             : Differentiator.Direction.REVERSE;
-        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, r.wrt(), r.of(), direction, rules);
+        DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(shapes, r), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
 
-    /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
-    private long bytesPerPair(ValueShapes shapes, ResolvedRequest r) {
-        long total = 0;
-        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
-                }
-            }
-        }
-        long perSample = r.batched() ? total / probeSamples(r) : total;
-        perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
-        return Math.max(64, TANGENT_COPIES * perSample);
+    /** Bytes per (sample, direction) of the differentiated graph's run ({@link MemoryEstimate}). */
+    private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r, DifferentiatedGraph graph) {
+        return MemoryEstimate.bytesPerPair(source.model().getGraph(), graph.model().getGraph().getNodeList(), source.shapes(),
+            r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes());
     }
 
     // ---- computing ----
@@ -330,12 +337,18 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
         long start = System.nanoTime();
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        if (r.samples() == 0 || r.inputsPerSample() == 0) {
+            return emptyJacobian(r, start);
+        }
         Prepared p = prepare(r, null);
         boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
         int samples = r.samples();
         int nIn = r.inputsPerSample();
         long[] sampleOut = p.sampleOutputShape();
         int nOut = Math.toIntExact(Tensor.elementCount(sampleOut));
+        if (nOut == 0) {
+            return emptyJacobian(r, start);
+        }
         int directions = forward ? nIn : nOut;
         long jacobianSize = (long) samples * nOut * nIn;
         if (jacobianSize > Integer.MAX_VALUE - 8) {
@@ -343,6 +356,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 + "Use fewer samples or a smaller output (--of).");
         }
         float[] jac = new float[(int) jacobianSize];
+        long smallestRun = fixedBatch(r) ? p.bytesPerPair() * samples : p.bytesPerPair();
+        if (request.maxMemoryBytes() > 0 && smallestRun > request.maxMemoryBytes()) {
+            throw JacobiException.usage("One " + (fixedBatch(r) ? "batch" : "sample") + " in one direction needs about "
+                + MemoryEstimate.mib(smallestRun) + " (estimated), more than --max-memory " + MemoryEstimate.mib(request.maxMemoryBytes())
+                + ". Raise --max-memory, or differentiate a smaller output (--of) or input.");
+        }
 
         ChunkPlan plan = fixedBatch(r)
             ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
@@ -395,6 +414,26 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
             r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
             p.session().device(), total, System.nanoTime() - start, warnings);
+    }
+
+    /**
+     * A Jacobian with no elements (no samples, or a zero-sized input or output axis): the empty array of the right
+     * shape, with the output from one plain run of the model. Nothing is differentiated.
+     */
+    private JacobianResult emptyJacobian(ResolvedRequest r, long start) {
+        Tensor output;
+        try {
+            output = model.run(r.inputs(), Set.of(r.of())).get(r.of());
+        } catch (JacobiException e) {
+            throw new JacobiException("The Jacobian is empty (a zero-sized axis), and ONNX Runtime could not run "
+                + model.info().fileName() + " on these inputs to give its output: " + e.getMessage(), e);
+        }
+        long[] outShape = output.shape();
+        long[] sampleOut = r.batched() ? Arrays.copyOfRange(outShape, Math.min(1, outShape.length), outShape.length) : outShape;
+        long[] shape = concat(r.batched() ? new long[] {r.samples()} : new long[0], sampleOut, r.sampleInputShape());
+        JacobianMode mode = r.request().mode() == JacobianMode.FORWARD ? JacobianMode.FORWARD : JacobianMode.REVERSE;
+        return new JacobianResult(Tensor.ofFloats(new float[0], shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
+            r.batched(), mode, true, "ONNX autodiff on ONNX Runtime", "CPU", 0, System.nanoTime() - start, List.of());
     }
 
     /**

@@ -1,0 +1,271 @@
+package org.jacobi.jacobian.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.autodiff.DifferentiatedGraph;
+import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.RuleRegistry;
+import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.CancelledException;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ParameterJacobianEngine;
+import org.jacobi.jacobian.ParameterNorms;
+import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.model.TensorSpec;
+import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.OrtSessions;
+import org.jacobi.model.onnx.OrtTensors;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * Per-sample Jacobians of an ONNX model with respect to an initializer (a weight), in forward mode: the
+ * initializer's tangent {@code [K, *weight_shape]} has no batch axis, so direction k (the unit vector of weight
+ * element k) flows through every sample at once and the result {@code [K, batch, *out]} already holds K columns of
+ * each sample's own Jacobian. Nothing is summed over the batch, and no loop over samples is needed. One graph and
+ * session per (parameter, output, batching) serves every chunk; chunks of samples and directions fit the budget.
+ */
+public final class OnnxParameterJacobianEngine implements ParameterJacobianEngine {
+    private static final int PROBE_SAMPLES = 2;
+    private static final int TANGENT_COPIES = 3;
+
+    private final OnnxModel model;
+    private final RuleRegistry rules;
+    private final Map<String, Prepared> cache = new HashMap<>();
+
+    private record Prepared(OrtSessions.Opened session, long bytesPerPair, long[] parameterShape, long[] sampleOutputShape) {
+    }
+
+    public OnnxParameterJacobianEngine(OnnxModel model) {
+        this(model, RuleRegistry.standard());
+    }
+
+    public OnnxParameterJacobianEngine(OnnxModel model, RuleRegistry rules) {
+        this.model = model;
+        this.rules = rules;
+    }
+
+    @Override
+    public Map<String, long[]> parameters() {
+        Set<String> inputs = new java.util.HashSet<>();
+        model.info().inputs().forEach(s -> inputs.add(s.name()));
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Onnx.TensorProto t : model.proto().getGraph().getInitializerList()) {
+            boolean isFloat = t.getDataType() == 1 || t.getDataType() == 11 || t.getDataType() == 10 || t.getDataType() == 16;
+            if (isFloat && !inputs.contains(t.getName()) && !t.getDimsList().isEmpty()) {
+                out.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            }
+        }
+        return out;
+    }
+
+    /** The request's batching, taken from its first floating-point input (the parameter itself has no batch axis). */
+    private ResolvedRequest resolve(JacobianRequest request) {
+        return ResolvedRequest.resolve(model.info(), request.withWrtOf(null, request.of()));
+    }
+
+    private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
+        return r.batched() && (spec.name().equals(r.wrt())
+            || t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis()));
+    }
+
+    private synchronized Prepared prepare(ResolvedRequest r, String parameter) {
+        String key = parameter + "|" + r.of() + "|" + r.batched();
+        Prepared p = cache.get(key);
+        if (p != null) {
+            return p;
+        }
+        Map<String, Tensor> probe = new LinkedHashMap<>();
+        for (TensorSpec spec : model.info().inputs()) {
+            Tensor t = r.inputs().get(spec.name());
+            if (t == null) {
+                throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
+            }
+            if (isBatchedInput(r, spec, t)) {
+                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
+            }
+            probe.put(spec.name(), t);
+        }
+        ValueShapes shapes = ValueShapes.probe(model.proto(), probe);
+        long[] ofShape = shapes.shape(r.of());
+        if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
+            throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0, so per-sample "
+                + "Jacobians are undefined. Use --batch-axis none.");
+        }
+        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, parameter, r.of(),
+            Differentiator.Direction.FORWARD, rules);
+        OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
+            model.info().fileName() + " (derivative with respect to " + parameter + ")");
+        long total = 0;
+        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
+                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
+                }
+            }
+        }
+        long perSample = r.batched() ? total / PROBE_SAMPLES : total;
+        long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
+        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut);
+        cache.put(key, p);
+        return p;
+    }
+
+    /** Receives each chunk's block {@code [kc, bc, nOut]} for directions k0.. and samples b0.. */
+    private interface BlockSink {
+        void accept(float[] block, int k0, int kc, int b0, int bc);
+    }
+
+    private int run(ResolvedRequest r, String parameter, ProgressMonitor monitor, BlockSink sink, List<Tensor> outputs) {
+        Prepared p = prepare(r, parameter);
+        int samples = r.samples();
+        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+        ChunkPlan plan = ChunkPlan.of(samples, nP, p.bytesPerPair(), OnnxJacobianEngine.runBudget(r.request(), p.bytesPerPair(), nP));
+        int total = plan.chunks();
+        int done = 0;
+        ElementType type = r.wrtValue().type();
+        for (int sc = 0; sc < plan.sampleChunks(); sc++) {
+            int b0 = sc * plan.samplesPerChunk();
+            int bc = Math.min(plan.samplesPerChunk(), samples - b0);
+            for (int dc = 0; dc < plan.directionChunks(); dc++) {
+                monitor.checkCancelled();
+                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + parameter + ")");
+                int k0 = dc * plan.directionsPerChunk();
+                int kc = Math.min(plan.directionsPerChunk(), nP - k0);
+                double[] seed = new double[kc * nP];
+                for (int k = 0; k < kc; k++) {
+                    seed[k * nP + k0 + k] = 1;
+                }
+                long[] seedShape = OnnxHessianEngine.concat(new long[] {kc}, p.parameterShape());
+                Map<String, Tensor> outs = runOnce(r, p, b0, bc, Tensor.ofDoubles(seed, seedShape).asType(type), monitor,
+                    dc == 0 && outputs != null);
+                sink.accept(outs.get(Differentiator.RESULT).toFloatArray(), k0, kc, b0, bc);
+                if (dc == 0 && outputs != null) {
+                    outputs.add(outs.get(r.of()));
+                }
+                done++;
+            }
+        }
+        monitor.progress(total, total, "done");
+        return total;
+    }
+
+    @Override
+    public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
+        long start = System.nanoTime();
+        String parameter = request.wrt();
+        if (!parameters().containsKey(parameter)) {
+            throw JacobiException.usage("The model has no parameter '" + parameter + "'.");
+        }
+        ResolvedRequest r = resolve(request);
+        Prepared p = prepare(r, parameter);
+        int samples = r.samples();
+        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+        int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
+        long size = (long) samples * nOut * nP;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new JacobiException("The Jacobian would have " + size + " elements, more than one array can hold. "
+                + "Use fewer samples, a smaller output (--of), or --wrt-params all for the norms only.");
+        }
+        float[] jac = new float[(int) size];
+        List<Tensor> outputs = new ArrayList<>();
+        int chunks = run(r, parameter, monitor, (block, k0, kc, b0, bc) -> {
+            for (int k = 0; k < kc; k++) {
+                for (int b = 0; b < bc; b++) {
+                    for (int o = 0; o < nOut; o++) {
+                        jac[((b0 + b) * nOut + o) * nP + k0 + k] = block[(k * bc + b) * nOut + o];
+                    }
+                }
+            }
+        }, outputs);
+        long[] lead = r.batched() ? new long[] {samples} : new long[0];
+        Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
+        List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
+        return new JacobianResult(Tensor.ofFloats(jac, OnnxHessianEngine.concat(lead, p.sampleOutputShape(), p.parameterShape())),
+            output, parameter, r.of(), p.parameterShape(), p.sampleOutputShape(), r.batched(), JacobianMode.FORWARD, true,
+            "ONNX autodiff on ONNX Runtime (per-sample weight tangents)", p.session().device(), chunks,
+            System.nanoTime() - start, warnings);
+    }
+
+    @Override
+    public ParameterNorms norms(JacobianRequest request, List<String> names, ProgressMonitor monitor) {
+        long start = System.nanoTime();
+        ResolvedRequest r = resolve(request);
+        int samples = r.samples();
+        double[] sq = new double[samples * names.size()];
+        for (int j = 0; j < names.size(); j++) {
+            int column = j;
+            int nOut = Math.toIntExact(Tensor.elementCount(prepare(r, names.get(j)).sampleOutputShape()));
+            run(r, names.get(j), monitor, (block, k0, kc, b0, bc) -> {
+                for (int k = 0; k < kc; k++) {
+                    for (int b = 0; b < bc; b++) {
+                        for (int o = 0; o < nOut; o++) {
+                            double v = block[(k * bc + b) * nOut + o];
+                            sq[(b0 + b) * names.size() + column] += v * v;
+                        }
+                    }
+                }
+            }, null);
+        }
+        float[] norms = new float[sq.length];
+        for (int i = 0; i < sq.length; i++) {
+            norms[i] = (float) Math.sqrt(sq[i]);
+        }
+        return new ParameterNorms(Tensor.ofFloats(norms, samples, names.size()), names, r.of(),
+            "ONNX autodiff on ONNX Runtime", System.nanoTime() - start);
+    }
+
+    private Map<String, Tensor> runOnce(ResolvedRequest r, Prepared p, int b0, int bc, Tensor seed, ProgressMonitor monitor,
+                                        boolean withOutput) {
+        OrtEnvironment env = OrtSessions.environment();
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            for (TensorSpec spec : model.info().inputs()) {
+                Tensor t = r.inputs().get(spec.name());
+                if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
+                    t = t.sliceRows(b0, b0 + bc);
+                }
+                feeds.put(spec.name(), OrtTensors.toOrt(env, t));
+            }
+            feeds.put(Differentiator.SEED, OrtTensors.toOrt(env, seed));
+            Set<String> wanted = withOutput ? Set.of(Differentiator.RESULT, r.of()) : Set.of(Differentiator.RESULT);
+            try (OrtSession.Result result = p.session().session().run(feeds, wanted, options)) {
+                Map<String, Tensor> out = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            if (monitor.isCancelled()) {
+                throw new CancelledException();
+            }
+            String why = e.getMessage() == null ? "unknown error" : e.getMessage().strip().split("\\R", 2)[0];
+            throw new JacobiException("ONNX Runtime failed to run the weight-derivative graph of " + model.info().fileName()
+                + ": " + why, e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        cache.values().forEach(p -> p.session().close());
+        cache.clear();
+    }
+}

@@ -1,0 +1,73 @@
+package org.jacobi.jacobian;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.jacobi.TestFiles;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
+import org.jacobi.model.Model;
+import org.jacobi.model.ModelLoader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Per-sample weight Jacobians against PyTorch float64 per-sample autograd.grad (scripts/make_hessian_references.py). */
+class ParameterJacobianTest {
+    static final List<String> PARAMETERS = List.of("l1.weight", "l1.bias", "l2.weight", "l2.bias", "l3.weight", "l3.bias");
+
+    private static JacobianRequest request() {
+        return JacobianRequest.of(Map.of("x", Npy.read(TestFiles.fixture("mlp_tanh.input.npy"))));
+    }
+
+    private static double relativeError(double[] got, double[] want) {
+        double err = 0;
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+            err = Math.max(err, Math.abs(got[i] - want[i]));
+            max = Math.max(max, Math.abs(want[i]));
+        }
+        return err / max;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp_tanh.onnx", "mlp_tanh.pt"})
+    void weightJacobianMatchesPyTorchPerSampleGradients(String file) {
+        try (Model model = ModelLoader.load(TestFiles.fixture(file)); JacobianEngine engine = Jacobians.engineFor(model)) {
+            JacobianResult r = engine.compute(request().withWrtOf("l2.weight", null), ProgressMonitor.NONE);
+            Tensor want = Npy.read(TestFiles.resource("hessian/mlp_tanh.wrt.l2.weight.npy"));
+            assertArrayEquals(want.shape(), r.jacobian().shape());
+            assertArrayEquals(new long[] {4, 4, 32, 32}, r.jacobian().shape());
+            double err = relativeError(r.jacobian().toDoubleArray(), want.toDoubleArray());
+            assertTrue(err < 1e-5, file + ": relative error " + err);
+            assertTrue(r.exact());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp_tanh.onnx", "mlp_tanh.pt"})
+    void normsPerSampleAndParameterMatchPyTorch(String file) {
+        try (Model model = ModelLoader.load(TestFiles.fixture(file)); ParameterJacobianEngine engine = Jacobians.parameterEngineFor(model)) {
+            assertTrue(engine.parameters().keySet().containsAll(PARAMETERS), engine.parameters().keySet().toString());
+            ParameterNorms n = engine.norms(request(), PARAMETERS, ProgressMonitor.NONE);
+            Tensor want = Npy.read(TestFiles.resource("hessian/mlp_tanh.wrt.norms.npy"));
+            assertArrayEquals(want.shape(), n.norms().shape());
+            double err = relativeError(n.norms().toDoubleArray(), want.toDoubleArray());
+            assertTrue(err < 1e-5, file + ": relative error " + err);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp_tanh.onnx", "mlp_tanh.pt"})
+    void aNameThatIsNeitherListsInputsAndParameters(String file) {
+        try (Model model = ModelLoader.load(TestFiles.fixture(file)); JacobianEngine engine = Jacobians.engineFor(model)) {
+            JacobiException e = assertThrows(JacobiException.class,
+                () -> engine.compute(request().withWrtOf("l9.weight", null), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("[x]") && e.getMessage().contains("l2.weight"), e.getMessage());
+        }
+    }
+}
