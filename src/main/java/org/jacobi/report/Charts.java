@@ -43,12 +43,24 @@ final class Charts {
      */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels) {
-        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs());
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), "dy/dx");
     }
 
     /** A heatmap on the colour scale {@code [-vmax, vmax]}, so several heatmaps can share one scale. */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels, double vmax) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, vmax, "dy/dx");
+    }
+
+    /** {@link #heatmap} with the colour bar labelled {@code valueLabel} (e.g. "d2y/dx2"). */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, String valueLabel) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), valueLabel);
+    }
+
+    /** A heatmap on the colour scale {@code [-vmax, vmax]} with the colour bar labelled {@code valueLabel}. */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, double vmax, String valueLabel) {
         boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
         boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
@@ -132,7 +144,7 @@ final class Charts {
         gr.rotate(-Math.PI / 2);
         centered(gr, rowAxis, -(top + ph / 2.0), 14);
         gr.dispose();
-        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, "dy/dx");
+        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, valueLabel);
         g.dispose();
         return png(img, WIDTH, height);
     }

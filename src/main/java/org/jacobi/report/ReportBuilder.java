@@ -40,6 +40,11 @@ public final class ReportBuilder {
 
     /** Builds the report; throws {@link org.jacobi.core.CancelledException} when the monitor is cancelled. */
     public static Report build(ReportSource source, ReportOptions options, ProgressMonitor monitor) {
+        return build(source, options, SecondOrder.NONE, monitor);
+    }
+
+    /** Builds the report with Interactions and Parameters sections from {@code secondOrder}. */
+    public static Report build(ReportSource source, ReportOptions options, SecondOrder secondOrder, ProgressMonitor monitor) {
         JacobianResult jr = source.jacobian();
         if (jr.samples() == 0 || jr.inputsPerSample() == 0 || jr.outputsPerSample() == 0) {
             throw new JacobiException("The Jacobian is empty (" + jr.samples() + " samples, " + jr.outputsPerSample()
@@ -113,6 +118,10 @@ public final class ReportBuilder {
         }
         sections.add(new Section("samples", "Per-sample Jacobians", sampleBlocks));
         sections.add(spectraSection(jr, spectra, svd));
+        if (!secondOrder.isEmpty()) {
+            monitor.progress(done[0], total, "Interactions and parameter sensitivity");
+            sections.addAll(SecondOrderSections.of(secondOrder, source, shown, options));
+        }
         if (!source.traces().isEmpty()) {
             sections.add(optimization(source.traces()));
         }
