@@ -22,7 +22,10 @@ public final class GlobalView extends BorderPane {
         this.shown = shown;
         setCenter(new Label("Open a model to study its global sensitivities."));
         shown.addListener((o, a, b) -> refresh());
-        state.modelInfoProperty().addListener((o, a, b) -> refresh());
+        state.modelInfoProperty().addListener((o, a, b) -> {
+            state.globalStudyProperty().set(null);
+            refresh();
+        });
         state.selectedSampleProperty().addListener((o, a, b) -> refresh());
         state.wrtProperty().addListener((o, a, b) -> refresh());
         state.ofProperty().addListener((o, a, b) -> refresh());
@@ -50,6 +53,7 @@ public final class GlobalView extends BorderPane {
             if (old != null) {
                 old.dispose();
             }
+            panel.viewModel().resultProperty().addListener((o, a, r) -> state.globalStudyProperty().set(r));
             setCenter(panel);
             key = now;
         } catch (RuntimeException e) {
