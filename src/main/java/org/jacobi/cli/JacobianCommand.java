@@ -134,6 +134,9 @@ public final class JacobianCommand implements Callable<Integer> {
             m.put("estimated_relative_error", r.estimatedRelativeError());
         }
         m.put("backend", r.backend());
+        if (model.precisionNote() != null) {
+            m.put("precision", model.precisionNote());
+        }
         m.put("device", r.device());
         m.put("chunks", r.chunks());
         m.put("seconds", r.seconds());

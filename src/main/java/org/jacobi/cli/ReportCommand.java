@@ -74,6 +74,10 @@ public final class ReportCommand implements Callable<Integer> {
             + "the --input samples are its reference.")
     Path gsaStudy;
 
+    @Option(names = "--no-second-order", negatable = false,
+        description = "Leave out the Interactions (Hessian) and Parameters (weight sensitivity) sections.")
+    boolean noSecondOrder;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -114,8 +118,10 @@ public final class ReportCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
+            org.jacobi.report.SecondOrder secondOrder = noSecondOrder ? org.jacobi.report.SecondOrder.NONE
+                : org.jacobi.report.SecondOrder.compute(model, request, result, monitor);
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
-                monitor);
+                secondOrder, monitor);
             if (gsaStudy != null) {
                 report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
             }

@@ -131,7 +131,8 @@ public final class FiniteDifferenceEngine implements JacobianEngine {
         monitor.progress(runs, runs, "done");
         long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
         JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, shape), y, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
-            r.batched(), JacobianMode.FD, false, "finite differences", model.device(), runs, System.nanoTime() - start,
+            r.batched(), JacobianMode.FD, false,
+            "finite differences" + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"), model.device(), runs, System.nanoTime() - start,
             List.of(), worst);
         double relative = result.estimatedRelativeError();
         if (relative > WARN_RELATIVE_ERROR) {

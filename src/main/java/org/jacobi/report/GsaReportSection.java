@@ -171,7 +171,7 @@ public final class GsaReportSection {
             }
             series.put(r.inputs().get(j), xy);
         }
-        Charts.Png png = Charts.linePlot(series, name + " against the output element", "output element of "
+        Charts.Png png = Plots.linePlot(series, name + " against the output element", "output element of "
             + r.plan().of() + " (index)", name, false);
         return new Block.Figure(png.bytes(), name + " against the output element", name + " of the most influential "
             + "input elements along the output (outputs that are series, such as values over time, read best this way).",
@@ -190,7 +190,7 @@ public final class GsaReportSection {
             }
             series.put(r.inputs().get(j), xy);
         }
-        Charts.Png png = Charts.linePlot(series, "Convergence of " + name + " on " + output(r, focus), "log2 N",
+        Charts.Png png = Plots.linePlot(series, "Convergence of " + name + " on " + output(r, focus), "log2 N",
             name, false);
         return new Block.Figure(png.bytes(), "Convergence of " + name, name + " as the sample count doubles: an "
             + "estimate that still moves at the right end has not settled.", png.width(), png.height());

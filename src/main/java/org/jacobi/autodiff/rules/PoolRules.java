@@ -183,66 +183,6 @@ public final class PoolRules {
         }
     };
 
-    /**
-     * Resize in nearest mode by integer factors on the spatial axes (what F.interpolate(scale_factor=k)
-     * exports): forward mode resizes the folded tangent; the adjoint adds each k-by-k block back, which is
-     * an average pooling times the block size. Other modes and factors are not supported.
-     */
-    public static final Rule RESIZE = new Rule() {
-        /** The integer factors per spatial axis, after checking that the mapping is output i -> input floor(i/k). */
-        private long[] factors(NodeContext c) {
-            if (!c.attrString("mode", "nearest").equals("nearest")) {
-                throw c.fail("only nearest-neighbour Resize is supported, not " + c.attrString("mode", "nearest"));
-            }
-            String coords = c.attrString("coordinate_transformation_mode", "half_pixel");
-            String rounding = c.attrString("nearest_mode", "round_prefer_floor");
-            boolean floorMapping = coords.equals("asymmetric") && rounding.equals("floor")
-                || (coords.equals("half_pixel") || coords.equals("pytorch_half_pixel"))
-                   && (rounding.equals("round_prefer_floor") || rounding.equals("round_prefer_ceil"));
-            if (!floorMapping) {
-                throw c.fail("coordinate_transformation_mode " + coords + " with nearest_mode " + rounding + " is not supported");
-            }
-            long[] in = c.shape(c.input(0));
-            long[] out = c.shape(c.output(0));
-            if (in.length < 3 || in[0] != out[0] || in[1] != out[1]) {
-                throw c.fail("only spatial axes (after batch and channels) may be resized");
-            }
-            long[] k = new long[in.length - 2];
-            for (int i = 0; i < k.length; i++) {
-                if (out[2 + i] % in[2 + i] != 0) {
-                    throw c.fail("only integer upsampling factors are supported");
-                }
-                k[i] = out[2 + i] / in[2 + i];
-            }
-            return k;
-        }
-
-        @Override
-        public void jvp(NodeContext c) {
-            Emitter e = c.e();
-            long[] k = factors(c);
-            double[] scales = new double[2 + k.length];
-            scales[0] = 1;
-            scales[1] = 1;
-            for (int i = 0; i < k.length; i++) {
-                scales[2 + i] = k[i];
-            }
-            String roi = c.opset() >= 13 ? "" : e.tensor(new double[0], 1, 0);
-            String r = e.op("Resize", List.of(e.foldK(c.tangent(0)), roi, e.tensor(scales, 1, scales.length)),
-                Attr.s("mode", "nearest"), Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor"));
-            c.setTangent(0, e.reshapeLike(r, c.output(0)));
-        }
-
-        @Override
-        public void vjp(NodeContext c) {
-            Emitter e = c.e();
-            long[] k = factors(c);
-            long window = Arrays.stream(k).reduce(1, (a, b) -> a * b);
-            String pooled = e.op("AveragePool", List.of(e.foldK(c.cotangent(0))), Attr.ints("kernel_shape", k), Attr.ints("strides", k));
-            c.addCotangent(0, e.mul(e.reshapeLike(pooled, c.input(0)), e.scalar(window, c.floatType())));
-        }
-    };
-
     public static final Rule GLOBAL_AVERAGE_POOL = new Rule() {
         @Override
         public void jvp(NodeContext c) {
