@@ -67,10 +67,14 @@ public final class ExportActions {
         }
         List<String> inputNames = state.inputNames();
         List<String> outputNames = state.outputNames();
+        org.jacobi.gsa.GsaResult study = state.globalStudyProperty().get();
         executor().submit("Writing the report " + file.getFileName(), monitor -> {
             ReportWriters.formatOf(file);
             ReportSource source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
             Report report = ReportBuilder.build(source, ReportOptions.defaults(), monitor);
+            if (study != null) {
+                report = org.jacobi.report.GsaReportSection.addTo(report, study);
+            }
             ReportWriters.write(report, file, true);
             return file;
         }, f -> state.showInfo("Saved the report " + f.getFileName() + "."), e -> {

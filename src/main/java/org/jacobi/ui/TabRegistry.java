@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.Node;
+import org.jacobi.ui.gsa.GlobalView;
 import org.jacobi.ui.optim.OptimizeView;
 import org.jacobi.ui.saliency.SaliencyView;
 import org.jacobi.ui.saliency.SaliencyViewModel;
@@ -37,6 +38,8 @@ public final class TabRegistry {
             new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.state()))),
             new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
             new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
-            new Entry("Optimize", "Optimise the input for a target output", c -> new OptimizeView(c.workspace(), c.shown())));
+            new Entry("Optimize", "Optimise the input for a target output", c -> new OptimizeView(c.workspace(), c.shown())),
+            new Entry("Global", "Global sensitivity over input distributions: Sobol' indices, DGSM, Morris",
+                c -> new GlobalView(c.workspace(), c.shown())));
     }
 }
