@@ -7,7 +7,16 @@ final class CliRegistry {
     private CliRegistry() {
     }
 
+    /** One command a line, in the order {@code --help} lists them. */
     static List<Class<?>> subcommands() {
-        return List.of(JacobianCommand.class, HessianCommand.class, BenchCommand.class, OptimizeCommand.class, ReportCommand.class);
+        return List.of(
+            JacobianCommand.class,
+            BenchCommand.class,
+            OptimizeCommand.class,
+            ReportCommand.class,
+            CompareCommand.class,
+            GsaCommand.class,
+            HessianCommand.class
+        );
     }
 }

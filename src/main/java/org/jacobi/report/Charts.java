@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.jacobi.analysis.ColorMaps;
 
 /**
  * Draws the report's figures with java.awt into PNG bytes (works headless). Every figure is drawn at twice
@@ -47,12 +48,23 @@ final class Charts {
      */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels) {
-        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, "dy/dx");
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), "dy/dx");
     }
 
     /** {@link #heatmap} with the colour bar labelled {@code valueLabel} (e.g. "d2y/dx2"). */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels, String valueLabel) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), valueLabel);
+    }
+
+    /** A heatmap on the colour scale {@code [-vmax, vmax]}, so several heatmaps can share one scale. */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, double vmax) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, vmax, "dy/dx");
+    }
+
+    private static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                               List<String> colLabels, double vmax, String valueLabel) {
         boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
         boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
@@ -85,7 +97,6 @@ final class Charts {
         int height = top + ph + bottom;
         BufferedImage img = canvas(WIDTH, height);
         Graphics2D g = graphics(img);
-        double vmax = m.maxAbs();
         g.setFont(font(10));
         for (int r = 0; r < m.rows(); r++) {
             int y0 = top + (int) Math.round((double) r * ph / m.rows());
@@ -93,11 +104,11 @@ final class Charts {
             for (int c = 0; c < m.cols(); c++) {
                 int x0 = left + (int) Math.round((double) c * pw / m.cols());
                 int x1 = left + (int) Math.round((double) (c + 1) * pw / m.cols());
-                Color color = Colormaps.diverging(m.get(r, c), vmax);
+                Color color = new Color(ColorMaps.RDBU.argbSigned(m.get(r, c), vmax));
                 g.setColor(color);
                 g.fillRect(x0, y0, x1 - x0, y1 - y0);
                 if (annotate) {
-                    g.setColor(Colormaps.luminance(color) < 0.5 ? Color.WHITE : Color.BLACK);
+                    g.setColor(ColorMaps.luminance(color.getRGB()) < 0.5 ? Color.WHITE : Color.BLACK);
                     centered(g, fmt(m.get(r, c)), (x0 + x1) / 2.0, (y0 + y1) / 2.0 + 4);
                 }
             }
@@ -148,7 +159,7 @@ final class Charts {
         for (int i = 0; i < h; i++) {
             double t = 1.0 - (double) i / (h - 1);
             double v = diverging ? (2 * t - 1) * vmax : t * vmax;
-            g.setColor(diverging ? Colormaps.diverging(v, vmax) : Colormaps.sequential(v, vmax));
+            g.setColor(new Color(diverging ? ColorMaps.RDBU.argbSigned(v, vmax) : ColorMaps.MAGMA_LIGHT.argbMagnitude(v, vmax)));
             g.fillRect(x, y + i, w, 1);
         }
         g.setColor(AXIS);
@@ -217,7 +228,7 @@ final class Charts {
                 }
                 g.setColor(color);
                 g.fillRect(left + x * scale, top + y * scale, scale, scale);
-                g.setColor(Colormaps.sequential(saliency[i], smax));
+                g.setColor(new Color(ColorMaps.MAGMA_LIGHT.argbMagnitude(saliency[i], smax)));
                 g.fillRect(left + pw + gap + x * scale, top + y * scale, scale, scale);
             }
         }
@@ -446,6 +457,24 @@ final class Charts {
             series.put("sample " + e.getKey(), new double[][] {x, sv});
         }
         return linePlot(series, "Singular values of the per-sample Jacobians", "index k", "sigma_k (log scale)", true);
+    }
+
+    /** Two models' spectra per sample, overlaid. */
+    static Png spectraOverlay(Map<Integer, double[]> a, Map<Integer, double[]> b) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (Map.Entry<Integer, double[]> e : a.entrySet()) {
+            series.put("A, sample " + e.getKey(), indexed(e.getValue()));
+            series.put("B, sample " + e.getKey(), indexed(b.get(e.getKey())));
+        }
+        return linePlot(series, "Singular values of A and B", "index k", "sigma_k (log scale)", true);
+    }
+
+    private static double[][] indexed(double[] y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            x[i] = i + 1;
+        }
+        return new double[][] {x, y};
     }
 
     // ---------------------------------------------------------------- helpers

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jacobi.analysis.SingularValues;
 import org.jacobi.core.BuildInfo;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;

@@ -1,4 +1,4 @@
-package org.jacobi.ui;
+package org.jacobi.ui.whatif;
 
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
