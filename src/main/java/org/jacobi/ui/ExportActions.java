@@ -71,7 +71,12 @@ public final class ExportActions {
         executor().submit("Writing the report " + file.getFileName(), monitor -> {
             ReportWriters.formatOf(file);
             ReportSource source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
-            Report report = ReportBuilder.build(source, ReportOptions.defaults(), monitor);
+            org.jacobi.jacobian.JacobianRequest request = new org.jacobi.jacobian.JacobianRequest(at, r.wrt(), r.of(),
+                r.batched() ? org.jacobi.jacobian.BatchAxis.AUTO : org.jacobi.jacobian.BatchAxis.NONE,
+                org.jacobi.jacobian.JacobianMode.AUTO, 0);
+            // Interactions and Parameters sections, where they fit (see SecondOrder.compute)
+            org.jacobi.report.SecondOrder secondOrder = org.jacobi.report.SecondOrder.compute(m, request, r, monitor);
+            Report report = ReportBuilder.build(source, ReportOptions.defaults(), secondOrder, monitor);
             if (study != null) {
                 report = org.jacobi.report.GsaReportSection.addTo(report, study);
             }
