@@ -1,15 +1,17 @@
 package org.jacobi.analysis;
 
 /**
- * Colour maps as ARGB integers, so the heatmap, PNG export and tests share one definition. Both maps are
- * colour-blind safe: RdBu (ColorBrewer, diverging, for signed values centred on zero) and viridis
- * (perceptually uniform, for magnitudes).
+ * Colour maps as ARGB integers, so the heatmap, PNG export, reports and tests share one definition. All are
+ * colour-blind safe: RdBu (ColorBrewer, diverging, for signed values centred on zero), viridis (perceptually
+ * uniform, for magnitudes) and magma reversed (magnitudes on white paper: zero is light).
  */
 public enum ColorMaps {
     RDBU("RdBu (signed)", true, new int[] {
         0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f}),
     VIRIDIS("viridis (magnitude)", false, new int[] {
-        0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c, 0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725});
+        0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c, 0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725}),
+    MAGMA_LIGHT("magma (magnitude, light zero)", false, new int[] {
+        0xfcfdbf, 0xfec287, 0xfb8861, 0xe65164, 0xb73779, 0x822681, 0x51127c, 0x1d1147, 0x000004});
 
     private final String label;
     private final boolean diverging;
@@ -40,6 +42,26 @@ public enum ColorMaps {
         }
         int i = (int) Math.round(Math.max(0, Math.min(1, t)) * 256);
         return table[i];
+    }
+
+    /** The colour of a signed value on a scale symmetric around zero, {@code [-vmax, vmax]} (grey for NaN). */
+    public int argbSigned(double v, double vmax) {
+        return argb(vmax > 0 ? 0.5 + 0.5 * v / vmax : 0.5);
+    }
+
+    /** The colour of a magnitude on {@code [0, vmax]}. */
+    public int argbMagnitude(double v, double vmax) {
+        return argb(vmax > 0 ? v / vmax : 0);
+    }
+
+    /** The maps the heatmap offers (the light magma is for paper). */
+    public static java.util.List<ColorMaps> heatmapChoices() {
+        return java.util.List.of(RDBU, VIRIDIS);
+    }
+
+    /** Perceived brightness 0..1 of an ARGB colour, to choose black or white text on it. */
+    public static double luminance(int argb) {
+        return (0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff)) / 255.0;
     }
 
     private int interpolate(double t) {

@@ -8,16 +8,24 @@ import org.jacobi.jacobian.JacobianResult;
 
 /** Singular values of one sample's Jacobian matrix {@code [n_out, n_in]}, largest first. */
 public final class SingularValues {
-    /** Above this many matrix entries the SVD would take long enough to stall the summary; refuse instead. */
-    public static final long MAX_ENTRIES = 1_000_000L;
+    /** Above this many matrix entries (or 2000 singular values) the SVD would take longer than it is worth; refuse instead. */
+    public static final long MAX_ENTRIES = 4_000_000L;
+    static final int MAX_VALUES = 2000;
 
     private SingularValues() {
     }
 
+    /** True when the SVD of one sample's Jacobian is affordable. */
+    public static boolean feasible(JacobianResult result) {
+        long n = (long) result.outputsPerSample() * result.inputsPerSample();
+        return n <= MAX_ENTRIES && Math.min(result.outputsPerSample(), result.inputsPerSample()) <= MAX_VALUES;
+    }
+
+    /** The singular values of sample {@code sample}'s {@code [n_out, n_in]} Jacobian, largest first. */
     public static double[] of(JacobianResult result, int sample) {
         int rows = result.outputsPerSample();
         int cols = result.inputsPerSample();
-        if ((long) rows * cols > MAX_ENTRIES) {
+        if (!feasible(result)) {
             throw new JacobiException("The Jacobian has " + rows + " x " + cols
                 + " entries, too many for singular values here. Choose a smaller output or input.");
         }

@@ -41,7 +41,7 @@ public final class ModelLoader {
         ModelFormat format = detectFormat(path);
         return switch (format) {
             case ONNX -> OnnxModel.load(path, options.device()).open();
-            case TORCHSCRIPT -> TorchScriptModel.load(path, options);
+            case TORCHSCRIPT -> TorchScriptModel.load(path, options.device(), options.sampleShapes());
         };
     }
 

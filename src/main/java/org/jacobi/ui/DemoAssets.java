@@ -23,8 +23,17 @@ public final class DemoAssets {
         return extract("samples/" + DEMO_INPUT);
     }
 
+    /** True for a file this class unpacked (no file the user chose, so not worth a recent-files entry). */
+    public static boolean isUnpackedDemo(Path file) {
+        return file.toAbsolutePath().normalize().startsWith(directory().toAbsolutePath().normalize());
+    }
+
+    private static Path directory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "jacobi-demo-" + System.getProperty("user.name", "user"));
+    }
+
     private static Path extract(String resource) {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jacobi-demo-" + System.getProperty("user.name", "user"));
+        Path dir = directory();
         Path target = dir.resolve(Path.of(resource).getFileName());
         try (InputStream in = DemoAssets.class.getResourceAsStream("/assets/" + resource)) {
             if (in == null) {

@@ -61,7 +61,7 @@ public final class JacobiApp extends Application {
             try {
                 viewModel.openModel(DemoAssets.demoModel(), List.of(DemoAssets.demoInput()));
             } catch (RuntimeException e) {
-                viewModel.showError(e);
+                viewModel.state().showError(e);
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.jacobi.analysis.SingularValues;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianResult;

@@ -21,15 +21,19 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.ui.heatmap.HeatmapData;
+import org.jacobi.ui.jacobian.JacobianViewModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
+import org.jacobi.ui.whatif.WhatIfViewModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The main view model without any window: every task runs at once on the test thread. */
+/** The main view model and the panels' view models without any window: every task runs at once on the test thread. */
 class MainViewModelTest {
     static final Path FIXTURES = Path.of("src/test/resources/fixtures");
     private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor());
+    private final JacobianViewModel heatmap = new JacobianViewModel(vm.state());
+    private final WhatIfViewModel whatIf = new WhatIfViewModel(vm);
 
     @AfterEach
     void close() {
@@ -43,16 +47,16 @@ class MainViewModelTest {
     @Test
     void openingAModelWithItsInputComputesTheJacobian() {
         openMlp();
-        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         assertEquals("Jacobi — mlp_tanh.onnx", vm.titleProperty().get());
-        assertEquals(4, vm.sampleCountProperty().get());
-        assertEquals("mlp_tanh.input.npy", vm.inputSourceProperty().get());
-        JacobianResult r = vm.resultProperty().get();
+        assertEquals(4, vm.state().sampleCountProperty().get());
+        assertEquals("mlp_tanh.input.npy", vm.state().inputSourceProperty().get());
+        JacobianResult r = vm.state().resultProperty().get();
         assertNotNull(r);
         assertTrue(vm.methodTextProperty().get().startsWith(r.methodLabel()));
         assertTrue(vm.methodTextProperty().get().contains(r.device()));
         assertEquals(!r.exact(), vm.approximateProperty().get());
-        HeatmapData d = vm.heatmapDataProperty().get();
+        HeatmapData d = heatmap.heatmapDataProperty().get();
         assertEquals(4, d.rows());
         assertEquals(8, d.cols());
         assertEquals("y[3]", d.rowLabel().apply(3));
@@ -66,17 +70,17 @@ class MainViewModelTest {
     @Test
     void switchingSamplesShowsThatSamplesMatrixOnASharedOrOwnScale() {
         openMlp();
-        HeatmapData first = vm.heatmapDataProperty().get();
-        double shared = vm.scaleLimitProperty().get();
+        HeatmapData first = heatmap.heatmapDataProperty().get();
+        double shared = heatmap.scaleLimitProperty().get();
         assertTrue(shared > 0);
-        vm.selectedSampleProperty().set(2);
-        HeatmapData third = vm.heatmapDataProperty().get();
+        vm.state().selectedSampleProperty().set(2);
+        HeatmapData third = heatmap.heatmapDataProperty().get();
         assertNotEquals(first.value(0, 0), third.value(0, 0));
         Tensor ref = Npy.read(FIXTURES.resolve("mlp_tanh.jacobian.npy"));
         assertEquals(ref.getDouble(2 * 32 + 1), third.value(0, 1), 1e-3);
-        assertEquals(shared, vm.scaleLimitProperty().get());
-        vm.sharedScaleProperty().set(false);
-        assertTrue(Double.isNaN(vm.scaleLimitProperty().get()), "per-sample: the view fits the scale itself");
+        assertEquals(shared, heatmap.scaleLimitProperty().get());
+        heatmap.sharedScaleProperty().set(false);
+        assertTrue(Double.isNaN(heatmap.scaleLimitProperty().get()), "per-sample: the view fits the scale itself");
     }
 
     @Test
@@ -84,24 +88,24 @@ class MainViewModelTest {
         Path bad = dir.resolve("broken.onnx");
         Files.write(bad, new byte[] {8, 7, 1, 2, 3, 4, 5, 99, 99, 99});
         vm.openFiles(List.of(bad));
-        UserMessage m = vm.messageProperty().get();
+        UserMessage m = vm.state().messageProperty().get();
         assertNotNull(m);
         assertTrue(m.error());
         assertTrue(m.text().contains("broken.onnx"), m.text());
         assertFalse(m.text().contains("\tat "), "no stack trace in the message");
         assertNotNull(m.details());
-        assertNull(vm.modelInfoProperty().get());
-        assertNull(vm.resultProperty().get());
+        assertNull(vm.state().modelInfoProperty().get());
+        assertNull(vm.state().resultProperty().get());
         // with a model open, a broken file leaves it open and usable
         openMlp();
-        JacobianResult before = vm.resultProperty().get();
+        JacobianResult before = vm.state().resultProperty().get();
         vm.openFiles(List.of(bad));
-        assertTrue(vm.messageProperty().get().error());
+        assertTrue(vm.state().messageProperty().get().error());
         assertEquals("Jacobi — mlp_tanh.onnx", vm.titleProperty().get());
-        assertEquals(before, vm.resultProperty().get());
+        assertEquals(before, vm.state().resultProperty().get());
         vm.compute();
-        assertNotNull(vm.resultProperty().get());
-        assertNotEquals(before, vm.resultProperty().get());
+        assertNotNull(vm.state().resultProperty().get());
+        assertNotEquals(before, vm.state().resultProperty().get());
     }
 
     @Test
@@ -109,56 +113,56 @@ class MainViewModelTest {
         Path txt = dir.resolve("notes.docx");
         Files.writeString(txt, "hello");
         vm.openFiles(List.of(txt));
-        assertTrue(vm.messageProperty().get().text().contains("notes.docx"));
+        assertTrue(vm.state().messageProperty().get().text().contains("notes.docx"));
         vm.openFiles(List.of(FIXTURES.resolve("mlp_tanh.input.npy")));
-        assertTrue(vm.messageProperty().get().text().contains("model first"));
+        assertTrue(vm.state().messageProperty().get().text().contains("model first"));
     }
 
     @Test
     void generatedSamplesFollowKindSeedAndCount() {
         openMlp();
-        vm.generatorCountProperty().set(3);
-        vm.generatorSeedProperty().set(5);
-        vm.generateSamples();
-        assertEquals(3, vm.sampleCountProperty().get());
-        assertArrayEquals(new long[] {3, 8}, vm.inputsProperty().get().get("x").shape());
-        assertTrue(vm.inputSourceProperty().get().contains("seed 5"));
-        assertEquals(3, vm.resultProperty().get().samples());
+        vm.inputs().generatorCountProperty().set(3);
+        vm.inputs().generatorSeedProperty().set(5);
+        vm.inputs().generateSamples();
+        assertEquals(3, vm.state().sampleCountProperty().get());
+        assertArrayEquals(new long[] {3, 8}, vm.state().inputsProperty().get().get("x").shape());
+        assertTrue(vm.state().inputSourceProperty().get().contains("seed 5"));
+        assertEquals(3, vm.state().resultProperty().get().samples());
     }
 
     @Test
     void editingTheSampleInTheWhatIfTableRecomputes() {
         openMlp();
-        assertEquals(8, vm.whatIfRows().size());
-        assertEquals("x[3]", vm.whatIfRows().get(3).label());
-        assertEquals(4, vm.whatIfOutputs().size());
-        String before = vm.whatIfOutputs().get(0);
-        JacobianResult old = vm.resultProperty().get();
-        vm.whatIfRows().get(3).valueProperty().set(2.5);
-        assertEquals(2.5, vm.inputsProperty().get().get("x").getDouble(3), 1e-6);
-        assertNotEquals(old, vm.resultProperty().get());
-        assertNotEquals(before, vm.whatIfOutputs().get(0));
-        assertTrue(vm.inputSourceProperty().get().endsWith("(edited)"));
-        vm.selectedSampleProperty().set(1);
-        assertEquals(vm.inputsProperty().get().get("x").getDouble(8), vm.whatIfRows().get(0).valueProperty().get(), 1e-6);
+        assertEquals(8, whatIf.rows().size());
+        assertEquals("x[3]", whatIf.rows().get(3).label());
+        assertEquals(4, whatIf.outputs().size());
+        String before = whatIf.outputs().get(0);
+        JacobianResult old = vm.state().resultProperty().get();
+        whatIf.rows().get(3).valueProperty().set(2.5);
+        assertEquals(2.5, vm.state().inputsProperty().get().get("x").getDouble(3), 1e-6);
+        assertNotEquals(old, vm.state().resultProperty().get());
+        assertNotEquals(before, whatIf.outputs().get(0));
+        assertTrue(vm.state().inputSourceProperty().get().endsWith("(edited)"));
+        vm.state().selectedSampleProperty().set(1);
+        assertEquals(vm.state().inputsProperty().get().get("x").getDouble(8), whatIf.rows().get(0).valueProperty().get(), 1e-6);
         // choosing another device opens the model again and keeps the edited inputs
-        vm.deviceProperty().set(org.jacobi.core.DevicePreference.CPU);
-        assertEquals(2.5, vm.inputsProperty().get().get("x").getDouble(3), 1e-6);
-        assertEquals("CPU", vm.modelDeviceProperty().get());
-        assertNotNull(vm.resultProperty().get());
+        vm.state().deviceProperty().set(org.jacobi.core.DevicePreference.CPU);
+        assertEquals(2.5, vm.state().inputsProperty().get().get("x").getDouble(3), 1e-6);
+        assertEquals("CPU", vm.state().modelDeviceProperty().get());
+        assertNotNull(vm.state().resultProperty().get());
     }
 
     @Test
     void aModelWithTwoInputsBindsBothFilesAndLetsTheUserPickTheInput() {
         vm.openFiles(List.of(FIXTURES.resolve("two_inputs.onnx"), FIXTURES.resolve("two_inputs.input.x1.npy"),
             FIXTURES.resolve("two_inputs.input.x2.npy")));
-        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
-        assertEquals(List.of("x1", "x2"), vm.wrtChoices());
-        assertEquals(6, vm.heatmapDataProperty().get().cols());
-        vm.wrtProperty().set("x2");
-        assertEquals(3, vm.heatmapDataProperty().get().cols());
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        assertEquals(List.of("x1", "x2"), vm.state().wrtChoices());
+        assertEquals(6, heatmap.heatmapDataProperty().get().cols());
+        vm.state().wrtProperty().set("x2");
+        assertEquals(3, heatmap.heatmapDataProperty().get().cols());
         Tensor ref = Npy.read(FIXTURES.resolve("two_inputs.jacobian.x2.npy"));
-        assertEquals(ref.getDouble(4), vm.heatmapDataProperty().get().value(1, 1), 1e-3);
+        assertEquals(ref.getDouble(4), heatmap.heatmapDataProperty().get().value(1, 1), 1e-3);
     }
 
     @Test
@@ -179,9 +183,9 @@ class MainViewModelTest {
             }
         });
         cancelling.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx")));
-        assertNull(cancelling.resultProperty().get());
-        assertFalse(cancelling.messageProperty().get().error());
-        assertTrue(cancelling.messageProperty().get().text().contains("cancelled"));
+        assertNull(cancelling.state().resultProperty().get());
+        assertFalse(cancelling.state().messageProperty().get().error());
+        assertTrue(cancelling.state().messageProperty().get().text().contains("cancelled"));
         cancelling.dispose();
     }
 
@@ -190,11 +194,11 @@ class MainViewModelTest {
         openMlp();
         Path npy = dir.resolve("j.npy");
         Path csv = dir.resolve("j.csv");
-        vm.exportJacobianNpy(npy);
-        vm.exportJacobianCsv(csv);
+        vm.exports().exportJacobianNpy(npy);
+        vm.exports().exportJacobianCsv(csv);
         Tensor back = Npy.read(npy);
         assertArrayEquals(new long[] {4, 4, 8}, back.shape());
-        assertArrayEquals(vm.resultProperty().get().jacobian().floats(), back.floats());
+        assertArrayEquals(vm.state().resultProperty().get().jacobian().floats(), back.floats());
         Tensor table = CsvTensors.read(csv);
         assertArrayEquals(new long[] {16, 8}, table.shape());
         assertEquals(back.getDouble(9), table.getDouble(9), 1e-6);
@@ -206,7 +210,7 @@ class MainViewModelTest {
         fd.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx")));
         assertTrue(fd.approximateProperty().get());
         assertTrue(fd.methodTextProperty().get().contains("approximate"));
-        assertEquals(4, fd.sampleCountProperty().get(), "four generated samples by default");
+        assertEquals(4, fd.state().sampleCountProperty().get(), "four generated samples by default");
         fd.dispose();
     }
 
@@ -227,13 +231,13 @@ class MainViewModelTest {
     void theReportIsWrittenAtTheInputsTheJacobianWasComputedAt(@TempDir Path dir) throws Exception {
         openMlp();
         Path html = dir.resolve("report.html");
-        vm.exportReport(html);
-        assertNull(vm.messageProperty().get().details(), () -> vm.messageProperty().get().text());
+        vm.exports().exportReport(html);
+        assertNull(vm.state().messageProperty().get().details(), () -> vm.state().messageProperty().get().text());
         String text = Files.readString(html);
         assertTrue(text.contains("mlp_tanh.onnx"));
-        vm.exportReport(dir.resolve("report.docx"));
-        assertTrue(vm.messageProperty().get().error());
-        assertTrue(vm.messageProperty().get().text().contains(".html or .pdf"), vm.messageProperty().get().text());
+        vm.exports().exportReport(dir.resolve("report.docx"));
+        assertTrue(vm.state().messageProperty().get().error());
+        assertTrue(vm.state().messageProperty().get().text().contains(".html or .pdf"), vm.state().messageProperty().get().text());
     }
 
     @Test
@@ -242,29 +246,29 @@ class MainViewModelTest {
         img.setRGB(10, 10, 0xffffff);
         Path png = dir.resolve("digit.png");
         javax.imageio.ImageIO.write(img, "png", png.toFile());
-        vm.imageScaleProperty().set("1/255");
-        vm.imageMeanProperty().set("0.5");
-        vm.imageStdProperty().set("0.5");
+        vm.inputs().imageScaleProperty().set("1/255");
+        vm.inputs().imageMeanProperty().set("0.5");
+        vm.inputs().imageStdProperty().set("0.5");
         vm.openFiles(List.of(FIXTURES.resolve("cnn_small.onnx"), png));
-        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
-        Tensor x = vm.inputsProperty().get().get("x");
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        Tensor x = vm.state().inputsProperty().get().get("x");
         assertArrayEquals(new long[] {1, 1, 28, 28}, x.shape());
         assertEquals(-1.0, x.getDouble(0), 1e-6, "black pixel: (0 - 0.5) / 0.5");
-        assertEquals(1, vm.sampleCountProperty().get());
-        JacobianResult r = vm.resultProperty().get();
+        assertEquals(1, vm.state().sampleCountProperty().get());
+        JacobianResult r = vm.state().resultProperty().get();
         assertArrayEquals(new long[] {1, 28, 28}, r.sampleInputShape());
-        assertEquals(784, vm.heatmapDataProperty().get().cols());
-        assertEquals("x[0, 27, 27]", vm.heatmapDataProperty().get().colLabel().apply(783));
-        assertTrue(vm.whatIfRows().isEmpty(), "784 elements: no what-if table");
+        assertEquals(784, heatmap.heatmapDataProperty().get().cols());
+        assertEquals("x[0, 27, 27]", heatmap.heatmapDataProperty().get().colLabel().apply(783));
+        assertTrue(whatIf.rows().isEmpty(), "784 elements: no what-if table");
         Path second = dir.resolve("second.png");
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", second.toFile());
         vm.openFiles(List.of(png, second));
-        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.inputsProperty().get().get("x").shape(), "several images: a batch");
-        assertEquals(2, vm.sampleCountProperty().get());
-        assertEquals("2 files", vm.inputSourceProperty().get());
-        vm.imageStdProperty().set("zero");
-        vm.loadInputFiles(List.of(png));
-        assertTrue(vm.messageProperty().get().text().contains("image std"), vm.messageProperty().get().text());
+        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.state().inputsProperty().get().get("x").shape(), "several images: a batch");
+        assertEquals(2, vm.state().sampleCountProperty().get());
+        assertEquals("2 files", vm.state().inputSourceProperty().get());
+        vm.inputs().imageStdProperty().set("zero");
+        vm.inputs().loadInputFiles(List.of(png));
+        assertTrue(vm.state().messageProperty().get().text().contains("image std"), vm.state().messageProperty().get().text());
     }
 
     @Test
@@ -278,11 +282,11 @@ class MainViewModelTest {
     @Test
     void theDemoModelNamesItsElementsInTheHeatmapAndTheWhatIfTable() {
         vm.openFiles(List.of(Path.of("assets/models/demo.onnx"), Path.of("assets/samples/demo.input.npy")));
-        assertNull(vm.messageProperty().get(), () -> vm.messageProperty().get().text());
-        HeatmapData d = vm.heatmapDataProperty().get();
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        HeatmapData d = heatmap.heatmapDataProperty().get();
         assertTrue(d.colLabel().apply(0).matches("launch\\[[a-z]+\\]"), d.colLabel().apply(0));
         assertTrue(d.rowLabel().apply(0).startsWith("height[t="), d.rowLabel().apply(0));
-        assertEquals(d.colLabel().apply(1), vm.whatIfRows().get(1).label());
-        assertTrue(vm.whatIfOutputs().get(0).startsWith(d.rowLabel().apply(0) + " = "), vm.whatIfOutputs().get(0));
+        assertEquals(d.colLabel().apply(1), whatIf.rows().get(1).label());
+        assertTrue(whatIf.outputs().get(0).startsWith(d.rowLabel().apply(0) + " = "), whatIf.outputs().get(0));
     }
 }

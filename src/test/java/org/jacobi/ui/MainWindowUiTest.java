@@ -75,13 +75,13 @@ class MainWindowUiTest {
     @Test
     void droppedModelShowsItsHeatmapAndTheTooltipNamesTheCell(FxRobot robot) throws Exception {
         drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
-        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
         assertEquals("Jacobi — mlp_tanh.onnx", ((Stage) window.root().getScene().getWindow()).getTitle());
         Label summary = robot.lookup("#modelSummary").queryAs(Label.class);
         assertTrue(summary.getText().contains("Gemm ×3"), summary.getText());
         assertTrue(summary.getText().contains("1,476"), summary.getText());
         Label method = robot.lookup("#methodLabel").queryAs(Label.class);
-        assertTrue(method.getText().contains(vm.resultProperty().get().methodLabel()), method.getText());
+        assertTrue(method.getText().contains(vm.state().resultProperty().get().methodLabel()), method.getText());
 
         HeatmapView h = window.heatmap();
         robot.moveTo(screenPointOfCell(h, 2, 5));
@@ -97,7 +97,7 @@ class MainWindowUiTest {
         // next sample with the spinner's arrow: the heatmap shows sample 1
         float before = (float) h.getData().value(2, 5);
         robot.clickOn("#sampleSpinner .increment-arrow-button");
-        waitUntil(() -> vm.selectedSampleProperty().get() == 1);
+        waitUntil(() -> vm.state().selectedSampleProperty().get() == 1);
         assertEquals(4 * 8, h.getData().offset());
         assertNotEquals(before, (float) h.getData().value(2, 5));
 
@@ -128,7 +128,7 @@ class MainWindowUiTest {
         waitUntil(() -> !executor.runningProperty().get());
         Label message = robot.lookup("#messageText").queryAs(Label.class);
         assertTrue(message.getText().contains("cancelled"), message.getText());
-        assertEquals(null, vm.resultProperty().get());
+        assertEquals(null, vm.state().resultProperty().get());
     }
 
     @Test
@@ -136,7 +136,7 @@ class MainWindowUiTest {
         Path bad = dir.resolve("corrupt.onnx");
         Files.write(bad, new byte[] {8, 7, 18, 4, 't', 'o', 'r', 'c', 'h', (byte) 0xff, 1, 2, 3});
         drop(robot, bad);
-        waitUntil(() -> vm.messageProperty().get() != null);
+        waitUntil(() -> vm.state().messageProperty().get() != null);
         Label message = robot.lookup("#messageText").queryAs(Label.class);
         assertTrue(message.isVisible());
         assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
@@ -153,7 +153,7 @@ class MainWindowUiTest {
     @Test
     void imageInputsGetASaliencyViewAndTheHeatmapExportsAsPng(FxRobot robot, @TempDir Path dir) throws Exception {
         drop(robot, FIXTURES.resolve("cnn_small.onnx"), FIXTURES.resolve("cnn_small.input.npy"));
-        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
         assertEquals(784, window.heatmap().getData().cols());
         robot.clickOn("Saliency");
         WaitForAsyncUtils.waitForFxEvents();
@@ -179,17 +179,17 @@ class MainWindowUiTest {
     @Test
     void theOptimizeTabHoldsTheOptimizationPanelForTheSelectedSample(FxRobot robot) throws Exception {
         drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
-        waitUntil(() -> vm.resultProperty().get() != null && !executor.runningProperty().get());
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
         robot.clickOn("Optimize");
         waitUntil(() -> robot.lookup(".optimization-panel").tryQuery().isPresent());
         org.jacobi.ui.optim.OptimizationPanel first = robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class);
-        robot.interact(() -> vm.selectedSampleProperty().set(2));
+        robot.interact(() -> vm.state().selectedSampleProperty().set(2));
         waitUntil(() -> robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class) != first);
         // the panel's "use result as sample" goes through the view model
         float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
         robot.interact(() -> vm.useAsSelectedSample(org.jacobi.core.Tensor.ofFloats(values, 1, 8)));
         waitUntil(() -> !executor.runningProperty().get());
-        assertEquals(3.0, vm.inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
-        assertEquals(vm.inputsProperty().get().get("x"), vm.resultInputs().get("x"), "recomputed at the new sample");
+        assertEquals(3.0, vm.state().inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
+        assertEquals(vm.state().inputsProperty().get().get("x"), vm.state().resultInputs().get("x"), "recomputed at the new sample");
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -31,7 +32,6 @@ import org.jacobi.model.Dim;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelFormat;
 import org.jacobi.model.ModelInfo;
-import org.jacobi.model.ModelLoader;
 import org.jacobi.model.TensorSpec;
 
 /**
@@ -79,10 +79,10 @@ public final class TorchScriptModel implements Model {
      * Opens a TorchScript file. With a per-sample shape for every input in {@code options}, runs one
      * forward pass to learn the outputs; otherwise shapes stay unknown until {@link #resolveShapes}.
      */
-    public static TorchScriptModel load(Path path, ModelLoader.Options options) {
+    public static TorchScriptModel load(Path path, DevicePreference devicePreference, Map<String, long[]> sampleShapes) {
         TorchScriptArchive.Signature signature = TorchScriptArchive.inspect(path);
-        List<String> names = inputNames(signature, options.sampleShapes());
-        for (String given : new TreeSet<>(options.sampleShapes().keySet())) {
+        List<String> names = inputNames(signature, sampleShapes);
+        for (String given : new TreeSet<>(sampleShapes.keySet())) {
             if (!names.contains(given)) {
                 throw JacobiException.usage("--shape names input '" + given + "', but " + path.getFileName()
                     + " has input" + (names.size() == 1 ? " " : "s ") + names + ".");
@@ -94,9 +94,9 @@ public final class TorchScriptModel implements Model {
         } catch (IOException e) {
             throw new JacobiException("Could not read " + path + ": " + e.getMessage() + ".", e);
         }
-        TorchScriptModel model = TorchRuntime.call(() -> open(path, bytes, signature, names, options));
+        TorchScriptModel model = TorchRuntime.call(() -> open(path, bytes, signature, names, devicePreference));
         try {
-            model.describe(options.sampleShapes(), "--shape", null);
+            model.describe(sampleShapes, "--shape", null);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -115,9 +115,9 @@ public final class TorchScriptModel implements Model {
     }
 
     private static TorchScriptModel open(Path path, long bytes, TorchScriptArchive.Signature signature,
-                                         List<String> names, ModelLoader.Options options) {
+                                         List<String> names, DevicePreference devicePreference) {
         TorchRuntime.engine();
-        TorchRuntime.DeviceChoice device = TorchRuntime.chooseDevice(options.device());
+        TorchRuntime.DeviceChoice device = TorchRuntime.chooseDevice(devicePreference);
         Criteria<NDList, NDList> criteria = Criteria.builder()
             .setTypes(NDList.class, NDList.class)
             .optModelPath(path)

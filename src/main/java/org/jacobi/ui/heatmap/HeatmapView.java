@@ -12,17 +12,14 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Tooltip;
-import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
-import javafx.scene.text.TextAlignment;
 import javafx.util.Duration;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.ValueScale;
@@ -42,6 +39,7 @@ public class HeatmapView extends Region {
     private static final double TOP = 20;
     private static final Font LABEL_FONT = Font.font(10.5);
     private double left = 40;
+    private String placeholder = "No Jacobian yet: drop a model file here";
 
     private final Canvas canvas = new Canvas();
     private final Canvas bar = new Canvas();
@@ -73,7 +71,7 @@ public class HeatmapView extends Region {
         tooltip.setHideDelay(Duration.millis(100));
         tooltip.setShowDuration(Duration.INDEFINITE);
         data.addListener((obs, a, b) -> {
-            left = gutterFor(b);
+            left = HeatmapImage.gutterFor(b, LABEL_FONT);
             rebuildImage();
             fit();
         });
@@ -119,24 +117,6 @@ public class HeatmapView extends Region {
             tooltip.hide();
         });
     }
-
-    /** Room for the widest row label (sampled on large matrices), within sensible bounds. */
-    private static double gutterFor(HeatmapData d) {
-        if (d == null || d.rows() == 0) {
-            return 40;
-        }
-        javafx.scene.text.Text probe = new javafx.scene.text.Text();
-        probe.setFont(LABEL_FONT);
-        double widest = 0;
-        int step = Math.max(1, d.rows() / 200);
-        for (int r = 0; r < d.rows(); r += step) {
-            probe.setText(d.rowLabel().apply(r));
-            widest = Math.max(widest, probe.getLayoutBounds().getWidth());
-        }
-        return Math.max(40, Math.min(220, Math.ceil(widest) + 10));
-    }
-
-    // ---- view changes ----------------------------------------------------------------------------
 
     /** Shows the whole matrix in the available area. */
     public void fit() {
@@ -190,10 +170,7 @@ public class HeatmapView extends Region {
     /** The {row, column} of the cell under canvas point (x, y), or null outside the matrix. */
     public int[] cellAt(double x, double y) {
         HeatmapData d = data.get();
-        if (d == null) {
-            return null;
-        }
-        if (x < left || y < TOP) {
+        if (d == null || x < left || y < TOP) {
             return null;
         }
         int col = (int) Math.floor((x - left - offsetX.get()) / cellWidth.get());
@@ -236,7 +213,9 @@ public class HeatmapView extends Region {
         }
     }
 
-    // ---- painting --------------------------------------------------------------------------------
+    private void drawBar() {
+        HeatmapImage.drawColorBar(bar.getGraphicsContext2D(), bar.getWidth(), bar.getHeight(), data.get() != null, colorMap.get(), scale);
+    }
 
     private void rebuildImage() {
         HeatmapData d = data.get();
@@ -257,42 +236,10 @@ public class HeatmapView extends Region {
             }
         }
         scale = new ValueScale(signed ? -limit : 0, limit, symlog.get(), limit * 1e-3);
-        int w = Math.min(d.cols(), MAX_IMAGE_SIDE);
-        int h = Math.min(d.rows(), MAX_IMAGE_SIDE);
-        int[] pixels = new int[w * h];
-        ColorMaps map = colorMap.get();
-        for (int py = 0; py < h; py++) {
-            int r0 = (int) ((long) py * d.rows() / h);
-            int r1 = Math.max(r0 + 1, (int) ((long) (py + 1) * d.rows() / h));
-            for (int px = 0; px < w; px++) {
-                int c0 = (int) ((long) px * d.cols() / w);
-                int c1 = Math.max(c0 + 1, (int) ((long) (px + 1) * d.cols() / w));
-                double v = binned(d, r0, r1, c0, c1);
-                pixels[py * w + px] = map.argb(scale.normalise(signed ? v : Math.abs(v)));
-            }
-        }
-        WritableImage img = new WritableImage(w, h);
-        img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), pixels, 0, w);
+        WritableImage img = HeatmapImage.render(d, colorMap.get(), scale, MAX_IMAGE_SIDE);
         image = img;
         draw();
         drawBar();
-    }
-
-    /** The value of largest magnitude in a block of cells, so binning never hides a peak. */
-    private static double binned(HeatmapData d, int r0, int r1, int c0, int c1) {
-        if (r1 - r0 == 1 && c1 - c0 == 1) {
-            return d.value(r0, c0);
-        }
-        double best = 0;
-        for (int r = r0; r < r1; r++) {
-            for (int c = c0; c < c1; c++) {
-                double v = d.value(r, c);
-                if (Math.abs(v) > Math.abs(best)) {
-                    best = v;
-                }
-            }
-        }
-        return best;
     }
 
     private void draw() {
@@ -303,15 +250,12 @@ public class HeatmapView extends Region {
         g.fillRect(0, 0, w, h);
         HeatmapData d = data.get();
         if (image == null || d == null) {
-            g.setFill(Color.GRAY);
-            g.setTextAlign(TextAlignment.CENTER);
-            g.setTextBaseline(VPos.CENTER);
-            g.fillText("No Jacobian yet: drop a model file here", w / 2, h / 2);
+            HeatmapImage.drawPlaceholder(g, w, h, placeholder);
             return;
         }
         double cw = cellWidth.get();
         double ch = cellHeight.get();
-        drawLabels(g, d, cw, ch, left + offsetX.get(), TOP + offsetY.get(), w, h);
+        HeatmapImage.drawLabels(g, d, cw, ch, left + offsetX.get(), TOP + offsetY.get(), w, h, left, TOP, LABEL_FONT);
         g.save();
         g.beginPath();
         g.rect(left, TOP, w - left, h - TOP);
@@ -322,109 +266,10 @@ public class HeatmapView extends Region {
         g.setImageSmoothing(false);
         g.drawImage(image, 0, 0, image.getWidth(), image.getHeight(), ox, oy, d.cols() * cw, d.rows() * ch);
         if (cw >= 44 && ch >= 16) {
-            drawValues(g, d, cw, ch, ox, oy, w, h);
+            HeatmapImage.drawValues(g, d, cw, ch, ox, oy, w, h, scale, colorMap.get().diverging());
         }
-        int hr = hoverRow.get();
-        int hc = hoverCol.get();
-        if (hr >= 0 && hc >= 0 && hr < d.rows() && hc < d.cols()) {
-            g.setFill(Color.rgb(255, 255, 255, 0.22));
-            g.fillRect(ox, oy + hr * ch, d.cols() * cw, ch);
-            g.fillRect(ox + hc * cw, oy, cw, d.rows() * ch);
-            g.setStroke(Color.BLACK);
-            g.setLineWidth(1.5);
-            g.strokeRect(ox, oy + hr * ch, d.cols() * cw, ch);
-            g.strokeRect(ox + hc * cw, oy, cw, d.rows() * ch);
-        }
+        HeatmapImage.drawHover(g, d, ox, oy, cw, ch, hoverRow.get(), hoverCol.get());
         g.restore();
-    }
-
-    /** Row labels in the left gutter and column labels on top, thinned out so they never overlap. */
-    private void drawLabels(GraphicsContext g, HeatmapData d, double cw, double ch, double ox, double oy, double w, double h) {
-        g.setFill(Color.rgb(60, 60, 60));
-        g.setFont(LABEL_FONT);
-        g.setTextBaseline(VPos.CENTER);
-        g.setTextAlign(TextAlignment.RIGHT);
-        int rowStep = (int) Math.max(1, Math.ceil(14 / ch));
-        int r0 = Math.max(0, (int) Math.floor((TOP - oy) / ch));
-        int r1 = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
-        for (int r = r0 - r0 % rowStep; r < r1; r += rowStep) {
-            double y = oy + (r + 0.5) * ch;
-            if (y >= TOP) {
-                g.fillText(d.rowLabel().apply(r), left - 4, y, left - 6);
-            }
-        }
-        g.setTextAlign(TextAlignment.CENTER);
-        int colStep = (int) Math.max(1, Math.ceil(76 / cw));
-        int c0 = Math.max(0, (int) Math.floor((left - ox) / cw));
-        int c1 = Math.min(d.cols(), (int) Math.ceil((w - ox) / cw));
-        for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
-            double x = ox + (c + 0.5) * cw;
-            if (x >= left && (colStep == 1 || x + 38 <= w)) {
-                g.fillText(d.colLabel().apply(c), x, TOP / 2, Math.max(cw * colStep - 4, 20));
-            }
-        }
-    }
-
-    private void drawValues(GraphicsContext g, HeatmapData d, double cw, double ch, double ox, double oy, double w, double h) {
-        int c0 = Math.max(0, (int) Math.floor(-ox / cw));
-        int c1 = Math.min(d.cols(), (int) Math.ceil((w - ox) / cw));
-        int r0 = Math.max(0, (int) Math.floor(-oy / ch));
-        int r1 = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
-        if ((long) (c1 - c0) * (r1 - r0) > 4000) {
-            return;
-        }
-        g.setFont(Font.font(Math.min(13, ch * 0.45)));
-        g.setTextAlign(TextAlignment.CENTER);
-        g.setTextBaseline(VPos.CENTER);
-        boolean signed = colorMap.get().diverging();
-        for (int r = r0; r < r1; r++) {
-            for (int c = c0; c < c1; c++) {
-                double v = d.value(r, c);
-                double t = scale.normalise(signed ? v : Math.abs(v));
-                boolean dark = signed ? Math.abs(t - 0.5) > 0.3 : t < 0.55;
-                g.setFill(dark ? Color.WHITE : Color.BLACK);
-                g.fillText(String.format(Locale.ROOT, "%.3g", v), ox + (c + 0.5) * cw, oy + (r + 0.5) * ch, cw - 4);
-            }
-        }
-    }
-
-    private void drawBar() {
-        GraphicsContext g = bar.getGraphicsContext2D();
-        double w = bar.getWidth();
-        double h = bar.getHeight();
-        g.clearRect(0, 0, w, h);
-        if (data.get() == null || h < 40) {
-            return;
-        }
-        double top = 12;
-        double bottom = h - 12;
-        double x0 = 10;
-        double stripW = 18;
-        ColorMaps map = colorMap.get();
-        for (double y = top; y < bottom; y++) {
-            double t = 1 - (y - top) / (bottom - top);
-            int argb = map.argb(t);
-            g.setFill(Color.rgb((argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff));
-            g.fillRect(x0, y, stripW, 1.5);
-        }
-        g.setStroke(Color.GRAY);
-        g.setLineWidth(1);
-        g.strokeRect(x0, top, stripW, bottom - top);
-        g.setFill(Color.BLACK);
-        g.setFont(Font.font(11));
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.CENTER);
-        int ticks = 6;
-        for (int i = 0; i <= ticks; i++) {
-            double t = (double) i / ticks;
-            double y = bottom - t * (bottom - top);
-            g.strokeLine(x0 + stripW, y, x0 + stripW + 4, y);
-            double v = scale.valueAt(t);
-            if (Math.abs(v) < scale.max() * 1e-12) {
-                v = 0;
-            }
-            g.fillText(String.format(Locale.ROOT, "%.3g", v), x0 + stripW + 7, y);
-        }
     }
 
     @Override
@@ -541,6 +386,12 @@ public class HeatmapView extends Region {
     }
 
     /** The canvas holding the cells (for snapshots and tests). */
+    /** The text shown while there is no matrix. */
+    public void setPlaceholder(String text) {
+        placeholder = text;
+        draw();
+    }
+
     public Canvas canvas() {
         return canvas;
     }

@@ -68,18 +68,13 @@ public final class OptimizationPanel extends BorderPane {
             return t;
         }
     });
-    private static final double COST_FLOOR = 1e-30;
 
     private final OptimizationViewModel viewModel;
-    private final XYChart.Series<Number, Number> gnSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> lbfgsSeries = new XYChart.Series<>();
-    private final NumberAxis costAxis = new NumberAxis();
+    private final CostChart chart = new CostChart();
     private final ComboBox<OptimizationMethod> shownResult = new ComboBox<>(FXCollections.observableArrayList(OptimizationMethod.values()));
     private final VBox inputView = new VBox(6);
     private final TableView<double[]> outputTable = new TableView<>();
     private final Label resultSummary = new Label();
-    private double minLogCost = Double.POSITIVE_INFINITY;
-    private double maxLogCost = Double.NEGATIVE_INFINITY;
 
     /**
      * The panel for one model and sample. Close it with {@link #dispose()} when the model or sample changes.
@@ -107,20 +102,17 @@ public final class OptimizationPanel extends BorderPane {
         this.viewModel = viewModel;
         getStyleClass().add("optimization-panel");
         setLeft(controls());
-        SplitPane center = new SplitPane(chart(), details());
+        SplitPane center = new SplitPane(chart, details());
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.5);
         setCenter(center);
         viewModel.records().addListener((ListChangeListener<IterationRecord>) change -> {
             while (change.next()) {
                 if (change.wasRemoved() && viewModel.records().isEmpty()) {
-                    gnSeries.getData().clear();
-                    lbfgsSeries.getData().clear();
-                    minLogCost = Double.POSITIVE_INFINITY;
-                    maxLogCost = Double.NEGATIVE_INFINITY;
+                    chart.clear();
                 }
                 for (IterationRecord r : change.getAddedSubList()) {
-                    plot(r);
+                    chart.plot(r);
                 }
             }
         });
@@ -253,85 +245,21 @@ public final class OptimizationPanel extends BorderPane {
         return scroll;
     }
 
-    private Node chart() {
-        NumberAxis iterations = new NumberAxis();
-        iterations.setLabel("iteration");
-        iterations.setForceZeroInRange(true);
-        iterations.setMinorTickCount(0);
-        iterations.setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number n) {
-                double v = n.doubleValue();
-                return v == Math.rint(v) ? Long.toString((long) v) : ""; // iterations are whole numbers
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return Double.parseDouble(s);
-            }
-        });
-        costAxis.setLabel("cost (log scale)");
-        costAxis.setAutoRanging(false);
-        costAxis.setLowerBound(-6);
-        costAxis.setUpperBound(1);
-        costAxis.setTickUnit(1);
-        costAxis.setMinorTickCount(0);
-        costAxis.setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number exponent) {
-                double e = exponent.doubleValue();
-                return e == Math.rint(e) ? "1e" + (long) e : String.format(Locale.ROOT, "%.1e", Math.pow(10, e));
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return Math.log10(Double.parseDouble(s));
-            }
-        });
-        LineChart<Number, Number> chart = new LineChart<>(iterations, costAxis);
-        chart.setTitle("Cost per iteration");
-        chart.setAnimated(false);
-        chart.setCreateSymbols(true);
-        chart.setHorizontalZeroLineVisible(false); // the axis holds log10(cost): its zero is cost 1, not a baseline
-        gnSeries.setName(OptimizationMethod.GAUSS_NEWTON.label());
-        lbfgsSeries.setName(OptimizationMethod.LBFGS.label());
-        chart.getData().add(gnSeries);
-        chart.getData().add(lbfgsSeries);
-        chart.setMinHeight(220);
-        return chart;
-    }
-
-    private void plot(IterationRecord r) {
-        double cost = r.cost();
-        if (!Double.isFinite(cost)) {
-            return;
-        }
-        double log = Math.log10(Math.max(cost, COST_FLOOR));
-        (r.method() == OptimizationMethod.GAUSS_NEWTON ? gnSeries : lbfgsSeries).getData().add(new XYChart.Data<>(r.iteration(), log));
-        minLogCost = Math.min(minLogCost, log);
-        maxLogCost = Math.max(maxLogCost, log);
-        double lower = Math.floor(minLogCost);
-        double upper = Math.max(lower + 1, Math.ceil(maxLogCost));
-        costAxis.setLowerBound(lower);
-        costAxis.setUpperBound(upper);
-        costAxis.setTickUnit(Math.max(1, Math.ceil((upper - lower) / 12)));
-    }
-
     private Node details() {
         TableView<IterationRecord> table = new TableView<>(viewModel.records());
         table.setId("iterations");
-        table.getColumns().add(column("method", 70, r -> r.method().id()));
-        table.getColumns().add(column("iter", 45, r -> Integer.toString(r.iteration())));
-        table.getColumns().add(column("cost", 95, r -> sci(r.cost())));
-        table.getColumns().add(column("cost change", 95, r -> sci(r.costChange())));
-        table.getColumns().add(column("|gradient|", 90, r -> sci(r.gradientNorm())));
-        table.getColumns().add(column("|step|", 90, r -> sci(r.stepNorm())));
-        table.getColumns().add(column("gain ratio", 80, r -> fixed(r.gainRatio())));
-        table.getColumns().add(column("ls evals", 60, r -> r.method() == OptimizationMethod.LBFGS ? Integer.toString(r.lineSearchEvaluations()) : ""));
-        table.getColumns().add(column("damping", 85, r -> sci(r.damping())));
-        table.getColumns().add(column("step size", 85, r -> sci(r.stepSize())));
-        table.getColumns().add(column("accepted", 65, r -> r.accepted() ? "yes" : "no"));
-        table.getColumns().add(column("time ms", 70, r -> String.format(Locale.ROOT, "%.1f", r.timeMillis())));
+        table.getColumns().add(Columns.column("method", 70, r -> r.method().id()));
+        table.getColumns().add(Columns.column("iter", 45, r -> Integer.toString(r.iteration())));
+        table.getColumns().add(Columns.column("cost", 95, r -> Columns.sci(r.cost())));
+        table.getColumns().add(Columns.column("cost change", 95, r -> Columns.sci(r.costChange())));
+        table.getColumns().add(Columns.column("|gradient|", 90, r -> Columns.sci(r.gradientNorm())));
+        table.getColumns().add(Columns.column("|step|", 90, r -> Columns.sci(r.stepNorm())));
+        table.getColumns().add(Columns.column("gain ratio", 80, r -> Columns.fixed(r.gainRatio())));
+        table.getColumns().add(Columns.column("ls evals", 60, r -> r.method() == OptimizationMethod.LBFGS ? Integer.toString(r.lineSearchEvaluations()) : ""));
+        table.getColumns().add(Columns.column("damping", 85, r -> Columns.sci(r.damping())));
+        table.getColumns().add(Columns.column("step size", 85, r -> Columns.sci(r.stepSize())));
+        table.getColumns().add(Columns.column("accepted", 65, r -> r.accepted() ? "yes" : "no"));
+        table.getColumns().add(Columns.column("time ms", 70, r -> String.format(Locale.ROOT, "%.1f", r.timeMillis())));
         table.setPlaceholder(new Label("Press Run to start."));
         viewModel.records().addListener((ListChangeListener<IterationRecord>) c -> {
             if (!viewModel.records().isEmpty()) {
@@ -362,10 +290,10 @@ public final class OptimizationPanel extends BorderPane {
         resultSummary.setWrapText(true);
         resultSummary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
-        outputTable.getColumns().add(arrayColumn("output", 60, v -> Integer.toString((int) v[0])));
-        outputTable.getColumns().add(arrayColumn("target", 90, v -> Double.isNaN(v[1]) ? "" : sci(v[1])));
-        outputTable.getColumns().add(arrayColumn("before", 90, v -> sci(v[2])));
-        outputTable.getColumns().add(arrayColumn("after", 90, v -> Double.isNaN(v[3]) ? "" : sci(v[3])));
+        outputTable.getColumns().add(Columns.arrayColumn("output", 60, v -> Integer.toString((int) v[0])));
+        outputTable.getColumns().add(Columns.arrayColumn("target", 90, v -> Double.isNaN(v[1]) ? "" : Columns.sci(v[1])));
+        outputTable.getColumns().add(Columns.arrayColumn("before", 90, v -> Columns.sci(v[2])));
+        outputTable.getColumns().add(Columns.arrayColumn("after", 90, v -> Double.isNaN(v[3]) ? "" : Columns.sci(v[3])));
         outputTable.setPrefWidth(340);
         outputTable.setPlaceholder(new Label("No result yet."));
         VBox outputs = new VBox(4, new Label("Output"), outputTable);
@@ -411,21 +339,21 @@ public final class OptimizationPanel extends BorderPane {
         double[] before = viewModel.start();
         long[] shape = viewModel.sampleInputShape();
         inputView.getChildren().clear();
-        int[] hw = imageSize(shape);
+        int[] hw = BeforeAfterImages.imageSize(shape);
         if (hw != null) {
             int channels = before.length / (hw[0] * hw[1]);
-            HBox images = new HBox(10, captioned("before", image(before, null, hw, channels)));
+            HBox images = new HBox(10, BeforeAfterImages.captioned("before", BeforeAfterImages.image(before, null, hw, channels)));
             if (after != null) {
-                images.getChildren().add(captioned("after", image(after, before, hw, channels)));
-                images.getChildren().add(captioned("change", difference(before, after, hw, channels)));
+                images.getChildren().add(BeforeAfterImages.captioned("after", BeforeAfterImages.image(after, before, hw, channels)));
+                images.getChildren().add(BeforeAfterImages.captioned("change", BeforeAfterImages.difference(before, after, hw, channels)));
             }
             inputView.getChildren().add(images);
         } else {
             TableView<double[]> table = new TableView<>();
-            table.getColumns().add(arrayColumn("element", 60, v -> Integer.toString((int) v[0])));
-            table.getColumns().add(arrayColumn("before", 90, v -> sci(v[1])));
-            table.getColumns().add(arrayColumn("after", 90, v -> Double.isNaN(v[2]) ? "" : sci(v[2])));
-            table.getColumns().add(arrayColumn("change", 90, v -> Double.isNaN(v[2]) ? "" : sci(v[2] - v[1])));
+            table.getColumns().add(Columns.arrayColumn("element", 60, v -> Integer.toString((int) v[0])));
+            table.getColumns().add(Columns.arrayColumn("before", 90, v -> Columns.sci(v[1])));
+            table.getColumns().add(Columns.arrayColumn("after", 90, v -> Double.isNaN(v[2]) ? "" : Columns.sci(v[2])));
+            table.getColumns().add(Columns.arrayColumn("change", 90, v -> Double.isNaN(v[2]) ? "" : Columns.sci(v[2] - v[1])));
             ObservableList<double[]> rows = FXCollections.observableArrayList();
             for (int i = 0; i < before.length; i++) {
                 rows.add(new double[] {i, before[i], after == null ? Double.NaN : after[i]});
@@ -436,108 +364,5 @@ public final class OptimizationPanel extends BorderPane {
         }
     }
 
-    /** [H, W] when the sample looks like an image: [H, W], [1, H, W] or [3, H, W] with both sides at least 8. */
-    static int[] imageSize(long[] shape) {
-        if (shape.length == 2 && shape[0] >= 8 && shape[1] >= 8) {
-            return new int[] {(int) shape[0], (int) shape[1]};
-        }
-        if (shape.length == 3 && (shape[0] == 1 || shape[0] == 3) && shape[1] >= 8 && shape[2] >= 8) {
-            return new int[] {(int) shape[1], (int) shape[2]};
-        }
-        return null;
-    }
 
-    private static Node captioned(String caption, Node content) {
-        VBox box = new VBox(2, content, new Label(caption));
-        box.setAlignment(Pos.CENTER);
-        return box;
-    }
-
-    /** Grey (or RGB) image of x, scaled by the joint range of x and {@code other}. */
-    private static ImageView image(double[] x, double[] other, int[] hw, int channels) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double[] a : other == null ? new double[][] {x} : new double[][] {x, other}) {
-            for (double v : a) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-        }
-        double range = hi > lo ? hi - lo : 1;
-        int h = hw[0];
-        int w = hw[1];
-        WritableImage img = new WritableImage(w, h);
-        PixelWriter pw = img.getPixelWriter();
-        for (int r = 0; r < h; r++) {
-            for (int c = 0; c < w; c++) {
-                if (channels == 3) {
-                    pw.setColor(c, r, Color.color(clamp((x[r * w + c] - lo) / range), clamp((x[h * w + r * w + c] - lo) / range),
-                        clamp((x[2 * h * w + r * w + c] - lo) / range)));
-                } else {
-                    pw.setColor(c, r, Color.gray(clamp((x[r * w + c] - lo) / range)));
-                }
-            }
-        }
-        return view(img);
-    }
-
-    /** after - before, red for increases and blue for decreases, scaled by the largest change. */
-    private static ImageView difference(double[] before, double[] after, int[] hw, int channels) {
-        int h = hw[0];
-        int w = hw[1];
-        double max = 1e-30;
-        for (int i = 0; i < before.length; i++) {
-            max = Math.max(max, Math.abs(after[i] - before[i]));
-        }
-        WritableImage img = new WritableImage(w, h);
-        PixelWriter pw = img.getPixelWriter();
-        for (int r = 0; r < h; r++) {
-            for (int c = 0; c < w; c++) {
-                double d = 0;
-                for (int ch = 0; ch < channels; ch++) {
-                    int i = ch * h * w + r * w + c;
-                    d += after[i] - before[i];
-                }
-                double s = clamp(Math.abs(d / channels) / max);
-                pw.setColor(c, r, d >= 0 ? Color.color(1, 1 - s, 1 - s) : Color.color(1 - s, 1 - s, 1));
-            }
-        }
-        return view(img);
-    }
-
-    private static ImageView view(WritableImage img) {
-        ImageView v = new ImageView(img);
-        v.setPreserveRatio(true);
-        v.setSmooth(false);
-        v.setFitWidth(Math.max(img.getWidth(), 140));
-        return v;
-    }
-
-    private static double clamp(double v) {
-        return Double.isNaN(v) ? 0 : Math.min(1, Math.max(0, v));
-    }
-
-    private static TableColumn<IterationRecord, String> column(String title, double width, Function<IterationRecord, String> text) {
-        TableColumn<IterationRecord, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
-        c.setPrefWidth(width);
-        c.setSortable(false);
-        return c;
-    }
-
-    private static TableColumn<double[], String> arrayColumn(String title, double width, Function<double[], String> text) {
-        TableColumn<double[], String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(text.apply(cell.getValue())));
-        c.setPrefWidth(width);
-        c.setSortable(false);
-        return c;
-    }
-
-    private static String sci(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3e", v);
-    }
-
-    private static String fixed(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
-    }
 }

@@ -1,0 +1,42 @@
+package org.jacobi.ui;
+
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.scene.Node;
+import org.jacobi.ui.optim.OptimizeView;
+import org.jacobi.ui.saliency.SaliencyView;
+import org.jacobi.ui.saliency.SaliencyViewModel;
+import org.jacobi.ui.summaries.SummariesView;
+import org.jacobi.ui.summaries.SummariesViewModel;
+import org.jacobi.ui.whatif.WhatIfView;
+import org.jacobi.ui.whatif.WhatIfViewModel;
+
+/**
+ * The main window's tabs after "Jacobian" (which the window builds itself: its menus and status bar use the
+ * heatmap), in order. A new tab is one view, one view model, and one line here; see
+ * docs/decisions/0017-one-view-model-per-panel.md.
+ */
+public final class TabRegistry {
+    /** What a tab's factory gets: the workspace and whether the tab is the one shown (to defer costly work). */
+    public record Context(MainViewModel workspace, ObservableBooleanValue shown) {
+        public AppState state() {
+            return workspace.state();
+        }
+    }
+
+    /** One tab: its title, its tooltip (or null), and how to build its view. */
+    public record Entry(String title, String tooltip, Function<Context, Node> view) {
+    }
+
+    private TabRegistry() {
+    }
+
+    public static List<Entry> tabs() {
+        return List.of(
+            new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.state()))),
+            new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
+            new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
+            new Entry("Optimize", "Optimise the input for a target output", c -> new OptimizeView(c.workspace(), c.shown())));
+    }
+}

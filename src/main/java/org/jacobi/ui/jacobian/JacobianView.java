@@ -1,0 +1,63 @@
+package org.jacobi.ui.jacobian;
+
+import java.nio.file.Path;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.BorderPane;
+import org.jacobi.io.AtomicFiles;
+import org.jacobi.ui.AppState;
+import org.jacobi.ui.heatmap.HeatmapView;
+
+/** The Jacobian tab: a tool bar (fit, zoom, what the axes are) over the heatmap. */
+public final class JacobianView extends BorderPane {
+    private final HeatmapView heatmap = new HeatmapView();
+    private final AppState state;
+
+    public JacobianView(JacobianViewModel vm, AppState state) {
+        this.state = state;
+        heatmap.dataProperty().bind(vm.heatmapDataProperty());
+        heatmap.colorMapProperty().bind(vm.colorMapProperty());
+        heatmap.symlogProperty().bind(vm.symlogProperty());
+        heatmap.scaleLimitProperty().bind(vm.scaleLimitProperty());
+        heatmap.setId("heatmap");
+        Button fit = new Button("Fit");
+        fit.setId("fitButton");
+        fit.setOnAction(e -> heatmap.fit());
+        Button zin = new Button("+");
+        zin.setTooltip(new Tooltip("Zoom in (or use the mouse wheel)"));
+        zin.setOnAction(e -> heatmap.zoom(1.5));
+        Button zout = new Button("−");
+        zout.setTooltip(new Tooltip("Zoom out"));
+        zout.setOnAction(e -> heatmap.zoom(1 / 1.5));
+        Label axes = new Label();
+        axes.textProperty().bind(vm.axesText());
+        Label hint = new Label("wheel: zoom · drag: pan · double-click: fit");
+        hint.setStyle("-fx-text-fill: #777;");
+        setTop(new ToolBar(fit, zin, zout, axes, hint));
+        setCenter(heatmap);
+    }
+
+    public HeatmapView heatmap() {
+        return heatmap;
+    }
+
+    /** Writes what the heatmap shows (cells and colour bar) as a PNG, atomically. */
+    public void exportPng(Path file) {
+        try {
+            WritableImage shot = heatmap.snapshot(null, null);
+            java.awt.image.BufferedImage img = SwingFXUtils.fromFXImage(shot, null);
+            AtomicFiles.write(file, true, out -> {
+                if (!javax.imageio.ImageIO.write(img, "png", out)) {
+                    throw new java.io.IOException("no PNG writer");
+                }
+            });
+            state.showInfo("Saved " + file.getFileName() + ".");
+        } catch (RuntimeException e) {
+            state.showError(e);
+        }
+    }
+}

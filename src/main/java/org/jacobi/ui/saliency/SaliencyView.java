@@ -1,0 +1,113 @@
+package org.jacobi.ui.saliency;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.jacobi.analysis.Pixels;
+
+/** The Saliency tab: input, saliency map and overlay side by side, with the output, channel and opacity chosen above. */
+public final class SaliencyView extends ScrollPane {
+    private final SaliencyViewModel vm;
+    private final Label note = new Label("Saliency maps need an image-shaped input [C, H, W], e.g. cnn_small.onnx with an image.");
+    private final ImageView input = pixelView();
+    private final ImageView saliency = pixelView();
+    private final ImageView overlayBase = pixelView();
+    private final ImageView overlayTop = pixelView();
+    private final HBox controls;
+    private final HBox images;
+    private final Label scaleNote = new Label();
+    private final Tooltip saliencyTip = new Tooltip();
+
+    public SaliencyView(SaliencyViewModel vm) {
+        this.vm = vm;
+        overlayTop.opacityProperty().bind(vm.overlayOpacityProperty());
+        StackPane overlay = new StackPane(overlayBase, overlayTop);
+        ComboBox<String> output = new ComboBox<>(vm.outputChoices());
+        output.setId("saliencyOutput");
+        output.setVisibleRowCount(16);
+        output.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
+            if (b.intValue() >= 0) {
+                vm.outputProperty().set(b.intValue());
+            }
+        });
+        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c ->
+            output.getSelectionModel().select(Math.min(vm.outputProperty().get(), vm.outputChoices().size() - 1)));
+        CheckBox abs = new CheckBox("absolute |dy/dx|");
+        abs.selectedProperty().bindBidirectional(vm.absoluteProperty());
+        ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
+        channel.getSelectionModel().selectedIndexProperty().addListener((o, a, b) ->
+            vm.channelProperty().set(b.intValue() <= 0 ? -1 : b.intValue() - 1));
+        vm.channelChoices().addListener((javafx.collections.ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
+        Slider opacity = new Slider(0, 1, 0.5);
+        opacity.valueProperty().bindBidirectional(vm.overlayOpacityProperty());
+        controls = new HBox(8, new Label("Output"), output, abs, new Label("Channels"), channel, new Label("Overlay opacity"), opacity);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        controls.setPadding(new Insets(6));
+        images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
+        images.setPadding(new Insets(6));
+        scaleNote.setId("saliencyScale");
+        Tooltip.install(saliency, saliencyTip);
+        VBox box = new VBox(6, note, controls, images, scaleNote);
+        box.setPadding(new Insets(6));
+        setContent(box);
+        vm.pictureProperty().addListener((o, a, b) -> show());
+        show();
+    }
+
+    private void show() {
+        SaliencyViewModel.Picture p = vm.pictureProperty().get();
+        boolean ok = p != null;
+        controls.setDisable(!ok);
+        images.setVisible(ok);
+        scaleNote.setVisible(ok);
+        note.setVisible(!ok);
+        note.setManaged(!ok);
+        if (!ok) {
+            return;
+        }
+        WritableImage inImg = image(p.input(), p.width(), p.height());
+        WritableImage salImg = image(p.saliency(), p.width(), p.height());
+        input.setImage(inImg);
+        saliency.setImage(salImg);
+        overlayBase.setImage(inImg);
+        overlayTop.setImage(salImg);
+        saliencyTip.setText(p.derivative());
+        scaleNote.setText(p.scaleNote());
+    }
+
+    private static ImageView pixelView() {
+        ImageView v = new ImageView();
+        v.setFitWidth(280);
+        v.setFitHeight(280);
+        v.setPreserveRatio(true);
+        v.setSmooth(false);
+        return v;
+    }
+
+    private static Node captioned(String caption, Node content) {
+        VBox b = new VBox(4, new Label(caption), content);
+        b.setAlignment(Pos.TOP_CENTER);
+        return b;
+    }
+
+    /** The pixels as an image, enlarged by whole pixels to about 280 px (ImageView smoothing is not always honoured). */
+    static WritableImage image(int[] argb, int w, int h) {
+        int factor = Math.max(1, 280 / Math.max(w, h));
+        int[] big = factor == 1 ? argb : Pixels.upscale(argb, w, h, factor);
+        WritableImage img = new WritableImage(w * factor, h * factor);
+        img.getPixelWriter().setPixels(0, 0, w * factor, h * factor, PixelFormat.getIntArgbInstance(), big, 0, w * factor);
+        return img;
+    }
+}

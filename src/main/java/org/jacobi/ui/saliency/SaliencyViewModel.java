@@ -1,0 +1,122 @@
+package org.jacobi.ui.saliency;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.jacobi.analysis.ColorMaps;
+import org.jacobi.analysis.Pixels;
+import org.jacobi.analysis.Saliency;
+import org.jacobi.analysis.ValueScale;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.ui.AppState;
+
+/**
+ * The Saliency tab: for an image-shaped input, one output's row of the Jacobian as an image beside the
+ * input. Which output (by its label), signed or absolute, which channel (-1: summed), overlay opacity.
+ */
+public final class SaliencyViewModel {
+    /** What the tab shows: input and saliency pixels (ARGB, width x height) and the captions. */
+    public record Picture(int width, int height, int[] input, int[] saliency, String derivative, String scaleNote) {
+    }
+
+    private final AppState state;
+    private final IntegerProperty output = new SimpleIntegerProperty(this, "output", 0);
+    private final BooleanProperty absolute = new SimpleBooleanProperty(this, "absolute", false);
+    private final IntegerProperty channel = new SimpleIntegerProperty(this, "channel", -1);
+    private final DoubleProperty overlayOpacity = new SimpleDoubleProperty(this, "overlayOpacity", 0.5);
+    private final ObservableList<String> outputChoices = FXCollections.observableArrayList();
+    private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
+
+    public SaliencyViewModel(AppState state) {
+        this.state = state;
+        state.resultProperty().addListener((o, a, b) -> refresh());
+        state.selectedSampleProperty().addListener((o, a, b) -> refresh());
+        state.userOutputLabelsProperty().addListener((o, a, b) -> refresh());
+        output.addListener((o, a, b) -> refresh());
+        absolute.addListener((o, a, b) -> refresh());
+        channel.addListener((o, a, b) -> refresh());
+        refresh();
+    }
+
+    private void refresh() {
+        JacobianResult r = state.resultProperty().get();
+        double[] x = state.selectedInputSample();
+        boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
+        if (!ok) {
+            picture.set(null);
+            return;
+        }
+        long[] s = r.sampleInputShape();
+        int c = (int) s[0];
+        int h = (int) s[1];
+        int w = (int) s[2];
+        List<String> outs = new ArrayList<>();
+        for (int o = 0; o < r.outputsPerSample(); o++) {
+            outs.add(state.outputLabel(o));
+        }
+        if (!outs.equals(outputChoices)) {
+            outputChoices.setAll(outs);
+        }
+        if (channelChoices.size() != c + 1) {
+            List<String> items = new ArrayList<>();
+            items.add("sum over channels");
+            for (int i = 0; i < c; i++) {
+                items.add("channel " + i);
+            }
+            channelChoices.setAll(items);
+        }
+        int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
+        Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
+        ColorMaps cmap = absolute.get() ? ColorMaps.VIRIDIS : ColorMaps.RDBU;
+        ValueScale scale = ValueScale.fit(map.values(), !absolute.get(), false);
+        String derivative = "d " + state.outputLabel(out) + " / d " + r.wrt();
+        String note = (absolute.get()
+            ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
+            : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max())) + " · " + derivative;
+        picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note));
+    }
+
+    /** The index of the output shown. */
+    public IntegerProperty outputProperty() {
+        return output;
+    }
+
+    /** One label per output element of the current result ("y[3]", or "logits[seven]" when named). */
+    public ObservableList<String> outputChoices() {
+        return outputChoices;
+    }
+
+    /** "sum over channels", "channel 0", ... */
+    public ObservableList<String> channelChoices() {
+        return channelChoices;
+    }
+
+    public BooleanProperty absoluteProperty() {
+        return absolute;
+    }
+
+    /** The channel shown, or -1 for the sum over channels. */
+    public IntegerProperty channelProperty() {
+        return channel;
+    }
+
+    public DoubleProperty overlayOpacityProperty() {
+        return overlayOpacity;
+    }
+
+    /** What to show, or null when the input is not image-shaped (or there is no result). */
+    public ReadOnlyObjectProperty<Picture> pictureProperty() {
+        return picture.getReadOnlyProperty();
+    }
+}
