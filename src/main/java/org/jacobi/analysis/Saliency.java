@@ -30,22 +30,34 @@ public final class Saliency {
         if (!isImageShaped(shape)) {
             throw new JacobiException("Input '" + result.wrt() + "' is not image-shaped [C, H, W]; saliency needs one.");
         }
-        int c = (int) shape[0];
-        int h = (int) shape[1];
-        int w = (int) shape[2];
-        int nIn = c * h * w;
+        int nIn = (int) (shape[0] * shape[1] * shape[2]);
         if (output < 0 || output >= result.outputsPerSample()) {
             throw new JacobiException("Output index " + output + " is out of range 0.." + (result.outputsPerSample() - 1) + ".");
         }
         float[] j = result.jacobian().floats();
         int base = (sample * result.outputsPerSample() + output) * nIn;
+        double[] row = new double[nIn];
+        for (int i = 0; i < nIn; i++) {
+            row[i] = j[base + i];
+        }
+        return map(row, shape, channel, absolute);
+    }
+
+    /**
+     * The map of one Jacobian row (one output's derivative with respect to one sample's input, e.g. from
+     * {@link SaliencyRows#row}).
+     */
+    public static Map2D map(double[] row, long[] sampleInputShape, int channel, boolean absolute) {
+        int c = (int) sampleInputShape[0];
+        int h = (int) sampleInputShape[1];
+        int w = (int) sampleInputShape[2];
         double[] out = new double[h * w];
         for (int ch = 0; ch < c; ch++) {
             if (channel >= 0 && ch != channel) {
                 continue;
             }
             for (int p = 0; p < h * w; p++) {
-                double v = j[base + ch * h * w + p];
+                double v = row[ch * h * w + p];
                 out[p] += absolute ? Math.abs(v) : v;
             }
         }

@@ -52,6 +52,7 @@ public final class AppState {
     private final ObjectProperty<List<String>> userOutputLabels = new SimpleObjectProperty<>(this, "userOutputLabels");
     private final ObjectProperty<UserMessage> message = new SimpleObjectProperty<>(this, "message");
     /** The Global tab's latest study of the open model, which an exported report includes; null when none. */
+    private final ReadOnlyObjectWrapper<LargeJacobian> deferred = new ReadOnlyObjectWrapper<>(this, "deferred");
     private final ObjectProperty<org.jacobi.gsa.GsaResult> globalStudy = new SimpleObjectProperty<>(this, "globalStudy");
 
     /**
@@ -62,10 +63,32 @@ public final class AppState {
                            List<String> outputLabels) {
     }
 
+    /**
+     * A Jacobian too large to compute without being asked: the request it would answer, the output (one
+     * forward run, for its shape and values) and its size. Saliency rows of it are computed one at a time.
+     */
+    public record LargeJacobian(org.jacobi.jacobian.JacobianRequest request, Tensor output, long[] sampleInputShape,
+                                org.jacobi.analysis.JacobianSize size, List<String> outputLabels) {
+        /** The shape of one sample of the output. */
+        public long[] sampleOutputShape() {
+            return java.util.Arrays.copyOfRange(output.shape(), 1, output.shape().length);
+        }
+
+        /** The output values of one sample, flattened. */
+        public double[] outputSample(int sample) {
+            int per = (int) size.outputsPerSample();
+            double[] all = output.toDoubleArray();
+            double[] out = new double[per];
+            System.arraycopy(all, sample * per, out, 0, per);
+            return out;
+        }
+    }
+
     // ---- changes ---------------------------------------------------------------------------------
 
     /** A model was opened: its description, its inputs and outputs to choose from, no result yet. */
     void setModel(Model m) {
+        deferred.set(null);
         computed.set(null);
         result.set(null);
         model.set(m);
@@ -99,6 +122,7 @@ public final class AppState {
 
     /** Sets the result; the labels are in place before listeners of {@link #resultProperty()} hear of it. */
     void setComputed(Computed c) {
+        deferred.set(null);
         computed.set(c);
         result.set(c == null ? null : c.result());
     }
@@ -150,6 +174,10 @@ public final class AppState {
         if (r != null && user != null && user.size() == r.outputsPerSample()) {
             return user;
         }
+        LargeJacobian large = deferred.get();
+        if (r == null && large != null) {
+            return user != null && user.size() == large.size().outputsPerSample() ? user : large.outputLabels();
+        }
         return computed.get() == null ? null : computed.get().outputLabels();
     }
 
@@ -161,6 +189,10 @@ public final class AppState {
     /** "y[3]", or "y[seven]" when the element is named: output element {@code o} of the current result. */
     public String outputLabel(int o) {
         JacobianResult r = result.get();
+        LargeJacobian large = deferred.get();
+        if (r == null && large != null) {
+            return TensorLabels.label(large.request().of(), large.sampleOutputShape(), o, outputNames());
+        }
         return TensorLabels.label(r.of(), r.sampleOutputShape(), o, outputNames());
     }
 
@@ -234,6 +266,18 @@ public final class AppState {
 
     public ReadOnlyObjectProperty<JacobianResult> resultProperty() {
         return result.getReadOnlyProperty();
+    }
+
+    /** A Jacobian found too large to compute automatically (no result then), or null. */
+    public ReadOnlyObjectProperty<LargeJacobian> deferredProperty() {
+        return deferred.getReadOnlyProperty();
+    }
+
+    /** The current Jacobian is too large to compute automatically: no result, only its size. */
+    void setDeferred(LargeJacobian large) {
+        computed.set(null);
+        result.set(null);
+        deferred.set(large);
     }
 
     public ReadOnlyObjectProperty<Computed> computedProperty() {

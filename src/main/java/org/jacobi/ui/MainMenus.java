@@ -116,7 +116,7 @@ final class MainMenus {
     private Menu computeMenu() {
         MenuItem compute = new MenuItem("_Compute Jacobian");
         compute.setAccelerator(new KeyCodeCombination(KeyCode.F5));
-        compute.setOnAction(e -> vm.compute());
+        compute.setOnAction(e -> vm.computeFullJacobian());
         MenuItem cancel = new MenuItem("C_ancel");
         cancel.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
         cancel.setOnAction(e -> vm.cancel());

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -16,6 +18,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.jacobi.analysis.ImageInputs;
 import org.jacobi.analysis.InputFiles;
+import org.jacobi.analysis.JacobianSize;
+import org.jacobi.analysis.SaliencyRows;
 import org.jacobi.analysis.SampleShapes;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.DevicePreference;
@@ -52,6 +56,8 @@ public final class MainViewModel implements Workspace {
     private TaskHandle computeHandle;
     /** True while a newly opened model's choices are set, so that setting them does not compute yet. */
     private boolean opening;
+    /** Jacobians with more entries than this are computed only when asked for (Compute > Compute Jacobian). */
+    private long automaticEntryLimit = JacobianSize.DEFAULT_AUTOMATIC_LIMIT;
 
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Jacobi");
     private final ReadOnlyStringWrapper methodText = new ReadOnlyStringWrapper(this, "methodText", "no Jacobian yet");
@@ -233,9 +239,23 @@ public final class MainViewModel implements Workspace {
         executor.debounce("what-if", WHAT_IF_DEBOUNCE_MS, this::compute);
     }
 
-    /** Computes the Jacobian of the current output with respect to the current input, in the background. */
+    /**
+     * Computes the Jacobian of the current output with respect to the current input, in the background,
+     * when it has at most {@link #automaticEntryLimit} entries; a larger one is only sized (one forward run)
+     * and left for {@link #computeFullJacobian()}, while saliency rows of it come one reverse pass each.
+     */
     @Override
     public void compute() {
+        compute(false);
+    }
+
+    /** Computes the full Jacobian whatever its size (what the user asks for with Compute > Compute Jacobian). */
+    @Override
+    public void computeFullJacobian() {
+        compute(true);
+    }
+
+    private void compute(boolean evenIfLarge) {
         Model m = state.model();
         if (m == null || state.inputsProperty().get() == null) {
             state.showError(new JacobiException("Open a model and give it an input first."));
@@ -244,19 +264,29 @@ public final class MainViewModel implements Workspace {
         cancelCompute();
         JacobianRequest request = JacobianRequest.of(state.inputsProperty().get())
             .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get());
+        long limit = automaticEntryLimit;
         computeHandle = executor.submit("Computing the Jacobian", monitor -> {
-            EngineSet es = engines;
-            if (es == null || es.model != m) {
-                es = new EngineSet(m, engineFactory.apply(m), new FiniteDifferenceEngine(m));
-                engines = es;
+            EngineSet es = enginesFor(m);
+            if (!evenIfLarge) {
+                AppState.LargeJacobian large = sizeIfLarge(m, request, limit);
+                if (large != null) {
+                    return large;
+                }
             }
             JacobianResult r = Jacobians.compute(es.exact, es.fallback, request, monitor);
             return new AppState.Computed(r, request.inputs(),
                 ElementLabels.of(m, r.wrt(), r.inputsPerSample()).orElse(null),
                 ElementLabels.of(m, r.of(), r.outputsPerSample()).orElse(null));
-        }, c -> {
-            if (m == state.model()) { // else a result for a model closed meanwhile
-                state.setComputed(c);
+        }, outcome -> {
+            if (m != state.model()) {
+                return; // a result for a model closed meanwhile
+            }
+            if (outcome instanceof AppState.LargeJacobian large) {
+                state.setDeferred(large);
+                state.showInfo("The full Jacobian is large (" + large.size().describe()
+                    + "), so it is computed only when asked for (Compute > Compute Jacobian); saliency maps need one reverse pass each.");
+            } else {
+                state.setComputed((AppState.Computed) outcome);
             }
         }, e -> {
             if (e instanceof CancelledException) {
@@ -265,6 +295,77 @@ public final class MainViewModel implements Workspace {
                 state.showError(e);
             }
         });
+    }
+
+    private EngineSet enginesFor(Model m) {
+        EngineSet es = engines;
+        if (es == null || es.model != m) {
+            es = new EngineSet(m, engineFactory.apply(m), new FiniteDifferenceEngine(m));
+            engines = es;
+        }
+        return es;
+    }
+
+    /** The size of the requested Jacobian from one forward run, when it is over {@code limit} entries; else null. */
+    private static AppState.LargeJacobian sizeIfLarge(Model m, JacobianRequest request, long limit) {
+        String wrt = request.wrt();
+        String of = request.of();
+        Tensor x = wrt == null ? null : request.inputs().get(wrt);
+        if (x == null || of == null || x.shape().length == 0) {
+            return null; // the engine reports what is missing
+        }
+        Tensor y = m.run(request.inputs(), Set.of(of)).get(of);
+        long samples = x.shape()[0];
+        if (y == null || samples <= 0 || y.shape().length == 0 || y.shape()[0] != samples) {
+            return null;
+        }
+        JacobianSize size = new JacobianSize(samples, y.size() / samples, x.size() / samples);
+        if (!size.exceeds(limit)) {
+            return null;
+        }
+        long[] sampleShape = java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length);
+        return new AppState.LargeJacobian(request, y, sampleShape, size,
+            ElementLabels.of(m, of, (int) size.outputsPerSample()).orElse(null));
+    }
+
+    @Override
+    public void jacobianRow(int sample, int output, Consumer<double[]> onRow) {
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        Model m = state.model();
+        if (large == null || m == null) {
+            return;
+        }
+        executor.submit("Computing one saliency map", monitor -> {
+            EngineSet es = enginesFor(m);
+            long start = System.nanoTime();
+            double[] row;
+            try {
+                row = SaliencyRows.row(es.exact, large.request(), large.output().shape(), sample, output, monitor);
+            } catch (JacobiException | UnsupportedOperationException e) {
+                row = SaliencyRows.row(es.fallback, large.request(), large.output().shape(), sample, output, monitor);
+            }
+            return new TimedRow(row, (System.nanoTime() - start) / 1e9);
+        }, timed -> {
+            if (state.deferredProperty().get() != large) {
+                return; // the Jacobian changed meanwhile
+            }
+            onRow.accept(timed.row);
+            state.showInfo(String.format(Locale.ROOT,
+                "Saliency map in %.2f s by one reverse pass. The full Jacobian (%s) would take about %.0f s; compute it with Compute > Compute Jacobian.",
+                timed.seconds, large.size().describe(), large.size().estimatedSeconds(timed.seconds)));
+        }, e -> {
+            if (!(e instanceof CancelledException)) {
+                state.showError(e);
+            }
+        });
+    }
+
+    private record TimedRow(double[] row, double seconds) {
+    }
+
+    /** For tests: the entry count above which the Jacobian is computed only when asked for. */
+    void setAutomaticEntryLimit(long entries) {
+        this.automaticEntryLimit = entries;
     }
 
     /** Cancels the computation in flight, if any (the status bar's Cancel). */

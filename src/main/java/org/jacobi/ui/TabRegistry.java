@@ -39,7 +39,7 @@ public final class TabRegistry {
 
     public static List<Entry> tabs() {
         return List.of(
-            new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.state()))),
+            new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.workspace()))),
             new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
             new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
             new Entry("Interactions", "Hessian of an output element: which pairs of inputs act together",

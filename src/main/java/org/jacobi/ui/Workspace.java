@@ -15,9 +15,19 @@ public interface Workspace {
     /** Computes the Jacobian at the current inputs now. */
     void compute();
 
+    /** Computes the full Jacobian now, however large. */
+    void computeFullJacobian();
+
     /** Computes the Jacobian once edits have paused (e.g. while a slider is dragged). */
     void computeSoon();
 
     /** Computes the Jacobian when automatic computation is on and a model and inputs are there. */
     void recomputeIfReady();
+
+    /**
+     * Computes one row of the current Jacobian (d output element {@code output} of sample {@code sample} /
+     * d that sample's input) by one reverse pass, in the background, without the full Jacobian; hands it
+     * to {@code onRow} on the UI thread.
+     */
+    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow);
 }

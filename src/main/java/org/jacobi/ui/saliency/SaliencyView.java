@@ -3,6 +3,7 @@ package org.jacobi.ui.saliency;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -29,6 +30,8 @@ public final class SaliencyView extends ScrollPane {
     private final HBox images;
     private final Label scaleNote = new Label();
     private final Tooltip saliencyTip = new Tooltip();
+    private final Label largeNote = new Label();
+    private final Button computeFull = new Button("Compute full Jacobian");
 
     public SaliencyView(SaliencyViewModel vm) {
         this.vm = vm;
@@ -59,7 +62,14 @@ public final class SaliencyView extends ScrollPane {
         images.setPadding(new Insets(6));
         scaleNote.setId("saliencyScale");
         Tooltip.install(saliency, saliencyTip);
-        VBox box = new VBox(6, note, controls, images, scaleNote);
+        largeNote.setId("saliencyLargeJacobian");
+        computeFull.setId("saliencyComputeFull");
+        computeFull.setOnAction(e -> vm.computeFullJacobian());
+        HBox large = new HBox(8, largeNote, computeFull);
+        large.setAlignment(Pos.CENTER_LEFT);
+        large.visibleProperty().bind(largeNote.textProperty().isNotEmpty());
+        large.managedProperty().bind(large.visibleProperty());
+        VBox box = new VBox(6, note, large, controls, images, scaleNote);
         box.setPadding(new Insets(6));
         setContent(box);
         vm.pictureProperty().addListener((o, a, b) -> show());
@@ -67,6 +77,8 @@ public final class SaliencyView extends ScrollPane {
     }
 
     private void show() {
+        String largeText = vm.largeJacobianText();
+        largeNote.setText(largeText == null ? "" : largeText);
         SaliencyViewModel.Picture p = vm.pictureProperty().get();
         boolean ok = p != null;
         controls.setDisable(!ok);

@@ -19,6 +19,7 @@ import org.jacobi.analysis.Saliency;
 import org.jacobi.analysis.ValueScale;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.ui.AppState;
+import org.jacobi.ui.Workspace;
 
 /**
  * The Saliency tab: for an image-shaped input, one output's row of the Jacobian as an image beside the
@@ -30,6 +31,12 @@ public final class SaliencyViewModel {
     }
 
     private final AppState state;
+    /** Computes single rows of a Jacobian too large to compute whole; null: only whole results are shown. */
+    private final Workspace workspace;
+    /** The last row computed for a large Jacobian, and what it is the row of. */
+    private double[] row;
+    private Object rowKey;
+    private Object pendingKey;
     private final IntegerProperty output = new SimpleIntegerProperty(this, "output", 0);
     private final BooleanProperty absolute = new SimpleBooleanProperty(this, "absolute", false);
     private final IntegerProperty channel = new SimpleIntegerProperty(this, "channel", -1);
@@ -38,9 +45,26 @@ public final class SaliencyViewModel {
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
 
+    /** Shows saliency of computed Jacobians only. */
     public SaliencyViewModel(AppState state) {
+        this(state, null);
+    }
+
+    /** Shows saliency of computed Jacobians, and of large ones row by row (one reverse pass per map). */
+    public SaliencyViewModel(Workspace workspace) {
+        this(workspace.state(), workspace);
+    }
+
+    private SaliencyViewModel(AppState state, Workspace workspace) {
         this.state = state;
+        this.workspace = workspace;
         state.resultProperty().addListener((o, a, b) -> refresh());
+        state.deferredProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                output.set(topOutput(b, state.selectedSampleProperty().get()));
+            }
+            refresh();
+        });
         state.selectedSampleProperty().addListener((o, a, b) -> refresh());
         state.userOutputLabelsProperty().addListener((o, a, b) -> refresh());
         output.addListener((o, a, b) -> refresh());
@@ -50,6 +74,10 @@ public final class SaliencyViewModel {
     }
 
     private void refresh() {
+        if (state.resultProperty().get() == null && state.deferredProperty().get() != null && workspace != null) {
+            refreshLarge(state.deferredProperty().get());
+            return;
+        }
         JacobianResult r = state.resultProperty().get();
         double[] x = state.selectedInputSample();
         boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
@@ -61,8 +89,60 @@ public final class SaliencyViewModel {
         int c = (int) s[0];
         int h = (int) s[1];
         int w = (int) s[2];
+        setChoices(c, r.outputsPerSample());
+        int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
+        Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
+        show(map, x, c, h, w, "d " + state.outputLabel(out) + " / d " + r.wrt());
+    }
+
+    /** A Jacobian too large to compute whole: the chosen output's row by one reverse pass, once per choice. */
+    private void refreshLarge(AppState.LargeJacobian large) {
+        double[] x = state.selectedInputSample();
+        long[] s = large.sampleInputShape();
+        if (x == null || !Saliency.isImageShaped(s) || x.length != large.size().inputsPerSample()) {
+            picture.set(null);
+            return;
+        }
+        int c = (int) s[0];
+        int nOut = (int) large.size().outputsPerSample();
+        setChoices(c, nOut);
+        int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
+        int out = Math.max(0, Math.min(output.get(), nOut - 1));
+        List<Object> key = List.of(large, sample, out);
+        if (!key.equals(rowKey)) {
+            if (!key.equals(pendingKey)) {
+                pendingKey = key;
+                workspace.jacobianRow(sample, out, computed -> {
+                    row = computed;
+                    rowKey = key;
+                    pendingKey = null;
+                    refresh();
+                });
+            }
+            if (!(rowKey instanceof List<?> k && k.get(0) == large)) {
+                picture.set(null); // the old picture stays until the new row is there, if it is of this Jacobian
+            }
+            return;
+        }
+        Saliency.Map2D map = Saliency.map(row, s, Math.min(channel.get(), c - 1), absolute.get());
+        show(map, x, c, (int) s[1], (int) s[2], "d " + state.outputLabel(out) + " / d " + large.request().wrt());
+    }
+
+    /** The output with the largest value in {@code sample}: for a classifier, its top class. */
+    static int topOutput(AppState.LargeJacobian large, int sample) {
+        double[] y = large.outputSample(Math.min(sample, (int) large.size().samples() - 1));
+        int best = 0;
+        for (int i = 1; i < y.length; i++) {
+            if (y[i] > y[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void setChoices(int c, int nOut) {
         List<String> outs = new ArrayList<>();
-        for (int o = 0; o < r.outputsPerSample(); o++) {
+        for (int o = 0; o < nOut; o++) {
             outs.add(state.outputLabel(o));
         }
         if (!outs.equals(outputChoices)) {
@@ -76,15 +156,28 @@ public final class SaliencyViewModel {
             }
             channelChoices.setAll(items);
         }
-        int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
-        Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
+    }
+
+    private void show(Saliency.Map2D map, double[] x, int c, int h, int w, String derivative) {
         ColorMaps cmap = absolute.get() ? ColorMaps.VIRIDIS : ColorMaps.RDBU;
         ValueScale scale = ValueScale.fit(map.values(), !absolute.get(), false);
-        String derivative = "d " + state.outputLabel(out) + " / d " + r.wrt();
         String note = (absolute.get()
             ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
             : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max())) + " · " + derivative;
         picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note));
+    }
+
+    /** The size of a Jacobian too large to compute automatically, or null when there is none. */
+    public String largeJacobianText() {
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        return large == null ? null : "Full Jacobian not computed: " + large.size().describe() + ".";
+    }
+
+    /** Computes the full Jacobian whatever its size. */
+    public void computeFullJacobian() {
+        if (workspace != null) {
+            workspace.computeFullJacobian();
+        }
     }
 
     /** The index of the output shown. */
