@@ -42,11 +42,11 @@ public final class SaliencyView extends ScrollPane {
         output.setVisibleRowCount(16);
         output.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
             if (b.intValue() >= 0) {
-                vm.outputProperty().set(b.intValue());
+                vm.outputProperty().set(vm.outputOfChoice(b.intValue()));
             }
         });
         vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c ->
-            output.getSelectionModel().select(Math.min(vm.outputProperty().get(), vm.outputChoices().size() - 1)));
+            output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get())));
         CheckBox abs = new CheckBox("absolute |dy/dx|");
         abs.selectedProperty().bindBidirectional(vm.absoluteProperty());
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());

@@ -16,6 +16,7 @@ import javafx.collections.ObservableList;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.Pixels;
 import org.jacobi.analysis.Saliency;
+import org.jacobi.analysis.TopOutputs;
 import org.jacobi.analysis.ValueScale;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.ui.AppState;
@@ -42,6 +43,8 @@ public final class SaliencyViewModel {
     private final IntegerProperty channel = new SimpleIntegerProperty(this, "channel", -1);
     private final DoubleProperty overlayOpacity = new SimpleDoubleProperty(this, "overlayOpacity", 0.5);
     private final ObservableList<String> outputChoices = FXCollections.observableArrayList();
+    /** The output element of each entry of {@link #outputChoices} (the top outputs come first, then all). */
+    private List<Integer> choiceOutputs = List.of();
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
 
@@ -89,7 +92,10 @@ public final class SaliencyViewModel {
         int c = (int) s[0];
         int h = (int) s[1];
         int w = (int) s[2];
-        setChoices(c, r.outputsPerSample());
+        int sampleIndex = state.sampleOf(r);
+        double[] y = new double[r.outputsPerSample()];
+        System.arraycopy(r.output().toDoubleArray(), sampleIndex * y.length, y, 0, y.length);
+        setChoices(c, y);
         int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
         Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
         show(map, x, c, h, w, "d " + state.outputLabel(out) + " / d " + r.wrt());
@@ -105,8 +111,8 @@ public final class SaliencyViewModel {
         }
         int c = (int) s[0];
         int nOut = (int) large.size().outputsPerSample();
-        setChoices(c, nOut);
         int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
+        setChoices(c, large.outputSample(sample));
         int out = Math.max(0, Math.min(output.get(), nOut - 1));
         List<Object> key = List.of(large, sample, out);
         if (!key.equals(rowKey)) {
@@ -140,11 +146,25 @@ public final class SaliencyViewModel {
         return best;
     }
 
-    private void setChoices(int c, int nOut) {
+    /**
+     * The output choices: with more than {@link #TOP_K} outputs (e.g. ImageNet's 1000 classes) the
+     * {@code TOP_K} largest values of the sample come first ("top 1: logits[207] = 9.31"), then every output.
+     */
+    private void setChoices(int c, double[] outputValues) {
         List<String> outs = new ArrayList<>();
-        for (int o = 0; o < nOut; o++) {
-            outs.add(state.outputLabel(o));
+        List<Integer> which = new ArrayList<>();
+        if (outputValues.length > topChoices) {
+            int rank = 1;
+            for (int o : TopOutputs.indices(outputValues, topChoices)) {
+                outs.add(String.format(Locale.ROOT, "top %d: %s = %.4g", rank++, state.outputLabel(o), outputValues[o]));
+                which.add(o);
+            }
         }
+        for (int o = 0; o < outputValues.length; o++) {
+            outs.add(state.outputLabel(o));
+            which.add(o);
+        }
+        choiceOutputs = List.copyOf(which);
         if (!outs.equals(outputChoices)) {
             outputChoices.setAll(outs);
         }
@@ -178,6 +198,27 @@ public final class SaliencyViewModel {
         if (workspace != null) {
             workspace.computeFullJacobian();
         }
+    }
+
+    /** Top outputs offered first when there are more outputs than this. */
+    static final int TOP_K = 10;
+    private int topChoices = TOP_K;
+
+    /** For tests: how many top outputs to offer first (when there are more outputs than that). */
+    void setTopChoices(int k) {
+        topChoices = k;
+        refresh();
+    }
+
+    /** The output element that entry {@code choice} of {@link #outputChoices()} stands for. */
+    public int outputOfChoice(int choice) {
+        return choice >= 0 && choice < choiceOutputs.size() ? choiceOutputs.get(choice) : choice;
+    }
+
+    /** The first entry of {@link #outputChoices()} that stands for output element {@code output}. */
+    public int choiceOfOutput(int output) {
+        int i = choiceOutputs.indexOf(output);
+        return i >= 0 ? i : Math.min(output, outputChoices.size() - 1);
     }
 
     /** The index of the output shown. */
