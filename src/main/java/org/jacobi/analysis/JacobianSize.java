@@ -31,13 +31,14 @@ public record JacobianSize(long samples, long outputsPerSample, long inputsPerSa
         return secondsPerVjp * outputsPerSample;
     }
 
-    /** E.g. "4 × 1000 × 150528 = 602,112,000 entries (2.2 GiB)". */
+    /** E.g. "4 samples × 1000 outputs × 150528 inputs = 602,112,000 entries (2.2 GiB)". */
     public String describe() {
         return String.format(Locale.ROOT, "%d samples × %d outputs × %d inputs = %,d entries (%s)",
             samples, outputsPerSample, inputsPerSample, entries(), bytesText(bytes()));
     }
 
-    static String bytesText(long bytes) {
+    /** E.g. "2.2 GiB". */
+    public static String bytesText(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
         }

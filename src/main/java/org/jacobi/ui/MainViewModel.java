@@ -351,8 +351,9 @@ public final class MainViewModel implements Workspace {
             }
             onRow.accept(timed.row);
             state.showInfo(String.format(Locale.ROOT,
-                "Saliency map in %.2f s by one reverse pass. The full Jacobian (%s) would take about %.0f s; compute it with Compute > Compute Jacobian.",
-                timed.seconds, large.size().describe(), large.size().estimatedSeconds(timed.seconds)));
+                "Saliency map in %.2f s (one reverse pass). Full Jacobian: %,d entries, %s, about %.0f s (Compute > Compute Jacobian).",
+                timed.seconds, large.size().entries(), JacobianSize.bytesText(large.size().bytes()),
+                large.size().estimatedSeconds(timed.seconds)));
         }, e -> {
             if (!(e instanceof CancelledException)) {
                 state.showError(e);

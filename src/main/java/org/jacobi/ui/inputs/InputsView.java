@@ -74,7 +74,7 @@ public final class InputsView extends GridPane {
         openInput.setOnAction(e -> chooseInput.run());
         Button compute = new Button("Compute");
         compute.setId("computeButton");
-        compute.setOnAction(e -> workspace.compute());
+        compute.setOnAction(e -> workspace.computeFullJacobian());
         compute.disableProperty().bind(state.inputsProperty().isNull());
         add(new HBox(6, openInput, compute), 0, row++, 2, 1);
 
