@@ -85,7 +85,10 @@ public final class Differentiator {
             result = tangents.get(of);
         } else {
             nodes.forEach(e::copy);
-            cotangents.put(of, SEED);
+            // The seed has the input's element type (the engine's one buffer type); the output's may differ (Cast).
+            int ofType = shapes.type(of);
+            e.prefix("jacobi/seed");
+            cotangents.put(of, ofType == shapes.type(wrt) ? SEED : e.cast(SEED, ofType));
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Onnx.NodeProto node = nodes.get(i);
                 if (!onPath(node, active) || node.getOutputList().stream().noneMatch(cotangents::containsKey)) {
@@ -101,10 +104,13 @@ public final class Differentiator {
             result = SEED; // the output is the input itself: the identity
         }
         e.prefix("jacobi");
-        int type = shapes.type(forward ? of : wrt);
+        // Seed and result both have the input's element type, whatever the output's.
+        int type = shapes.type(wrt);
         if (result == null) {
             // The output does not depend on the input: its derivative is zero.
             result = e.zerosLike(SEED, forward ? of : wrt, type);
+        } else if (forward && shapes.type(of) != type) {
+            result = e.cast(result, type);
         }
         e.add(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(RESULT).addInput(result).addOutput(RESULT).build());
 

@@ -137,6 +137,15 @@ public final class NodeContext {
         return v;
     }
 
+    /** The values of small float input {@code i} (e.g. Resize scales), which must be known when the graph is built. */
+    public double[] constFloats(int i) {
+        double[] v = shapes.floats(input(i));
+        if (v == null) {
+            throw fail("its input '" + input(i) + "' must be a small constant float tensor");
+        }
+        return v;
+    }
+
     /** {@code axis} made non-negative for a value of rank {@code rank}. */
     public static long normAxis(long axis, int rank) {
         return axis < 0 ? axis + rank : axis;

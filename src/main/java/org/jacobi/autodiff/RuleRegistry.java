@@ -13,6 +13,7 @@ import org.jacobi.autodiff.rules.NormalizationRules;
 import org.jacobi.autodiff.rules.PoolRules;
 import org.jacobi.autodiff.rules.RearrangeRules;
 import org.jacobi.autodiff.rules.ReduceRules;
+import org.jacobi.autodiff.rules.ResizeRules;
 import org.jacobi.autodiff.rules.ScatterGatherRules;
 import org.jacobi.autodiff.rules.ShapeRules;
 import org.jacobi.autodiff.rules.SoftmaxRules;
@@ -109,7 +110,7 @@ public final class RuleRegistry {
         r.add("MaxPool", PoolRules.MAX_POOL);
         r.add("AveragePool", PoolRules.AVERAGE_POOL);
         r.add("GlobalAveragePool", PoolRules.GLOBAL_AVERAGE_POOL);
-        r.add("Resize", 11, Integer.MAX_VALUE, PoolRules.RESIZE);
+        r.add("Resize", 11, Integer.MAX_VALUE, ResizeRules.RESIZE);
         r.add("BatchNormalization", NormalizationRules.BATCH_NORMALIZATION);
         r.add("InstanceNormalization", NormalizationRules.INSTANCE_NORMALIZATION);
         r.add("LayerNormalization", NormalizationRules.LAYER_NORMALIZATION);

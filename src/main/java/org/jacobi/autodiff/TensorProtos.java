@@ -57,4 +57,19 @@ public final class TensorProtos {
         }
         return t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
     }
+
+    /** The values of a float32 or float64 tensor, from raw or typed data. */
+    public static double[] toDoubles(Onnx.TensorProto t) {
+        boolean wide = t.getDataType() == 11;
+        if (t.hasRawData()) {
+            ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            double[] out = new double[buf.remaining() / (wide ? 8 : 4)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = wide ? buf.getDouble() : buf.getFloat();
+            }
+            return out;
+        }
+        return wide ? t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray()
+            : t.getFloatDataList().stream().mapToDouble(Float::doubleValue).toArray();
+    }
 }

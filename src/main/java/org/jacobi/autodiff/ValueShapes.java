@@ -25,6 +25,9 @@ public final class ValueShapes {
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, Integer> types = new HashMap<>();
     private final Map<String, long[]> smallInts = new HashMap<>();
+    /** Small float values (Resize scales and roi, ...), which some rules need as numbers. */
+    private final Map<String, double[]> smallFloats = new HashMap<>();
+    private static final int SMALL_FLOATS = 16;
 
     /** Runs {@code model} on {@code inputs} (CPU) and records every value. */
     public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
@@ -44,16 +47,7 @@ public final class ValueShapes {
         byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
         ValueShapes v = new ValueShapes();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Set<String> initializers = new HashSet<>();
-        for (Onnx.TensorProto init : graph.getInitializerList()) {
-            initializers.add(init.getName());
-            long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            v.shapes.put(init.getName(), dims);
-            v.types.put(init.getName(), init.getDataType());
-            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
-                v.smallInts.put(init.getName(), TensorProtos.toLongs(init));
-            }
-        }
+        Set<String> initializers = v.recordInitializers(graph);
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -86,6 +80,34 @@ public final class ValueShapes {
         return v;
     }
 
+    /**
+     * The shapes of the graph's inputs and initializers only, without running it: for a pre-pass over a model that
+     * ONNX Runtime cannot run as it stands (a recurrent layer in layout 1).
+     */
+    public static ValueShapes declared(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+        ValueShapes v = new ValueShapes();
+        v.recordInitializers(model.getGraph());
+        inputs.forEach(v::record);
+        return v;
+    }
+
+    private Set<String> recordInitializers(Onnx.GraphProto graph) {
+        Set<String> initializers = new HashSet<>();
+        for (Onnx.TensorProto init : graph.getInitializerList()) {
+            initializers.add(init.getName());
+            long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            shapes.put(init.getName(), dims);
+            types.put(init.getName(), init.getDataType());
+            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
+                smallInts.put(init.getName(), TensorProtos.toLongs(init));
+            }
+            if ((init.getDataType() == 1 || init.getDataType() == 11) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
+                smallFloats.put(init.getName(), TensorProtos.toDoubles(init));
+            }
+        }
+        return initializers;
+    }
+
     /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
     private void record(String name, OnnxTensor tensor) throws OrtException {
         ai.onnxruntime.TensorInfo info = tensor.getInfo();
@@ -107,6 +129,9 @@ public final class ValueShapes {
                 vals[i] = (long) t.getDouble(i);
             }
             smallInts.put(name, vals);
+        }
+        if (t.type().isFloatingPoint() && t.size() <= SMALL_FLOATS) {
+            smallFloats.put(name, t.toDoubleArray());
         }
     }
 
@@ -149,6 +174,12 @@ public final class ValueShapes {
     /** The contents of a small integer value, or null when it is not one. */
     public long[] ints(String name) {
         long[] v = smallInts.get(name);
+        return v == null ? null : v.clone();
+    }
+
+    /** The contents of a small float value (at most 16 elements), or null when it is not one. */
+    public double[] floats(String name) {
+        double[] v = smallFloats.get(name);
         return v == null ? null : v.clone();
     }
 

@@ -9,7 +9,7 @@ final class CliRegistry {
 
     /** One command a line, in the order {@code --help} lists them. */
     static List<Class<?>> subcommands() {
-        return List.of(
+        List<Class<?>> all = new java.util.ArrayList<>(List.of(
             JacobianCommand.class,
             BenchCommand.class,
             OptimizeCommand.class,
@@ -17,6 +17,8 @@ final class CliRegistry {
             CompareCommand.class,
             GsaCommand.class,
             HessianCommand.class
-        );
+        ));
+        all.addAll(SparkSupport.subcommands());
+        return all;
     }
 }

@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
         "Both models take the same inputs: same names and shapes, or names paired with --map. "
             + "Outputs pair by name, or by position when the names differ.",
         "The format follows the extension of --out: .json (the numbers), .html or .pdf (a comparison report).",
-        "Examples: jacobi compare model.onnx model.pt --input x.npy --out check.json   (export check)",
-        "          jacobi compare run1.onnx run2.onnx --input x.npy --out runs.pdf --map input=x"})
+        "Examples:",
+        "  jacobi compare model.onnx model.pt --input x.npy --out check.json",
+        "  jacobi compare run1.onnx run2.onnx --input x.npy --out runs.pdf --map x=input"})
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL_A", description = "The reference model, ONNX (.onnx) or TorchScript (.pt).")
     Path modelA;

@@ -90,6 +90,14 @@ public final class GsaCommand implements Callable<Integer> {
         + "(default: a quarter of the Java heap).")
     String maxMemory;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Run the study as an Apache Spark job on this master: "
+        + "local[N], spark://HOST:PORT, yarn (ONNX models with one input; see docs/scale.md). Same output.")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",
+        description = "With --spark: partitions per method (default: Spark's default parallelism).")
+    int partitions;
+
     @Option(names = {"-o", "--out"}, paramLabel = "indices.json|indices.csv", required = true, description = "Where to write the indices.")
     Path out;
 
@@ -119,6 +127,8 @@ public final class GsaCommand implements Callable<Integer> {
         }
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         GsaStudy study = study();
+        String master = SparkSupport.master(spark);
+        SparkSupport.StudyRunner onSpark = master == null ? null : SparkSupport.studyRunner(modelPath);
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.engineFor(model)) {
             List<String> referenceFiles = !inputs.isEmpty() ? inputs
                 : study.reference() != null ? List.of(study.reference().split(";")) : List.of();
@@ -127,7 +137,8 @@ public final class GsaCommand implements Callable<Integer> {
                 ? studyFile.toAbsolutePath().getParent() : null;
             GsaSetup.Prepared prepared = GsaSetup.prepare(study, model, engine, reference, baseDir, budget);
             ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
-            GsaResult result = GsaRunner.run(prepared, monitor);
+            GsaResult result = onSpark == null ? GsaRunner.run(prepared, monitor)
+                : onSpark.run(prepared, modelPath, spark, partitions, budget, monitor);
             if (monitor instanceof JacobianCommand.ConsoleProgress console) {
                 console.finish();
             }

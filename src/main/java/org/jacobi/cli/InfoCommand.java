@@ -40,7 +40,21 @@ public final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = modelOptions.load(modelPath)) {
             ModelInfo info = model.info();
-            out.println(json ? Json.write(toJson(info)) : toText(info));
+            String precision = model.precisionNote();
+            if (json) {
+                Map<String, Object> m = toJson(info);
+                if (precision != null) {
+                    m.put("precision", precision);
+                }
+                out.println(Json.write(m));
+            } else {
+                StringBuilder text = new StringBuilder(toText(info));
+                if (precision != null) {
+                    text.append(System.lineSeparator());
+                    row(text, "Precision", precision);
+                }
+                out.println(text.toString().stripTrailing());
+            }
         }
         return 0;
     }

@@ -129,7 +129,14 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
         m.put("exact", r.exact());
         m.put("accuracy", r.exact() ? "exact (float32 rounding)" : "approximate (finite differences)");
+        if (!Double.isNaN(r.estimatedError())) {
+            m.put("estimated_error", r.estimatedError());
+            m.put("estimated_relative_error", r.estimatedRelativeError());
+        }
         m.put("backend", r.backend());
+        if (model.precisionNote() != null) {
+            m.put("precision", model.precisionNote());
+        }
         m.put("device", r.device());
         m.put("chunks", r.chunks());
         m.put("seconds", r.seconds());

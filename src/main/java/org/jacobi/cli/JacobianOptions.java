@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** Options that choose what to differentiate and how; shared by jacobian, bench and report. */
 public final class JacobianOptions {
-    @Option(names = "--wrt", paramLabel = "NAME", description = "Input to differentiate with respect to (default: the first floating-point input).")
+    @Option(names = "--wrt", paramLabel = "NAME", description = "Input or parameter (e.g. l2.weight) to differentiate with respect to (default: the first floating-point input). With a parameter the layout is [batch, *output_shape, *parameter_shape].")
     String wrt;
 
     @Option(names = "--of", paramLabel = "NAME", description = "Output to differentiate (default: the first output).")

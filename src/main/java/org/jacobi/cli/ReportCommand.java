@@ -69,6 +69,15 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Include an optimization trace, the CSV written by 'jacobi optimize --trace'.")
     Path trace;
 
+    @Option(names = "--gsa-study", paramLabel = "STUDY.json",
+        description = "Also run a global sensitivity study (saved by 'jacobi gsa --save-study' or the app) and add its section; "
+            + "the --input samples are its reference.")
+    Path gsaStudy;
+
+    @Option(names = "--no-second-order", negatable = false,
+        description = "Leave out the Interactions (Hessian) and Parameters (weight sensitivity) sections.")
+    boolean noSecondOrder;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -109,8 +118,13 @@ public final class ReportCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
+            org.jacobi.report.SecondOrder secondOrder = noSecondOrder ? org.jacobi.report.SecondOrder.NONE
+                : org.jacobi.report.SecondOrder.compute(model, request, result, monitor);
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
-                monitor);
+                secondOrder, monitor);
+            if (gsaStudy != null) {
+                report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
+            }
             ReportWriters.write(report, out, force);
             if (dataZip != null) {
                 ReportDataZip.write(report, dataZip, force);

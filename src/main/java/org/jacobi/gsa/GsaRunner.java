@@ -79,7 +79,7 @@ public final class GsaRunner {
      *
      * @param perRow values per (input row, output): 1 for outputs, d for Jacobian rows
      */
-    static void checkFinite(StudyPlan plan, GsaMethod method, long firstBase, int rowsPerBase, double[] inputs,
+    public static void checkFinite(StudyPlan plan, GsaMethod method, long firstBase, int rowsPerBase, double[] inputs,
                             double[] values, int perRow, String what) {
         for (int i = 0; i < values.length; i++) {
             if (Double.isFinite(values[i])) {

@@ -37,7 +37,7 @@ import org.jacobi.io.JsonParser;
  */
 public record GsaStudy(String model, String wrt, String of, List<String> distributions, Set<GsaMethod> methods,
                        int samples, DesignKind design, long seed, int bootstrap, int trajectories, String reference,
-                       int referenceSample) {
+                       int referenceSample) implements java.io.Serializable {
     public static final int DEFAULT_BOOTSTRAP = 100;
     public static final int FORMAT_VERSION = 1;
 

@@ -6,14 +6,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What a user must know about a study's estimates: intervals too wide to read, negative indices, flat outputs. */
-final class GsaWarnings {
+public final class GsaWarnings {
     /** Half-widths above this make an index unreadable at a glance (indices live in [0, 1]). */
     static final double WIDE = 0.1;
 
     private GsaWarnings() {
     }
 
-    static List<String> of(StudyPlan plan, Map<GsaMethod, List<IndexSet>> convergence) {
+    public static List<String> of(StudyPlan plan, Map<GsaMethod, List<IndexSet>> convergence) {
         List<String> out = new ArrayList<>();
         List<IndexSet> sobol = convergence.get(GsaMethod.SOBOL);
         if (sobol != null) {

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sums of Morris's elementary effects {@code EE_j = (f(x + Delta e_j) - f(x)) / Delta}, Delta measured in the unit
- * cube (quantile space, as SALib does), over the trajectories: mu* (mean of |EE|, Campolongo et al. 2007), mu and
+ * Sums of Morris's elementary effects {@code EE_j = (f(x + Delta e_j) - f(x)) / Delta}, Delta = 2/3 measured in the
+ * unit cube (quantile space, as SALib does), over the trajectories: mu* (mean of |EE|, Campolongo et al. 2007), mu and
  * sigma (their standard deviation, a sign of nonlinearity or interaction).
  */
 final class MorrisStatistics implements StudyStatistics {

@@ -23,9 +23,14 @@ import org.jacobi.core.JacobiException;
  */
 public final class StudyPlan implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Morris grid levels: u = (level + 0.5) / LEVELS, steps of LEVELS / 2 levels (a jump of 0.5 in u). */
+    /**
+     * Morris's grid (as in Morris 1991 and SALib): u = level / (LEVELS - 1), steps of LEVELS / 2 levels, a jump of
+     * Delta = LEVELS / (2 (LEVELS - 1)) = 2/3 in u. Distributions without finite ends (normal, lognormal) take
+     * their 0.1 % and 99.9 % quantiles at u = 0 and 1.
+     */
     static final int MORRIS_LEVELS = 4;
-    static final double MORRIS_DELTA = 0.5;
+    static final double MORRIS_DELTA = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1));
+    private static final double MORRIS_END = 1e-3;
     /** The smallest convergence checkpoint. */
     static final int MIN_CHECKPOINT = 16;
     private static final long STATISTICS_LIMIT_BYTES = 512L << 20;
@@ -200,14 +205,14 @@ public final class StudyPlan implements Serializable {
                     int[] level = t.start.clone();
                     int base = r * per;
                     for (int j = 0; j < d; j++) {
-                        p[j] = (level[j] + 0.5) / MORRIS_LEVELS;
+                        p[j] = (double) level[j] / (MORRIS_LEVELS - 1);
                     }
-                    writeRow(p, rows, base);
+                    writeMorrisRow(p, rows, base);
                     for (int s = 0; s < d; s++) {
                         int j = t.order[s];
                         level[j] += t.up[s] ? MORRIS_LEVELS / 2 : -MORRIS_LEVELS / 2;
-                        p[j] = (level[j] + 0.5) / MORRIS_LEVELS;
-                        writeRow(p, rows, base + 1 + s);
+                        p[j] = (double) level[j] / (MORRIS_LEVELS - 1);
+                        writeMorrisRow(p, rows, base + 1 + s);
                     }
                 }
             }
@@ -223,6 +228,26 @@ public final class StudyPlan implements Serializable {
         for (int i = 0; i < e; i++) {
             Distribution dist = distributions[i];
             out[offset + i] = dist.varies() ? dist.quantile(u[k++]) : dist.quantile(0.5);
+        }
+    }
+
+    /** As {@link #writeRow}, on Morris's closed grid: ends that map to infinity move to the 0.1 % quantiles. */
+    private void writeMorrisRow(double[] u, double[] out, int row) {
+        int e = distributions.length;
+        int offset = row * e;
+        int k = 0;
+        for (int i = 0; i < e; i++) {
+            Distribution dist = distributions[i];
+            if (!dist.varies()) {
+                out[offset + i] = dist.quantile(0.5);
+                continue;
+            }
+            double x = dist.quantile(u[k]);
+            if (!Double.isFinite(x)) {
+                x = dist.quantile(Math.min(1 - MORRIS_END, Math.max(MORRIS_END, u[k])));
+            }
+            out[offset + i] = x;
+            k++;
         }
     }
 

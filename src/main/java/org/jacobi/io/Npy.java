@@ -20,7 +20,8 @@ import org.jacobi.core.Tensor;
 
 /**
  * NumPy's NPY format (versions 1, 2 and 3). Reads float32, float64, int64, int32 and bool in either byte
- * order and in C or Fortran order; writes version 1.0, little-endian, C order.
+ * order and in C or Fortran order, and float16 as float32 (which holds every float16 value exactly); writes
+ * version 1.0, little-endian, C order.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -75,7 +76,9 @@ public final class Npy {
         ByteOrder order = dtype.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         String kind = dtype.replaceFirst("^[<>|=]", "");
         ElementType type;
+        boolean half = kind.equals("f2");
         switch (kind) {
+            case "f2":
             case "f4": type = ElementType.FLOAT32; break;
             case "f8": type = ElementType.FLOAT64; break;
             case "i8": type = ElementType.INT64; break;
@@ -83,10 +86,10 @@ public final class Npy {
             case "b1": type = ElementType.BOOL; break;
             default:
                 throw new JacobiException(source + " holds " + describeDtype(kind)
-                    + " values; Jacobi reads float32, float64, int64, int32 and bool. Convert it, e.g. x.astype('float32').");
+                    + " values; Jacobi reads float16, float32, float64, int64, int32 and bool. Convert it, e.g. x.astype('float32').");
         }
         long count = Tensor.elementCount(shape);
-        long byteCount = count * type.bytes();
+        long byteCount = count * (half ? 2 : type.bytes());
         if (byteCount > Integer.MAX_VALUE - 16) {
             throw new JacobiException(source + " is too large (" + byteCount + " bytes) to load at once.");
         }
@@ -98,7 +101,13 @@ public final class Npy {
         ByteBuffer buf = ByteBuffer.wrap(body).order(order);
         int n = (int) count;
         Tensor t;
-        switch (type) {
+        if (half) {
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = org.jacobi.core.HalfFloats.float16ToFloat(buf.getShort(2 * i) & 0xffff);
+            }
+            t = Tensor.ofFloats(a, shape);
+        } else switch (type) {
             case FLOAT32: { float[] a = new float[n]; buf.asFloatBuffer().get(a); t = Tensor.ofFloats(a, shape); break; }
             case FLOAT64: { double[] a = new double[n]; buf.asDoubleBuffer().get(a); t = Tensor.ofDoubles(a, shape); break; }
             case INT64: { long[] a = new long[n]; buf.asLongBuffer().get(a); t = Tensor.ofLongs(a, shape); break; }

@@ -21,12 +21,41 @@ import org.jacobi.core.Tensor;
  * @param chunks how many chunks the work was split into
  * @param elapsedNanos wall time of the computation
  * @param warnings things the user must see (fallbacks to CPU or to finite differences)
+ * @param estimatedError for finite differences, the largest estimated absolute error of an entry (Richardson
+ *     comparison of two steps plus rounding); NaN for exact results
  */
 public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String of, long[] sampleInputShape,
                              long[] sampleOutputShape, boolean batched, JacobianMode mode, boolean exact,
-                             String backend, String device, int chunks, long elapsedNanos, List<String> warnings) {
+                             String backend, String device, int chunks, long elapsedNanos, List<String> warnings,
+                             double estimatedError) {
     public JacobianResult {
         warnings = List.copyOf(warnings);
+    }
+
+    /** A result without an error estimate (exact engines). */
+    public JacobianResult(Tensor jacobian, Tensor output, String wrt, String of, long[] sampleInputShape,
+                          long[] sampleOutputShape, boolean batched, JacobianMode mode, boolean exact,
+                          String backend, String device, int chunks, long elapsedNanos, List<String> warnings) {
+        this(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode, exact, backend, device, chunks,
+            elapsedNanos, warnings, Double.NaN);
+    }
+
+    /** The largest absolute entry of the Jacobian. */
+    public double largestEntry() {
+        double m = 0;
+        for (float v : jacobian.floats()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    /** The estimated error relative to the largest entry, or NaN when there is no estimate. */
+    public double estimatedRelativeError() {
+        if (Double.isNaN(estimatedError)) {
+            return Double.NaN;
+        }
+        double m = largestEntry();
+        return m == 0 ? (estimatedError == 0 ? 0 : Double.POSITIVE_INFINITY) : estimatedError / m;
     }
 
     /** Number of samples (1 when not batched). */
@@ -61,9 +90,16 @@ public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String 
         return samples() / Math.max(1e-9, seconds());
     }
 
-    /** "reverse (exact)" or "finite differences (approximate)". */
+    /** "reverse (exact)" or "finite differences (approximate, estimated error 1.2e-04 of the largest entry)". */
     public String methodLabel() {
-        return mode.label() + (exact ? " (exact)" : " (approximate)");
+        if (exact) {
+            return mode.label() + " (exact)";
+        }
+        if (Double.isNaN(estimatedError)) {
+            return mode.label() + " (approximate)";
+        }
+        return mode.label() + String.format(java.util.Locale.ROOT, " (approximate, estimated error %.1e of the largest entry)",
+            estimatedRelativeError());
     }
 
     /** A copy with extra warnings added. */
@@ -71,6 +107,6 @@ public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String 
         java.util.List<String> all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
         return new JacobianResult(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode,
-            exact, backend, device, chunks, elapsedNanos, all);
+            exact, backend, device, chunks, elapsedNanos, all, estimatedError);
     }
 }

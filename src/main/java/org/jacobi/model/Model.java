@@ -29,6 +29,14 @@ public interface Model extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * How the model's precision was changed to compute with it, e.g. "float16 model computed in float32", or null
+     * when it runs as it is.
+     */
+    default String precisionNote() {
+        return null;
+    }
+
     /** The device the forward pass runs on, e.g. "CPU" or "CUDA:0". */
     String device();
 

@@ -7,31 +7,26 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jacobi.analysis.ColorMaps;
 
 /**
- * Draws the report's figures with java.awt into PNG bytes (works headless). Every figure is drawn at twice
- * its nominal size so that it stays sharp when printed; {@link #SCALE} says by how much.
+ * Draws the report's heatmaps and saliency images into PNG bytes with java.awt (works headless): pixel rasters
+ * with their own labels and colour bars. Bar charts and line plots are JFreeChart charts in {@link Plots}
+ * (docs/decisions/0019-report-charts-jfreechart.md). Every figure is drawn at twice its nominal size so that
+ * it stays sharp when printed; {@link #SCALE} says by how much.
  */
 final class Charts {
     static final int SCALE = 2;
     static final int WIDTH = 760;
-    private static final Color AXIS = new Color(0x33, 0x33, 0x33);
-    private static final Color GRID = new Color(0xdd, 0xdd, 0xdd);
-    private static final Color[] SERIES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-        new Color(0xbcbd22), new Color(0x17becf)};
+    static final Color AXIS = new Color(0x33, 0x33, 0x33);
 
     private Charts() {
     }
@@ -48,12 +43,24 @@ final class Charts {
      */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels) {
-        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs());
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), "dy/dx");
     }
 
     /** A heatmap on the colour scale {@code [-vmax, vmax]}, so several heatmaps can share one scale. */
     static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
                        List<String> colLabels, double vmax) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, vmax, "dy/dx");
+    }
+
+    /** {@link #heatmap} with the colour bar labelled {@code valueLabel} (e.g. "d2y/dx2"). */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, String valueLabel) {
+        return heatmap(m, title, rowAxis, colAxis, rowLabels, colLabels, m.maxAbs(), valueLabel);
+    }
+
+    /** A heatmap on the colour scale {@code [-vmax, vmax]} with the colour bar labelled {@code valueLabel}. */
+    static Png heatmap(PooledMatrix m, String title, String rowAxis, String colAxis, List<String> rowLabels,
+                       List<String> colLabels, double vmax, String valueLabel) {
         boolean annotate = m.rows() <= 12 && m.cols() <= 16;
         boolean namedRows = rowLabels != null && m.rowFactor() == 1 && m.rows() <= 24;
         boolean namedCols = colLabels != null && m.colFactor() == 1 && m.cols() <= 24;
@@ -137,7 +144,7 @@ final class Charts {
         gr.rotate(-Math.PI / 2);
         centered(gr, rowAxis, -(top + ph / 2.0), 14);
         gr.dispose();
-        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, "dy/dx");
+        colorBar(g, left + pw + 22, top, Math.max(90, ph), vmax, true, valueLabel);
         g.dispose();
         return png(img, WIDTH, height);
     }
@@ -239,243 +246,7 @@ final class Charts {
         return hi > lo ? (float) ((v - lo) / (hi - lo)) : 0.5f;
     }
 
-    // ---------------------------------------------------------------- bar chart
-
-    /** Horizontal bars, largest first, labels at the left and values at the bar ends. */
-    static Png barChart(List<String> labels, double[] values, String title, String valueAxis) {
-        int n = labels.size();
-        int barH = 18;
-        int top = 36;
-        int bottom = 40;
-        BufferedImage probe = canvas(1, 1);
-        Graphics2D pg = graphics(probe);
-        pg.setFont(font(11));
-        int labelW = 0;
-        for (String l : labels) {
-            labelW = Math.max(labelW, pg.getFontMetrics().stringWidth(l));
-        }
-        pg.dispose();
-        int left = Math.min(260, labelW + 16);
-        int right = 80;
-        int pw = WIDTH - left - right;
-        int height = top + n * barH + bottom;
-        BufferedImage img = canvas(WIDTH, height);
-        Graphics2D g = graphics(img);
-        double max = 0;
-        for (double v : values) {
-            max = Math.max(max, v);
-        }
-        g.setFont(font(11));
-        for (int i = 0; i < n; i++) {
-            int y = top + i * barH;
-            int len = max > 0 ? (int) Math.round(values[i] / max * pw) : 0;
-            g.setColor(new Color(0x4393c3));
-            g.fillRect(left, y + 3, Math.max(1, len), barH - 6);
-            g.setColor(AXIS);
-            String l = labels.get(i);
-            g.drawString(l, left - 8 - g.getFontMetrics().stringWidth(l), y + barH - 5);
-            g.drawString(fmt(values[i]), left + len + 5, y + barH - 5);
-        }
-        g.drawLine(left, top, left, top + n * barH);
-        g.setFont(font(13, Font.BOLD));
-        g.drawString(title, 10, 20);
-        g.setFont(font(12));
-        centered(g, valueAxis, left + pw / 2.0, top + n * barH + 24);
-        g.dispose();
-        return png(img, WIDTH, height);
-    }
-
-    // ---------------------------------------------------------------- line plots
-
-    /** Series of y values against 1-based (spectra) or given x positions, on a log y axis when all y > 0. */
-    static Png linePlot(Map<String, double[][]> series, String title, String xAxis, String yAxis, boolean logY) {
-        int left = 80;
-        int right = 140;
-        int top = 36;
-        int bottom = 50;
-        int height = 360;
-        int pw = WIDTH - left - right;
-        int ph = height - top - bottom;
-        double xmin = Double.POSITIVE_INFINITY;
-        double xmax = Double.NEGATIVE_INFINITY;
-        double ymin = Double.POSITIVE_INFINITY;
-        double ymax = Double.NEGATIVE_INFINITY;
-        for (double[][] s : series.values()) {
-            for (int i = 0; i < s[0].length; i++) {
-                double y = s[1][i];
-                if (!Double.isFinite(y) || (logY && y <= 0)) {
-                    continue;
-                }
-                xmin = Math.min(xmin, s[0][i]);
-                xmax = Math.max(xmax, s[0][i]);
-                double ty = logY ? Math.log10(y) : y;
-                ymin = Math.min(ymin, ty);
-                ymax = Math.max(ymax, ty);
-            }
-        }
-        if (!Double.isFinite(xmin)) {
-            xmin = 0;
-            xmax = 1;
-            ymin = 0;
-            ymax = 1;
-        }
-        if (xmax == xmin) {
-            xmin -= 1;
-            xmax += 1;
-        }
-        // less than a decade of data: a tight range with 1-2-5 ticks instead of whole empty decades
-        boolean narrowLog = logY && Math.ceil(ymax) - Math.floor(ymin) <= 1.0 + 1e-9 && ymax > ymin;
-        if (narrowLog) {
-            double pad = Math.max(0.02, 0.08 * (ymax - ymin));
-            ymin -= pad;
-            ymax += pad;
-        } else if (logY) {
-            ymin = Math.floor(ymin);
-            ymax = Math.ceil(ymax);
-        }
-        if (ymax - ymin < 1e-12) {
-            ymin -= logY ? 1 : Math.max(1e-12, Math.abs(ymin) * 0.1);
-            ymax += logY ? 1 : Math.max(1e-12, Math.abs(ymax) * 0.1);
-        }
-        BufferedImage img = canvas(WIDTH, height);
-        Graphics2D g = graphics(img);
-        g.setFont(font(11));
-        // y grid and ticks
-        List<Double> yTicks = new ArrayList<>();
-        if (narrowLog) {
-            for (int d = (int) Math.floor(ymin); d <= (int) Math.ceil(ymax); d++) {
-                for (int mant = 1; mant <= 9; mant++) {
-                    double t = d + Math.log10(mant);
-                    if (t >= ymin && t <= ymax) {
-                        yTicks.add(t);
-                    }
-                }
-            }
-        } else if (logY) {
-            int step = (int) Math.max(1, Math.ceil((ymax - ymin) / 8));
-            for (double e = ymin; e <= ymax + 1e-9; e += step) {
-                yTicks.add(e);
-            }
-        } else {
-            yTicks.addAll(niceTicks(ymin, ymax, 6));
-        }
-        for (double t : yTicks) {
-            double y = top + ph - (t - ymin) / (ymax - ymin) * ph;
-            g.setColor(GRID);
-            g.draw(new Line2D.Double(left, y, left + pw, y));
-            g.setColor(AXIS);
-            String s = narrowLog ? fmt(Math.pow(10, t)) : logY ? "1e" + (int) Math.round(t) : fmt(t);
-            g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (float) y + 4);
-        }
-        boolean integerX = series.values().stream().allMatch(sr -> java.util.Arrays.stream(sr[0]).allMatch(v -> v == Math.rint(v)));
-        List<Double> xTicks = niceTicks(xmin, xmax, 8);
-        if (integerX && xTicks.size() > 1 && xTicks.get(1) - xTicks.get(0) < 1) {
-            xTicks = niceTicks(xmin, xmax, (int) Math.max(1, xmax - xmin));
-        }
-        for (double t : xTicks) {
-            if (t < xmin - 1e-9 || t > xmax + 1e-9) {
-                continue;
-            }
-            double x = left + (t - xmin) / (xmax - xmin) * pw;
-            g.draw(new Line2D.Double(x, top + ph, x, top + ph + 4));
-            centered(g, t == Math.rint(t) ? Long.toString((long) t) : fmt(t), x, top + ph + 17);
-        }
-        g.drawRect(left, top, pw, ph);
-        int k = 0;
-        int legendY = top + 10;
-        for (Map.Entry<String, double[][]> e : series.entrySet()) {
-            Color color = SERIES[k++ % SERIES.length];
-            g.setColor(color);
-            g.setStroke(new BasicStroke(1.6f));
-            double[][] s = e.getValue();
-            Path2D.Double path = new Path2D.Double();
-            boolean started = false;
-            for (int i = 0; i < s[0].length; i++) {
-                double yv = s[1][i];
-                if (!Double.isFinite(yv) || (logY && yv <= 0)) {
-                    started = false;
-                    continue;
-                }
-                double x = left + (s[0][i] - xmin) / (xmax - xmin) * pw;
-                double y = top + ph - ((logY ? Math.log10(yv) : yv) - ymin) / (ymax - ymin) * ph;
-                if (started) {
-                    path.lineTo(x, y);
-                } else {
-                    path.moveTo(x, y);
-                    started = true;
-                }
-                if (s[0].length <= 64) {
-                    g.fill(new java.awt.geom.Ellipse2D.Double(x - 2.5, y - 2.5, 5, 5));
-                }
-            }
-            g.draw(path);
-            if (k <= 12) {
-                g.fillRect(left + pw + 12, legendY - 8, 14, 4);
-                g.setColor(AXIS);
-                g.drawString(e.getKey(), left + pw + 32, legendY - 3);
-                legendY += 16;
-            }
-        }
-        if (series.size() > 12) {
-            g.setColor(AXIS);
-            g.drawString("(" + (series.size() - 12) + " more)", left + pw + 12, legendY);
-        }
-        g.setStroke(new BasicStroke(1f));
-        g.setColor(AXIS);
-        g.setFont(font(13, Font.BOLD));
-        g.drawString(title, left, 20);
-        g.setFont(font(12));
-        centered(g, xAxis, left + pw / 2.0, top + ph + 38);
-        Graphics2D gr = (Graphics2D) g.create();
-        gr.rotate(-Math.PI / 2);
-        centered(gr, yAxis, -(top + ph / 2.0), 18);
-        gr.dispose();
-        g.dispose();
-        return png(img, WIDTH, height);
-    }
-
-    /** Singular-value spectra, one line per sample, log scale. */
-    static Png spectra(Map<Integer, double[]> bySample) {
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        for (Map.Entry<Integer, double[]> e : bySample.entrySet()) {
-            double[] sv = e.getValue();
-            double[] x = new double[sv.length];
-            for (int i = 0; i < sv.length; i++) {
-                x[i] = i + 1;
-            }
-            series.put("sample " + e.getKey(), new double[][] {x, sv});
-        }
-        return linePlot(series, "Singular values of the per-sample Jacobians", "index k", "sigma_k (log scale)", true);
-    }
-
-    /** Two models' spectra per sample, overlaid. */
-    static Png spectraOverlay(Map<Integer, double[]> a, Map<Integer, double[]> b) {
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        for (Map.Entry<Integer, double[]> e : a.entrySet()) {
-            series.put("A, sample " + e.getKey(), indexed(e.getValue()));
-            series.put("B, sample " + e.getKey(), indexed(b.get(e.getKey())));
-        }
-        return linePlot(series, "Singular values of A and B", "index k", "sigma_k (log scale)", true);
-    }
-
-    private static double[][] indexed(double[] y) {
-        double[] x = new double[y.length];
-        for (int i = 0; i < y.length; i++) {
-            x[i] = i + 1;
-        }
-        return new double[][] {x, y};
-    }
-
     // ---------------------------------------------------------------- helpers
-
-    static List<Double> niceTicks(double lo, double hi, int target) {
-        double step = niceStep((hi - lo) / Math.max(1, target));
-        List<Double> out = new ArrayList<>();
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-            out.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
-        }
-        return out;
-    }
 
     private static double niceStep(double raw) {
         if (raw <= 0 || !Double.isFinite(raw)) {
@@ -511,7 +282,7 @@ final class Charts {
         return (v > 0 ? "+" : "") + fmt(v);
     }
 
-    private static BufferedImage canvas(int width, int height) {
+    static BufferedImage canvas(int width, int height) {
         BufferedImage img = new BufferedImage(width * SCALE, height * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
@@ -520,7 +291,7 @@ final class Charts {
         return img;
     }
 
-    private static Graphics2D graphics(BufferedImage img) {
+    static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.scale(SCALE, SCALE);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -530,11 +301,11 @@ final class Charts {
         return g;
     }
 
-    private static Font font(int size) {
+    static Font font(int size) {
         return font(size, Font.PLAIN);
     }
 
-    private static Font font(int size, int style) {
+    static Font font(int size, int style) {
         return new Font(Font.SANS_SERIF, style, size);
     }
 
@@ -543,7 +314,7 @@ final class Charts {
         g.drawString(s, (float) (x - fm.stringWidth(s) / 2.0), (float) y);
     }
 
-    private static Png png(BufferedImage img, int width, int height) {
+    static Png png(BufferedImage img, int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, "png", out);

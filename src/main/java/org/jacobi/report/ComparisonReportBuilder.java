@@ -264,7 +264,7 @@ public final class ComparisonReportBuilder {
         b.add(new Block.Paragraph("Singular values sigma_1 >= sigma_2 >= ... of each shown sample's Jacobian in both "
             + "models, overlaid (solid: A, dashed: B; one colour per sample). Matching spectra mean the models amplify "
             + "the same input directions equally; zero singular values are left out of the log-scale plot."));
-        Charts.Png plot = Charts.spectraOverlay(spectraA, spectraB);
+        Charts.Png plot = Plots.spectraOverlay(spectraA, spectraB);
         b.add(new Block.Figure(plot.bytes(), "Singular values of A and B", "Singular values per sample, A and B, log "
             + "scale.", plot.width(), plot.height()));
         List<List<String>> rows = new ArrayList<>();

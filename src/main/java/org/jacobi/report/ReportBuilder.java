@@ -40,6 +40,11 @@ public final class ReportBuilder {
 
     /** Builds the report; throws {@link org.jacobi.core.CancelledException} when the monitor is cancelled. */
     public static Report build(ReportSource source, ReportOptions options, ProgressMonitor monitor) {
+        return build(source, options, SecondOrder.NONE, monitor);
+    }
+
+    /** Builds the report with Interactions and Parameters sections from {@code secondOrder}. */
+    public static Report build(ReportSource source, ReportOptions options, SecondOrder secondOrder, ProgressMonitor monitor) {
         JacobianResult jr = source.jacobian();
         if (jr.samples() == 0 || jr.inputsPerSample() == 0 || jr.outputsPerSample() == 0) {
             throw new JacobiException("The Jacobian is empty (" + jr.samples() + " samples, " + jr.outputsPerSample()
@@ -113,6 +118,10 @@ public final class ReportBuilder {
         }
         sections.add(new Section("samples", "Per-sample Jacobians", sampleBlocks));
         sections.add(spectraSection(jr, spectra, svd));
+        if (!secondOrder.isEmpty()) {
+            monitor.progress(done[0], total, "Interactions and parameter sensitivity");
+            sections.addAll(SecondOrderSections.of(secondOrder, source, shown, options));
+        }
         if (!source.traces().isEmpty()) {
             sections.add(optimization(source.traces()));
         }
@@ -293,7 +302,7 @@ public final class ReportBuilder {
             stats.samples(), stats.samples() == 1 ? "" : "s", stats.outputs(), stats.outputs() == 1 ? "" : "s",
             k < stats.inputs() ? "The " + k + " highest of " + stats.inputs() + " inputs are shown; the data ZIP "
                 + "holds all of them." : "All " + stats.inputs() + " inputs are shown.")));
-        Charts.Png bars = Charts.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
+        Charts.Png bars = Plots.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
         b.add(new Block.Figure(bars.bytes(), "Bar chart of the input ranking", "Top " + k + " inputs by mean |J|.",
             bars.width(), bars.height()));
         b.add(new Block.Table("Input ranking", List.of("Rank", "Input", "Mean |J|", "Share", "DGSM (all outputs)"),
@@ -396,7 +405,7 @@ public final class ReportBuilder {
             + "sigma_1 / sigma_min says how unevenly the input directions are amplified, and the numerical rank counts "
             + "the singular values above 1e-6 sigma_1. Zero singular values "
             + "cannot be drawn on the log scale and are left out of the plot."));
-        Charts.Png plot = Charts.spectra(spectra);
+        Charts.Png plot = Plots.spectra(spectra);
         b.add(new Block.Figure(plot.bytes(), "Singular-value spectra", "Singular values per sample, log scale.",
             plot.width(), plot.height()));
         int shownValues = Math.min(5, Math.min(jr.outputsPerSample(), jr.inputsPerSample()));
@@ -449,7 +458,7 @@ public final class ReportBuilder {
         }
         b.add(new Block.Paragraph("Input optimization: cost per iteration for each method run"
             + (positive ? " (log scale)." : ".")));
-        Charts.Png plot = Charts.linePlot(series, "Optimization cost per iteration", "iteration",
+        Charts.Png plot = Plots.linePlot(series, "Optimization cost per iteration", "iteration",
             positive ? "cost (log scale)" : "cost", positive);
         b.add(new Block.Figure(plot.bytes(), "Optimization traces", "Cost per iteration.", plot.width(), plot.height()));
         List<List<String>> rows = new ArrayList<>();

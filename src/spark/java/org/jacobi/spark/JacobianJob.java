@@ -122,7 +122,7 @@ public final class JacobianJob {
                 folder.commit(manifest(s, graph, total.statistics().count(), shards));
             }
             return new Outcome(total.statistics(), graph, shards, folder == null ? null : folder.location());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (folder != null) {
                 folder.abort();
             }

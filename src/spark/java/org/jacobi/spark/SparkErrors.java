@@ -8,7 +8,7 @@ final class SparkErrors {
     }
 
     /** The first JacobiException among the causes (a task's bad input), else a short line about the failed job. */
-    static RuntimeException translate(RuntimeException e) {
+    static RuntimeException translate(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof JacobiException je) {
                 return je;

@@ -185,12 +185,6 @@ class OperatorTableTest {
         row("AveragePool", "k3 s2 pads, count_include_pad 1", 13, F32, g -> g.input("x", 1, 2, 5, 5)
             .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
                 Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 1)).output("y"));
-        row("Resize", "nearest x2, asymmetric floor (torch export)", 13, F32, g -> g.input("x", 2, 2, 3, 2)
-            .fixedValues("scales", new double[] {1, 1, 2, 3}, 4)
-            .node("Resize", List.of("x", "", "scales"), List.of("y"), Attr.s("mode", "nearest"),
-                Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor")).output("y"));
-        row("Resize", "nearest by sizes, half_pixel", 13, F32, g -> g.input("x", 1, 2, 2, 3).ints("sizes", 1, 2, 6, 6)
-            .node("Resize", List.of("x", "", "", "sizes"), List.of("y"), Attr.s("mode", "nearest")).output("y"));
         row("GlobalAveragePool", "", 13, F32, g -> g.input("x", 2, 3, 3, 4).node("GlobalAveragePool", List.of("x"), List.of("y")).output("y"));
         // Normalisation
         row("BatchNormalization", "inference", 15, F32, g -> g.input("x", 2, 3, 2, 2).fixed("scale", 3).fixed("bias", 3).fixed("mean", 3)
@@ -288,7 +282,104 @@ class OperatorTableTest {
         // Operators of real exports (issue 11), in their own file
         ExportOperatorRows.add();
         recurrentRows();
+        resizeRows();
     }
+
+    // ==== Resize (rules/ResizeRules): every mode and coordinate transformation ====
+
+    static void resize(String variant, int opset, long[] x, double[] scales, long[] sizes, double[] roi, Onnx.AttributeProto... attrs) {
+        row("Resize", variant, opset, F32, g -> {
+            g.input("x", x);
+            String roiName = "";
+            if (roi != null) {
+                g.fixedValues("roi", roi, roi.length);
+                roiName = "roi";
+            } else if (opset < 13) {
+                g.fixedValues("roi", new double[0], 0);
+                roiName = "roi";
+            }
+            String scalesName = "";
+            if (scales != null) {
+                g.fixedValues("scales", scales, scales.length);
+                scalesName = "scales";
+            } else if (opset < 13) {
+                g.fixedValues("scales", new double[0], 0);
+                scalesName = "scales";
+            }
+            List<String> in = new ArrayList<>(List.of("x", roiName, scalesName));
+            if (sizes != null) {
+                g.ints("sizes", sizes);
+                in.add("sizes");
+            }
+            g.node("Resize", in, List.of("y"), attrs).output("y");
+        });
+    }
+
+    static Onnx.AttributeProto mode(String m) {
+        return Attr.s("mode", m);
+    }
+
+    static Onnx.AttributeProto coords(String m) {
+        return Attr.s("coordinate_transformation_mode", m);
+    }
+
+    static Onnx.AttributeProto rounding(String m) {
+        return Attr.s("nearest_mode", m);
+    }
+
+    static void resizeRows() {
+        row("Resize", "nearest x2, asymmetric floor (torch export)", 13, F32, g -> g.input("x", 2, 2, 3, 2)
+            .fixedValues("scales", new double[] {1, 1, 2, 3}, 4)
+            .node("Resize", List.of("x", "", "scales"), List.of("y"), Attr.s("mode", "nearest"),
+                Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor")).output("y"));
+        row("Resize", "nearest by sizes, half_pixel", 13, F32, g -> g.input("x", 1, 2, 2, 3).ints("sizes", 1, 2, 6, 6)
+            .node("Resize", List.of("x", "", "", "sizes"), List.of("y"), Attr.s("mode", "nearest")).output("y"));
+        long[] img = {2, 2, 3, 4};
+        // nearest: any scale, every rounding
+        resize("nearest x1.5 round_prefer_ceil", 13, img, new double[] {1, 1, 1.5, 1.5}, null, null, mode("nearest"),
+            rounding("round_prefer_ceil"));
+        resize("nearest down x0.6 asymmetric ceil", 13, img, new double[] {1, 1, 0.6, 0.6}, null, null, mode("nearest"),
+            coords("asymmetric"), rounding("ceil"));
+        resize("nearest sizes tf_half_pixel_for_nn floor", 13, img, null, new long[] {2, 2, 5, 7}, null, mode("nearest"),
+            coords("tf_half_pixel_for_nn"), rounding("floor"));
+        resize("nearest align_corners round_prefer_floor, opset 11", 11, img, new double[] {1, 1, 2.5, 1.75}, null, null,
+            mode("nearest"), coords("align_corners"));
+        resize("nearest tf_crop_and_resize", 13, img, null, new long[] {2, 2, 4, 3}, new double[] {0, 0, 0.2, -0.1, 1, 1, 0.9, 1.2},
+            mode("nearest"), coords("tf_crop_and_resize"), Attr.f("extrapolation_value", 0.5));
+        // linear
+        resize("linear x2 pytorch_half_pixel", 13, img, new double[] {1, 1, 2, 2}, null, null, mode("linear"),
+            coords("pytorch_half_pixel"));
+        resize("linear sizes align_corners", 13, img, null, new long[] {2, 2, 5, 7}, null, mode("linear"), coords("align_corners"));
+        resize("linear down x0.5 asymmetric", 13, new long[] {1, 2, 4, 6}, new double[] {1, 1, 0.5, 0.5}, null, null,
+            mode("linear"), coords("asymmetric"));
+        resize("linear half_pixel x1.7, opset 11", 11, img, new double[] {1, 1, 1.7, 1.3}, null, null, mode("linear"));
+        resize("linear tf_crop_and_resize", 13, img, null, new long[] {2, 2, 4, 5}, new double[] {0, 0, 0.1, -0.2, 1, 1, 0.8, 1.1},
+            mode("linear"), coords("tf_crop_and_resize"), Attr.f("extrapolation_value", -1));
+        resize("linear 1-D spatial", 13, new long[] {2, 3, 5}, new double[] {1, 1, 1.6}, null, null, mode("linear"));
+        resize("linear 3-D spatial (axis moved last)", 13, new long[] {1, 1, 2, 3, 2}, new double[] {1, 1, 2, 1.5, 2}, null, null,
+            mode("linear"), coords("align_corners"));
+        resize("linear half_pixel_symmetric", 19, img, new double[] {1, 1, 1.5, 2.5}, null, null, mode("linear"),
+            coords("half_pixel_symmetric"));
+        // cubic
+        resize("cubic x2 pytorch_half_pixel a=-0.75", 13, img, new double[] {1, 1, 2, 2}, null, null, mode("cubic"),
+            coords("pytorch_half_pixel"));
+        resize("cubic align_corners", 13, img, null, new long[] {2, 2, 7, 6}, null, mode("cubic"), coords("align_corners"));
+        resize("cubic a=-0.5 exclude_outside half_pixel", 13, img, new double[] {1, 1, 1.7, 2.2}, null, null, mode("cubic"),
+            Attr.f("cubic_coeff_a", -0.5), Attr.i("exclude_outside", 1));
+        resize("cubic down x0.6 asymmetric", 13, new long[] {1, 2, 5, 6}, new double[] {1, 1, 0.6, 0.7}, null, null,
+            mode("cubic"), coords("asymmetric"));
+        resize("cubic tf_crop_and_resize", 13, img, null, new long[] {2, 2, 4, 5}, new double[] {0, 0, 0.1, 0.05, 1, 1, 0.9, 0.8},
+            mode("cubic"), coords("tf_crop_and_resize"));
+        // opset 18: axes, keep_aspect_ratio_policy, antialias
+        resize("linear axes [2,3] sizes not_larger", 18, img, null, new long[] {5, 6}, null, mode("linear"), Attr.ints("axes", 2, 3),
+            Attr.s("keep_aspect_ratio_policy", "not_larger"));
+        resize("linear antialias down x0.5", 18, new long[] {1, 2, 6, 8}, new double[] {1, 1, 0.5, 0.6}, null, null, mode("linear"),
+            Attr.i("antialias", 1));
+        resize("cubic antialias down x0.6", 18, new long[] {1, 2, 6, 8}, new double[] {1, 1, 0.6, 0.5}, null, null, mode("cubic"),
+            Attr.i("antialias", 1));
+    }
+
+    // ==== end of the Resize block ====
 
     // ==== Recurrent layers (expanded into time steps by autodiff.expand.RecurrentExpansion) ====
 

@@ -80,6 +80,35 @@ class OpsetTableTest {
         row("Conv", "opset 9 with Sigmoid and Flatten", 9, F32, g -> g.input("x", 2, 2, 5, 5).fixed("w", 3, 2, 3, 3)
             .node("Conv", List.of("x", "w"), List.of("c"), Attr.ints("pads", 1, 1, 1, 1)).node("Sigmoid", List.of("c"), List.of("r"))
             .node("Flatten", List.of("r"), List.of("y")).output("y"));
+        // Edge cases of the current forms: overhanging and dilated pooling windows, transposed convolutions
+        // whose pads come from auto_pad or output_shape.
+        row("AveragePool", "ceil_mode, count_include_pad 0", 13, F32, g -> g.input("x", 1, 2, 6, 6)
+            .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
+                Attr.i("ceil_mode", 1)).output("y"));
+        row("AveragePool", "ceil_mode with pads, count_include_pad 1", 13, F32, g -> g.input("x", 1, 2, 6, 7)
+            .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 2), Attr.ints("strides", 2, 2),
+                Attr.ints("pads", 1, 0, 1, 0), Attr.i("ceil_mode", 1), Attr.i("count_include_pad", 1)).output("y"));
+        row("AveragePool", "SAME_UPPER", 13, F32, g -> g.input("x", 1, 2, 5, 5)
+            .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
+                Attr.s("auto_pad", "SAME_UPPER")).output("y"));
+        row("AveragePool", "dilations (opset 19)", 19, F32, g -> g.input("x", 1, 2, 6, 6)
+            .node("AveragePool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 2, 2), Attr.ints("dilations", 2, 2))
+            .output("y"));
+        row("MaxPool", "ceil_mode", 13, F64, g -> g.input("x", 1, 2, 6, 6)
+            .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
+                Attr.i("ceil_mode", 1)).output("y"));
+        row("ConvTranspose", "auto_pad SAME_UPPER", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 3, 3, 3)
+            .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2, 2), Attr.s("auto_pad", "SAME_UPPER"))
+            .output("y"));
+        row("ConvTranspose", "auto_pad SAME_LOWER", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 3, 3, 3)
+            .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2, 2), Attr.s("auto_pad", "SAME_LOWER"))
+            .output("y"));
+        row("ConvTranspose", "output_shape", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 3, 3, 3)
+            .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2, 2), Attr.ints("output_shape", 6, 7))
+            .output("y"));
+        row("ConvTranspose", "output_padding without pads", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 1, 2, 2)
+            .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 3, 2), Attr.ints("output_padding", 2, 1))
+            .output("y"));
     }
 
     static Stream<OperatorTableTest.Row> rows() {

@@ -155,4 +155,29 @@ class GsaCommandTest {
         assertEquals(List.of("x1", "x2"), doc.get("inputs"), "the fixed element is not an input of the indices");
         assertEquals(List.of("uniform:0.5,1.5", "uniform:1,3"), doc.get("distributions"));
     }
+
+    @Test
+    void aReportIncludesTheStudy(@TempDir Path dir) throws Exception {
+        Path model = GsaGraphs.linear(dir, new double[][] {{1, 0.5, 0}, {2, 0, 1}, {0, 3, 1}});
+        Path input = dir.resolve("x.npy");
+        Npy.write(input, Tensor.ofFloats(new float[] {1, 2, 3, 0.5f, 0.5f, 0.5f}, 2, 3), false);
+        Path study = dir.resolve("study.json");
+        CliRunner g = CliRunner.run("gsa", model.toString(), "--dist", "uniform:0,1", "--method", "sobol,dgsm,morris",
+            "--samples", "256", "--save-study", study.toString(), "--out", dir.resolve("i.json").toString());
+        assertEquals(0, g.exitCode, g.toString());
+        for (String ext : new String[] {"html", "pdf"}) {
+            Path out = dir.resolve("report." + ext);
+            CliRunner r = CliRunner.run("report", model.toString(), "--input", input.toString(), "--gsa-study",
+                study.toString(), "--out", out.toString());
+            assertEquals(0, r.exitCode, r.toString());
+            assertTrue(Files.size(out) > 1000);
+            if (ext.equals("html")) {
+                String html = Files.readString(out);
+                assertTrue(html.contains("Global sensitivity study"), "the section is there");
+                assertTrue(html.contains("Sobol&#39; indices of") || html.contains("Sobol' indices of"), "its Sobol' table");
+                assertTrue(html.contains("Convergence of ST"), "and the convergence plot");
+                assertTrue(html.contains("DGSM of") && html.contains("Morris elementary effects"));
+            }
+        }
+    }
 }

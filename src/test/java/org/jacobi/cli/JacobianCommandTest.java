@@ -115,4 +115,19 @@ class JacobianCommandTest {
         assertEquals(2, r.exitCode, r.toString());
         assertTrue(r.err.toLowerCase().contains("forward"), r.err);
     }
+
+    @Test
+    void float16ModelsSayTheyAreComputedInFloat32() throws Exception {
+        Path models = Path.of("src/test/resources/models/rnn_resize");
+        Path out = dir.resolve("fp16.npy");
+        CliRunner r = CliRunner.run("jacobian", models.resolve("conv_fp16.onnx").toString(), "--input",
+            models.resolve("conv.input.float16.npy").toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("(float16 model computed in float32)"), r.out);
+        String meta = Files.readString(Path.of(out + ".json"));
+        assertTrue(meta.contains("\"precision\": \"float16 model computed in float32\""), meta);
+        assertEquals(org.jacobi.core.ElementType.FLOAT32, Npy.read(out).type());
+        CliRunner info = CliRunner.run("info", models.resolve("conv_fp16.onnx").toString());
+        assertTrue(info.out.contains("Precision   float16 model computed in float32"), info.out);
+    }
 }

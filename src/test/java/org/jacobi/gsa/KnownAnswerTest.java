@@ -128,5 +128,29 @@ class KnownAnswerTest {
         assertTrue(Math.abs(m.get("mu")[0][2]) < 0.3 * muStar[2], "mu " + m.get("mu")[0][2] + " mu* " + muStar[2]);
         assertTrue(m.get("sigma")[0][2] > 0.5 * muStar[2], "the interaction shows as spread");
         assertTrue(muStar[2] > 1, "x3 matters");
+        assertTrue(muStar[1] > 5, "x2 matters too (a grid with jumps of pi in x2 would hide it: sin^2 has period pi)");
+    }
+
+    @Test
+    void cancelStopsBetweenBatches(@TempDir Path dir) throws Exception {
+        GsaStudy study = GsaStudy.of(null, null, List.of("uniform:0,1"), EnumSet.of(GsaMethod.SOBOL), 4096);
+        java.util.concurrent.atomic.AtomicLong reported = new java.util.concurrent.atomic.AtomicLong();
+        ProgressMonitor cancelAfterFirstBatch = new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                reported.set(done);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return reported.get() > 0;
+            }
+        };
+        try (Model m = ModelLoader.load(GsaGraphs.gFunction(dir)); JacobianEngine engine = Jacobians.engineFor(m)) {
+            GsaSetup.Prepared p = GsaSetup.prepare(study, m, engine, null, null, 1 << 20);
+            org.junit.jupiter.api.Assertions.assertThrows(org.jacobi.core.CancelledException.class,
+                () -> GsaRunner.run(p, cancelAfterFirstBatch));
+            assertTrue(reported.get() > 0 && reported.get() < 4096L * 10, "stopped after " + reported.get() + " runs");
+        }
     }
 }

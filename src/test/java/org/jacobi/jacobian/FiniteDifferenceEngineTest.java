@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.jacobi.TestFiles;
@@ -31,6 +32,41 @@ class FiniteDifferenceEngineTest {
                 maxErr = Math.max(maxErr, Math.abs(ref.getDouble(i) - r.jacobian().getDouble(i)));
             }
             assertEquals(0, maxErr, 1e-3, "finite differences should be close to the reference");
+        }
+    }
+
+    @Test
+    void theErrorEstimateBoundsTheRealErrorAndIsSmallOnASmoothModel() {
+        try (Model model = ModelLoader.load(TestFiles.fixture("mlp_tanh.onnx"));
+             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+            Tensor x = Npy.read(TestFiles.fixture("mlp_tanh.input.npy"));
+            JacobianResult r = fd.compute(JacobianRequest.of(Map.of("x", x)), ProgressMonitor.NONE);
+            Tensor ref = Npy.read(TestFiles.fixture("mlp_tanh.jacobian.npy"));
+            double maxErr = 0;
+            for (int i = 0; i < ref.size(); i++) {
+                maxErr = Math.max(maxErr, Math.abs(ref.getDouble(i) - r.jacobian().getDouble(i)));
+            }
+            assertTrue(Double.isFinite(r.estimatedError()) && r.estimatedError() > 0, "estimate " + r.estimatedError());
+            assertTrue(maxErr <= r.estimatedError(), "real error " + maxErr + " within the estimate " + r.estimatedError());
+            assertTrue(r.estimatedRelativeError() < FiniteDifferenceEngine.WARN_RELATIVE_ERROR, "estimate " + r.estimatedRelativeError());
+            assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+            assertTrue(r.methodLabel().contains("estimated error"), r.methodLabel());
+        }
+    }
+
+    @Test
+    void aLargeEstimatedErrorIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // y = sin(300 x): the step from the input's scale is far too coarse for this frequency
+        org.jacobi.autodiff.TestGraph g = new org.jacobi.autodiff.TestGraph(13, 1, 3).input("x", 1, 6)
+            .fixedValues("k", new double[] {300}, 1)
+            .node("Mul", java.util.List.of("x", "k"), java.util.List.of("kx")).node("Sin", java.util.List.of("kx"), java.util.List.of("y"))
+            .output("y");
+        try (Model model = ModelLoader.load(g.write(dir, "sin"));
+             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {
+            JacobianResult r = fd.compute(JacobianRequest.of(g.values()), ProgressMonitor.NONE);
+            assertTrue(r.estimatedRelativeError() > FiniteDifferenceEngine.WARN_RELATIVE_ERROR, "estimate " + r.estimatedRelativeError());
+            assertEquals(1, r.warnings().size(), r.warnings().toString());
+            assertTrue(r.warnings().get(0).contains("estimated error"), r.warnings().get(0));
         }
     }
 

@@ -35,10 +35,11 @@ class ParameterJacobianTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp_tanh.onnx", "mlp_tanh.pt"})
-    void weightJacobianMatchesPyTorchPerSampleGradients(String file) {
+    @org.junit.jupiter.params.provider.CsvSource({"mlp_tanh.onnx,AUTO", "mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE",
+        "mlp_tanh.pt,AUTO"})
+    void weightJacobianMatchesPyTorchPerSampleGradients(String file, JacobianMode mode) {
         try (Model model = ModelLoader.load(TestFiles.fixture(file)); JacobianEngine engine = Jacobians.engineFor(model)) {
-            JacobianResult r = engine.compute(request().withWrtOf("l2.weight", null), ProgressMonitor.NONE);
+            JacobianResult r = engine.compute(request().withWrtOf("l2.weight", null).withMode(mode), ProgressMonitor.NONE);
             Tensor want = Npy.read(TestFiles.resource("hessian/mlp_tanh.wrt.l2.weight.npy"));
             assertArrayEquals(want.shape(), r.jacobian().shape());
             assertArrayEquals(new long[] {4, 4, 32, 32}, r.jacobian().shape());
@@ -49,11 +50,11 @@ class ParameterJacobianTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp_tanh.onnx", "mlp_tanh.pt"})
-    void normsPerSampleAndParameterMatchPyTorch(String file) {
+    @org.junit.jupiter.params.provider.CsvSource({"mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE", "mlp_tanh.pt,AUTO"})
+    void normsPerSampleAndParameterMatchPyTorch(String file, JacobianMode mode) {
         try (Model model = ModelLoader.load(TestFiles.fixture(file)); ParameterJacobianEngine engine = Jacobians.parameterEngineFor(model)) {
             assertTrue(engine.parameters().keySet().containsAll(PARAMETERS), engine.parameters().keySet().toString());
-            ParameterNorms n = engine.norms(request(), PARAMETERS, ProgressMonitor.NONE);
+            ParameterNorms n = engine.norms(request().withMode(mode), PARAMETERS, ProgressMonitor.NONE);
             Tensor want = Npy.read(TestFiles.resource("hessian/mlp_tanh.wrt.norms.npy"));
             assertArrayEquals(want.shape(), n.norms().shape());
             double err = relativeError(n.norms().toDoubleArray(), want.toDoubleArray());
@@ -68,6 +69,20 @@ class ParameterJacobianTest {
             JacobiException e = assertThrows(JacobiException.class,
                 () -> engine.compute(request().withWrtOf("l9.weight", null), ProgressMonitor.NONE));
             assertTrue(e.getMessage().contains("[x]") && e.getMessage().contains("l2.weight"), e.getMessage());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void reverseAndForwardAgreeOverSeveralSampleChunks() {
+        Tensor x = Npy.read(TestFiles.fixture("mlp_tanh.input.npy"));
+        Tensor many = Tensor.concatRows(List.of(x, x, x)).sliceRows(0, 11);
+        JacobianRequest request = JacobianRequest.of(Map.of("x", many)).withWrtOf("l1.weight", null).withMaxMemory(200_000);
+        try (Model model = ModelLoader.load(TestFiles.fixture("mlp_tanh.onnx")); JacobianEngine engine = Jacobians.engineFor(model)) {
+            JacobianResult f = engine.compute(request.withMode(JacobianMode.FORWARD), ProgressMonitor.NONE);
+            JacobianResult r = engine.compute(request.withMode(JacobianMode.REVERSE), ProgressMonitor.NONE);
+            assertTrue(r.chunks() > 1, "several chunks");
+            assertArrayEquals(new long[] {11, 4, 32, 8}, r.jacobian().shape());
+            assertTrue(relativeError(r.jacobian().toDoubleArray(), f.jacobian().toDoubleArray()) < 1e-6);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.jacobi.autodiff.expand;
 import java.util.List;
 import java.util.Map;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -37,10 +38,26 @@ public final class GraphPasses {
             if (!pass.appliesTo(model)) {
                 continue;
             }
+            JacobiException unrunnable = null;
             if (shapes == null) {
-                shapes = ValueShapes.probe(model, inputs);
+                try {
+                    shapes = ValueShapes.probe(model, inputs);
+                } catch (JacobiException e) {
+                    // ONNX Runtime cannot run some models that the pass makes runnable (recurrent layers in layout 1):
+                    // give the pass what is known without running, and the original error if that is not enough.
+                    unrunnable = e;
+                    shapes = ValueShapes.declared(model, inputs);
+                }
             }
-            Onnx.ModelProto rewritten = pass.apply(model, shapes);
+            Onnx.ModelProto rewritten;
+            try {
+                rewritten = pass.apply(model, shapes);
+            } catch (IllegalStateException e) {
+                if (unrunnable != null) {
+                    throw unrunnable;
+                }
+                throw e;
+            }
             if (rewritten != model) {
                 model = rewritten;
                 shapes = null;

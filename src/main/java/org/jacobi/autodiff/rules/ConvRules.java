@@ -203,6 +203,43 @@ public final class ConvRules {
         return e.transpose(split, back);
     }
 
+    /**
+     * The pads a ConvTranspose really applies (begin..., end...): its explicit pads, or, with output_shape or
+     * auto_pad SAME_*, the total padding {@code stride*(in-1) + output_padding + span - out} split as ONNX
+     * specifies (SAME_UPPER: the smaller half first; otherwise the larger half first). The adjoint is a
+     * Conv with the same strides, dilations and these pads.
+     */
+    static long[] transposePads(NodeContext c, int n) {
+        String autoPad = c.attrString("auto_pad", "NOTSET");
+        long[] explicit = c.attrInts("pads");
+        if (autoPad.equals("VALID")) {
+            return new long[2 * n];
+        }
+        if (c.attr("output_shape") == null && !autoPad.startsWith("SAME")) {
+            return explicit == null ? new long[2 * n] : explicit;
+        }
+        long[] x = c.shape(c.input(0));
+        long[] y = c.shape(c.output(0));
+        long[] w = c.shape(c.input(1));
+        long[] strides = c.attrInts("strides");
+        long[] dilations = c.attrInts("dilations");
+        long[] outputPadding = c.attrInts("output_padding");
+        long[] pads = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            long s = strides == null ? 1 : strides[i];
+            long d = dilations == null ? 1 : dilations[i];
+            long op = outputPadding == null ? 0 : outputPadding[i];
+            long total = s * (x[2 + i] - 1) + op + (w[2 + i] - 1) * d + 1 - y[2 + i];
+            if (total < 0) {
+                throw c.fail("its output_shape is larger than the full transposed convolution");
+            }
+            boolean upper = autoPad.equals("SAME_UPPER");
+            pads[i] = upper ? total / 2 : total - total / 2;
+            pads[n + i] = total - pads[i];
+        }
+        return pads;
+    }
+
     public static final Rule CONV_TRANSPOSE = new Rule() {
         @Override
         public void jvp(NodeContext c) {
@@ -230,21 +267,19 @@ public final class ConvRules {
                 throw c.fail("derivatives with respect to ConvTranspose weights are not supported");
             }
             if (c.needs(0)) {
-                if (c.attr("output_shape") != null || !c.attrString("auto_pad", "NOTSET").equals("NOTSET")) {
-                    throw c.fail("the reverse rule needs explicit pads (no output_shape or auto_pad)");
-                }
                 int n = c.rank(c.input(0)) - 2;
+                if (n < 1) {
+                    throw c.fail("the input has no spatial axes");
+                }
                 List<Onnx.AttributeProto> attrs = new ArrayList<>();
                 attrs.add(Attr.i("group", c.attrInt("group", 1)));
-                for (String name : List.of("strides", "dilations", "pads")) {
+                for (String name : List.of("strides", "dilations")) {
                     long[] v = c.attrInts(name);
                     if (v != null) {
                         attrs.add(Attr.ints(name, v));
                     }
                 }
-                if (n < 0) {
-                    throw c.fail("the input has no spatial axes");
-                }
+                attrs.add(Attr.ints("pads", transposePads(c, n)));
                 String r = e.op("Conv", List.of(e.foldK(g), c.input(1)), array(attrs));
                 c.addCotangent(0, e.reshapeLike(r, c.input(0)));
             }

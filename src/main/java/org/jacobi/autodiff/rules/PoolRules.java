@@ -120,15 +120,19 @@ public final class PoolRules {
             c.setTangent(0, e.reshapeLike(r, c.output(0)));
         }
 
+        /**
+         * The adjoint of {@code y = WindowSum(x) / d}: a depthwise ConvTranspose with a kernel of ones of
+         * {@code g / d}. The divisor d is the window size, or, where windows meet padding or overhang the input
+         * (ceil_mode), {@code WindowSum(ones) / AveragePool(ones)}, which is right for count_include_pad 0 and 1.
+         * Overhanging windows are padding at the end that the window sum sees as zeros.
+         */
         @Override
         public void vjp(NodeContext c) {
             Emitter e = c.e();
             long[] k = c.attrInts("kernel_shape");
             long[] dil = c.attrInts("dilations");
-            if (dil != null && Arrays.stream(dil).anyMatch(v -> v != 1)) {
-                throw c.fail("dilated average pooling is not supported");
-            }
-            if (tiles(c)) {
+            boolean dilated = dil != null && Arrays.stream(dil).anyMatch(v -> v != 1);
+            if (tiles(c) && !dilated) {
                 long window = Arrays.stream(k).reduce(1, (a, b) -> a * b);
                 String spread = upsample(c, c.cotangent(0), k, true);
                 c.addCotangent(0, e.mul(spread, e.scalar(1.0 / window, c.floatType())));
@@ -136,89 +140,46 @@ public final class PoolRules {
             }
             ConvGeometry geo = ConvGeometry.of(c, k);
             long[] x = c.shape(c.input(0));
+            int n = k.length;
+            long[] pads = geo.pads().clone();
+            long[] outputPadding = new long[n];
+            boolean overhang = false;
+            for (int i = 0; i < n; i++) {
+                long span = (k[i] - 1) * geo.dilations()[i] + 1;
+                long covered = (geo.outputSpatial()[i] - 1) * geo.strides()[i] + span;
+                long extra = Math.max(0, covered - x[2 + i] - pads[i] - pads[n + i]);
+                overhang |= extra > 0;
+                pads[n + i] += extra;
+                outputPadding[i] = x[2 + i] - (covered - pads[i] - pads[n + i]);
+                if (outputPadding[i] < 0 || outputPadding[i] >= Math.max(geo.strides()[i], geo.dilations()[i])) {
+                    throw c.fail("its windows do not cover the input in a way the reverse rule handles");
+                }
+            }
             long channels = x[1];
-            long[] kernelShape = new long[2 + k.length];
+            long[] kernelShape = new long[2 + n];
             kernelShape[0] = channels;
             kernelShape[1] = 1;
-            System.arraycopy(k, 0, kernelShape, 2, k.length);
+            System.arraycopy(k, 0, kernelShape, 2, n);
             double[] ones = new double[Math.toIntExact(org.jacobi.core.Tensor.elementCount(kernelShape))];
             Arrays.fill(ones, 1);
             String kernel = e.tensor(ones, c.floatType(), kernelShape);
             String g = c.cotangent(0);
             long windowSize = Arrays.stream(k).reduce(1, (a, b) -> a * b);
+            boolean includePad = c.attrInt("count_include_pad", 0) != 0;
             String h;
-            if (c.attrInt("count_include_pad", 0) != 0 || !geo.padded()) {
+            if (!overhang && (includePad || !geo.padded())) {
                 h = e.mul(g, e.scalar(1.0 / windowSize, c.floatType()));
             } else {
-                // Each window divides by the number of real (unpadded) elements it covers.
                 String onesX = e.op("Expand", e.scalar(1, c.floatType()), e.shape(c.input(0)));
-                String counts = e.op("Conv", List.of(onesX, kernel), Attr.ints("strides", geo.strides()),
-                    Attr.ints("pads", geo.pads()), Attr.i("group", channels));
-                h = e.div(g, counts);
+                String sums = e.op("Conv", List.of(onesX, kernel), Attr.ints("strides", geo.strides()),
+                    Attr.ints("dilations", geo.dilations()), Attr.ints("pads", pads), Attr.i("group", channels));
+                String means = e.op("AveragePool", List.of(onesX), ConvRules.attrsExcept(c).toArray(new Onnx.AttributeProto[0]));
+                h = e.div(g, e.div(sums, means));
             }
             String r = e.op("ConvTranspose", List.of(e.foldK(h), kernel), Attr.ints("strides", geo.strides()),
-                Attr.ints("pads", geo.pads()), Attr.i("group", channels), Attr.ints("output_padding", geo.outputPadding(c)));
+                Attr.ints("dilations", geo.dilations()), Attr.ints("pads", pads), Attr.i("group", channels),
+                Attr.ints("output_padding", outputPadding));
             c.addCotangent(0, e.reshapeLike(r, c.input(0)));
-        }
-    };
-
-    /**
-     * Resize in nearest mode by integer factors on the spatial axes (what F.interpolate(scale_factor=k)
-     * exports): forward mode resizes the folded tangent; the adjoint adds each k-by-k block back, which is
-     * an average pooling times the block size. Other modes and factors are not supported.
-     */
-    public static final Rule RESIZE = new Rule() {
-        /** The integer factors per spatial axis, after checking that the mapping is output i -> input floor(i/k). */
-        private long[] factors(NodeContext c) {
-            if (!c.attrString("mode", "nearest").equals("nearest")) {
-                throw c.fail("only nearest-neighbour Resize is supported, not " + c.attrString("mode", "nearest"));
-            }
-            String coords = c.attrString("coordinate_transformation_mode", "half_pixel");
-            String rounding = c.attrString("nearest_mode", "round_prefer_floor");
-            boolean floorMapping = coords.equals("asymmetric") && rounding.equals("floor")
-                || (coords.equals("half_pixel") || coords.equals("pytorch_half_pixel"))
-                   && (rounding.equals("round_prefer_floor") || rounding.equals("round_prefer_ceil"));
-            if (!floorMapping) {
-                throw c.fail("coordinate_transformation_mode " + coords + " with nearest_mode " + rounding + " is not supported");
-            }
-            long[] in = c.shape(c.input(0));
-            long[] out = c.shape(c.output(0));
-            if (in.length < 3 || in[0] != out[0] || in[1] != out[1]) {
-                throw c.fail("only spatial axes (after batch and channels) may be resized");
-            }
-            long[] k = new long[in.length - 2];
-            for (int i = 0; i < k.length; i++) {
-                if (out[2 + i] % in[2 + i] != 0) {
-                    throw c.fail("only integer upsampling factors are supported");
-                }
-                k[i] = out[2 + i] / in[2 + i];
-            }
-            return k;
-        }
-
-        @Override
-        public void jvp(NodeContext c) {
-            Emitter e = c.e();
-            long[] k = factors(c);
-            double[] scales = new double[2 + k.length];
-            scales[0] = 1;
-            scales[1] = 1;
-            for (int i = 0; i < k.length; i++) {
-                scales[2 + i] = k[i];
-            }
-            String roi = c.opset() >= 13 ? "" : e.tensor(new double[0], 1, 0);
-            String r = e.op("Resize", List.of(e.foldK(c.tangent(0)), roi, e.tensor(scales, 1, scales.length)),
-                Attr.s("mode", "nearest"), Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor"));
-            c.setTangent(0, e.reshapeLike(r, c.output(0)));
-        }
-
-        @Override
-        public void vjp(NodeContext c) {
-            Emitter e = c.e();
-            long[] k = factors(c);
-            long window = Arrays.stream(k).reduce(1, (a, b) -> a * b);
-            String pooled = e.op("AveragePool", List.of(e.foldK(c.cotangent(0))), Attr.ints("kernel_shape", k), Attr.ints("strides", k));
-            c.addCotangent(0, e.mul(e.reshapeLike(pooled, c.input(0)), e.scalar(window, c.floatType())));
         }
     };
 

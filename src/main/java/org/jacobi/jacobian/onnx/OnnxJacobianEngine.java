@@ -23,6 +23,7 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.FunctionInliner;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
@@ -49,8 +50,6 @@ import org.jacobi.onnx.proto.Onnx;
  * chunk size. Work is split into chunks of samples and directions that fit the memory budget.
  */
 public final class OnnxJacobianEngine implements JacobianEngine {
-    /** Bytes per (sample, direction) are estimated as this many copies of every float value of one sample. */
-    private static final int TANGENT_COPIES = 3;
     /** The probe run uses this many samples, so that a batch axis is never mistaken for a broadcast axis of size 1. */
     private static final int PROBE_SAMPLES = 2;
 
@@ -228,7 +227,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
     private synchronized Onnx.ModelProto source() {
         if (source == null) {
-            source = OpsetNormalizer.normalize(model.proto());
+            source = OpsetNormalizer.normalize(FunctionInliner.inline(model.proto(), rules));
         }
         return source;
     }
@@ -321,25 +320,15 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new SeedCache());
         cache.put(key, p);
         return p;
     }
 
-    /** Conservative bytes per (sample, direction): a few copies of every float value of one sample. */
-    private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r) {
-        ValueShapes shapes = source.shapes();
-        long total = 0;
-        for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
-                }
-            }
-        }
-        long perSample = r.batched() ? total / probeSamples(r) : total;
-        perSample += (long) r.inputsPerSample() * r.wrtValue().type().bytes();
-        return Math.max(64, TANGENT_COPIES * perSample);
+    /** Bytes per (sample, direction) of the differentiated graph's run ({@link MemoryEstimate}). */
+    private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r, DifferentiatedGraph graph) {
+        return MemoryEstimate.bytesPerPair(source.model().getGraph(), graph.model().getGraph().getNodeList(), source.shapes(),
+            r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes());
     }
 
     // ---- computing ----
@@ -348,12 +337,18 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
         long start = System.nanoTime();
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        if (r.samples() == 0 || r.inputsPerSample() == 0) {
+            return emptyJacobian(r, start);
+        }
         Prepared p = prepare(r, null);
         boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
         int samples = r.samples();
         int nIn = r.inputsPerSample();
         long[] sampleOut = p.sampleOutputShape();
         int nOut = Math.toIntExact(Tensor.elementCount(sampleOut));
+        if (nOut == 0) {
+            return emptyJacobian(r, start);
+        }
         int directions = forward ? nIn : nOut;
         long jacobianSize = (long) samples * nOut * nIn;
         if (jacobianSize > Integer.MAX_VALUE - 8) {
@@ -361,6 +356,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 + "Use fewer samples or a smaller output (--of).");
         }
         float[] jac = new float[(int) jacobianSize];
+        long smallestRun = fixedBatch(r) ? p.bytesPerPair() * samples : p.bytesPerPair();
+        if (request.maxMemoryBytes() > 0 && smallestRun > request.maxMemoryBytes()) {
+            throw JacobiException.usage("One " + (fixedBatch(r) ? "batch" : "sample") + " in one direction needs about "
+                + MemoryEstimate.mib(smallestRun) + " (estimated), more than --max-memory " + MemoryEstimate.mib(request.maxMemoryBytes())
+                + ". Raise --max-memory, or differentiate a smaller output (--of) or input.");
+        }
 
         ChunkPlan plan = fixedBatch(r)
             ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
@@ -411,8 +412,29 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
         List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
         return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
-            r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime",
+            r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime"
+                + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"),
             p.session().device(), total, System.nanoTime() - start, warnings);
+    }
+
+    /**
+     * A Jacobian with no elements (no samples, or a zero-sized input or output axis): the empty array of the right
+     * shape, with the output from one plain run of the model. Nothing is differentiated.
+     */
+    private JacobianResult emptyJacobian(ResolvedRequest r, long start) {
+        Tensor output;
+        try {
+            output = model.run(r.inputs(), Set.of(r.of())).get(r.of());
+        } catch (JacobiException e) {
+            throw new JacobiException("The Jacobian is empty (a zero-sized axis), and ONNX Runtime could not run "
+                + model.info().fileName() + " on these inputs to give its output: " + e.getMessage(), e);
+        }
+        long[] outShape = output.shape();
+        long[] sampleOut = r.batched() ? Arrays.copyOfRange(outShape, Math.min(1, outShape.length), outShape.length) : outShape;
+        long[] shape = concat(r.batched() ? new long[] {r.samples()} : new long[0], sampleOut, r.sampleInputShape());
+        JacobianMode mode = r.request().mode() == JacobianMode.FORWARD ? JacobianMode.FORWARD : JacobianMode.REVERSE;
+        return new JacobianResult(Tensor.ofFloats(new float[0], shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
+            r.batched(), mode, true, "ONNX autodiff on ONNX Runtime", "CPU", 0, System.nanoTime() - start, List.of());
     }
 
     /**

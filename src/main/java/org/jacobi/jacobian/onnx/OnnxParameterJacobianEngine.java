@@ -34,10 +34,12 @@ import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
- * Per-sample Jacobians of an ONNX model with respect to an initializer (a weight), in forward mode: the
+ * Per-sample Jacobians of an ONNX model with respect to an initializer (a weight). Forward mode: the
  * initializer's tangent {@code [K, *weight_shape]} has no batch axis, so direction k (the unit vector of weight
  * element k) flows through every sample at once and the result {@code [K, batch, *out]} already holds K columns of
- * each sample's own Jacobian. Nothing is summed over the batch, and no loop over samples is needed. One graph and
+ * each sample's own Jacobian. Reverse mode (when the weight has more elements than a few samples' outputs): each
+ * direction seeds one output element of one sample, so the weight's cotangent is that sample's alone. Nothing is
+ * summed over the batch either way, and no loop over single samples is needed. One graph and
  * session per (parameter, output, batching) serves every chunk; chunks of samples and directions fit the budget.
  */
 public final class OnnxParameterJacobianEngine implements ParameterJacobianEngine {
@@ -48,7 +50,8 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
     private final RuleRegistry rules;
     private final Map<String, Prepared> cache = new HashMap<>();
 
-    private record Prepared(OrtSessions.Opened session, long bytesPerPair, long[] parameterShape, long[] sampleOutputShape) {
+    private record Prepared(OrtSessions.Opened session, long bytesPerPair, long[] parameterShape, long[] sampleOutputShape,
+                            boolean forward) {
     }
 
     public OnnxParameterJacobianEngine(OnnxModel model) {
@@ -84,8 +87,22 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             || t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis()));
     }
 
+    /**
+     * Forward mode needs one direction per parameter element; reverse mode one per (sample, output element) of a
+     * run, with each direction seeding a single sample so that the weight cotangent is that sample's alone (the
+     * per-sample gradient trick: no sum over the batch). AUTO takes the smaller count.
+     */
+    private static boolean forward(ResolvedRequest r, long parameterElements, long[] sampleOut) {
+        JacobianMode m = r.request().mode();
+        if (m == JacobianMode.FORWARD || m == JacobianMode.REVERSE) {
+            return m == JacobianMode.FORWARD;
+        }
+        long perRun = (long) Math.min(r.samples(), 8) * Tensor.elementCount(sampleOut);
+        return parameterElements <= perRun;
+    }
+
     private synchronized Prepared prepare(ResolvedRequest r, String parameter) {
-        String key = parameter + "|" + r.of() + "|" + r.batched();
+        String key = parameter + "|" + r.of() + "|" + r.batched() + "|" + r.request().mode() + "|" + r.samples();
         Prepared p = cache.get(key);
         if (p != null) {
             return p;
@@ -107,8 +124,10 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0, so per-sample "
                 + "Jacobians are undefined. Use --batch-axis none.");
         }
+        long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
+        boolean forward = !r.batched() || forward(r, Tensor.elementCount(shapes.shape(parameter)), sampleOut);
         DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, parameter, r.of(),
-            Differentiator.Direction.FORWARD, rules);
+            forward ? Differentiator.Direction.FORWARD : Differentiator.Direction.REVERSE, rules);
         OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
             model.info().fileName() + " (derivative with respect to " + parameter + ")");
         long total = 0;
@@ -120,21 +139,27 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             }
         }
         long perSample = r.batched() ? total / PROBE_SAMPLES : total;
-        long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
-        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut);
+        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut, forward);
         cache.put(key, p);
         return p;
     }
 
-    /** Receives each chunk's block {@code [kc, bc, nOut]} for directions k0.. and samples b0.. */
-    private interface BlockSink {
-        void accept(float[] block, int k0, int kc, int b0, int bc);
+    /** Receives {@code d of[b, o] / d parameter[k0 .. k0 + values.length)} for one sample b and output element o. */
+    private interface RowSink {
+        void accept(int b, int o, int k0, float[] values, int offset, int stride, int count);
     }
 
-    private int run(ResolvedRequest r, String parameter, ProgressMonitor monitor, BlockSink sink, List<Tensor> outputs) {
+    private int run(ResolvedRequest r, String parameter, ProgressMonitor monitor, RowSink sink, List<Tensor> outputs) {
         Prepared p = prepare(r, parameter);
+        return p.forward() ? runForward(r, p, parameter, monitor, sink, outputs) : runReverse(r, p, parameter, monitor, sink, outputs);
+    }
+
+    /** Directions = parameter elements; result {@code [kc, bc, nOut]}. */
+    private int runForward(ResolvedRequest r, Prepared p, String parameter, ProgressMonitor monitor, RowSink sink,
+                           List<Tensor> outputs) {
         int samples = r.samples();
         int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+        int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
         ChunkPlan plan = ChunkPlan.of(samples, nP, p.bytesPerPair(), OnnxJacobianEngine.runBudget(r.request(), p.bytesPerPair(), nP));
         int total = plan.chunks();
         int done = 0;
@@ -154,8 +179,62 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
                 long[] seedShape = OnnxHessianEngine.concat(new long[] {kc}, p.parameterShape());
                 Map<String, Tensor> outs = runOnce(r, p, b0, bc, Tensor.ofDoubles(seed, seedShape).asType(type), monitor,
                     dc == 0 && outputs != null);
-                sink.accept(outs.get(Differentiator.RESULT).toFloatArray(), k0, kc, b0, bc);
+                float[] block = outs.get(Differentiator.RESULT).toFloatArray();
+                for (int b = 0; b < bc; b++) {
+                    for (int o = 0; o < nOut; o++) {
+                        sink.accept(b0 + b, o, k0, block, b * nOut + o, bc * nOut, kc);
+                    }
+                }
                 if (dc == 0 && outputs != null) {
+                    outputs.add(outs.get(r.of()));
+                }
+                done++;
+            }
+        }
+        monitor.progress(total, total, "done");
+        return total;
+    }
+
+    /**
+     * Directions = (sample, output element) pairs of a chunk of samples; direction (b, o) seeds only sample b, so its
+     * weight cotangent {@code [*param]} is row o of sample b's own Jacobian. A run over bc samples holds bc * nOut
+     * directions of bc samples each, so the samples per run are kept small (the work grows with their square).
+     */
+    private int runReverse(ResolvedRequest r, Prepared p, String parameter, ProgressMonitor monitor, RowSink sink,
+                           List<Tensor> outputs) {
+        int samples = r.samples();
+        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+        int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
+        long pairs = Math.max(1, OnnxJacobianEngine.runBudget(r.request(), p.bytesPerPair(), nOut) / p.bytesPerPair());
+        int bc0 = (int) Math.max(1, Math.min(Math.min(samples, 8), (long) Math.sqrt(pairs / (double) nOut)));
+        int directionsPerRun = (int) Math.max(1, Math.min((long) bc0 * nOut, pairs / bc0));
+        int sampleChunks = (samples + bc0 - 1) / bc0;
+        int perChunk = (bc0 * nOut + directionsPerRun - 1) / directionsPerRun;
+        int total = sampleChunks * perChunk;
+        int done = 0;
+        ElementType type = r.wrtValue().type();
+        for (int sc = 0; sc < sampleChunks; sc++) {
+            int b0 = sc * bc0;
+            int bc = Math.min(bc0, samples - b0);
+            int rows = bc * nOut;
+            for (int d0 = 0; d0 < rows; d0 += directionsPerRun) {
+                monitor.checkCancelled();
+                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + parameter + ", reverse)");
+                int kc = Math.min(directionsPerRun, rows - d0);
+                double[] seed = new double[kc * bc * nOut];
+                for (int k = 0; k < kc; k++) {
+                    int row = d0 + k; // row = b * nOut + o: sample b's element o
+                    seed[(k * bc + row / nOut) * nOut + row % nOut] = 1;
+                }
+                long[] seedShape = OnnxHessianEngine.concat(new long[] {kc, bc}, p.sampleOutputShape());
+                Map<String, Tensor> outs = runOnce(r, p, b0, bc, Tensor.ofDoubles(seed, seedShape).asType(type), monitor,
+                    d0 == 0 && outputs != null);
+                float[] block = outs.get(Differentiator.RESULT).toFloatArray(); // [kc, *param]
+                for (int k = 0; k < kc; k++) {
+                    int row = d0 + k;
+                    sink.accept(b0 + row / nOut, row % nOut, 0, block, k * nP, 1, nP);
+                }
+                if (d0 == 0 && outputs != null) {
                     outputs.add(outs.get(r.of()));
                 }
                 done++;
@@ -184,20 +263,18 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         }
         float[] jac = new float[(int) size];
         List<Tensor> outputs = new ArrayList<>();
-        int chunks = run(r, parameter, monitor, (block, k0, kc, b0, bc) -> {
-            for (int k = 0; k < kc; k++) {
-                for (int b = 0; b < bc; b++) {
-                    for (int o = 0; o < nOut; o++) {
-                        jac[((b0 + b) * nOut + o) * nP + k0 + k] = block[(k * bc + b) * nOut + o];
-                    }
-                }
+        int chunks = run(r, parameter, monitor, (b, o, k0, values, offset, stride, count) -> {
+            int dst = (b * nOut + o) * nP + k0;
+            for (int k = 0; k < count; k++) {
+                jac[dst + k] = values[offset + k * stride];
             }
         }, outputs);
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
         Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
         List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
         return new JacobianResult(Tensor.ofFloats(jac, OnnxHessianEngine.concat(lead, p.sampleOutputShape(), p.parameterShape())),
-            output, parameter, r.of(), p.parameterShape(), p.sampleOutputShape(), r.batched(), JacobianMode.FORWARD, true,
+            output, parameter, r.of(), p.parameterShape(), p.sampleOutputShape(), r.batched(),
+            p.forward() ? JacobianMode.FORWARD : JacobianMode.REVERSE, true,
             "ONNX autodiff on ONNX Runtime (per-sample weight tangents)", p.session().device(), chunks,
             System.nanoTime() - start, warnings);
     }
@@ -210,16 +287,13 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         double[] sq = new double[samples * names.size()];
         for (int j = 0; j < names.size(); j++) {
             int column = j;
-            int nOut = Math.toIntExact(Tensor.elementCount(prepare(r, names.get(j)).sampleOutputShape()));
-            run(r, names.get(j), monitor, (block, k0, kc, b0, bc) -> {
-                for (int k = 0; k < kc; k++) {
-                    for (int b = 0; b < bc; b++) {
-                        for (int o = 0; o < nOut; o++) {
-                            double v = block[(k * bc + b) * nOut + o];
-                            sq[(b0 + b) * names.size() + column] += v * v;
-                        }
-                    }
+            run(r, names.get(j), monitor, (b, o, k0, values, offset, stride, count) -> {
+                double sum = 0;
+                for (int k = 0; k < count; k++) {
+                    double v = values[offset + k * stride];
+                    sum += v * v;
                 }
+                sq[b * names.size() + column] += sum;
             }, null);
         }
         float[] norms = new float[sq.length];

@@ -201,10 +201,30 @@ public final class TorchJacobianEngine implements JacobianEngine {
             }
             String why = TorchRuntime.bestLine(e);
             if (why.contains("not implemented") || why.contains("not differentiable")) {
-                throw new NotDifferentiableException("PyTorch cannot differentiate this model: " + why + ".", e);
+                throw new NotDifferentiableException(notDifferentiable(why), e);
             }
             throw new JacobiException("PyTorch's backward pass failed: " + why + ".", e);
         }
+    }
+
+    private static final java.util.regex.Pattern MISSING_DERIVATIVE =
+        java.util.regex.Pattern.compile("derivative for (aten::_\\w+) is not implemented");
+
+    /**
+     * What to tell the user when libtorch has no derivative. Kernels whose names start with an underscore are
+     * PyTorch's internal fused ones: {@code torch.jit.trace} records them (e.g. a TransformerEncoder's
+     * {@code aten::_transformer_encoder_layer_fwd}) when the model is traced with gradients off, and they only
+     * exist for inference.
+     */
+    static String notDifferentiable(String why) {
+        java.util.regex.Matcher m = MISSING_DERIVATIVE.matcher(why);
+        if (m.find()) {
+            return "PyTorch cannot differentiate this model: it contains the fused inference-only kernel " + m.group(1)
+                + ", which PyTorch records when a model is traced under torch.no_grad() (or inference mode) and which has "
+                + "no derivative. Trace the model again outside torch.no_grad(), e.g. torch.jit.trace(model.eval(), example), "
+                + "or export it to ONNX with torch.onnx.export and use the .onnx file.";
+        }
+        return "PyTorch cannot differentiate this model: " + why + ".";
     }
 
     /** The differentiated output at the inputs, from one forward pass without gradients. */

@@ -24,20 +24,38 @@ public final class OnnxModel implements Model {
     private final Onnx.ModelProto proto;
     private final ModelInfo info;
     private final DevicePreference devicePreference;
+    private final String precisionNote;
     private OrtSessions.Opened opened;
 
-    private OnnxModel(Path path, byte[] bytes, Onnx.ModelProto proto, DevicePreference devicePreference) {
+    private OnnxModel(Path path, long fileBytes, byte[] bytes, Onnx.ModelProto proto, DevicePreference devicePreference,
+                      String precisionNote) {
         this.path = path;
         this.bytes = bytes;
         this.proto = proto;
         this.devicePreference = devicePreference;
-        this.info = OnnxModels.describe(path, bytes.length, proto);
+        this.precisionNote = precisionNote;
+        this.info = OnnxModels.describe(path, fileBytes, proto);
     }
 
-    /** Reads and checks an ONNX file; the ONNX Runtime session opens on first use. */
+    /**
+     * Reads and checks an ONNX file; the ONNX Runtime session opens on first use. A float16 or bfloat16 model is
+     * upcast to float32 here ({@link HalfPrecision}): everything, its forward pass included, then runs in float32.
+     */
     public static OnnxModel load(Path path, DevicePreference devicePreference) {
         byte[] bytes = OnnxModels.readBytes(path);
-        return new OnnxModel(path, bytes, OnnxModels.parse(path, bytes), devicePreference);
+        Onnx.ModelProto proto = OnnxModels.parse(path, bytes);
+        String half = HalfPrecision.halfTypes(proto);
+        if (half == null) {
+            return new OnnxModel(path, bytes.length, bytes, proto, devicePreference, null);
+        }
+        Onnx.ModelProto upcast = HalfPrecision.upcast(proto);
+        return new OnnxModel(path, bytes.length, upcast.toByteArray(), upcast, devicePreference,
+            half + " model computed in float32");
+    }
+
+    @Override
+    public String precisionNote() {
+        return precisionNote;
     }
 
     @Override

@@ -3,13 +3,13 @@ package org.jacobi.spark;
 import org.apache.spark.sql.SparkSession;
 
 /** One local-mode Spark session for the tests: two cores, tasks retried once, no UI, loopback only. */
-final class LocalSpark {
+public final class LocalSpark {
     private static SparkSession session;
 
     private LocalSpark() {
     }
 
-    static synchronized SparkSession session() {
+    public static synchronized SparkSession session() {
         if (session == null) {
             session = SparkSession.builder().master("local[2,2]").appName("jacobi-test")
                 .config("spark.driver.host", "127.0.0.1")
@@ -21,7 +21,7 @@ final class LocalSpark {
         return session;
     }
 
-    static synchronized void stop() {
+    public static synchronized void stop() {
         // Kept for the JVM's life: test classes share it; Spark stops it at shutdown.
     }
 }

@@ -1,0 +1,118 @@
+package org.jacobi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.gsa.GsaGraphs;
+import org.jacobi.io.JsonParser;
+import org.jacobi.spark.LocalSpark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jacobi gsa ... --spark local[2]} against {@code jacobi gsa ...}: the same JSON (same keys, every index within
+ * 1e-6) for a Sobol' study of the Ishigami model and a DGSM study of a fixture network, 2 x 10^5 base samples each.
+ */
+class SparkGsaCommandTest {
+    private static final double PI = Math.PI;
+    /** What may differ between the two runs: timing and where it ran. */
+    private static final Set<String> RUN_FACTS = Set.of("seconds", "evaluations_per_second", "device", "engine");
+
+    @BeforeAll
+    static void spark() {
+        // The session the tests share (loopback, no UI); the command's getOrCreate finds it.
+        LocalSpark.session();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(Path file) throws Exception {
+        return (Map<String, Object>) JsonParser.parse(Files.readString(file), file.toString());
+    }
+
+    private static void assertSameJson(Object expected, Object actual, String where) {
+        if (expected instanceof Map<?, ?> e) {
+            Map<?, ?> a = (Map<?, ?>) actual;
+            assertEquals(e.keySet(), a.keySet(), where);
+            for (Object k : e.keySet()) {
+                if (!RUN_FACTS.contains(k)) {
+                    assertSameJson(e.get(k), a.get(k), where + "." + k);
+                }
+            }
+        } else if (expected instanceof List<?> e) {
+            List<?> a = (List<?>) actual;
+            assertEquals(e.size(), a.size(), where);
+            for (int i = 0; i < e.size(); i++) {
+                assertSameJson(e.get(i), a.get(i), where + "[" + i + "]");
+            }
+        } else if (expected instanceof Double e) {
+            assertEquals(e, (Double) actual, 1e-6, where);
+        } else {
+            assertEquals(expected, actual, where);
+        }
+    }
+
+    private static Map<String, Object> both(Path dir, String... args) throws Exception {
+        Path single = dir.resolve("single.json");
+        Path spark = dir.resolve("spark.json");
+        CliRunner a = CliRunner.run(concat(args, "--out", single.toString()));
+        assertEquals(0, a.exitCode, a.toString());
+        CliRunner b = CliRunner.run(concat(args, "--spark", "local[2]", "--partitions", "5", "--out", spark.toString()));
+        assertEquals(0, b.exitCode, b.toString());
+        Map<String, Object> expected = json(single);
+        Map<String, Object> actual = json(spark);
+        assertSameJson(expected, actual, "json");
+        assertTrue(String.valueOf(actual.get("device")).startsWith("Spark local"), String.valueOf(actual.get("device")));
+        return actual;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sobolStudyOfIshigamiMatchesTheSingleMachineCommand(@TempDir Path dir) throws Exception {
+        Map<String, Object> doc = both(dir, "gsa", GsaGraphs.ishigami(dir).toString(), "--dist", "uniform:-" + PI + "," + PI,
+            "--method", "sobol", "--samples", "200000", "--seed", "3", "--bootstrap", "20", "--quiet");
+        List<List<Double>> s1 = (List<List<Double>>) ((Map<String, Object>) doc.get("sobol")).get("S1");
+        double[][] exact = GsaGraphs.ishigamiIndices();
+        for (int j = 0; j < 3; j++) {
+            assertEquals(exact[0][j], s1.get(0).get(j), 0.02, "S1 of x" + (j + 1));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dgsmStudyOfAFixtureNetworkMatchesTheSingleMachineCommand(@TempDir Path dir) throws Exception {
+        Map<String, Object> doc = both(dir, "gsa", "src/test/resources/fixtures/mlp_tanh.onnx", "--dist", "uniform:-1,1",
+            "--method", "dgsm", "--samples", "200000", "--seed", "9", "--device", "cpu", "--quiet");
+        List<List<Double>> nu = (List<List<Double>>) ((Map<String, Object>) doc.get("dgsm")).get("nu");
+        assertEquals(4, nu.size());
+        assertEquals(8, nu.get(0).size());
+        assertTrue(nu.get(0).get(0) > 1e-4, "a network whose outputs depend on its inputs");
+    }
+
+    @Test
+    void badInputIsOneLine(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("x.json");
+        CliRunner torch = CliRunner.run("gsa", "src/test/resources/fixtures/mlp_tanh.pt", "--dist", "uniform:-1,1",
+            "--spark", "local[2]", "--out", out.toString());
+        assertEquals(2, torch.exitCode, torch.toString());
+        assertTrue(torch.err.contains("The Spark job takes ONNX models"), torch.err);
+        CliRunner master = CliRunner.run("gsa", "src/test/resources/fixtures/mlp_tanh.onnx", "--dist", "uniform:-1,1",
+            "--spark", "spark://127.0.0.1:1", "--out", out.toString());
+        assertEquals(1, master.exitCode, master.toString());
+        assertTrue(master.err.contains("Cannot reach the Spark master spark://127.0.0.1:1"), master.err);
+        assertEquals(1, master.err.strip().lines().count(), master.err);
+        assertFalse(Files.exists(out));
+    }
+}
