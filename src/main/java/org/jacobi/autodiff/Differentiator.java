@@ -79,7 +79,7 @@ public final class Differentiator {
                 if (onPath(node, active)) {
                     e.prefix("jvp/" + labels.get(i));
                     NodeContext c = new NodeContext(node, labels.get(i), e, shapes, tangents, cotangents, active, true);
-                    rules.find(node.getDomain(), node.getOpType(), opset).jvp(c);
+                    apply(rules.find(node.getDomain(), node.getOpType(), opset), c, true);
                 }
             }
             result = tangents.get(of);
@@ -96,7 +96,7 @@ public final class Differentiator {
                 }
                 e.prefix("vjp/" + labels.get(i));
                 NodeContext c = new NodeContext(node, labels.get(i), e, shapes, tangents, cotangents, active, false);
-                rules.find(node.getDomain(), node.getOpType(), opset).vjp(c);
+                apply(rules.find(node.getDomain(), node.getOpType(), opset), c, false);
             }
             result = cotangents.get(wrt);
         }
@@ -133,6 +133,31 @@ public final class Differentiator {
         g.setName(graph.getName() + " (" + mode + "-mode derivative)");
         Onnx.ModelProto out = model.toBuilder().setGraph(g).setProducerName("jacobi-autodiff").build();
         return new DifferentiatedGraph(out, direction, wrt, of, SEED, RESULT);
+    }
+
+    /**
+     * Runs a rule; a rule that breaks on a case it was not written for (say, a derivative with respect to an
+     * input it never expects to be differentiated) becomes the usual message naming the node and its inputs.
+     */
+    private static void apply(Rule rule, NodeContext c, boolean forward) {
+        try {
+            if (forward) {
+                rule.jvp(c);
+            } else {
+                rule.vjp(c);
+            }
+        } catch (NotDifferentiableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            List<String> differentiated = new ArrayList<>();
+            for (int i = 0; i < c.inputCount(); i++) {
+                if (c.differentiated(i)) {
+                    differentiated.add("'" + c.input(i) + "'");
+                }
+            }
+            throw new NotDifferentiableException(c.fail("its rule does not handle derivatives with respect to "
+                + String.join(", ", differentiated) + " (" + e + ")").getMessage(), e);
+        }
     }
 
     private static Onnx.TypeProto tensorType(int elemType) {

@@ -141,6 +141,9 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("chunks", r.chunks());
         m.put("seconds", r.seconds());
         m.put("warnings", r.warnings());
+        // element names the model declares (class names of a classifier's outputs), when it declares them
+        org.jacobi.model.ElementLabels.of(model, r.wrt(), r.inputsPerSample()).ifPresent(l -> m.put("input_labels", l));
+        org.jacobi.model.ElementLabels.of(model, r.of(), r.outputsPerSample()).ifPresent(l -> m.put("output_labels", l));
         return m;
     }
 

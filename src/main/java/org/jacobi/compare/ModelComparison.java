@@ -63,6 +63,9 @@ public final class ModelComparison {
         report(monitor, 0, "Matching the inputs of " + a.info().fileName() + " and " + b.info().fileName());
         Map<String, String> inputPairs = pairInputs(a.info(), b.info(), request.inputs().keySet(), request.mapping());
         Map<String, Tensor> inputsB = bindInputsForB(a.info(), b, request.inputs(), inputPairs);
+        if (a instanceof TorchScriptModel torch) {
+            torch.resolveShapes(request.inputs()); // output names and shapes, as for B
+        }
         monitor.checkCancelled();
 
         List<String> notes = new ArrayList<>();

@@ -29,6 +29,14 @@ public interface Model extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Text the model file carries beside the graph: ONNX {@code metadata_props}, TorchScript extra files
+     * (saved with {@code _extra_files}); empty when none. Element labels are read from it.
+     */
+    default Map<String, String> metadata() {
+        return Map.of();
+    }
+
     /** The device the forward pass runs on, e.g. "CPU" or "CUDA:0". */
     String device();
 

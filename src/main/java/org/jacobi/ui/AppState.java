@@ -51,6 +51,8 @@ public final class AppState {
     private final ReadOnlyObjectWrapper<JacobianResult> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ObjectProperty<List<String>> userOutputLabels = new SimpleObjectProperty<>(this, "userOutputLabels");
     private final ObjectProperty<UserMessage> message = new SimpleObjectProperty<>(this, "message");
+    /** The Global tab's latest study of the open model, which an exported report includes; null when none. */
+    private final ObjectProperty<org.jacobi.gsa.GsaResult> globalStudy = new SimpleObjectProperty<>(this, "globalStudy");
 
     /**
      * A Jacobian with the inputs it was computed at (what-if edits may change the inputs afterwards) and the
@@ -180,6 +182,10 @@ public final class AppState {
 
     public ReadOnlyObjectProperty<ModelInfo> modelInfoProperty() {
         return modelInfo.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<org.jacobi.gsa.GsaResult> globalStudyProperty() {
+        return globalStudy;
     }
 
     public ReadOnlyStringProperty modelDeviceProperty() {

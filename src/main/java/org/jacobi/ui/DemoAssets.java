@@ -7,20 +7,48 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.jacobi.core.JacobiException;
 
-/** The demo model and sample input bundled in the jar, copied to a cache folder on first use. */
+/** The demo models and their sample inputs bundled in the jar, copied to a cache folder on first use. */
 public final class DemoAssets {
     public static final String DEMO_MODEL = "demo.onnx";
     public static final String DEMO_INPUT = "demo.input.npy";
+
+    /** The demos File > Open Demo offers; the first opens when the app starts without a model. */
+    public enum Demo {
+        LAUNCH("Launch trajectory (regression, named inputs and outputs)", DEMO_MODEL, DEMO_INPUT),
+        DIGITS("Handwritten digits (8×8 classifier: saliency of each class)", "digits.onnx", "digits.input.npy");
+
+        private final String title;
+        private final String model;
+        private final String input;
+
+        Demo(String title, String model, String input) {
+            this.title = title;
+            this.model = model;
+            this.input = input;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        public Path model() {
+            return extract("models/" + model);
+        }
+
+        public Path input() {
+            return extract("samples/" + input);
+        }
+    }
 
     private DemoAssets() {
     }
 
     public static Path demoModel() {
-        return extract("models/" + DEMO_MODEL);
+        return Demo.LAUNCH.model();
     }
 
     public static Path demoInput() {
-        return extract("samples/" + DEMO_INPUT);
+        return Demo.LAUNCH.input();
     }
 
     /** True for a file this class unpacked (no file the user chose, so not worth a recent-files entry). */

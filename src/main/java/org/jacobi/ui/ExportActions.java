@@ -67,10 +67,19 @@ public final class ExportActions {
         }
         List<String> inputNames = state.inputNames();
         List<String> outputNames = state.outputNames();
+        org.jacobi.gsa.GsaResult study = state.globalStudyProperty().get();
         executor().submit("Writing the report " + file.getFileName(), monitor -> {
             ReportWriters.formatOf(file);
             ReportSource source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
-            Report report = ReportBuilder.build(source, ReportOptions.defaults(), monitor);
+            org.jacobi.jacobian.JacobianRequest request = new org.jacobi.jacobian.JacobianRequest(at, r.wrt(), r.of(),
+                r.batched() ? org.jacobi.jacobian.BatchAxis.AUTO : org.jacobi.jacobian.BatchAxis.NONE,
+                org.jacobi.jacobian.JacobianMode.AUTO, 0);
+            // Interactions and Parameters sections, where they fit (see SecondOrder.compute)
+            org.jacobi.report.SecondOrder secondOrder = org.jacobi.report.SecondOrder.compute(m, request, r, monitor);
+            Report report = ReportBuilder.build(source, ReportOptions.defaults(), secondOrder, monitor);
+            if (study != null) {
+                report = org.jacobi.report.GsaReportSection.addTo(report, study);
+            }
             ReportWriters.write(report, file, true);
             return file;
         }, f -> state.showInfo("Saved the report " + f.getFileName() + "."), e -> {

@@ -9,7 +9,7 @@ import javafx.stage.Stage;
 import org.jacobi.ui.task.FxTaskExecutor;
 
 /**
- * The desktop application. Arguments: {@code [MODEL] [--input FILE]...}; without a model it opens the
+ * The desktop application. Arguments: {@code [MODEL] [--input FILE]... [--compare MODEL_B]}; without a model it opens the
  * bundled demo model with its sample input, so a newcomer sees a heatmap at once.
  */
 public final class JacobiApp extends Application {
@@ -22,13 +22,16 @@ public final class JacobiApp extends Application {
     }
 
     /** The model and input files named on the command line. */
-    record StartFiles(Path model, List<Path> inputs) {
+    record StartFiles(Path model, List<Path> inputs, Path compareWith) {
         static StartFiles parse(List<String> args) {
             Path model = null;
+            Path compare = null;
             List<Path> inputs = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
-                if ((a.equals("--input") || a.equals("-i")) && i + 1 < args.size()) {
+                if (a.equals("--compare") && i + 1 < args.size()) {
+                    compare = Path.of(args.get(++i));
+                } else if ((a.equals("--input") || a.equals("-i")) && i + 1 < args.size()) {
                     inputs.add(Path.of(args.get(++i)));
                 } else if (a.startsWith("--input=")) {
                     inputs.add(Path.of(a.substring("--input=".length())));
@@ -36,7 +39,7 @@ public final class JacobiApp extends Application {
                     model = Path.of(a);
                 }
             }
-            return new StartFiles(model, inputs);
+            return new StartFiles(model, inputs, compare);
         }
     }
 
@@ -57,6 +60,19 @@ public final class JacobiApp extends Application {
         StartFiles files = StartFiles.parse(getParameters().getRaw());
         if (files.model() != null) {
             viewModel.openModel(files.model(), files.inputs());
+            if (files.compareWith() != null) {
+                // compare once the model has its first Jacobian (its inputs are ready then)
+                viewModel.state().resultProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends org.jacobi.jacobian.JacobianResult> o,
+                                        org.jacobi.jacobian.JacobianResult a, org.jacobi.jacobian.JacobianResult b) {
+                        if (b != null) {
+                            o.removeListener(this);
+                            window.openComparison(files.compareWith());
+                        }
+                    }
+                });
+            }
         } else {
             try {
                 viewModel.openModel(DemoAssets.demoModel(), List.of(DemoAssets.demoInput()));

@@ -46,6 +46,19 @@ final class MainMenus {
         open.setOnAction(e -> chooseAndOpen());
         MenuItem openInput = new MenuItem("Open _Input…");
         openInput.setOnAction(e -> chooseInput());
+        Menu demos = new Menu("Open _Demo");
+        for (DemoAssets.Demo d : DemoAssets.Demo.values()) {
+            MenuItem item = new MenuItem(d.title());
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> vm.openDemo(d));
+            demos.getItems().add(item);
+        }
+        MenuItem labels = new MenuItem("Open _Labels…");
+        labels.setOnAction(e -> chooseLabels());
+        MenuItem compare = new MenuItem("Compare _with…");
+        compare.setId("compareWith");
+        compare.setOnAction(e -> window.compareWith());
+        compare.disableProperty().bind(vm.state().inputsProperty().isNull());
         rebuildRecent();
         vm.recentFiles().addListener((ListChangeListener<Path>) c -> rebuildRecent());
         AppState state = vm.state();
@@ -81,7 +94,8 @@ final class MainMenus {
                 }
             }
         });
-        return new Menu("_File", null, open, openInput, recentMenu, new SeparatorMenuItem(), png, npy, csv,
+        return new Menu("_File", null, open, openInput, demos, recentMenu, labels, new SeparatorMenuItem(), compare,
+            new SeparatorMenuItem(), png, npy, csv,
             report, new SeparatorMenuItem(), quit);
     }
 
@@ -149,6 +163,17 @@ final class MainMenus {
         List<File> files = fc.showOpenMultipleDialog(owner());
         if (files != null && !files.isEmpty()) {
             vm.inputs().loadInputFiles(files.stream().map(File::toPath).toList());
+        }
+    }
+
+    private void chooseLabels() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open names for the output's elements (one per line)");
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Labels", "*.txt", "*.json", "*.csv"),
+            new FileChooser.ExtensionFilter("All files", "*.*"));
+        File f = fc.showOpenDialog(owner());
+        if (f != null) {
+            vm.openLabels(f.toPath());
         }
     }
 

@@ -121,6 +121,32 @@ public final class MainViewModel implements Workspace {
         open(path, inputFiles, null, null);
     }
 
+    /** File > Open Demo: one of the bundled demo models with its sample input. */
+    public void openDemo(DemoAssets.Demo demo) {
+        try {
+            openModel(demo.model(), List.of(demo.input()));
+        } catch (RuntimeException e) {
+            state.showError(e);
+        }
+    }
+
+    /**
+     * File > Open Labels: names for the output's elements, one per line, used instead of the model's own (if
+     * any) wherever the output is labelled, while their count matches the output's.
+     */
+    public void openLabels(Path file) {
+        executor.submit("Reading " + file.getFileName(), monitor -> ElementLabels.read(file), labels -> {
+            state.userOutputLabelsProperty().set(labels);
+            JacobianResult r = state.resultProperty().get();
+            if (r != null && r.outputsPerSample() != labels.size()) {
+                state.showError(new JacobiException(file.getFileName() + " has " + labels.size() + " names but output '"
+                    + r.of() + "' has " + r.outputsPerSample() + " elements; they apply once an output of that size is shown."));
+            } else {
+                state.showInfo("Output elements named from " + file.getFileName() + ".");
+            }
+        }, state::showError);
+    }
+
     /** Opens the model again on the device now chosen, keeping the current inputs. */
     private void reopenOnDevice() {
         if (state.model() != null) {

@@ -16,6 +16,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.StatusBar;
+import org.jacobi.ui.compare.CompareView;
+import org.jacobi.ui.compare.CompareViewModel;
 import org.jacobi.ui.heatmap.HeatmapView;
 import org.jacobi.ui.inputs.InputsView;
 import org.jacobi.ui.jacobian.HeatmapOptionsView;
@@ -125,6 +127,33 @@ public final class MainWindow {
     /** What a drop does: the same as File > Open with these files. */
     public void handleDroppedFiles(List<File> files) {
         vm.openFiles(files.stream().map(File::toPath).toList());
+    }
+
+    /** File > Compare with…: chooses a second model and opens the comparison window. */
+    void compareWith() {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Compare the open model with…");
+        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Models", "*.onnx", "*.pt", "*.pth"),
+            new javafx.stage.FileChooser.ExtensionFilter("All files", "*.*"));
+        File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
+        if (f != null) {
+            openComparison(f.toPath());
+        }
+    }
+
+    /** Opens the comparison window for model B at {@code path} and starts comparing. */
+    public CompareView openComparison(Path path) {
+        CompareViewModel model = new CompareViewModel(vm, path);
+        CompareView view = new CompareView(model);
+        javafx.stage.Stage stage = new javafx.stage.Stage();
+        stage.setTitle(model.titleText());
+        stage.setScene(new Scene(view, 1200, 760));
+        if (root.getScene() != null) {
+            stage.initOwner(root.getScene().getWindow());
+        }
+        stage.show();
+        model.run(org.jacobi.compare.NameMapping.identity());
+        return view;
     }
 
     /** A scene for this window. */

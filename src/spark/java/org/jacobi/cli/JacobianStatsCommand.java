@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
     description = {"Statistics of per-sample Jacobians over many samples, computed as an Apache Spark job:",
         "per output and input the mean of J, of |J| and of J^2 (the DGSM nu), and the spread of the singular values.",
         "Samples come from a Parquet table, NPY files, or are generated on the executors (--generate).",
-        "Writes OUT (JSON) and beside it OUT-stem.mean.npy, .mean_abs.npy, .mean_square.npy ([*out, *in], float64)",
+        "Writes STATS.json and beside it STATS.mean.npy, .mean_abs.npy, .mean_square.npy ([*out, *in], float64)",
         "and .singular_values.npy ([4, k]: mean, std, min, max); --jacobians also writes every sample's Jacobian."})
 public final class JacobianStatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) file with one input.")

@@ -184,15 +184,21 @@ public final class JacobianJob {
             int shardSamples = (int) Math.max(1, Math.min(1 << 20, SHARD_BYTES / (4L * nOut * nIn)));
             Pending pending = new Pending();
             try (PrebuiltJacobianGraph.Runner runner = g.open(threads)) {
+                // Jacobians are held for at most this many samples at a time (32 MiB of float32).
+                int step = (int) Math.max(1, Math.min(GeneratedSamples.BLOCK, (32L << 20) / (4L * nOut * nIn)));
                 while (blocks.hasNext()) {
                     SampleBlock block = blocks.next();
-                    PrebuiltJacobianGraph.Batch batch = runner.compute(block.rows(), 0, block.count());
-                    stats.add(batch.jacobian(), 0, batch.count());
-                    if (shardFolder != null) {
-                        if (!pending.continues(block) || pending.count + block.count() > shardSamples) {
-                            pending.flush(g, shards);
+                    for (int s0 = 0; s0 < block.count(); s0 += step) {
+                        int n = Math.min(step, block.count() - s0);
+                        PrebuiltJacobianGraph.Batch batch = runner.compute(block.rows(), s0 * nIn, n);
+                        stats.add(batch.jacobian(), 0, batch.count());
+                        if (shardFolder != null) {
+                            long first = block.firstIndex() + s0;
+                            if (!pending.continues(first) || pending.count + n > shardSamples) {
+                                pending.flush(g, shards);
+                            }
+                            pending.add(first, batch);
                         }
-                        pending.add(block, batch);
                     }
                 }
                 if (shardFolder != null) {
@@ -208,15 +214,15 @@ public final class JacobianJob {
             int count;
             final List<PrebuiltJacobianGraph.Batch> batches = new ArrayList<>();
 
-            boolean continues(SampleBlock b) {
-                return first < 0 || b.firstIndex() == first + count;
+            boolean continues(long firstIndex) {
+                return first < 0 || firstIndex == first + count;
             }
 
-            void add(SampleBlock b, PrebuiltJacobianGraph.Batch batch) {
+            void add(long firstIndex, PrebuiltJacobianGraph.Batch batch) {
                 if (first < 0) {
-                    first = b.firstIndex();
+                    first = firstIndex;
                 }
-                count += b.count();
+                count += batch.count();
                 batches.add(batch);
             }
 

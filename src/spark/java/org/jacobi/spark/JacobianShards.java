@@ -70,7 +70,7 @@ public final class JacobianShards {
         Path path = new Path(folder, name);
         Configuration conf = new Configuration();
         if (format == Format.NPY) {
-            FileSystem fs = path.getFileSystem(conf);
+            FileSystem fs = fileSystem(path, conf);
             long[] shape = concat(new long[] {count}, sampleOut, sampleIn);
             try (OutputStream out = new java.io.BufferedOutputStream(fs.create(path, true), 1 << 16)) {
                 Npy.write(out, Tensor.ofFloats(jac, shape));
@@ -80,6 +80,12 @@ public final class JacobianShards {
                 (int) Tensor.elementCount(sampleIn));
         }
         return new Shard(name, first, count);
+    }
+
+    /** The file system of {@code path}; on local disk without Hadoop's .crc side files. */
+    static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType(

@@ -30,7 +30,7 @@ final class ShardFolder {
     static ShardFolder prepare(Configuration conf, String location, String runId, boolean overwrite) {
         try {
             Path target = new Path(location);
-            FileSystem fs = target.getFileSystem(conf);
+            FileSystem fs = JacobianShards.fileSystem(target, conf);
             target = fs.makeQualified(target);
             if (fs.exists(target) && !overwrite) {
                 throw JacobiException.usage(location + " already exists. Choose another name, or pass --force to replace it.");

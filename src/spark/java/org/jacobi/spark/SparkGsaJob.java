@@ -34,8 +34,10 @@ import org.jacobi.model.onnx.OnnxModels;
  * {@link GsaRunner} does, so the JSON is the single-machine command's.
  */
 public final class SparkGsaJob {
-    /** Model rows per evaluation block (a block is the unit of a task's work). */
+    /** Model rows per evaluation block at most (a block is the unit of a task's work). */
     private static final int ROWS_PER_BLOCK = 8192;
+    /** The memory one block may hold when no --max-memory is given. */
+    private static final long DEFAULT_BLOCK_BYTES = 64L << 20;
 
     private SparkGsaJob() {
     }
@@ -87,7 +89,7 @@ public final class SparkGsaJob {
                 monitor.progress(done, total, method.label() + " on Spark");
                 int per = plan.rowsPerBase(method);
                 long rows = plan.baseRows(method);
-                int block = Math.max(1, ROWS_PER_BLOCK / per);
+                int block = Math.max(1, blockRows(plan, method, maxMemoryBytes) / per);
                 List<long[]> ranges = new ArrayList<>();
                 for (long from = 0; from < rows; from += block) {
                     ranges.add(new long[] {from, Math.min(block, rows - from)});
@@ -116,6 +118,16 @@ public final class SparkGsaJob {
         List<String> warnings = new ArrayList<>(GsaWarnings.of(plan, convergence));
         return new GsaResult(plan, convergence, runs, jacobians, seconds, warnings, "ONNX autodiff",
             "Spark " + spark.sparkContext().master() + " (" + spark.sparkContext().defaultParallelism() + " task slots)");
+    }
+
+    /** Model rows per block: inputs, outputs and (DGSM) Jacobians of a block within the memory budget. */
+    static int blockRows(StudyPlan plan, GsaMethod method, long maxMemoryBytes) {
+        long budget = maxMemoryBytes > 0 ? maxMemoryBytes : DEFAULT_BLOCK_BYTES;
+        long perRow = 8L * (plan.elements() + plan.outputs()) * 2;
+        if (method == GsaMethod.DGSM) {
+            perRow += 4L * plan.outputs() * plan.elements() + 8L * plan.outputs() * plan.variedCount();
+        }
+        return (int) Math.max(1, Math.min(ROWS_PER_BLOCK, budget / perRow));
     }
 
     /** What every task needs, broadcast once. */

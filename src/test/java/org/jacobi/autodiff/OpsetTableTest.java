@@ -109,6 +109,14 @@ class OpsetTableTest {
         row("ConvTranspose", "output_padding without pads", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 1, 2, 2)
             .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 3, 2), Attr.ints("output_padding", 2, 1))
             .output("y"));
+        row("Pad", "constant value differentiated", 13, F64, g -> g.input("x", 2, 3).ints("pads", 1, 0, 0, 2).input("v")
+            .node("Pad", List.of("x", "pads", "v"), List.of("y")).output("y"));
+        row("MaxPool", "column-major Indices output (storage_order 1)", 12, F64, g -> g.input("x", 1, 1, 5, 5)
+            .node("MaxPool", List.of("x"), List.of("y", "i"), Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2),
+                Attr.i("storage_order", 1)).output("y"));
+        row("ConvTranspose", "output_shape beyond the full size", 13, F32, g -> g.input("x", 1, 1, 3, 3).fixed("w", 1, 2, 3, 3)
+            .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 3, 2), Attr.ints("output_shape", 10, 8))
+            .output("y"));
     }
 
     static Stream<OperatorTableTest.Row> rows() {

@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jacobi.autodiff.expand.FunctionInliner;
 import org.jacobi.autodiff.expand.GraphPasses;
-import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
@@ -41,18 +39,17 @@ class RuleClosureTest {
         for (OperatorTableTest.Row row : OperatorTableTest.ROWS) {
             TestGraph g = new TestGraph(row.opset(), row.floatType(), row.toString().hashCode());
             row.graph().accept(g);
-            // the graph the engine differentiates: functions expanded, opset normalised, recurrent layers unrolled
-            Onnx.ModelProto source = OpsetNormalizer.normalize(FunctionInliner.inline(g.build(), RULES));
-            GraphPasses.Prepared prepared = GraphPasses.standard().prepare(source, g.values());
+            // The model as the engines differentiate it (recurrent layers expanded, functions inlined, ...).
+            GraphPasses.Prepared prepared =
+                GraphPasses.prepareForDifferentiation(g.build(), RULES, g.values());
             Onnx.ModelProto model = prepared.model();
             ValueShapes shapes = prepared.shapes();
-            int opset = Differentiator.opset(model);
             for (String wrt : g.values().keySet()) {
                 for (String of : g.outputs) {
                     for (Differentiator.Direction d : Differentiator.Direction.values()) {
                         DifferentiatedGraph dg = Differentiator.differentiate(model, shapes, wrt, of, d, RULES);
                         for (Onnx.NodeProto node : dg.model().getGraph().getNodeList()) {
-                            if (RULES.find(node.getDomain(), node.getOpType(), opset) == null) {
+                            if (RULES.find(node.getDomain(), node.getOpType(), Differentiator.opset(model)) == null) {
                                 missing.putIfAbsent(node.getOpType(), row + ", " + d.name().toLowerCase() + " mode");
                             }
                         }

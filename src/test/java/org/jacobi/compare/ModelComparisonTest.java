@@ -54,6 +54,18 @@ class ModelComparisonTest {
     }
 
     @Test
+    void aTorchScriptModelCanBeModelA() {
+        try (Model a = ModelLoader.load(TORCH); Model b = ModelLoader.load(ONNX)) {
+            Map<String, Tensor> x = InputBinder.bind(a.info(),
+                List.of(new TensorFiles.InputArgument(null, TestFiles.fixture("mlp_tanh.input.npy"))));
+            ComparisonResult r = ModelComparison.compare(a, b, ComparisonRequest.of(x), ProgressMonitor.NONE);
+            assertEquals("output0", r.jacobianA().of());
+            assertEquals("y", r.jacobianB().of());
+            assertTrue(r.maxRelJacobianDifference() < 1e-5, "rel " + r.maxRelJacobianDifference());
+        }
+    }
+
+    @Test
     void aPerturbedCopyIsReportedExactly(@TempDir Path dir) throws IOException {
         float factor = 1.25f;
         int row = 2;

@@ -23,6 +23,7 @@ import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.ui.heatmap.HeatmapData;
 import org.jacobi.ui.jacobian.JacobianViewModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
+import org.jacobi.ui.saliency.SaliencyViewModel;
 import org.jacobi.ui.whatif.WhatIfViewModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -288,5 +289,35 @@ class MainViewModelTest {
         assertTrue(d.rowLabel().apply(0).startsWith("height[t="), d.rowLabel().apply(0));
         assertEquals(d.colLabel().apply(1), whatIf.rows().get(1).label());
         assertTrue(whatIf.outputs().get(0).startsWith(d.rowLabel().apply(0) + " = "), whatIf.outputs().get(0));
+    }
+
+    @Test
+    void classNamesFromTheModelOrALabelsFileNameTheOutputs() {
+        SaliencyViewModel saliency = new SaliencyViewModel(vm.state());
+        vm.openFiles(List.of(Path.of("src/test/resources/labels/mlp_tanh.class_names.onnx"), FIXTURES.resolve("mlp_tanh.input.npy")));
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        assertEquals("y[south]", heatmap.heatmapDataProperty().get().rowLabel().apply(2));
+        assertEquals("x[5]", heatmap.heatmapDataProperty().get().colLabel().apply(5));
+        assertTrue(whatIf.outputs().get(3).startsWith("y[west] = "), whatIf.outputs().get(3));
+        vm.openLabels(Path.of("src/test/resources/labels/compass.txt"));
+        assertEquals("y[S]", heatmap.heatmapDataProperty().get().rowLabel().apply(2), "the user's labels win");
+        assertTrue(whatIf.outputs().get(3).startsWith("y[W] = "), whatIf.outputs().get(3));
+        assertFalse(vm.state().messageProperty().get().error());
+        assertTrue(saliency.outputChoices().isEmpty(), "no image input, no saliency");
+    }
+
+    @Test
+    void theDigitsDemoShowsSaliencyPerClass() {
+        SaliencyViewModel saliency = new SaliencyViewModel(vm.state());
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        assertEquals(10, vm.state().sampleCountProperty().get());
+        assertEquals(10, saliency.outputChoices().size());
+        assertEquals("logits[7]", saliency.outputChoices().get(7));
+        saliency.outputProperty().set(3);
+        SaliencyViewModel.Picture p = saliency.pictureProperty().get();
+        assertEquals(8, p.width());
+        assertEquals(64, p.saliency().length);
+        assertTrue(p.derivative().contains("logits[3]"), p.derivative());
     }
 }

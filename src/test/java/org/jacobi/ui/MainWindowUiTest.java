@@ -192,4 +192,45 @@ class MainWindowUiTest {
         assertEquals(3.0, vm.state().inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
         assertEquals(vm.state().inputsProperty().get().get("x"), vm.state().resultInputs().get("x"), "recomputed at the new sample");
     }
+
+    @Test
+    void theHeatmapTooltipNamesTheClasses(FxRobot robot) throws Exception {
+        drop(robot, Path.of("src/test/resources/labels/mlp_tanh.class_names.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
+        HeatmapView h = window.heatmap();
+        robot.moveTo(screenPointOfCell(h, 2, 5));
+        waitUntil(() -> h.tooltip().isShowing());
+        assertTrue(h.tooltip().getText().contains("y[south]") && h.tooltip().getText().contains("x[5]"), h.tooltip().getText());
+        assertTrue(window.statusBar().getText().startsWith("d y[south] / d x[5] = "), window.statusBar().getText());
+    }
+
+    @Test
+    void compareWithOpensAWindowWithBothModelsOnOneScale(FxRobot robot) throws Exception {
+        drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
+        AtomicReference<org.jacobi.ui.compare.CompareView> view = new AtomicReference<>();
+        robot.interact(() -> view.set(window.openComparison(FIXTURES.resolve("mlp_tanh.pt"))));
+        waitUntil(() -> view.get().heatmap(2).getData() != null && !executor.runningProperty().get());
+        Label status = robot.lookup("#compareStatus").queryAs(Label.class);
+        assertTrue(status.getText().startsWith("max |yA − yB| = "), status.getText());
+        double limit = view.get().heatmap(0).scaleLimitProperty().get();
+        assertTrue(limit > 0);
+        assertEquals(limit, view.get().heatmap(1).scaleLimitProperty().get());
+        assertEquals(limit, view.get().heatmap(2).scaleLimitProperty().get(), "A, B and A - B share one scale");
+        // the ONNX export and its TorchScript twin agree to float32 rounding
+        HeatmapView diff = view.get().heatmap(2);
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 8; c++) {
+                assertEquals(0, diff.getData().value(r, c), 1e-5 * limit);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<org.jacobi.compare.RankChange> ranking =
+            robot.lookup("#compareRanking").queryAs(javafx.scene.control.TableView.class);
+        assertEquals(8, ranking.getItems().size());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<?> outputs = robot.lookup("#compareOutputs").queryAs(javafx.scene.control.TableView.class);
+        assertEquals(4, outputs.getItems().size());
+        robot.interact(() -> ((Stage) diff.getScene().getWindow()).close());
+    }
 }

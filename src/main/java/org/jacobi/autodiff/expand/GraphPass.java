@@ -15,7 +15,9 @@ public interface GraphPass {
     /**
      * The rewritten model.
      *
-     * @param shapes the shapes and types of every value of {@code model}, learnt on the example inputs
+     * @param shapes what is known of {@code model}'s values: first only its inputs and initializers (nothing has run
+     *     yet). A pass that needs a value not known there asks for it anyway ({@link ValueShapes#shape} then throws
+     *     {@link IllegalStateException}) and is called again with every value's shape, learnt by running the model.
      */
     Onnx.ModelProto apply(Onnx.ModelProto model, ValueShapes shapes);
 }

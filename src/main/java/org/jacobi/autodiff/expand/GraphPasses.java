@@ -2,15 +2,16 @@ package org.jacobi.autodiff.expand;
 
 import java.util.List;
 import java.util.Map;
+import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
-import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
  * The pre-passes run on a model before it is differentiated, in order, and the shapes of the model they
- * produce. Shapes are learnt by running the graph ({@link ValueShapes#probe}); a pass that needs them gets the
- * shapes of the model as it stands, and the result is probed again, so a model no pass touches is probed once.
+ * produce. Shapes are learnt by running the graph ({@link ValueShapes#probe}); a pass first sees what is known
+ * without running (inputs and initializers), and the shapes of the model as it stands only when it needs more.
+ * The result is probed once more, so a model no pass touches is probed once.
  */
 public final class GraphPasses {
     /** A model ready to differentiate and the shapes of its values. */
@@ -31,6 +32,22 @@ public final class GraphPasses {
         return STANDARD;
     }
 
+    /**
+     * The shape-free part, the same for every input signature: functions (model-local ones, and standard
+     * operators defined as functions that have no rule) inlined, then every node brought to one opset's form.
+     */
+    public static Onnx.ModelProto normalized(Onnx.ModelProto model, RuleRegistry rules) {
+        return OpsetNormalizer.normalize(FunctionInliner.inline(model, rules));
+    }
+
+    /**
+     * Everything a model goes through before it is differentiated, in the one order every engine uses:
+     * {@link #normalized}, then the standard shape-dependent passes, probed on {@code inputs}.
+     */
+    public static Prepared prepareForDifferentiation(Onnx.ModelProto model, RuleRegistry rules, Map<String, Tensor> inputs) {
+        return STANDARD.prepare(normalized(model, rules), inputs);
+    }
+
     /** Applies every pass that applies to {@code model} and probes the result on {@code inputs}. */
     public Prepared prepare(Onnx.ModelProto model, Map<String, Tensor> inputs) {
         ValueShapes shapes = null;
@@ -38,25 +55,18 @@ public final class GraphPasses {
             if (!pass.appliesTo(model)) {
                 continue;
             }
-            JacobiException unrunnable = null;
-            if (shapes == null) {
-                try {
-                    shapes = ValueShapes.probe(model, inputs);
-                } catch (JacobiException e) {
-                    // ONNX Runtime cannot run some models that the pass makes runnable (recurrent layers in layout 1):
-                    // give the pass what is known without running, and the original error if that is not enough.
-                    unrunnable = e;
-                    shapes = ValueShapes.declared(model, inputs);
-                }
-            }
             Onnx.ModelProto rewritten;
-            try {
+            if (shapes != null) {
                 rewritten = pass.apply(model, shapes);
-            } catch (IllegalStateException e) {
-                if (unrunnable != null) {
-                    throw unrunnable;
+            } else {
+                // What is known without running first: ONNX Runtime cannot run some models that a pass makes
+                // runnable (recurrent layers in layout 1), and a probe saved is a run saved.
+                try {
+                    rewritten = pass.apply(model, ValueShapes.declared(model, inputs));
+                } catch (IllegalStateException notEnough) {
+                    shapes = ValueShapes.probe(model, inputs);
+                    rewritten = pass.apply(model, shapes);
                 }
-                throw e;
             }
             if (rewritten != model) {
                 model = rewritten;

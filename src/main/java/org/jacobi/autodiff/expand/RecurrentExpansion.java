@@ -165,6 +165,7 @@ public final class RecurrentExpansion implements GraphPass {
             if (!has(4)) {
                 return;
             }
+            shapes.shape(in(4)); // asks for the value to be learnt when it is not known yet
             long[] lengths = shapes.ints(in(4));
             if (lengths == null) {
                 throw fail("its sequence_lens must be known when the graph is built; Jacobi differentiates recurrent "

@@ -230,8 +230,12 @@ public final class ConvRules {
             long d = dilations == null ? 1 : dilations[i];
             long op = outputPadding == null ? 0 : outputPadding[i];
             long total = s * (x[2 + i] - 1) + op + (w[2 + i] - 1) * d + 1 - y[2 + i];
+            if (total < 0 && -total < s) {
+                // output_shape beyond the full size: zeros at the end, as output_padding gives
+                continue;
+            }
             if (total < 0) {
-                throw c.fail("its output_shape is larger than the full transposed convolution");
+                throw c.fail("its output_shape is larger than the full transposed convolution plus one stride");
             }
             boolean upper = autoPad.equals("SAME_UPPER");
             pads[i] = upper ? total / 2 : total - total / 2;

@@ -19,13 +19,16 @@ public final class PoolRules {
 
     /** MaxPool's flat arg-max indices: the node's own Indices output, or a twin node that has one. */
     private static String indices(NodeContext c) {
-        if (c.outputCount() > 1 && !c.output(1).isEmpty()) {
+        boolean columnMajor = c.attrInt("storage_order", 0) != 0;
+        if (c.outputCount() > 1 && !c.output(1).isEmpty() && !columnMajor) {
             return c.output(1);
         }
         Emitter e = c.e();
         String values = e.fresh("values");
         String idx = e.fresh("indices");
-        Onnx.NodeProto.Builder twin = c.node().toBuilder().clearOutput().addOutput(values).addOutput(idx).setName(idx);
+        // row-major flat indices (storage_order 0), whatever the node's own Indices output uses
+        Onnx.NodeProto.Builder twin = c.node().toBuilder().clearOutput().addOutput(values).addOutput(idx).setName(idx)
+            .clearAttribute().addAllAttribute(ConvRules.attrsExcept(c, "storage_order"));
         e.add(twin.build());
         return idx;
     }

@@ -232,8 +232,33 @@ public final class ShapeRules {
             return c.has(3) ? NodeContext.normAxes(c.constInts(3), r) : Emitter.range(0, r);
         }
 
+        /** 1 where the output is padding, 0 where it is the input (constant mode): d y / d constant_value. */
+        private String paddingMask(NodeContext c) {
+            Emitter e = c.e();
+            String zeros = e.op("Expand", e.scalar(0, c.floatType()), e.shape(c.input(0)));
+            List<String> ins = new ArrayList<>(List.of(zeros, c.input(1), e.scalar(1, c.floatType())));
+            if (c.has(3)) {
+                ins.add(c.input(3));
+            }
+            return e.op("Pad", ins);
+        }
+
         @Override
         public void jvp(NodeContext c) {
+            String valueTangent = c.tangent(2);
+            String dataTangent = c.tangent(0) == null ? null : dataJvp(c);
+            if (valueTangent != null) {
+                Emitter e = c.e();
+                long[] ones = new long[c.rank(c.output(0))];
+                java.util.Arrays.fill(ones, 1);
+                String spread = e.op("Reshape", valueTangent, e.op("Concat", List.of(e.ints(-1), e.ints(ones)), Attr.i("axis", 0)));
+                String term = e.mul(spread, paddingMask(c));
+                dataTangent = dataTangent == null ? term : e.add(dataTangent, term);
+            }
+            c.setTangent(0, dataTangent);
+        }
+
+        private String dataJvp(NodeContext c) {
             Emitter e = c.e();
             String mode = c.attrString("mode", "constant");
             String pads = c.input(1);
@@ -248,12 +273,19 @@ public final class ShapeRules {
                 ins.add(e.op("Concat", List.of(e.ints(0), e.slice1d(pads, 0, r), e.ints(0), e.slice1d(pads, r, 2L * r)),
                     Attr.i("axis", 0)));
             }
-            c.setTangent(0, e.op("Pad", ins, Attr.s("mode", mode)));
+            return e.op("Pad", ins, Attr.s("mode", mode));
         }
 
         @Override
         public void vjp(NodeContext c) {
             Emitter e = c.e();
+            if (c.needs(2)) {
+                String summed = e.reduceSum(e.mul(c.cotangent(0), paddingMask(c)), Emitter.range(1, 1 + c.rank(c.output(0))), false);
+                c.addCotangent(2, e.reshapeLike(summed, c.input(2)));
+            }
+            if (!c.needs(0)) {
+                return;
+            }
             if (!c.attrString("mode", "constant").equals("constant")) {
                 // reflect, edge, wrap: pad the element positions the same way and add back where they came from
                 List<String> ins = new ArrayList<>(c.node().getInputList());

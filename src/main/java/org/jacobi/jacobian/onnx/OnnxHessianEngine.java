@@ -16,6 +16,7 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -119,7 +120,8 @@ public final class OnnxHessianEngine implements HessianEngine {
             return p;
         }
         Map<String, Tensor> probe = probeInputs(r);
-        ValueShapes first = ValueShapes.probe(model.proto(), probe);
+        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe);
+        ValueShapes first = source.shapes();
         long[] ofShape = first.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
@@ -127,7 +129,7 @@ public final class OnnxHessianEngine implements HessianEngine {
                 + "Use --batch-axis none to differentiate the whole tensor.");
         }
         long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
-        DifferentiatedGraph reverse = Differentiator.differentiate(model.proto(), first, r.wrt(), r.of(),
+        DifferentiatedGraph reverse = Differentiator.differentiate(source.model(), first, r.wrt(), r.of(),
             Differentiator.Direction.REVERSE, rules);
         Onnx.ModelProto gradientGraph = renameValues(reverse.model(),
             Map.of(Differentiator.SEED, COTANGENT, Differentiator.RESULT, GRADIENT));

@@ -23,7 +23,6 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
-import org.jacobi.autodiff.expand.FunctionInliner;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
@@ -227,7 +226,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The graph the derivative is built from: the model brought to one operator form (never the file's own proto). */
     private synchronized Onnx.ModelProto source() {
         if (source == null) {
-            source = OpsetNormalizer.normalize(FunctionInliner.inline(model.proto(), rules));
+            source = GraphPasses.normalized(model.proto(), rules);
         }
         return source;
     }

@@ -16,6 +16,7 @@ import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
@@ -118,7 +119,8 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             }
             probe.put(spec.name(), t);
         }
-        ValueShapes shapes = ValueShapes.probe(model.proto(), probe);
+        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe);
+        ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0, so per-sample "
@@ -126,12 +128,12 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         }
         long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
         boolean forward = !r.batched() || forward(r, Tensor.elementCount(shapes.shape(parameter)), sampleOut);
-        DifferentiatedGraph graph = Differentiator.differentiate(model.proto(), shapes, parameter, r.of(),
+        DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, parameter, r.of(),
             forward ? Differentiator.Direction.FORWARD : Differentiator.Direction.REVERSE, rules);
         OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
             model.info().fileName() + " (derivative with respect to " + parameter + ")");
         long total = 0;
-        for (Onnx.NodeProto node : model.proto().getGraph().getNodeList()) {
+        for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
                     total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);

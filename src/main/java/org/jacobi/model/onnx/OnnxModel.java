@@ -68,6 +68,15 @@ public final class OnnxModel implements Model {
         return proto;
     }
 
+    @Override
+    public Map<String, String> metadata() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Onnx.StringStringEntryProto entry : proto.getMetadataPropsList()) {
+            out.put(entry.getKey(), entry.getValue());
+        }
+        return out;
+    }
+
     public Path path() {
         return path;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -88,6 +89,27 @@ final class TorchScriptArchive {
         } catch (IOException e) {
             throw new JacobiException("Could not read " + path + ": " + e.getMessage() + ".", e);
         }
+    }
+
+    /** Extra files saved with {@code torch.jit.save(..., _extra_files=...)}: name to UTF-8 text (at most 1 MB each). */
+    static Map<String, String> extraFiles(Path path) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                String name = entry.getName();
+                int at = name.indexOf("/extra/");
+                if (at >= 0 && at == name.indexOf('/') && !entry.isDirectory() && entry.getSize() <= (1 << 20)) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        out.put(name.substring(at + "/extra/".length()),
+                            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return Map.of(); // labels are optional; the model itself opened already
+        }
+        return Map.copyOf(out);
     }
 
     private static void verifyChecksum(ZipFile zip, ZipEntry entry, String file) throws IOException {

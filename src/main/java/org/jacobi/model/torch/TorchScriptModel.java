@@ -58,6 +58,7 @@ public final class TorchScriptModel implements Model {
     private final long parameterCount;
     private volatile ModelInfo info;
     private volatile boolean closed;
+    private volatile Map<String, String> extraFiles;
 
     private TorchScriptModel(Path path, long fileBytes, TorchScriptArchive.Signature signature, List<String> inputNames,
                              ZooModel<NDList, NDList> zoo, TorchRuntime.DeviceChoice device) {
@@ -152,6 +153,16 @@ public final class TorchScriptModel implements Model {
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        Map<String, String> m = extraFiles;
+        if (m == null) {
+            m = TorchScriptArchive.extraFiles(path);
+            extraFiles = m;
+        }
+        return m;
     }
 
     /** The module's parameters by name (e.g. {@code l2.weight}) with their shapes, in the module's order. */

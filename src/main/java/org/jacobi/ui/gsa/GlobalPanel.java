@@ -71,7 +71,7 @@ public final class GlobalPanel extends BorderPane {
         setId("global-panel");
         SplitPane split = new SplitPane(editor(), results());
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.38);
+        split.setDividerPositions(0.42);
         setCenter(split);
         viewModel.resultProperty().addListener((o, a, r) -> showResult());
         viewModel.shownIndexProperty().addListener((o, a, b) -> showResult());
@@ -174,7 +174,10 @@ public final class GlobalPanel extends BorderPane {
 
         FlowPane settings = new FlowPane(8, 6, new Label("Methods:"), sobol, dgsm, morris, new Label("Design:"), design,
             new Label("N:"), samples, new Label("Seed:"), seed);
-        HBox buttons = new HBox(6, run, cancel, open, save, export);
+        FlowPane buttons = new FlowPane(6, 6, run, cancel, open, save, export);
+        for (Button b : List.of(run, cancel, open, save, export, apply)) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         VBox box = new VBox(6, new HBox(6, new Label("All elements:"), all, apply), help, table, settings, buttons,
             progress, status);
         box.setPadding(new Insets(8));

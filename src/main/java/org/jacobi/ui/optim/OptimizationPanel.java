@@ -75,6 +75,8 @@ public final class OptimizationPanel extends BorderPane {
     private final VBox inputView = new VBox(6);
     private final TableView<double[]> outputTable = new TableView<>();
     private final Label resultSummary = new Label();
+    private final Label className = new Label();
+    private java.util.List<String> classNames;
 
     /**
      * The panel for one model and sample. Close it with {@link #dispose()} when the model or sample changes.
@@ -136,6 +138,17 @@ public final class OptimizationPanel extends BorderPane {
         showResult();
     }
 
+    /** Names of the output's elements (a classifier's classes), shown beside the target class; null for none. */
+    public void setClassNames(java.util.List<String> names) {
+        classNames = names;
+        showClassName();
+    }
+
+    private void showClassName() {
+        int c = viewModel.targetClassProperty().get();
+        className.setText(classNames != null && c >= 0 && c < classNames.size() ? "= " + classNames.get(c) : "");
+    }
+
     public OptimizationViewModel viewModel() {
         return viewModel;
     }
@@ -191,6 +204,9 @@ public final class OptimizationPanel extends BorderPane {
         GridPane classRow = new GridPane();
         classRow.setHgap(6);
         classRow.addRow(0, new Label("Class"), classSpinner, new Label("margin"), marginField);
+        className.setId("targetClassName");
+        classRow.add(className, 1, 1, 3, 1);
+        viewModel.targetClassProperty().addListener((obs, old, v) -> showClassName());
         classRow.disableProperty().bind(values.selectedProperty());
 
         TextField fixedField = new TextField();

@@ -41,8 +41,12 @@ public final class OptimizeView extends BorderPane {
     /** The panel for the workspace's model, selected sample, input and output. */
     static Node panel(MainViewModel vm) {
         AppState s = vm.state();
-        return new OptimizationPanel(s.model(), s.inputsProperty().get(), s.selectedSampleProperty().get(),
+        OptimizationPanel panel = new OptimizationPanel(s.model(), s.inputsProperty().get(), s.selectedSampleProperty().get(),
             s.wrtProperty().get(), s.ofProperty().get(), vm::useAsSelectedSample);
+        if (s.resultProperty().get() != null && s.resultProperty().get().of().equals(s.ofProperty().get())) {
+            panel.setClassNames(s.outputNames());
+        }
+        return panel;
     }
 
     private void refresh() {
