@@ -16,6 +16,7 @@ import collections
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,7 @@ def main():
             f.write("\t".join(c) + "\n")
     p = subprocess.run(["java", "-Xss8m", "-cp", args.classpath, os.path.join(HERE, "BackendCheck.java"), manifest],
                        capture_output=True, text=True)
+    shutil.rmtree(work, ignore_errors=True)
     results = collections.Counter()
     rows = []
     for line in p.stdout.splitlines():

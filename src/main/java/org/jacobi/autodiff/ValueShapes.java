@@ -50,6 +50,8 @@ public final class ValueShapes {
         Set<String> initializers = v.recordInitializers(graph);
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(bytes, options)) {
                 for (Onnx.ValueInfoProto in : graph.getInputList()) {

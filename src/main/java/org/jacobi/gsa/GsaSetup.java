@@ -39,6 +39,11 @@ public final class GsaSetup {
             SampleGenerator.Kind.ZEROS, 0);
         ResolvedRequest r = ResolvedRequest.resolve(model.info(),
             JacobianRequest.of(inputs).withWrtOf(study.wrt(), study.of()));
+        if (reference == null && model.info().inputs().size() > 1) {
+            throw JacobiException.usage("The model has inputs besides '" + r.wrt() + "' ("
+                + String.join(", ", model.info().inputs().stream().map(TensorSpec::name).filter(n -> !n.equals(r.wrt()))
+                    .toList()) + "): give --input with a sample of every input; the others keep that sample's values.");
+        }
         int sample = reference == null ? 0 : study.referenceSample();
         if (sample >= r.samples()) {
             throw JacobiException.usage("Sample " + sample + " does not exist: the reference input holds "

@@ -22,19 +22,19 @@ public interface Model extends AutoCloseable {
     }
 
     /**
-     * How the model's precision was changed to compute with it, e.g. "float16 model computed in float32", or null
-     * when it runs as it is.
-     */
-    default String precisionNote() {
-        return null;
-    }
-
-    /**
      * Text the model file carries beside the graph: ONNX {@code metadata_props}, TorchScript extra files
      * (saved with {@code _extra_files}); empty when none. Element labels are read from it.
      */
     default Map<String, String> metadata() {
         return Map.of();
+    }
+
+    /**
+     * How the model's precision was changed to compute with it, e.g. "float16 model computed in float32", or null
+     * when it runs as it is.
+     */
+    default String precisionNote() {
+        return null;
     }
 
     /** The device the forward pass runs on, e.g. "CPU" or "CUDA:0". */

@@ -25,6 +25,8 @@ final class ForwardRunner implements AutoCloseable {
         this.sampleShape = sampleShape.clone();
         this.modelName = modelName;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);

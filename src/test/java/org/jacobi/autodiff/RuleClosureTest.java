@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
@@ -39,8 +40,8 @@ class RuleClosureTest {
             TestGraph g = new TestGraph(row.opset(), row.floatType(), row.toString().hashCode());
             row.graph().accept(g);
             // The model as the engines differentiate it (recurrent layers expanded, functions inlined, ...).
-            org.jacobi.autodiff.expand.GraphPasses.Prepared prepared =
-                org.jacobi.autodiff.expand.GraphPasses.prepareForDifferentiation(g.build(), RULES, g.values());
+            GraphPasses.Prepared prepared =
+                GraphPasses.prepareForDifferentiation(g.build(), RULES, g.values());
             Onnx.ModelProto model = prepared.model();
             ValueShapes shapes = prepared.shapes();
             for (String wrt : g.values().keySet()) {

@@ -180,4 +180,21 @@ class GsaCommandTest {
             }
         }
     }
+
+    @Test
+    void otherInputsComeFromTheReferenceSample(@TempDir Path dir) throws Exception {
+        Path fixtures = Path.of("src/test/resources/fixtures");
+        Path model = fixtures.resolve("two_inputs.onnx");
+        Path out = dir.resolve("indices.json");
+        CliRunner missing = CliRunner.run("gsa", model.toString(), "--wrt", "x1", "--dist", "uniform:-1,1", "--samples", "64",
+            "--out", out.toString());
+        assertEquals(2, missing.exitCode, missing.toString());
+        assertTrue(missing.err.contains("give --input with a sample of every input"), missing.toString());
+        assertFalse(Files.exists(out));
+        CliRunner r = CliRunner.run("gsa", model.toString(), "--wrt", "x1", "--input", "x1="
+            + fixtures.resolve("two_inputs.input.x1.npy"), "--input", "x2=" + fixtures.resolve("two_inputs.input.x2.npy"),
+            "--dist", "uniform:-1,1", "--method", "sobol,dgsm", "--samples", "64", "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(Files.exists(out));
+    }
 }

@@ -150,6 +150,8 @@ public final class PrebuiltJacobianGraph implements Serializable {
             this.g = g;
             this.env = BigStackEnvironment.get();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
