@@ -19,13 +19,11 @@ import javafx.collections.ObservableList;
 import org.jacobi.analysis.ImageInputs;
 import org.jacobi.analysis.InputFiles;
 import org.jacobi.analysis.JacobianSize;
-import org.jacobi.analysis.SaliencyRows;
 import org.jacobi.analysis.SampleShapes;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -47,12 +45,11 @@ public final class MainViewModel implements Workspace {
     static final long WHAT_IF_DEBOUNCE_MS = 250;
 
     private final TaskExecutor executor;
-    private final Function<Model, JacobianEngine> engineFactory;
     private final AppState state = new AppState();
     private final InputsViewModel inputs;
     private final ExportActions exports;
     /** The engines of one model; created and closed on the worker thread, after the work using them. */
-    private volatile EngineSet engines;
+    private final ModelEngines engines;
     private TaskHandle computeHandle;
     /** True while a newly opened model's choices are set, so that setting them does not compute yet. */
     private boolean opening;
@@ -72,7 +69,7 @@ public final class MainViewModel implements Workspace {
 
     public MainViewModel(TaskExecutor executor, Function<Model, JacobianEngine> engineFactory) {
         this.executor = executor;
-        this.engineFactory = engineFactory;
+        this.engines = new ModelEngines(engineFactory);
         this.inputs = new InputsViewModel(this);
         this.exports = new ExportActions(this);
         state.wrtProperty().addListener((obs, a, b) -> recomputeIfReady());
@@ -197,7 +194,7 @@ public final class MainViewModel implements Workspace {
         Model old = state.model();
         if (old != null) {
             executor.submit("Closing " + old.info().fileName(), monitor -> {
-                closeQuietly(old);
+                engines.closeQuietly(old);
                 return null;
             }, x -> { }, x -> { });
         }
@@ -205,7 +202,7 @@ public final class MainViewModel implements Workspace {
         try {
             state.setModel(opened.model);
             title.set("Jacobi — " + path.getFileName());
-            addRecent(path);
+            UiSettings.addRecent(recentFiles, path);
             List<String> floatInputs = opened.model.info().inputs().stream()
                 .filter(s -> s.type() == null || s.type().isFloatingPoint()).map(TensorSpec::name).toList();
             state.wrtChoices().setAll(floatInputs);
@@ -266,14 +263,14 @@ public final class MainViewModel implements Workspace {
             .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get());
         long limit = automaticEntryLimit;
         computeHandle = executor.submit("Computing the Jacobian", monitor -> {
-            EngineSet es = enginesFor(m);
+            ModelEngines.Set es = engines.of(m);
             if (!evenIfLarge) {
-                AppState.LargeJacobian large = sizeIfLarge(m, request, limit);
+                AppState.LargeJacobian large = LargeJacobians.sizeIfLarge(m, request, limit);
                 if (large != null) {
                     return large;
                 }
             }
-            JacobianResult r = Jacobians.compute(es.exact, es.fallback, request, monitor);
+            JacobianResult r = Jacobians.compute(es.exact(), es.fallback(), request, monitor);
             return new AppState.Computed(r, request.inputs(),
                 ElementLabels.of(m, r.wrt(), r.inputsPerSample()).orElse(null),
                 ElementLabels.of(m, r.of(), r.outputsPerSample()).orElse(null));
@@ -297,71 +294,9 @@ public final class MainViewModel implements Workspace {
         });
     }
 
-    private EngineSet enginesFor(Model m) {
-        EngineSet es = engines;
-        if (es == null || es.model != m) {
-            es = new EngineSet(m, engineFactory.apply(m), new FiniteDifferenceEngine(m));
-            engines = es;
-        }
-        return es;
-    }
-
-    /** The size of the requested Jacobian from one forward run, when it is over {@code limit} entries; else null. */
-    private static AppState.LargeJacobian sizeIfLarge(Model m, JacobianRequest request, long limit) {
-        String wrt = request.wrt();
-        String of = request.of();
-        Tensor x = wrt == null ? null : request.inputs().get(wrt);
-        if (x == null || of == null || x.shape().length == 0) {
-            return null; // the engine reports what is missing
-        }
-        Tensor y = m.run(request.inputs(), Set.of(of)).get(of);
-        long samples = x.shape()[0];
-        if (y == null || samples <= 0 || y.shape().length == 0 || y.shape()[0] != samples) {
-            return null;
-        }
-        JacobianSize size = new JacobianSize(samples, y.size() / samples, x.size() / samples);
-        if (!size.exceeds(limit)) {
-            return null;
-        }
-        long[] sampleShape = java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length);
-        return new AppState.LargeJacobian(request, y, sampleShape, size,
-            ElementLabels.of(m, of, (int) size.outputsPerSample()).orElse(null));
-    }
-
     @Override
     public void jacobianRow(int sample, int output, Consumer<double[]> onRow) {
-        AppState.LargeJacobian large = state.deferredProperty().get();
-        Model m = state.model();
-        if (large == null || m == null) {
-            return;
-        }
-        executor.submit("Computing one saliency map", monitor -> {
-            EngineSet es = enginesFor(m);
-            long start = System.nanoTime();
-            double[] row;
-            try {
-                row = SaliencyRows.row(es.exact, large.request(), large.output().shape(), sample, output, monitor);
-            } catch (JacobiException | UnsupportedOperationException e) {
-                row = SaliencyRows.row(es.fallback, large.request(), large.output().shape(), sample, output, monitor);
-            }
-            return new TimedRow(row, (System.nanoTime() - start) / 1e9);
-        }, timed -> {
-            if (state.deferredProperty().get() != large) {
-                return; // the Jacobian changed meanwhile
-            }
-            onRow.accept(timed.row);
-            state.showInfo(String.format(Locale.ROOT,
-                "Saliency map in %.2f s (one reverse pass). Full Jacobian: %,d entries, %s, about %.0f s (Compute > Compute Jacobian).",
-                timed.seconds, large.size().entries(), JacobianSize.bytesText(large.size().bytes()),
-                large.size().estimatedSeconds(timed.seconds)));
-        }, e -> {
-            if (!(e instanceof CancelledException)) {
-                state.showError(e);
-            }
-        });
-    }
-
-    private record TimedRow(double[] row, double seconds) {
+        LargeJacobians.row(executor, state, engines, sample, output, onRow);
     }
 
     /** For tests: the entry count above which the Jacobian is computed only when asked for. */
@@ -405,48 +340,12 @@ public final class MainViewModel implements Workspace {
 
     // ---- closing ---------------------------------------------------------------------------------
 
-    private void addRecent(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        if (DemoAssets.isUnpackedDemo(abs)) {
-            return; // the unpacked demo is no file the user chose
-        }
-        recentFiles.remove(abs);
-        recentFiles.add(0, abs);
-        while (recentFiles.size() > UiSettings.MAX_RECENT) {
-            recentFiles.remove(recentFiles.size() - 1);
-        }
-    }
-
-    private record EngineSet(Model model, JacobianEngine exact, JacobianEngine fallback) {
-    }
-
-    /** Closes a model and its engines; runs on the worker thread. */
-    private void closeQuietly(Model m) {
-        EngineSet es = engines;
-        if (es != null && es.model == m) {
-            engines = null;
-            try {
-                es.exact.close();
-                es.fallback.close();
-            } catch (RuntimeException ignored) {
-                // closing native resources of a model being replaced: nothing the user can do
-            }
-        }
-        if (m != null) {
-            try {
-                m.close();
-            } catch (RuntimeException ignored) {
-                // as above
-            }
-        }
-    }
-
     /** Closes the model and engines (in the background, after any work using them). */
     public void dispose() {
         Model m = state.model();
         state.setModel(null);
         executor.submit("Closing", monitor -> {
-            closeQuietly(m);
+            engines.closeQuietly(m);
             return null;
         }, x -> { }, x -> { });
     }

@@ -95,4 +95,17 @@ public final class UiSettings {
             return fallback;
         }
     }
+
+    /** Puts {@code path} first in the recent-files list (the unpacked demo excepted), keeping {@link #MAX_RECENT}. */
+    static void addRecent(List<Path> recentFiles, Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        if (DemoAssets.isUnpackedDemo(abs)) {
+            return; // the unpacked demo is no file the user chose
+        }
+        recentFiles.remove(abs);
+        recentFiles.add(0, abs);
+        while (recentFiles.size() > MAX_RECENT) {
+            recentFiles.remove(recentFiles.size() - 1);
+        }
+    }
 }
