@@ -154,8 +154,20 @@ def run_jacobi(onnx_file, x_file, repeats, max_memory):
     return json.loads(line), usage.ru_maxrss * 1024
 
 
-def run_pytorch(model, x, repeats):
-    """Samples per second of every PyTorch method (best single run each) on this batch."""
+def run_pytorch(model, x, repeats, max_memory_gb=8):
+    """Samples per second of every PyTorch method (best single run each) on this batch. The address space is
+    limited meanwhile (soft limit only, raised again after), so a method that needs too much memory fails
+    instead of bringing in the kernel's OOM killer (vmap(jacfwd) on cnn_small wants more than 24 GiB)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (int(max_memory_gb * (1 << 30)), hard))
+    try:
+        return _run_pytorch(model, x, repeats)
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _run_pytorch(model, x, repeats):
     rates = {}
     reference = None
     for label, method in bp.METHODS.items():
