@@ -8,7 +8,7 @@
 - next to the ratio: Jacobi's share of the machine's matrix-multiply roofline (Jacobian FLOPs of the mode
   Jacobi ran, at the float32 matmul rate `jacobi bench` measures), and the target
   min(3 x best PyTorch, 80 % of the roofline rate);
-- the peak resident memory of each `jacobi bench` process, next to its --max-memory budget.
+- the peak resident memory of each `jacobi bench` process (GNU time), next to its --max-memory budget.
 
 Run on an otherwise idle machine, with Debian's interpreter (torch 1.13, torchvision 0.14):
 
@@ -21,6 +21,7 @@ directory with the weights the PyTorch side times; the fixtures come from src/te
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -143,15 +144,14 @@ def run_jacobi(onnx_file, x_file, repeats, max_memory):
            "--json"]
     if max_memory:
         cmd += ["--max-memory", max_memory]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=False)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    # Peak memory through GNU time: the rusage of a child forked from this process would start from this
+    # process's own peak (Linux keeps ru_maxrss across fork and exec), which PyTorch makes gigabytes.
+    proc = subprocess.run(["/usr/bin/time", "-f", "jacobi-peak-rss-kb=%M"] + cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise RuntimeError("jacobi bench failed: " + err.decode(errors="replace").strip()[:300])
-    line = [l for l in out.decode().splitlines() if l.startswith("{")][-1]
-    return json.loads(line), usage.ru_maxrss * 1024
+        raise RuntimeError("jacobi bench failed: " + proc.stderr.strip()[:300])
+    line = [l for l in proc.stdout.splitlines() if l.startswith("{")][-1]
+    peak_kb = int(re.search(r"jacobi-peak-rss-kb=(\d+)", proc.stderr).group(1))
+    return json.loads(line), peak_kb * 1024
 
 
 def run_pytorch(model, x, repeats, max_memory_gb=8):
