@@ -1,10 +1,5 @@
 package org.jacobi.jacobian.onnx;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,7 +12,6 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
-import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -30,7 +24,6 @@ import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
-import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -46,7 +39,7 @@ public final class OnnxHessianEngine implements HessianEngine {
     public static final String COTANGENT = "jacobi/cotangent";
     /** The reverse pass's result: the gradient of the chosen scalar per sample. */
     public static final String GRADIENT = "jacobi/gradient";
-    private static final int PROBE_SAMPLES = 2;
+    private static final int PROBE_SAMPLES = DerivativeRuns.PROBE_SAMPLES;
     private static final int TANGENT_COPIES = 3;
 
     private final OnnxModel model;
@@ -77,27 +70,12 @@ public final class OnnxHessianEngine implements HessianEngine {
 
     // ---- preparation ----
 
-    private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
-        if (!r.batched()) {
-            return false;
-        }
-        return spec.name().equals(r.wrt())
-            || t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
+    private static boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
+        return DerivativeRuns.isBatchedInput(r, spec, t);
     }
 
     private Map<String, Tensor> probeInputs(ResolvedRequest r) {
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
-        for (TensorSpec spec : model.info().inputs()) {
-            Tensor t = r.inputs().get(spec.name());
-            if (t == null) {
-                throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
-            }
-            if (isBatchedInput(r, spec, t)) {
-                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
-            }
-            inputs.put(spec.name(), t);
-        }
-        return inputs;
+        return DerivativeRuns.probeInputs(model, r);
     }
 
     private String signature(ResolvedRequest r) {
@@ -300,36 +278,11 @@ public final class OnnxHessianEngine implements HessianEngine {
 
     private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, Tensor cotangent, Tensor seed,
                                     ProgressMonitor monitor, boolean withOutputs) {
-        OrtEnvironment env = OrtSessions.environment();
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            for (TensorSpec spec : model.info().inputs()) {
-                Tensor t = r.inputs().get(spec.name());
-                if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
-                    t = t.sliceRows(b0, b0 + bc);
-                }
-                feeds.put(spec.name(), OrtTensors.toOrt(env, t));
-            }
-            feeds.put(COTANGENT, OrtTensors.toOrt(env, cotangent));
-            feeds.put(Differentiator.SEED, OrtTensors.toOrt(env, seed));
-            Set<String> wanted = withOutputs ? Set.of(Differentiator.RESULT, GRADIENT, r.of()) : Set.of(Differentiator.RESULT);
-            try (OrtSession.Result result = p.session().session().run(feeds, wanted, options)) {
-                Map<String, Tensor> out = new HashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
-                }
-                return out;
-            }
-        } catch (OrtException e) {
-            if (monitor.isCancelled()) {
-                throw new CancelledException();
-            }
-            String why = e.getMessage() == null ? "unknown error" : e.getMessage().strip().split("\\R", 2)[0];
-            throw new JacobiException("ONNX Runtime failed to run the second-order graph of " + model.info().fileName()
-                + ": " + why, e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
+        Map<String, Tensor> seeds = new LinkedHashMap<>();
+        seeds.put(COTANGENT, cotangent);
+        seeds.put(Differentiator.SEED, seed);
+        Set<String> wanted = withOutputs ? Set.of(Differentiator.RESULT, GRADIENT, r.of()) : Set.of(Differentiator.RESULT);
+        return DerivativeRuns.run(model, p.session().session(), r, b0, bc, seeds, wanted, monitor, "the second-order graph");
     }
 
     static long[] concat(long[]... parts) {

@@ -1,10 +1,5 @@
 package org.jacobi.jacobian.onnx;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,7 +12,6 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
-import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -31,7 +25,6 @@ import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
-import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -44,7 +37,7 @@ import org.jacobi.onnx.proto.Onnx;
  * session per (parameter, output, batching) serves every chunk; chunks of samples and directions fit the budget.
  */
 public final class OnnxParameterJacobianEngine implements ParameterJacobianEngine {
-    private static final int PROBE_SAMPLES = 2;
+    private static final int PROBE_SAMPLES = DerivativeRuns.PROBE_SAMPLES;
     private static final int TANGENT_COPIES = 3;
 
     private final OnnxModel model;
@@ -83,9 +76,8 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         return ResolvedRequest.resolve(model.info(), request.withWrtOf(null, request.of()));
     }
 
-    private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
-        return r.batched() && (spec.name().equals(r.wrt())
-            || t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis()));
+    private static boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
+        return DerivativeRuns.isBatchedInput(r, spec, t);
     }
 
     /**
@@ -108,17 +100,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         if (p != null) {
             return p;
         }
-        Map<String, Tensor> probe = new LinkedHashMap<>();
-        for (TensorSpec spec : model.info().inputs()) {
-            Tensor t = r.inputs().get(spec.name());
-            if (t == null) {
-                throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
-            }
-            if (isBatchedInput(r, spec, t)) {
-                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
-            }
-            probe.put(spec.name(), t);
-        }
+        Map<String, Tensor> probe = DerivativeRuns.probeInputs(model, r);
         GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe);
         ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
@@ -308,35 +290,9 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
 
     private Map<String, Tensor> runOnce(ResolvedRequest r, Prepared p, int b0, int bc, Tensor seed, ProgressMonitor monitor,
                                         boolean withOutput) {
-        OrtEnvironment env = OrtSessions.environment();
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            for (TensorSpec spec : model.info().inputs()) {
-                Tensor t = r.inputs().get(spec.name());
-                if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
-                    t = t.sliceRows(b0, b0 + bc);
-                }
-                feeds.put(spec.name(), OrtTensors.toOrt(env, t));
-            }
-            feeds.put(Differentiator.SEED, OrtTensors.toOrt(env, seed));
-            Set<String> wanted = withOutput ? Set.of(Differentiator.RESULT, r.of()) : Set.of(Differentiator.RESULT);
-            try (OrtSession.Result result = p.session().session().run(feeds, wanted, options)) {
-                Map<String, Tensor> out = new HashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
-                }
-                return out;
-            }
-        } catch (OrtException e) {
-            if (monitor.isCancelled()) {
-                throw new CancelledException();
-            }
-            String why = e.getMessage() == null ? "unknown error" : e.getMessage().strip().split("\\R", 2)[0];
-            throw new JacobiException("ONNX Runtime failed to run the weight-derivative graph of " + model.info().fileName()
-                + ": " + why, e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
+        Set<String> wanted = withOutput ? Set.of(Differentiator.RESULT, r.of()) : Set.of(Differentiator.RESULT);
+        return DerivativeRuns.run(model, p.session().session(), r, b0, bc, Map.of(Differentiator.SEED, seed), wanted, monitor,
+            "the weight-derivative graph");
     }
 
     @Override
