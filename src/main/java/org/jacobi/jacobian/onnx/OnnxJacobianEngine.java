@@ -62,41 +62,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     /** A differentiated graph, its session and what chunking needs to know. */
     private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
-                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, SeedCache seeds) {
-    }
-
-    /**
-     * Unit seeds kept on the native side between computes: a seed depends only on the chunk's shape and first
-     * direction, so repeated Jacobians of the same shape (benchmarks, optimization loops) reuse them. Seeds are
-     * only read by ONNX Runtime, so concurrent runs may share them.
-     */
-    private static final class SeedCache {
-        private static final long MAX_BYTES = 64L << 20;
-        private final Map<String, OnnxTensor> tensors = new HashMap<>();
-        private long bytes;
-
-        /** The cached seed, or null when it is not cached (the caller then builds and closes its own). */
-        synchronized OnnxTensor get(ElementType type, int kc, int bc, int perSample, int k0, long[] shape) throws OrtException {
-            String key = type + ":" + kc + ":" + bc + ":" + perSample + ":" + k0 + ":" + Arrays.toString(shape);
-            OnnxTensor t = tensors.get(key);
-            if (t != null) {
-                return t;
-            }
-            long size = (long) kc * bc * perSample * type.bytes();
-            if (bytes + size > MAX_BYTES) {
-                return null;
-            }
-            t = seedTensor(unitSeed(type, kc, bc, perSample, k0), type, shape);
-            tensors.put(key, t);
-            bytes += size;
-            return t;
-        }
-
-        synchronized void close() {
-            tensors.values().forEach(OnnxTensor::close);
-            tensors.clear();
-            bytes = 0;
-        }
+                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, JacobianBlocks.SeedCache seeds) {
     }
 
     /** A block buffer kept between computes, so that each compute does not allocate (and zero) native memory. */
@@ -108,20 +74,13 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             spareBlock = null;
             return b;
         }
-        return allocate(type, elements);
+        return JacobianBlocks.allocate(type, elements);
     }
 
     private synchronized void returnBlock(ByteBuffer b) {
         if (spareBlock == null || spareBlock.capacity() < b.capacity()) {
             spareBlock = b;
         }
-    }
-
-    private static OnnxTensor seedTensor(ByteBuffer seed, ElementType type, long[] shape) throws OrtException {
-        OrtEnvironment env = OrtSessions.environment();
-        return type == ElementType.FLOAT64
-            ? OnnxTensor.createTensor(env, seed.asDoubleBuffer(), shape)
-            : OnnxTensor.createTensor(env, seed.asFloatBuffer(), shape);
     }
 
     public OnnxJacobianEngine(OnnxModel model) {
@@ -231,15 +190,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return source;
     }
 
-    /** The inputs that carry the batch axis: wrt, and every input declaring a dynamic axis 0 of the same size. */
-    private boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
-        if (!r.batched()) {
-            return false;
-        }
-        if (spec.name().equals(r.wrt())) {
-            return true;
-        }
-        return t.rank() > 0 && t.dim(0) == r.samples() && (spec.dims() == null || spec.hasDynamicLeadingAxis());
+    private static boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
+        return DerivativeRuns.isBatchedInput(r, spec, t);
     }
 
     /**
@@ -319,7 +271,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new SeedCache());
+        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new JacobianBlocks.SeedCache());
         cache.put(key, p);
         return p;
     }
@@ -389,7 +341,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 OnnxTensor seed = cachedSeed(p, type, kc, bc, perSample, k0, seedShape);
                 boolean ownSeed = seed == null;
                 if (ownSeed) {
-                    seed = newSeed(unitSeed(type, kc, bc, perSample, k0), type, seedShape);
+                    seed = newSeed(JacobianBlocks.unitSeed(type, kc, bc, perSample, k0), type, seedShape);
                 }
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
@@ -399,7 +351,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 if (dc == 0) {
                     outputs.add(outs.get(r.of()));
                 }
-                copyBlock(block, type, jac, forward, kc, bc, k0, b0, nIn, nOut);
+                JacobianBlocks.copyBlock(block, type, jac, forward, kc, bc, k0, b0, nIn, nOut);
                 done++;
             }
         }
@@ -477,15 +429,15 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             monitor.progress(c, chunks, "vector-Jacobian product");
             int b0 = c * chunk;
             int bc = Math.min(chunk, samples - b0);
-            ByteBuffer seed = allocate(x.type(), (long) bc * nOut);
+            ByteBuffer seed = JacobianBlocks.allocate(x.type(), (long) bc * nOut);
             for (int i = 0; i < bc * nOut; i++) {
-                putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
+                JacobianBlocks.putValue(seed, x.type(), i, cotangent.getDouble(b0 * nOut + i));
             }
-            ByteBuffer block = allocate(x.type(), (long) bc * nIn);
+            ByteBuffer block = JacobianBlocks.allocate(x.type(), (long) bc * nIn);
             long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
             run(p, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block, blockShape);
-            Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(readDoubles(block, bc * nIn), bc * nIn)
-                : Tensor.ofFloats(readFloats(block, bc * nIn), bc * nIn);
+            Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(JacobianBlocks.readDoubles(block, bc * nIn), bc * nIn)
+                : Tensor.ofFloats(JacobianBlocks.readFloats(block, bc * nIn), bc * nIn);
             for (int i = 0; i < bc * nIn; i++) {
                 all[b0 * nIn + i] = g.getDouble(i);
             }
@@ -506,7 +458,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     private OnnxTensor newSeed(ByteBuffer seed, ElementType type, long[] shape) {
         try {
-            return seedTensor(seed, type, shape);
+            return JacobianBlocks.seedTensor(seed, type, shape);
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
                 + firstLine(e.getMessage()), e);
@@ -518,81 +470,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return concat(lead, perSample);
     }
 
-    private static ByteBuffer allocate(ElementType type, long elements) {
-        long bytes = elements * type.bytes();
-        if (bytes > Integer.MAX_VALUE) {
-            throw new JacobiException("A chunk needs more than 2 GiB for its seed; lower --max-memory.");
-        }
-        return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-    }
-
-    private static void putValue(ByteBuffer b, ElementType type, int index, double v) {
-        if (type == ElementType.FLOAT64) {
-            b.putDouble(index * 8, v);
-        } else {
-            b.putFloat(index * 4, (float) v);
-        }
-    }
-
-    /** Seeds {@code [kc, bc, perSample]}: direction k is the unit vector of element k0+k in every sample. */
-    private static ByteBuffer unitSeed(ElementType type, int kc, int bc, int perSample, int k0) {
-        ByteBuffer b = allocate(type, (long) kc * bc * perSample);
-        for (int k = 0; k < kc; k++) {
-            for (int s = 0; s < bc; s++) {
-                putValue(b, type, (k * bc + s) * perSample + k0 + k, 1.0);
-            }
-        }
-        return b;
-    }
-
-    /** Copies a block ({@code [bc, nOut, kc]} forward, {@code [bc, kc, nIn]} reverse) into the Jacobian {@code [B, nOut, nIn]}. */
-    private static void copyBlock(ByteBuffer block, ElementType type, float[] jac, boolean forward, int kc, int bc, int k0,
-                                  int b0, int nIn, int nOut) {
-        int rows = forward ? bc * nOut : bc;
-        int rowLength = forward ? kc : kc * nIn;
-        if (type == ElementType.FLOAT32) {
-            java.nio.FloatBuffer f = block.asFloatBuffer();
-            if (forward && kc == nIn || !forward && kc == nOut) {
-                f.get(0, jac, b0 * nOut * nIn, rows * rowLength);
-                return;
-            }
-            for (int row = 0; row < rows; row++) {
-                f.get(row * rowLength, jac, destination(forward, row, k0, b0, nIn, nOut), rowLength);
-            }
-        } else {
-            java.nio.DoubleBuffer d = block.asDoubleBuffer();
-            for (int row = 0; row < rows; row++) {
-                int dst = destination(forward, row, k0, b0, nIn, nOut);
-                for (int i = 0; i < rowLength; i++) {
-                    jac[dst + i] = (float) d.get(row * rowLength + i);
-                }
-            }
-        }
-    }
-
-    /** Where block row {@code row} starts in the Jacobian. */
-    private static int destination(boolean forward, int row, int k0, int b0, int nIn, int nOut) {
-        // forward: row = b*nOut + o holds J[b0+b, o, k0..]; reverse: row = b holds J[b0+b, k0.., :]
-        return forward ? (b0 * nOut + row) * nIn + k0 : ((b0 + row) * nOut + k0) * nIn;
-    }
-
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jacobi-onnx-cancel-watcher");
         t.setDaemon(true);
         return t;
     });
-
-    private static float[] readFloats(ByteBuffer b, int n) {
-        float[] out = new float[n];
-        b.asFloatBuffer().get(0, out, 0, n);
-        return out;
-    }
-
-    private static double[] readDoubles(ByteBuffer b, int n) {
-        double[] out = new double[n];
-        b.asDoubleBuffer().get(0, out, 0, n);
-        return out;
-    }
 
     /**
      * One run of the differentiated graph on samples [b0, b0+bc), writing the Jacobian block into
