@@ -33,6 +33,15 @@ final class MemoryEstimate {
     static long bytesPerPair(Onnx.GraphProto source, Iterable<Onnx.NodeProto> differentiated, ValueShapes shapes,
                              int samplesInShapes, long inputBytesPerSample) {
         long total = 0;
+        // Weights are not direction-sized: a rule's workspace scales with the activations it touches, and
+        // counting a 1024 x 1024 weight as workspace once shrank a wide MLP's runs to one sample (M = 64 GEMMs).
+        Set<String> constants = new java.util.HashSet<>();
+        source.getInitializerList().forEach(t -> constants.add(t.getName()));
+        for (Onnx.NodeProto node : source.getNodeList()) {
+            if (node.getOpType().equals("Constant")) {
+                constants.addAll(node.getOutputList());
+            }
+        }
         Map<String, Long> largest = new HashMap<>();
         for (int i = 0; i < source.getNodeCount(); i++) {
             Onnx.NodeProto node = source.getNode(i);
@@ -43,7 +52,7 @@ final class MemoryEstimate {
                 }
             }
             for (String v : concat(node)) {
-                if (!v.isEmpty() && shapes.known(v)) {
+                if (!v.isEmpty() && !constants.contains(v) && shapes.known(v)) {
                     nodeLargest = Math.max(nodeLargest, Tensor.elementCount(shapes.shape(v)));
                 }
             }

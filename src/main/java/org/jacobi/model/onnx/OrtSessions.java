@@ -76,6 +76,12 @@ public final class OrtSessions {
         options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        // -Djacobi.ortProfile=PREFIX writes ONNX Runtime's per-node profile of every session (a JSON file per session,
+        // written when the session closes): how the speed work finds what dominates (docs/benchmarks.md).
+        String profile = System.getProperty("jacobi.ortProfile");
+        if (profile != null && !profile.isBlank()) {
+            options.enableProfiling(profile);
+        }
         return options;
     }
 
