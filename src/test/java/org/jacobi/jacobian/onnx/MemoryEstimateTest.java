@@ -61,4 +61,32 @@ class MemoryEstimateTest {
             assertEquals(2, engine.compute(request.withMaxMemory(perPair), ProgressMonitor.NONE).jacobian().dim(0));
         }
     }
+
+    /** x [B, 256] -> MatMul with a [256, width] weight -> Tanh -> MatMul with a [width, 4] weight. */
+    private static TestGraph mlp(int width) {
+        return new TestGraph(13, 1, 7).dynamicBatch().input("x", 2, 256).fixed("w1", 256, width).fixed("w2", width, 4)
+            .node("MatMul", List.of("x", "w1"), List.of("h"))
+            .node("Tanh", List.of("h"), List.of("t"))
+            .node("MatMul", List.of("t", "w2"), List.of("y")).output("y");
+    }
+
+    @Test
+    void weightsAreNotCountedAsDirectionSizedWorkspace() throws Exception {
+        long narrow;
+        long wide;
+        TestGraph a = mlp(64);
+        try (OnnxModel model = OnnxModel.load(a.write(dir, "narrow"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            narrow = engine.bytesPerPair(new JacobianRequest(a.values(), null, null, BatchAxis.AUTO, JacobianMode.REVERSE, 0));
+        }
+        TestGraph b = mlp(1024);
+        try (OnnxModel model = OnnxModel.load(b.write(dir, "wide"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            wide = engine.bytesPerPair(new JacobianRequest(b.values(), null, null, BatchAxis.AUTO, JacobianMode.REVERSE, 0));
+        }
+        // activations grow 16x with the width (64 -> 1024); the weights 16x too, but they are not per pair
+        assertTrue(wide <= 20 * narrow, "narrow " + narrow + ", wide " + wide);
+        // its activations are a few 1024-float vectors; its first weight alone has 256 x 1024 floats (1 MiB)
+        assertTrue(wide < 128 * 1024, "a pair of the wide MLP should need well under 128 KiB, not " + wide + " bytes");
+    }
 }
