@@ -306,7 +306,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** Bytes per (sample, direction) of the differentiated graph's run ({@link MemoryEstimate}). */
     private long bytesPerPair(GraphPasses.Prepared source, ResolvedRequest r, DifferentiatedGraph graph) {
         return MemoryEstimate.bytesPerPair(source.model().getGraph(), graph.model().getGraph().getNodeList(), source.shapes(),
-            r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes());
+            r.batched() ? probeSamples(r) : 1, (long) r.inputsPerSample() * r.wrtValue().type().bytes(),
+            graph.direction() == Differentiator.Direction.FORWARD ? r.inputsPerSample()
+                : Math.toIntExact(Math.min(Integer.MAX_VALUE, Tensor.elementCount(sampleShape(r, source.shapes().shape(r.of()))))));
     }
 
     // ---- computing ----
