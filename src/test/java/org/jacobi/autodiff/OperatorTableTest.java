@@ -161,6 +161,12 @@ class OperatorTableTest {
             .node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("dilations", 2)).output("y"));
         row("Conv", "2-D SAME_UPPER stride 2", 13, F32, g -> g.input("x", 1, 2, 6, 5).fixed("w", 3, 2, 3, 3)
             .node("Conv", List.of("x", "w"), List.of("y"), Attr.s("auto_pad", "SAME_UPPER"), Attr.ints("strides", 2, 2)).output("y"));
+        // small output maps with many weights: the reverse rule's two-product form (SmallMapConvAdjoint)
+        row("Conv", "2 x 2 map, 3 x 3 kernel, 128 -> 64 channels (product-form reverse rule)", 13, F32, g -> g.input("x", 1, 128, 2, 2)
+            .fixed("w", 64, 128, 3, 3).node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("pads", 1, 1, 1, 1)).output("y"));
+        row("Conv", "stride 2 to a 2 x 2 map, dilation, uneven pads (product-form reverse rule)", 13, F32, g -> g.input("x", 1, 64, 5, 6)
+            .fixed("w", 64, 64, 3, 3).node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2, 2),
+                Attr.ints("dilations", 1, 2), Attr.ints("pads", 1, 0, 0, 1)).output("y"));
         row("ConvTranspose", "strides pads output_padding bias", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 3, 3, 3).input("b", 3)
             .node("ConvTranspose", List.of("x", "w", "b"), List.of("y"), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1),
                 Attr.ints("output_padding", 1, 1)).output("y"));

@@ -94,7 +94,9 @@ public final class ConvRules {
             String g = c.cotangent(0);
             long[] w = c.shape(c.input(1));
             ConvGeometry geo = ConvGeometry.of(c, Arrays.copyOfRange(w, 2, w.length));
-            if (c.needs(0) && stridesOne(geo) && c.attrInt("group", 1) == 1 && fitsFlippedConv(geo) && w[1] > FEW_CHANNELS) {
+            if (c.needs(0) && SmallMapConvAdjoint.applies(c, geo, w)) {
+                c.addCotangent(0, e.reshapeLike(SmallMapConvAdjoint.inputCotangent(c, e.foldK(g), geo, w), c.input(0)));
+            } else if (c.needs(0) && stridesOne(geo) && c.attrInt("group", 1) == 1 && fitsFlippedConv(geo) && w[1] > FEW_CHANNELS) {
                 c.addCotangent(0, e.reshapeLike(flippedConv(c, e.foldK(g), geo), c.input(0)));
             } else if (c.needs(0)) {
                 String r = e.op("ConvTranspose", List.of(e.foldK(g), c.input(1)),
