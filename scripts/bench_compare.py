@@ -87,6 +87,17 @@ class AttentionBlock(nn.Module):
         return self.n2(h + self.m2(nn.functional.gelu(self.m1(h))))
 
 
+class Autoencoder(nn.Module):
+    """784 -> 256 -> 16 -> 256 -> 784: wide at both ends, narrow in the middle (the case for mixed mode)."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1, self.e2, self.d1, self.d2 = nn.Linear(784, 256), nn.Linear(256, 16), nn.Linear(16, 256), nn.Linear(256, 784)
+
+    def forward(self, x):
+        return torch.sigmoid(self.d2(torch.relu(self.d1(torch.tanh(self.e2(torch.relu(self.e1(x))))))))
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(num_classes=10)
@@ -112,6 +123,7 @@ MODELS = {
     "residual_block": (ResidualBlock, (3, 16, 16), 64),
     "attention_block": (AttentionBlock, (8, 16), 256),
     "resnet18_64": (resnet18, (3, 64, 64), 8),
+    "autoencoder": (Autoencoder, (784,), 64),
 }
 
 

@@ -2,10 +2,12 @@ package org.jacobi.jacobian;
 
 /**
  * How a Jacobian is computed. {@code AUTO} picks forward mode when the input has no more elements than
- * the output, else reverse; {@code FD} is batched central finite differences, always approximate.
+ * the output, else reverse (the ONNX engine also weighs {@code MIXED}, by a cost model of the graph);
+ * {@code MIXED} is reverse mode up to a bottleneck value and forward mode after it (ONNX only);
+ * {@code FD} is batched central finite differences, always approximate.
  */
 public enum JacobianMode {
-    AUTO("auto"), FORWARD("forward"), REVERSE("reverse"), FD("finite differences");
+    AUTO("auto"), FORWARD("forward"), REVERSE("reverse"), MIXED("mixed"), FD("finite differences");
 
     private final String label;
 
@@ -27,8 +29,9 @@ public enum JacobianMode {
             case "auto": return AUTO;
             case "forward": case "fwd": case "jvp": return FORWARD;
             case "reverse": case "rev": case "vjp": return REVERSE;
+            case "mixed": return MIXED;
             case "fd": case "finite": return FD;
-            default: throw org.jacobi.core.JacobiException.usage("Unknown mode '" + text + "'. Use auto, forward, reverse or fd.");
+            default: throw org.jacobi.core.JacobiException.usage("Unknown mode '" + text + "'. Use auto, forward, reverse, mixed or fd.");
         }
     }
 }

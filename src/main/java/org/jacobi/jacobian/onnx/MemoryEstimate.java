@@ -138,6 +138,9 @@ final class MemoryEstimate {
     }
 
     static String mib(long bytes) {
+        if (bytes < 100L << 10) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
         return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

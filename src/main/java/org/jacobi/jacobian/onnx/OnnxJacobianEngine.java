@@ -57,6 +57,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final Map<String, Prepared> cache = new HashMap<>();
     /** Per input signature: the model after the pre-passes, and the shapes of its values. */
     private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
+    /** Per input signature: the cheapest order of differentiation ({@link ModeCost}), and its mixed-mode engine if used. */
+    private final Map<String, ModeCost.Plan> plans = new HashMap<>();
+    private final Map<String, MixedModeJacobian> mixed = new HashMap<>();
     /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
     private Onnx.ModelProto source;
 
@@ -190,6 +193,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     /** The mode {@code request} resolves to (FORWARD or REVERSE) against this model. */
     public JacobianMode resolveMode(JacobianRequest request) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        if (mixedFor(r) != null) {
+            return JacobianMode.MIXED;
+        }
         return prepare(r, null).graph().direction() == Differentiator.Direction.FORWARD ? JacobianMode.FORWARD
             : JacobianMode.REVERSE;
     }
@@ -311,6 +317,46 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 : Math.toIntExact(Math.min(Integer.MAX_VALUE, Tensor.elementCount(sampleShape(r, source.shapes().shape(r.of()))))));
     }
 
+    /**
+     * The mixed-mode engine for a request that asks for mixed mode, or that leaves the mode to us (AUTO) on a graph
+     * whose cost model favours it; null otherwise.
+     */
+    private synchronized MixedModeJacobian mixedFor(ResolvedRequest r) {
+        JacobianMode asked = r.request().mode();
+        if (asked != JacobianMode.AUTO && asked != JacobianMode.MIXED) {
+            return null;
+        }
+        if (!r.batched() || fixedBatch(r)) {
+            if (asked == JacobianMode.MIXED) {
+                throw JacobiException.usage("Mixed mode computes per-sample Jacobians of a model with a dynamic batch axis; "
+                    + "use --mode forward or reverse here.");
+            }
+            return null;
+        }
+        String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
+        GraphPasses.Prepared source = probes.computeIfAbsent(base, k -> probe(r));
+        ModeCost.Plan plan = plans.get(base);
+        if (plan == null) {
+            long[] ofShape = source.shapes().known(r.of()) ? source.shapes().shape(r.of()) : new long[0];
+            plan = ModeCost.plan(source.model().getGraph(), source.shapes(), r.wrt(), r.of(), probeSamples(r), r.inputsPerSample(),
+                Tensor.elementCount(sampleShape(r, ofShape)));
+            plans.put(base, plan);
+        }
+        if (plan.cut() == null) {
+            if (asked == JacobianMode.MIXED) {
+                throw JacobiException.usage("No single value of " + model.info().fileName() + " lies on every path from '" + r.wrt()
+                    + "' to '" + r.of() + "', so mixed mode has nowhere to switch; use --mode auto, forward or reverse.");
+            }
+            return null;
+        }
+        if (asked == JacobianMode.AUTO && plan.kind() != ModeCost.Kind.MIXED) {
+            return null;
+        }
+        ModeCost.Plan chosen = plan;
+        return mixed.computeIfAbsent(base, k -> new MixedModeJacobian(model, source.model(), source.shapes(), r.wrt(), r.of(),
+            chosen.cut(), rules));
+    }
+
     // ---- computing ----
 
     @Override
@@ -319,6 +365,10 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
         if (r.samples() == 0 || r.inputsPerSample() == 0) {
             return emptyJacobian(r, start);
+        }
+        MixedModeJacobian mixedMode = mixedFor(r);
+        if (mixedMode != null) {
+            return mixedMode.compute(r, monitor);
         }
         Prepared p = prepare(r, null);
         boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
@@ -597,6 +647,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         spareBlock = null;
         cache.clear();
         probes.clear();
+        mixed.values().forEach(MixedModeJacobian::close);
+        mixed.clear();
+        plans.clear();
     }
 
 }

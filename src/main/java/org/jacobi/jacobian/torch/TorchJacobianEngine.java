@@ -55,8 +55,8 @@ public final class TorchJacobianEngine implements JacobianEngine {
         if (request.mode() == JacobianMode.FD) {
             return new FiniteDifferenceEngine(model).compute(request, monitor);
         }
-        if (request.mode() == JacobianMode.FORWARD) {
-            throw JacobiException.usage("--mode forward is not available for TorchScript models: PyTorch's autograd"
+        if (request.mode() == JacobianMode.FORWARD || request.mode() == JacobianMode.MIXED) {
+            throw JacobiException.usage("--mode " + request.mode().label() + " is not available for TorchScript models: PyTorch's autograd"
                 + " in DJL runs reverse mode only. Use --mode reverse (or auto), or --mode fd.");
         }
         long start = System.nanoTime();

@@ -53,6 +53,15 @@ public final class OnnxModel implements Model {
             half + " model computed in float32");
     }
 
+    /**
+     * A model built in memory (a part of another model's graph, cut by the mixed-mode engine); {@code path} names it
+     * in messages. The graph is taken as it is: nothing is upcast.
+     */
+    public static OnnxModel fromProto(Path path, Onnx.ModelProto proto, DevicePreference devicePreference) {
+        byte[] bytes = proto.toByteArray();
+        return new OnnxModel(path, bytes.length, bytes, proto, devicePreference, null);
+    }
+
     @Override
     public String precisionNote() {
         return precisionNote;
