@@ -28,7 +28,7 @@ public final class JacobianOptions {
     @Option(names = "--mode", paramLabel = "auto|forward|reverse|mixed|fd", defaultValue = "auto",
         description = "auto: forward when the input has no more elements than the output, else reverse, or mixed (ONNX) "
             + "when a cost model of the graph puts it at under half of both; mixed: reverse mode up to the graph's "
-            + "narrowest bottleneck, forward mode after it; fd: central finite differences (approximate). Default: ${DEFAULT-VALUE}.")
+            + "cheapest bottleneck, forward mode after it; fd: central finite differences (approximate). Default: ${DEFAULT-VALUE}.")
     String mode = "auto";
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
