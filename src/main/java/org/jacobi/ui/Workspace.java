@@ -30,4 +30,17 @@ public interface Workspace {
      * to {@code onRow} on the UI thread.
      */
     void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow);
+
+    /**
+     * Computes rows {@code outputs} of sample {@code sample} of the deferred Jacobian (batched reverse passes) in the
+     * background, unless computed before; runs {@code onComputed} on the UI thread once they can be read with
+     * {@link #computedJacobianRow}, or {@code onStopped} when they will not come (cancelled, failed, another Jacobian).
+     */
+    void jacobianRows(String title, int sample, int[] outputs, Runnable onComputed, Runnable onStopped);
+
+    /** A row of the deferred Jacobian computed before (float32, like one sample of the input), or null. */
+    float[] computedJacobianRow(int sample, int output);
+
+    /** How long the full deferred Jacobian would take, estimated from the rows computed so far; NaN before any. */
+    double estimatedFullJacobianSeconds();
 }
