@@ -30,12 +30,12 @@ public final class RowsOnScreen {
 
     /**
      * Up to {@code batch} rows of the window of {@code [from, to)} that are not {@code computed} yet: {@code first}
-     * when it is in the window, then the others in order.
+     * when it is on screen (even outside the window), then the others in order.
      */
     public static int[] next(int from, int to, int rows, int cap, int first, IntPredicate computed, int batch) {
         int[] w = window(from, to, rows, cap);
         List<Integer> out = new ArrayList<>();
-        if (first >= w[0] && first < w[1] && !computed.test(first)) {
+        if (first >= Math.max(0, from) && first < Math.min(rows, to) && !computed.test(first)) {
             out.add(first);
         }
         for (int r = w[0]; r < w[1] && out.size() < batch; r++) {

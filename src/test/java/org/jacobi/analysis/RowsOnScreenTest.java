@@ -24,7 +24,8 @@ class RowsOnScreenTest {
         assertArrayEquals(new int[] {468, 532}, RowsOnScreen.window(0, 1000, 1000, 64));
         assertArrayEquals(new int[] {990, 1000}, RowsOnScreen.window(990, 1030, 1000, 64));
         assertArrayEquals(new int[] {0, 0}, RowsOnScreen.window(-5, -1, 1000, 64));
-        assertArrayEquals(new int[] {468, 469, 470}, RowsOnScreen.next(0, 1000, 1000, 64, 3, r -> false, 3));
+        assertArrayEquals(new int[] {468, 469, 470}, RowsOnScreen.next(0, 1000, 1000, 64, 3000, r -> false, 3));
+        assertArrayEquals(new int[] {3, 468, 469}, RowsOnScreen.next(0, 1000, 1000, 64, 3, r -> false, 3), "the chosen row on screen comes first");
     }
 
     @Test

@@ -63,6 +63,8 @@ public class HeatmapView extends Region {
         new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "visibleRows", RowSpan.NONE);
     /** The row a fitted view of rows computed on demand starts near (-1: the first). */
     private int focusRow = -1;
+    /** False from a new matrix until it is fitted to a canvas with a size: until then no rows are on screen. */
+    private boolean laidOut;
 
     private WritableImage image;
     private ValueScale scale = new ValueScale(-1, 1, false, 1e-3);
@@ -77,6 +79,7 @@ public class HeatmapView extends Region {
         tooltip.setHideDelay(Duration.millis(100));
         tooltip.setShowDuration(Duration.INDEFINITE);
         data.addListener((obs, a, b) -> {
+            laidOut = false;
             left = HeatmapImage.gutterFor(b, LABEL_FONT);
             rebuildImage();
             fit();
@@ -134,6 +137,7 @@ public class HeatmapView extends Region {
             draw();
             return;
         }
+        laidOut = true;
         double rowHeight = d.complete() ? h / d.rows() : Math.max(h / d.rows(), ON_DEMAND_ROW_HEIGHT);
         cellWidth.set(Math.min(MAX_CELL, w / d.cols()));
         cellHeight.set(Math.min(MAX_CELL, rowHeight));
@@ -285,12 +289,12 @@ public class HeatmapView extends Region {
         if (cw >= 44 && ch >= 16) {
             HeatmapImage.drawValues(g, d, cw, ch, ox, oy, w, h, scale, colorMap.get().diverging());
         }
-        HeatmapImage.drawMissingRows(g, d, ch, oy, left, w, h);
+        HeatmapImage.drawMissingRows(g, d, ch, oy, Math.max(left, ox), w, h);
         HeatmapImage.drawHover(g, d, ox, oy, cw, ch, hoverRow.get(), hoverCol.get());
         g.restore();
         int firstRow = Math.max(0, (int) Math.floor((TOP - oy) / ch));
         int lastRow = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
-        visibleRows.set(lastRow > firstRow ? new RowSpan(firstRow, lastRow) : RowSpan.NONE);
+        visibleRows.set(laidOut && lastRow > firstRow ? new RowSpan(firstRow, lastRow) : RowSpan.NONE);
     }
 
     @Override
