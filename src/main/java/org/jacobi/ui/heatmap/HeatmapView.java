@@ -61,8 +61,8 @@ public class HeatmapView extends Region {
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private final javafx.beans.property.ReadOnlyObjectWrapper<RowSpan> visibleRows =
         new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "visibleRows", RowSpan.NONE);
-    /** The row a fitted view of rows computed on demand starts near (-1: the first). */
-    private int focusRow = -1;
+    /** The row a fitted view of rows computed on demand starts near (-1: the first); set it before the data. */
+    private final IntegerProperty focusRow = new javafx.beans.property.SimpleIntegerProperty(this, "focusRow", -1);
     /** False from a new matrix until it is fitted to a canvas with a size: until then no rows are on screen. */
     private boolean laidOut;
 
@@ -137,20 +137,26 @@ public class HeatmapView extends Region {
             draw();
             return;
         }
-        laidOut = true;
         double rowHeight = d.complete() ? h / d.rows() : Math.max(h / d.rows(), ON_DEMAND_ROW_HEIGHT);
         cellWidth.set(Math.min(MAX_CELL, w / d.cols()));
         cellHeight.set(Math.min(MAX_CELL, rowHeight));
         offsetX.set(0);
-        boolean scroll = !d.complete() && focusRow > 0 && focusRow < d.rows() && d.rows() * rowHeight > h;
-        offsetY.set(scroll ? -Math.min(focusRow - 1, d.rows() - h / rowHeight) * rowHeight : 0);
+        int focus = focusRow.get();
+        boolean scroll = !d.complete() && focus > 0 && focus < d.rows() && d.rows() * rowHeight > h;
+        offsetY.set(scroll ? -Math.min(focus - 1, d.rows() - h / rowHeight) * rowHeight : 0);
+        laidOut = true; // from here on the rows drawn are the rows on screen
         draw();
     }
 
     /** Fits the view, with row {@code row} near the top when the rows are computed on demand and do not all fit. */
     public void showRow(int row) {
-        focusRow = row;
+        focusRow.set(row);
         fit();
+    }
+
+    /** The row that fitting a matrix computed on demand shows near the top. */
+    public IntegerProperty focusRowProperty() {
+        return focusRow;
     }
 
     /** Paints the cells again after rows of a matrix computed on demand arrived, keeping zoom and position. */

@@ -27,17 +27,13 @@ public final class JacobianView extends BorderPane {
 
     public JacobianView(JacobianViewModel vm, AppState state) {
         this.state = state;
+        heatmap.focusRowProperty().bind(vm.focusRowProperty()); // first: the view model sets it before the data
         heatmap.dataProperty().bind(vm.heatmapDataProperty());
         heatmap.colorMapProperty().bind(vm.colorMapProperty());
         heatmap.symlogProperty().bind(vm.symlogProperty());
         heatmap.scaleLimitProperty().bind(vm.scaleLimitProperty());
         heatmap.setId("heatmap");
         // a Jacobian computed row by row: start at the top output, report what is on screen, repaint as rows come
-        heatmap.dataProperty().addListener((o, a, b) -> {
-            if (b != null && !b.complete()) {
-                heatmap.showRow(vm.focusRowProperty().get());
-            }
-        });
         heatmap.visibleRowsProperty().addListener((o, a, b) -> vm.setVisibleRows(b));
         vm.rowsComputedProperty().addListener((o, a, b) -> heatmap.refreshCells());
         Button fit = new Button("Fit");
