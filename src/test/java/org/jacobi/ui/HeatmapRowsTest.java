@@ -18,6 +18,7 @@ import org.jacobi.ui.heatmap.HeatmapData;
 import org.jacobi.ui.heatmap.RowSpan;
 import org.jacobi.ui.jacobian.JacobianViewModel;
 import org.jacobi.ui.saliency.SaliencyViewModel;
+import org.jacobi.ui.summaries.SummariesViewModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,39 @@ class HeatmapRowsTest {
         assertTrue(passes.isEmpty());
         heatmap.shownProperty().set(true);
         assertEquals(4, passes.size());
+    }
+
+    @Test
+    void summariesOfADeferredJacobianRankTheInputsOverTheComputedRowsAndSaySo() {
+        SummariesViewModel summaries = new SummariesViewModel(vm);
+        summaries.shownProperty().set(true);
+        vm.setAutomaticEntryLimit(100);
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertTrue(summaries.rankingProperty().get().isEmpty());
+        assertTrue(summaries.rankingTitleProperty().get().contains("no rows of the Jacobian computed yet"),
+            summaries.rankingTitleProperty().get());
+        heatmap.setVisibleRows(new RowSpan(0, 3));
+        summaries.shownProperty().set(false);
+        summaries.shownProperty().set(true); // shown again: the rows computed meanwhile count
+        int computed = 0;
+        HeatmapData d = heatmap.heatmapDataProperty().get();
+        double[] mean = new double[64];
+        for (int o = 0; o < 10; o++) {
+            if (d.hasRow(o)) {
+                computed++;
+                for (int i = 0; i < 64; i++) {
+                    mean[i] += Math.abs(d.value(o, i));
+                }
+            }
+        }
+        assertTrue(computed >= 3);
+        assertEquals("Most sensitive inputs of sample 0, over the " + computed + " of 10 outputs computed so far",
+            summaries.rankingTitleProperty().get());
+        int best = TopOutputs.indices(mean, 1)[0];
+        SummariesViewModel.Bar first = summaries.rankingProperty().get().get(0);
+        assertEquals(mean[best] / computed, first.meanAbs(), 1e-9);
+        assertTrue(first.label().contains("[" ), first.label());
+        assertTrue(summaries.singularValuesTitleProperty().get().contains("full Jacobian is not computed"));
     }
 
     /** Counts what the app asks of the real engine. */
