@@ -46,8 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "20", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = "Untimed runs first (the JIT and ONNX Runtime settle). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = "Untimed runs first (the JIT and ONNX Runtime settle), and at least --warmup-seconds of them. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "2", description = "Keep warming up until this much time has passed: "
+        + "a run of a small model takes a fraction of a millisecond, and ten of them leave Java's JIT cold. Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -63,8 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1 || repeats < 1 || warmup < 0) {
-            throw org.jacobi.core.JacobiException.usage("--batch and --repeats must be at least 1, --warmup at least 0.");
+        if (batch < 1 || repeats < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw org.jacobi.core.JacobiException.usage("--batch and --repeats must be at least 1, --warmup and --warmup-seconds at least 0.");
         }
         PrintWriter out = spec.commandLine().getOut();
         jacobianOptions.request(Map.of());
@@ -75,7 +79,8 @@ public final class BenchCommand implements Callable<Integer> {
                 : JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(values);
             JacobianResult last = null;
-            for (int i = 0; i < warmup; i++) {
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
                 last = engine.compute(request, ProgressMonitor.NONE);
             }
             long[] times = new long[repeats];

@@ -11,7 +11,7 @@ class BenchCommandTest {
     @Test
     void jsonHasTheDocumentedKeys() {
         CliRunner r = CliRunner.run("bench", TestFiles.fixture("mlp_tanh.onnx").toString(), "--batch", "8",
-            "--repeats", "1", "--warmup", "0", "--json");
+            "--repeats", "1", "--warmup", "0", "--warmup-seconds", "0", "--json");
         assertEquals(0, r.exitCode, r.toString());
         for (String key : new String[] {"samples_per_second", "median_ms", "mode", "device", "achieved_gflops",
             "matmul_peak_gflops", "share_of_peak"}) {

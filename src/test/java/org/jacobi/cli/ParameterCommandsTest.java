@@ -66,7 +66,7 @@ class ParameterCommandsTest {
     @Test
     void benchAndReportTakeAParameter() throws Exception {
         CliRunner b = CliRunner.run("bench", fixture("mlp_tanh.onnx"), "--input", fixture("mlp_tanh.input.npy"), "--wrt", "l3.weight",
-            "--repeats", "1", "--warmup", "0", "--json");
+            "--repeats", "1", "--warmup", "0", "--warmup-seconds", "0", "--json");
         assertEquals(0, b.exitCode, b.toString());
         Path html = dir.resolve("r.html");
         CliRunner r = CliRunner.run("report", fixture("mlp_tanh.onnx"), "--input", fixture("mlp_tanh.input.npy"), "--wrt", "l3.weight",

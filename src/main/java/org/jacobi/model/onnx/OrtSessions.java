@@ -45,6 +45,14 @@ public final class OrtSessions {
 
     /** Opens a session for serialized model bytes; {@code source} names the model in messages. */
     public static Opened open(byte[] modelBytes, DevicePreference preference, String source) {
+        return open(modelBytes, preference, source, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #open(byte[], DevicePreference, String)}, with {@code cpuThreads} threads for the CPU's kernels. One
+     * thread wins for runs of a fraction of a millisecond, where waking a second thread costs more than it saves.
+     */
+    public static Opened open(byte[] modelBytes, DevicePreference preference, String source, int cpuThreads) {
         OrtEnvironment env = environment();
         String notice = null;
         if (preference != DevicePreference.CPU) {
@@ -63,6 +71,7 @@ public final class OrtSessions {
             }
         }
         try (OrtSession.SessionOptions options = baseOptions()) {
+            options.setIntraOpNumThreads(Math.max(1, cpuThreads));
             return new Opened(env.createSession(modelBytes, options), "CPU", notice);
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime cannot load " + source + ": " + firstLine(e.getMessage())
