@@ -207,7 +207,7 @@ final class LargeJacobians {
      * One row for a saliency map, handed to {@code onRow} on the UI thread (as float64), with what it cost and what
      * the full Jacobian would cost in the message bar.
      */
-    void row(int sample, int output, Consumer<double[]> onRow) {
+    void row(int sample, int output, Consumer<double[]> onRow, Runnable onStopped) {
         AppState.LargeJacobian large = state.deferredProperty().get();
         boolean cached = computed(sample, output) != null;
         rows("Computing one saliency map", sample, new int[] {output}, () -> {
@@ -215,6 +215,10 @@ final class LargeJacobians {
                 return;
             }
             float[] row = cache.get(sample, output);
+            if (row == null) {
+                onStopped.run(); // dropped from the cache at once: nothing to show
+                return;
+            }
             double[] d = new double[row.length];
             for (int i = 0; i < d.length; i++) {
                 d[i] = row[i];
@@ -226,7 +230,7 @@ final class LargeJacobians {
                     secondsPerRow, large.size().entries(), JacobianSize.bytesText(large.size().bytes()),
                     estimatedFullSeconds(large)));
             }
-        }, () -> { });
+        }, onStopped);
     }
 
     /** The full Jacobian's time by reverse mode, from the rows timed so far; NaN before any. */

@@ -300,8 +300,8 @@ public final class MainViewModel implements Workspace {
     }
 
     @Override
-    public void jacobianRow(int sample, int output, Consumer<double[]> onRow) {
-        largeRows.row(sample, output, onRow);
+    public void jacobianRow(int sample, int output, Consumer<double[]> onRow, Runnable onStopped) {
+        largeRows.row(sample, output, onRow, onStopped);
     }
 
     @Override

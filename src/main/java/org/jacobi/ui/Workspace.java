@@ -27,9 +27,10 @@ public interface Workspace {
     /**
      * Computes one row of the current Jacobian (d output element {@code output} of sample {@code sample} /
      * d that sample's input) by one reverse pass, in the background, without the full Jacobian; hands it
-     * to {@code onRow} on the UI thread.
+     * to {@code onRow} on the UI thread, or runs {@code onStopped} there when it will not come (cancelled, failed,
+     * another Jacobian).
      */
-    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow);
+    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow, Runnable onStopped);
 
     /**
      * Computes rows {@code outputs} of sample {@code sample} of the deferred Jacobian (batched reverse passes) in the

@@ -3,11 +3,13 @@ package org.jacobi.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.jacobi.analysis.TopOutputs;
+import org.jacobi.core.CancelledException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
@@ -28,6 +30,8 @@ class HeatmapRowsTest {
     /** The number of rows (copies of the sample) of each reverse pass the app asked for. */
     private final List<Integer> passes = new ArrayList<>();
     private int fullComputes;
+    /** The next reverse pass ends as a cancel would. */
+    private boolean cancelNextPass;
     private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor(), m -> new Counting(Jacobians.exactEngineFor(m)));
     private final JacobianViewModel heatmap = new JacobianViewModel(vm);
 
@@ -168,6 +172,25 @@ class HeatmapRowsTest {
         assertTrue(summaries.singularValuesTitleProperty().get().contains("full Jacobian is not computed"));
     }
 
+    @Test
+    void aCancelStopsTheRowsUntilTheViewMovesAndTheSaliencyTabSaysSoToo() {
+        SaliencyViewModel saliency = new SaliencyViewModel(vm);
+        cancelNextPass = true; // the saliency map's pass, right after the Jacobian is sized
+        vm.setAutomaticEntryLimit(100);
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertNull(saliency.pictureProperty().get());
+        assertFalse(saliency.computingProperty().get(), "a cancelled map is not shown as computing");
+        assertTrue(passes.isEmpty());
+
+        cancelNextPass = true;
+        heatmap.setVisibleRows(new RowSpan(0, 10));
+        assertTrue(passes.isEmpty());
+        assertTrue(heatmap.rowsNoteProperty().get().contains("Stopped: move the view to go on."), heatmap.rowsNoteProperty().get());
+        heatmap.setVisibleRows(new RowSpan(1, 10));
+        assertTrue(heatmap.rowsNoteProperty().get().startsWith("9 of 10 rows computed"), heatmap.rowsNoteProperty().get());
+        assertFalse(heatmap.rowsNoteProperty().get().contains("Stopped"));
+    }
+
     /** Counts what the app asks of the real engine. */
     private final class Counting implements JacobianEngine {
         private final JacobianEngine inner;
@@ -184,6 +207,10 @@ class HeatmapRowsTest {
 
         @Override
         public Tensor vectorJacobianProduct(JacobianRequest request, Tensor cotangent, ProgressMonitor monitor) {
+            if (cancelNextPass) {
+                cancelNextPass = false;
+                throw new CancelledException();
+            }
             passes.add((int) cotangent.shape()[0]);
             return inner.vectorJacobianProduct(request, cotangent, monitor);
         }

@@ -127,6 +127,11 @@ public final class SaliencyViewModel {
                     rowKey = key;
                     pendingKey = null;
                     refresh();
+                }, () -> {
+                    if (key.equals(pendingKey)) {
+                        pendingKey = null; // cancelled or failed: asked again when the choice or the input changes
+                        computing.set(false);
+                    }
                 });
             }
             computing.set(pendingKey != null);
