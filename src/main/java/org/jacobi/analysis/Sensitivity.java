@@ -44,4 +44,30 @@ public final class Sensitivity {
         all.sort(Comparator.comparingDouble(Entry::meanAbs).reversed().thenComparingInt(Entry::index));
         return List.copyOf(all.subList(0, Math.min(limit, all.size())));
     }
+
+    /** mean over the given rows of |row[i]|, per input element i: the rows of a Jacobian computed so far, one by one. */
+    public static double[] meanAbsPerInput(List<float[]> rows) {
+        if (rows.isEmpty()) {
+            return new double[0];
+        }
+        double[] sum = new double[rows.get(0).length];
+        for (float[] row : rows) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += Math.abs(row[i]);
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= rows.size();
+        }
+        return sum;
+    }
+
+    /** The {@code limit} largest of per-input values {@code meanAbs}, largest first, labelled as elements of {@code wrt}. */
+    public static List<Entry> ranking(double[] meanAbs, String wrt, long[] sampleInputShape, int limit) {
+        List<Entry> top = new ArrayList<>();
+        for (int i : TopOutputs.indices(meanAbs, limit)) {
+            top.add(new Entry(i, TensorLabels.label(wrt, sampleInputShape, i), meanAbs[i]));
+        }
+        return List.copyOf(top);
+    }
 }

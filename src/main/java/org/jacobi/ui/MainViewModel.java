@@ -50,6 +50,8 @@ public final class MainViewModel implements Workspace {
     private final ExportActions exports;
     /** The engines of one model; created and closed on the worker thread, after the work using them. */
     private final ModelEngines engines;
+    /** Rows of a Jacobian too large to compute whole, computed as the panels ask for them. */
+    private final LargeJacobians largeRows;
     private TaskHandle computeHandle;
     /** True while a newly opened model's choices are set, so that setting them does not compute yet. */
     private boolean opening;
@@ -70,6 +72,7 @@ public final class MainViewModel implements Workspace {
     public MainViewModel(TaskExecutor executor, Function<Model, JacobianEngine> engineFactory) {
         this.executor = executor;
         this.engines = new ModelEngines(engineFactory);
+        this.largeRows = new LargeJacobians(executor, state, engines);
         this.inputs = new InputsViewModel(this);
         this.exports = new ExportActions(this);
         state.wrtProperty().addListener((obs, a, b) -> recomputeIfReady());
@@ -167,6 +170,7 @@ public final class MainViewModel implements Workspace {
             return;
         }
         cancelCompute();
+        largeRows.reset();
         InputFiles.Generation gen = inputs.generation();
         // The open model stays usable until the new one has loaded: a file that fails to open changes nothing.
         executor.submit("Opening " + path.getFileName(), monitor -> {
@@ -259,6 +263,7 @@ public final class MainViewModel implements Workspace {
             return;
         }
         cancelCompute();
+        largeRows.reset(); // rows of the previous Jacobian must not delay this one
         JacobianRequest request = JacobianRequest.of(state.inputsProperty().get())
             .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get());
         long limit = automaticEntryLimit;
@@ -295,8 +300,24 @@ public final class MainViewModel implements Workspace {
     }
 
     @Override
-    public void jacobianRow(int sample, int output, Consumer<double[]> onRow) {
-        LargeJacobians.row(executor, state, engines, sample, output, onRow);
+    public void jacobianRow(int sample, int output, Consumer<double[]> onRow, Runnable onStopped) {
+        largeRows.row(sample, output, onRow, onStopped);
+    }
+
+    @Override
+    public void jacobianRows(String title, int sample, int[] outputs, Runnable onComputed, Runnable onStopped) {
+        largeRows.rows(title, sample, outputs, onComputed, onStopped);
+    }
+
+    @Override
+    public float[] computedJacobianRow(int sample, int output) {
+        return largeRows.computed(sample, output);
+    }
+
+    @Override
+    public double estimatedFullJacobianSeconds() {
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        return large == null ? Double.NaN : largeRows.estimatedFullSeconds(large);
     }
 
     /** For tests: the entry count above which the Jacobian is computed only when asked for. */
@@ -342,6 +363,7 @@ public final class MainViewModel implements Workspace {
 
     /** Closes the model and engines (in the background, after any work using them). */
     public void dispose() {
+        largeRows.reset();
         Model m = state.model();
         state.setModel(null);
         executor.submit("Closing", monitor -> {

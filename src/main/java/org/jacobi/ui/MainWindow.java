@@ -41,7 +41,7 @@ public final class MainWindow {
 
     public MainWindow(MainViewModel vm) {
         this.vm = vm;
-        jacobianModel = new JacobianViewModel(vm.state());
+        jacobianModel = new JacobianViewModel(vm);
         jacobian = new JacobianView(jacobianModel, vm.state());
         statusBar = new StatusBarView(vm, jacobian.heatmap());
         MainMenus menus = new MainMenus(vm, this, jacobian);
@@ -64,7 +64,9 @@ public final class MainWindow {
     }
 
     private void buildTabs() {
-        tabs.getTabs().add(new Tab("Jacobian", jacobian));
+        Tab jacobianTab = new Tab("Jacobian", jacobian);
+        jacobianModel.shownProperty().bind(jacobianTab.selectedProperty());
+        tabs.getTabs().add(jacobianTab);
         for (TabRegistry.Entry entry : TabRegistry.tabs()) {
             Tab tab = new Tab(entry.title());
             if (entry.tooltip() != null) {

@@ -24,8 +24,9 @@ final class StatusBarView extends StatusBar {
             if (row < 0 || col < 0 || heatmap.getData() == null) {
                 return "Ready";
             }
-            return "d " + heatmap.getData().rowLabel().apply(row) + " / d " + heatmap.getData().colLabel().apply(col) + " = "
-                + String.format(Locale.ROOT, "%.6g", heatmap.getData().value(row, col));
+            String cell = "d " + heatmap.getData().rowLabel().apply(row) + " / d " + heatmap.getData().colLabel().apply(col);
+            return heatmap.getData().hasRow(row) ? cell + " = " + String.format(Locale.ROOT, "%.6g", heatmap.getData().value(row, col))
+                : cell + ": not computed yet";
         }, ex.runningProperty(), ex.messageProperty(), heatmap.hoverTextProperty(),
             heatmap.hoverRowProperty(), heatmap.hoverColProperty(), heatmap.dataProperty()));
         progressProperty().bind(Bindings.when(ex.runningProperty()).then(ex.progressProperty()).otherwise(0.0));

@@ -27,7 +27,21 @@ public interface Workspace {
     /**
      * Computes one row of the current Jacobian (d output element {@code output} of sample {@code sample} /
      * d that sample's input) by one reverse pass, in the background, without the full Jacobian; hands it
-     * to {@code onRow} on the UI thread.
+     * to {@code onRow} on the UI thread, or runs {@code onStopped} there when it will not come (cancelled, failed,
+     * another Jacobian).
      */
-    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow);
+    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow, Runnable onStopped);
+
+    /**
+     * Computes rows {@code outputs} of sample {@code sample} of the deferred Jacobian (batched reverse passes) in the
+     * background, unless computed before; runs {@code onComputed} on the UI thread once they can be read with
+     * {@link #computedJacobianRow}, or {@code onStopped} when they will not come (cancelled, failed, another Jacobian).
+     */
+    void jacobianRows(String title, int sample, int[] outputs, Runnable onComputed, Runnable onStopped);
+
+    /** A row of the deferred Jacobian computed before (float32, like one sample of the input), or null. */
+    float[] computedJacobianRow(int sample, int output);
+
+    /** How long the full deferred Jacobian would take, estimated from the rows computed so far; NaN before any. */
+    double estimatedFullJacobianSeconds();
 }

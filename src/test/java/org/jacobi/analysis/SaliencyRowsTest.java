@@ -57,4 +57,58 @@ class SaliencyRowsTest {
             }
         }
     }
+
+    @Test
+    void aBatchOfCopiesGivesSeveralRowsInOnePassAndAgreesWithTheFullJacobian() {
+        try (Model m = ModelLoader.load(Path.of("assets/models/digits.onnx"), ModelLoader.Options.defaults());
+             JacobianEngine engine = Jacobians.exactEngineFor(m)) {
+            Tensor x = Npy.read(Path.of("assets/samples/digits.input.npy"));
+            String in = m.info().inputs().get(0).name();
+            String out = m.info().outputs().get(0).name();
+            JacobianRequest request = JacobianRequest.of(Map.of(in, x)).withWrtOf(in, out);
+            JacobianResult full = engine.compute(request, ProgressMonitor.NONE);
+            long[] outShape = m.run(Map.of(in, x)).get(out).shape();
+            int nIn = full.inputsPerSample();
+            float[] j = full.jacobian().floats();
+            double max = 0;
+            for (float f : j) {
+                max = Math.max(max, Math.abs(f));
+            }
+            int[] outputs = {9, 0, 4};
+            int[] passes = new int[1];
+            JacobianEngine counting = new JacobianEngine() {
+                @Override
+                public JacobianResult compute(JacobianRequest r, ProgressMonitor monitor) {
+                    throw new AssertionError("rows need no full Jacobian");
+                }
+
+                @Override
+                public Tensor vectorJacobianProduct(JacobianRequest r, Tensor cotangent, ProgressMonitor monitor) {
+                    passes[0]++;
+                    return engine.vectorJacobianProduct(r, cotangent, monitor);
+                }
+
+                @Override
+                public String name() {
+                    return "counting";
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            for (boolean resizable : new boolean[] {true, false}) {
+                passes[0] = 0;
+                float[][] rows = SaliencyRows.rows(counting, request, outShape, 6, outputs, resizable, ProgressMonitor.NONE);
+                assertEquals(resizable ? 1 : outputs.length, passes[0], "reverse passes, resizable batch " + resizable);
+                for (int k = 0; k < outputs.length; k++) {
+                    int base = (6 * full.outputsPerSample() + outputs[k]) * nIn;
+                    assertEquals(nIn, rows[k].length);
+                    for (int i = 0; i < nIn; i++) {
+                        assertEquals(j[base + i], rows[k][i], 1e-5 * max, "output " + outputs[k] + " input " + i);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -233,4 +233,33 @@ class MainWindowUiTest {
         assertEquals(4, outputs.getItems().size());
         robot.interact(() -> ((Stage) diff.getScene().getWindow()).close());
     }
+
+    @Test
+    void aDeferredJacobiansHeatmapFillsItsRowsOnScreenAndSaysWhatItCovers(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.setAutomaticEntryLimit(100); // the digits demo's 6,400 entries are then "large"
+            vm.openDemo(DemoAssets.Demo.DIGITS);
+        });
+        waitUntil(() -> vm.state().deferredProperty().get() != null && !executor.runningProperty().get());
+        HeatmapView h = window.heatmap();
+        waitUntil(() -> {
+            for (int o = 0; o < 10; o++) {
+                if (!h.getData().hasRow(o)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertFalse(h.getData().complete());
+        Label note = robot.lookup("#rowsNote").queryAs(Label.class);
+        assertTrue(note.getParent().isVisible(), "the note and the full-Jacobian button are shown");
+        assertTrue(note.getText().startsWith("10 of 10 rows computed for sample 0"), note.getText());
+        assertTrue(note.getText().contains("colours cover the computed rows only"), note.getText());
+        assertEquals(null, vm.state().resultProperty().get(), "no full Jacobian was computed");
+
+        robot.clickOn("#computeFullJacobianHeatmap");
+        waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
+        assertTrue(h.getData().complete());
+        assertFalse(note.getParent().isVisible(), "no note once the whole Jacobian is there");
+    }
 }

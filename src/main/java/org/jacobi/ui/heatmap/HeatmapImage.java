@@ -32,6 +32,9 @@ final class HeatmapImage {
         return Math.max(40, Math.min(220, Math.ceil(widest) + 10));
     }
 
+    /** The colour of rows not computed yet: a grey that no colour map uses. */
+    static final int NOT_COMPUTED_ARGB = 0xFFC8C8C8;
+
     /** One pixel per cell, binned by largest magnitude to at most {@code maxSide} pixels a side. */
     static WritableImage render(HeatmapData d, ColorMaps map, ValueScale scale, int maxSide) {
         boolean signed = map.diverging();
@@ -41,7 +44,15 @@ final class HeatmapImage {
         for (int py = 0; py < h; py++) {
             int r0 = (int) ((long) py * d.rows() / h);
             int r1 = Math.max(r0 + 1, (int) ((long) (py + 1) * d.rows() / h));
+            boolean any = false;
+            for (int r = r0; r < r1 && !any; r++) {
+                any = d.hasRow(r);
+            }
             for (int px = 0; px < w; px++) {
+                if (!any) {
+                    pixels[py * w + px] = NOT_COMPUTED_ARGB;
+                    continue;
+                }
                 int c0 = (int) ((long) px * d.cols() / w);
                 int c1 = Math.max(c0 + 1, (int) ((long) (px + 1) * d.cols() / w));
                 double v = binned(d, r0, r1, c0, c1);
@@ -53,21 +64,60 @@ final class HeatmapImage {
         return img;
     }
 
-    /** The value of largest magnitude in a block of cells, so binning never hides a peak. */
+    /** The value of largest magnitude in a block of cells (rows not computed skipped), so binning never hides a peak. */
     private static double binned(HeatmapData d, int r0, int r1, int c0, int c1) {
-        if (r1 - r0 == 1 && c1 - c0 == 1) {
-            return d.value(r0, c0);
-        }
         double best = 0;
         for (int r = r0; r < r1; r++) {
+            float[] row = d.rowArray(r);
+            if (row == null) {
+                continue;
+            }
+            int base = d.rowStart(r);
+            if (r1 - r0 == 1 && c1 - c0 == 1) {
+                return row[base + c0];
+            }
             for (int c = c0; c < c1; c++) {
-                double v = d.value(r, c);
+                double v = row[base + c];
                 if (Math.abs(v) > Math.abs(best)) {
                     best = v;
                 }
             }
         }
         return best;
+    }
+
+    /** The largest magnitude among the rows computed (all of a complete matrix); 0 when none. */
+    static double largestMagnitude(HeatmapData d) {
+        double limit = 0;
+        for (int r = 0; r < d.rows(); r++) {
+            float[] row = d.rowArray(r);
+            if (row == null) {
+                continue;
+            }
+            int base = d.rowStart(r);
+            for (int c = 0; c < d.cols(); c++) {
+                limit = Math.max(limit, Math.abs(row[base + c]));
+            }
+        }
+        return limit;
+    }
+
+    /** "not computed yet" on each visible row that has no values, where rows are tall enough for text. */
+    static void drawMissingRows(GraphicsContext g, HeatmapData d, double ch, double oy, double left, double w, double h) {
+        if (d.complete() || ch < 11) {
+            return;
+        }
+        int r0 = Math.max(0, (int) Math.floor(-oy / ch));
+        int r1 = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
+        g.setFill(Color.rgb(90, 90, 90));
+        g.setFont(Font.font(Math.min(12, ch * 0.6)));
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        for (int r = r0; r < r1; r++) {
+            if (!d.hasRow(r)) {
+                g.fillText("not computed yet", left + 8, oy + (r + 0.5) * ch, Math.max(20, w - left - 16));
+            }
+        }
     }
 
     /** Row labels in the left gutter and column labels on top, thinned out so they never overlap. */
@@ -111,6 +161,9 @@ final class HeatmapImage {
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         for (int r = r0; r < r1; r++) {
+            if (!d.hasRow(r)) {
+                continue;
+            }
             for (int c = c0; c < c1; c++) {
                 double v = d.value(r, c);
                 double t = scale.normalise(signed ? v : Math.abs(v));

@@ -38,6 +38,8 @@ public class HeatmapView extends Region {
     /** Gutter for the column labels (top); the row labels' gutter fits the longest label. */
     private static final double TOP = 20;
     private static final Font LABEL_FONT = Font.font(10.5);
+    /** Rows computed on demand are fitted no lower than this, so a fitted view asks for a screenful, not all. */
+    static final double ON_DEMAND_ROW_HEIGHT = 18;
     private double left = 40;
     private String placeholder = "No Jacobian yet: drop a model file here";
 
@@ -57,6 +59,12 @@ public class HeatmapView extends Region {
     private final ReadOnlyIntegerWrapper hoverRow = new ReadOnlyIntegerWrapper(this, "hoverRow", -1);
     private final ReadOnlyIntegerWrapper hoverCol = new ReadOnlyIntegerWrapper(this, "hoverCol", -1);
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
+    private final javafx.beans.property.ReadOnlyObjectWrapper<RowSpan> visibleRows =
+        new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "visibleRows", RowSpan.NONE);
+    /** The row a fitted view of rows computed on demand starts near (-1: the first); set it before the data. */
+    private final IntegerProperty focusRow = new javafx.beans.property.SimpleIntegerProperty(this, "focusRow", -1);
+    /** False from a new matrix until it is fitted to a canvas with a size: until then no rows are on screen. */
+    private boolean laidOut;
 
     private WritableImage image;
     private ValueScale scale = new ValueScale(-1, 1, false, 1e-3);
@@ -71,6 +79,7 @@ public class HeatmapView extends Region {
         tooltip.setHideDelay(Duration.millis(100));
         tooltip.setShowDuration(Duration.INDEFINITE);
         data.addListener((obs, a, b) -> {
+            laidOut = false;
             left = HeatmapImage.gutterFor(b, LABEL_FONT);
             rebuildImage();
             fit();
@@ -128,11 +137,31 @@ public class HeatmapView extends Region {
             draw();
             return;
         }
+        double rowHeight = d.complete() ? h / d.rows() : Math.max(h / d.rows(), ON_DEMAND_ROW_HEIGHT);
         cellWidth.set(Math.min(MAX_CELL, w / d.cols()));
-        cellHeight.set(Math.min(MAX_CELL, h / d.rows()));
+        cellHeight.set(Math.min(MAX_CELL, rowHeight));
         offsetX.set(0);
-        offsetY.set(0);
+        int focus = focusRow.get();
+        boolean scroll = !d.complete() && focus > 0 && focus < d.rows() && d.rows() * rowHeight > h;
+        offsetY.set(scroll ? -Math.min(focus - 1, d.rows() - h / rowHeight) * rowHeight : 0);
+        laidOut = true; // from here on the rows drawn are the rows on screen
         draw();
+    }
+
+    /** Fits the view, with row {@code row} near the top when the rows are computed on demand and do not all fit. */
+    public void showRow(int row) {
+        focusRow.set(row);
+        fit();
+    }
+
+    /** The row that fitting a matrix computed on demand shows near the top. */
+    public IntegerProperty focusRowProperty() {
+        return focusRow;
+    }
+
+    /** Paints the cells again after rows of a matrix computed on demand arrived, keeping zoom and position. */
+    public void refreshCells() {
+        rebuildImage();
     }
 
     /** Zooms by {@code factor} keeping the point (x, y) of the canvas in place. */
@@ -191,7 +220,7 @@ public class HeatmapView extends Region {
     public String describeCell(int row, int col) {
         HeatmapData d = data.get();
         return "output " + d.rowLabel().apply(row) + "\ninput " + d.colLabel().apply(col) + "\nvalue "
-            + String.format(Locale.ROOT, "%.6g", d.value(row, col));
+            + (d.hasRow(row) ? String.format(Locale.ROOT, "%.6g", d.value(row, col)) : "not computed yet");
     }
 
     private void updateHover(double x, double y, double screenX, double screenY) {
@@ -227,10 +256,7 @@ public class HeatmapView extends Region {
         boolean signed = colorMap.get().diverging();
         double limit = scaleLimit.get();
         if (!(limit > 0) || Double.isNaN(limit)) {
-            limit = 0;
-            for (int i = 0; i < d.rows() * d.cols(); i++) {
-                limit = Math.max(limit, Math.abs(d.values()[d.offset() + i]));
-            }
+            limit = HeatmapImage.largestMagnitude(d);
             if (limit == 0 || !Double.isFinite(limit)) {
                 limit = 1;
             }
@@ -251,6 +277,7 @@ public class HeatmapView extends Region {
         HeatmapData d = data.get();
         if (image == null || d == null) {
             HeatmapImage.drawPlaceholder(g, w, h, placeholder);
+            visibleRows.set(RowSpan.NONE);
             return;
         }
         double cw = cellWidth.get();
@@ -268,8 +295,12 @@ public class HeatmapView extends Region {
         if (cw >= 44 && ch >= 16) {
             HeatmapImage.drawValues(g, d, cw, ch, ox, oy, w, h, scale, colorMap.get().diverging());
         }
+        HeatmapImage.drawMissingRows(g, d, ch, oy, Math.max(left, ox), w, h);
         HeatmapImage.drawHover(g, d, ox, oy, cw, ch, hoverRow.get(), hoverCol.get());
         g.restore();
+        int firstRow = Math.max(0, (int) Math.floor((TOP - oy) / ch));
+        int lastRow = Math.min(d.rows(), (int) Math.ceil((h - oy) / ch));
+        visibleRows.set(laidOut && lastRow > firstRow ? new RowSpan(firstRow, lastRow) : RowSpan.NONE);
     }
 
     @Override
@@ -367,6 +398,11 @@ public class HeatmapView extends Region {
         return hoverCol.getReadOnlyProperty();
     }
 
+    /** The rows on screen now (none while there is no matrix or the view is not laid out). */
+    public javafx.beans.property.ReadOnlyObjectProperty<RowSpan> visibleRowsProperty() {
+        return visibleRows.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty hoverTextProperty() {
         return hoverText.getReadOnlyProperty();
     }
@@ -385,13 +421,13 @@ public class HeatmapView extends Region {
         return image;
     }
 
-    /** The canvas holding the cells (for snapshots and tests). */
     /** The text shown while there is no matrix. */
     public void setPlaceholder(String text) {
         placeholder = text;
         draw();
     }
 
+    /** The canvas holding the cells (for snapshots and tests). */
     public Canvas canvas() {
         return canvas;
     }

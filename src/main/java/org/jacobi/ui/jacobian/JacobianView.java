@@ -7,23 +7,35 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.heatmap.HeatmapView;
 
-/** The Jacobian tab: a tool bar (fit, zoom, what the axes are) over the heatmap. */
+/**
+ * The Jacobian tab: a tool bar (fit, zoom, what the axes are) over the heatmap; for a Jacobian computed row by
+ * row, a note of what is computed below it, with a button for the full Jacobian.
+ */
 public final class JacobianView extends BorderPane {
     private final HeatmapView heatmap = new HeatmapView();
     private final AppState state;
 
     public JacobianView(JacobianViewModel vm, AppState state) {
         this.state = state;
+        heatmap.focusRowProperty().bind(vm.focusRowProperty()); // first: the view model sets it before the data
         heatmap.dataProperty().bind(vm.heatmapDataProperty());
         heatmap.colorMapProperty().bind(vm.colorMapProperty());
         heatmap.symlogProperty().bind(vm.symlogProperty());
         heatmap.scaleLimitProperty().bind(vm.scaleLimitProperty());
         heatmap.setId("heatmap");
+        // a Jacobian computed row by row: start at the top output, report what is on screen, repaint as rows come
+        heatmap.visibleRowsProperty().addListener((o, a, b) -> vm.setVisibleRows(b));
+        vm.rowsComputedProperty().addListener((o, a, b) -> heatmap.refreshCells());
         Button fit = new Button("Fit");
         fit.setId("fitButton");
         fit.setOnAction(e -> heatmap.fit());
@@ -39,6 +51,21 @@ public final class JacobianView extends BorderPane {
         hint.setStyle("-fx-text-fill: #777;");
         setTop(new ToolBar(fit, zin, zout, axes, hint));
         setCenter(heatmap);
+        Label note = new Label();
+        note.setId("rowsNote");
+        note.setWrapText(true);
+        note.textProperty().bind(vm.rowsNoteProperty());
+        Button full = new Button("Compute full Jacobian");
+        full.setId("computeFullJacobianHeatmap");
+        full.setOnAction(e -> vm.computeFullJacobian());
+        full.setMinWidth(Region.USE_PREF_SIZE);
+        HBox bottom = new HBox(8, note, full);
+        bottom.setAlignment(Pos.CENTER_LEFT);
+        bottom.setPadding(new Insets(4, 8, 4, 8));
+        HBox.setHgrow(note, Priority.ALWAYS);
+        bottom.visibleProperty().bind(vm.rowsNoteProperty().isNotEmpty());
+        bottom.managedProperty().bind(bottom.visibleProperty());
+        setBottom(bottom);
     }
 
     public HeatmapView heatmap() {

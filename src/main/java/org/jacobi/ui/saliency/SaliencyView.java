@@ -21,7 +21,8 @@ import org.jacobi.analysis.Pixels;
 /** The Saliency tab: input, saliency map and overlay side by side, with the output, channel and opacity chosen above. */
 public final class SaliencyView extends ScrollPane {
     private final SaliencyViewModel vm;
-    private final Label note = new Label("Saliency maps need an image-shaped input [C, H, W], e.g. cnn_small.onnx with an image.");
+    private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input [C, H, W], e.g. cnn_small.onnx with an image.";
+    private final Label note = new Label(NOT_AN_IMAGE);
     private final ImageView input = pixelView();
     private final ImageView saliency = pixelView();
     private final ImageView overlayBase = pixelView();
@@ -45,8 +46,11 @@ public final class SaliencyView extends ScrollPane {
                 vm.outputProperty().set(vm.outputOfChoice(b.intValue()));
             }
         });
-        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c ->
-            output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get())));
+        // after the combo box has reacted to its new items itself (it clears the selection when they are replaced)
+        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c -> javafx.application.Platform.runLater(() -> {
+            output.getSelectionModel().clearSelection();
+            output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get()));
+        }));
         CheckBox abs = new CheckBox("absolute |dy/dx|");
         abs.selectedProperty().bindBidirectional(vm.absoluteProperty());
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
@@ -73,6 +77,7 @@ public final class SaliencyView extends ScrollPane {
         box.setPadding(new Insets(6));
         setContent(box);
         vm.pictureProperty().addListener((o, a, b) -> show());
+        vm.computingProperty().addListener((o, a, b) -> show());
         show();
     }
 
@@ -84,6 +89,7 @@ public final class SaliencyView extends ScrollPane {
         controls.setDisable(!ok);
         images.setVisible(ok);
         scaleNote.setVisible(ok);
+        note.setText(vm.computingProperty().get() ? "Computing the saliency map (one reverse pass)…" : NOT_AN_IMAGE);
         note.setVisible(!ok);
         note.setManaged(!ok);
         if (!ok) {

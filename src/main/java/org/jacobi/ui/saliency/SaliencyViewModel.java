@@ -47,6 +47,8 @@ public final class SaliencyViewModel {
     private List<Integer> choiceOutputs = List.of();
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper computing =
+        new javafx.beans.property.ReadOnlyBooleanWrapper(this, "computing", false);
 
     /** Shows saliency of computed Jacobians only. */
     public SaliencyViewModel(AppState state) {
@@ -81,6 +83,7 @@ public final class SaliencyViewModel {
             refreshLarge(state.deferredProperty().get());
             return;
         }
+        computing.set(false);
         JacobianResult r = state.resultProperty().get();
         double[] x = state.selectedInputSample();
         boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
@@ -106,6 +109,7 @@ public final class SaliencyViewModel {
         double[] x = state.selectedInputSample();
         long[] s = large.sampleInputShape();
         if (x == null || !Saliency.isImageShaped(s) || x.length != large.size().inputsPerSample()) {
+            computing.set(false);
             picture.set(null);
             return;
         }
@@ -123,13 +127,20 @@ public final class SaliencyViewModel {
                     rowKey = key;
                     pendingKey = null;
                     refresh();
+                }, () -> {
+                    if (key.equals(pendingKey)) {
+                        pendingKey = null; // cancelled or failed: asked again when the choice or the input changes
+                        computing.set(false);
+                    }
                 });
             }
+            computing.set(pendingKey != null);
             if (!(rowKey instanceof List<?> k && k.get(0) == large)) {
                 picture.set(null); // the old picture stays until the new row is there, if it is of this Jacobian
             }
             return;
         }
+        computing.set(false);
         Saliency.Map2D map = Saliency.map(row, s, Math.min(channel.get(), c - 1), absolute.get());
         show(map, x, c, (int) s[1], (int) s[2], "d " + state.outputLabel(out) + " / d " + large.request().wrt());
     }
@@ -247,6 +258,11 @@ public final class SaliencyViewModel {
 
     public DoubleProperty overlayOpacityProperty() {
         return overlayOpacity;
+    }
+
+    /** True while the row of the map to show is being computed (a Jacobian too large to compute whole). */
+    public javafx.beans.property.ReadOnlyBooleanProperty computingProperty() {
+        return computing.getReadOnlyProperty();
     }
 
     /** What to show, or null when the input is not image-shaped (or there is no result). */

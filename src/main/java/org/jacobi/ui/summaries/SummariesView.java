@@ -27,7 +27,7 @@ public final class SummariesView extends HBox {
         NumberAxis values = new NumberAxis();
         values.setLabel("mean |dy/dx| over samples and outputs");
         ranking = new BarChart<>(names, values);
-        ranking.setTitle("Most sensitive inputs");
+        ranking.titleProperty().bind(vm.rankingTitleProperty());
         ranking.setLegendVisible(false);
         ranking.setAnimated(false);
         ranking.setCategoryGap(3);

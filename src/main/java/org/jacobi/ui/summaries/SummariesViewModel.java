@@ -23,6 +23,7 @@ import org.jacobi.ui.Workspace;
 public final class SummariesViewModel {
     static final int RANKED_INPUTS = 24;
     static final String SV_TITLE = "Singular values of the selected sample's Jacobian";
+    static final String RANKING_TITLE = "Most sensitive inputs";
 
     /** One bar: an input element's label and its mean |dy/dx|. */
     public record Bar(String label, double meanAbs) {
@@ -34,6 +35,7 @@ public final class SummariesViewModel {
     private final ReadOnlyObjectWrapper<List<Bar>> ranking = new ReadOnlyObjectWrapper<>(this, "ranking", List.of());
     private final ReadOnlyObjectWrapper<double[]> singularValues = new ReadOnlyObjectWrapper<>(this, "singularValues");
     private final ReadOnlyStringWrapper singularValuesTitle = new ReadOnlyStringWrapper(this, "singularValuesTitle", SV_TITLE);
+    private final ReadOnlyStringWrapper rankingTitle = new ReadOnlyStringWrapper(this, "rankingTitle", RANKING_TITLE);
     private JacobianResult summarised;
     private int summarisedSample = -1;
 
@@ -41,9 +43,12 @@ public final class SummariesViewModel {
         this.workspace = workspace;
         this.state = workspace.state();
         state.resultProperty().addListener((o, a, b) -> refreshIfShown());
+        state.deferredProperty().addListener((o, a, b) -> refreshIfShown());
         state.selectedSampleProperty().addListener((o, a, b) -> refreshIfShown());
         shown.addListener((o, a, b) -> {
-            if (b && (summarised != state.resultProperty().get() || summarisedSample != state.selectedSampleProperty().get())) {
+            // a deferred Jacobian may have more rows computed since the tab was last shown
+            if (b && (summarised != state.resultProperty().get() || summarisedSample != state.selectedSampleProperty().get()
+                || state.deferredProperty().get() != null)) {
                 refreshIfShown();
             }
         });
@@ -57,6 +62,11 @@ public final class SummariesViewModel {
         summarised = r;
         summarisedSample = state.selectedSampleProperty().get();
         singularValues.set(null);
+        rankingTitle.set(RANKING_TITLE);
+        if (r == null && state.deferredProperty().get() != null) {
+            summariseComputedRows(state.deferredProperty().get());
+            return;
+        }
         if (r == null) {
             ranking.set(List.of());
             return;
@@ -79,6 +89,41 @@ public final class SummariesViewModel {
                 state.showError(e);
             }
         });
+    }
+
+    /**
+     * A Jacobian too large to compute whole: the ranking of the selected sample's inputs over the rows computed so
+     * far (by the heatmap or the saliency maps), saying so; singular values need the whole Jacobian.
+     */
+    private void summariseComputedRows(AppState.LargeJacobian large) {
+        int sample = Math.max(0, Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1));
+        int nOut = (int) large.size().outputsPerSample();
+        List<float[]> rows = new ArrayList<>();
+        for (int o = 0; o < nOut; o++) {
+            float[] row = workspace.computedJacobianRow(sample, o);
+            if (row != null) {
+                rows.add(row);
+            }
+        }
+        singularValuesTitle.set("No singular values: the full Jacobian is not computed (Compute > Compute Jacobian).");
+        if (rows.isEmpty()) {
+            ranking.set(List.of());
+            rankingTitle.set("Most sensitive inputs: no rows of the Jacobian computed yet (the Jacobian tab computes those on screen)");
+            return;
+        }
+        List<Bar> bars = new ArrayList<>();
+        for (Sensitivity.Entry e : Sensitivity.ranking(Sensitivity.meanAbsPerInput(rows), large.request().wrt(),
+            large.sampleInputShape(), RANKED_INPUTS)) {
+            bars.add(new Bar(e.label(), e.meanAbs()));
+        }
+        ranking.set(bars);
+        rankingTitle.set("Most sensitive inputs of sample " + sample + ", over the " + rows.size() + " of " + nOut
+            + " outputs computed so far");
+    }
+
+    /** "Most sensitive inputs", or what a ranking of a Jacobian computed row by row covers. */
+    public ReadOnlyStringProperty rankingTitleProperty() {
+        return rankingTitle.getReadOnlyProperty();
     }
 
     /** Whether the tab is shown (set by the view). */

@@ -81,4 +81,30 @@ class HeatmapViewTest {
         assertTrue(view.currentScale().symlog());
         WaitForAsyncUtils.waitForFxEvents();
     }
+
+    @Test
+    void rowsComputedOnDemandFitAScreenfulNearTheFocusRowAndShowWhatIsMissing(FxRobot robot) {
+        float[][] rows = new float[1000][];
+        rows[500] = new float[] {2, -1, 0};
+        robot.interact(() -> {
+            view.setData(HeatmapData.ofRows(1000, 3, r -> rows[r], r -> "y[" + r + "]", c -> "x[" + c + "]"));
+            view.showRow(500);
+        });
+        RowSpan visible = view.visibleRowsProperty().get();
+        assertTrue(visible.from() <= 500 && 500 < visible.to(), "the focus row is on screen: " + visible);
+        assertTrue(visible.count() < 50, "a screenful of rows, not all 1000: " + visible);
+        assertEquals(HeatmapView.ON_DEMAND_ROW_HEIGHT, view.cellHeightProperty().get(), 1e-9);
+        WritableImage img = view.cellImage();
+        assertEquals(HeatmapImage.NOT_COMPUTED_ARGB, img.getPixelReader().getArgb(0, 499), "a row not computed yet");
+        assertEquals(ColorMaps.RDBU.argb(1), img.getPixelReader().getArgb(0, 500), "colours scaled to the computed rows");
+        assertTrue(view.describeCell(499, 0).contains("not computed yet"));
+        assertEquals(2.0, view.currentScale().max(), 1e-9);
+
+        rows[501] = new float[] {4, 0, 0};
+        robot.interact(() -> view.refreshCells());
+        assertEquals(visible, view.visibleRowsProperty().get(), "new rows keep the view where it is");
+        assertEquals(4.0, view.currentScale().max(), 1e-9);
+        robot.interact(() -> view.pan(0, -10 * HeatmapView.ON_DEMAND_ROW_HEIGHT));
+        assertEquals(visible.from() + 10, view.visibleRowsProperty().get().from(), "panning moves the rows on screen");
+    }
 }
