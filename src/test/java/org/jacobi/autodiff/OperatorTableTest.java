@@ -200,6 +200,14 @@ class OperatorTableTest {
             .node("InstanceNormalization", List.of("x", "scale", "bias"), List.of("y")).output("y"));
         row("LayerNormalization", "axis -2", 17, F32, g -> g.input("x", 2, 3, 4).fixed("scale", 3, 4).fixed("bias", 3, 4)
             .node("LayerNormalization", List.of("x", "scale", "bias"), List.of("y"), Attr.i("axis", -2)).output("y"));
+        // ... and with respect to their parameters, inputs as in the ONNX backend tests
+        row("BatchNormalization", "inference, derivatives for scale, bias, mean and var", 15, F32, g -> g.input("x", 2, 3, 2, 2)
+            .input("scale", 3).input("bias", 3).input("mean", 3).domain(0.5, 2).input("var", 3)
+            .node("BatchNormalization", List.of("x", "scale", "bias", "mean", "var"), List.of("y"), Attr.f("epsilon", 1e-3)).output("y"));
+        row("InstanceNormalization", "derivatives for scale and bias", 13, F32, g -> g.input("x", 2, 3, 5).input("scale", 3)
+            .input("bias", 3).node("InstanceNormalization", List.of("x", "scale", "bias"), List.of("y")).output("y"));
+        row("LayerNormalization", "axis -1, derivatives for scale and bias", 17, F32, g -> g.input("x", 2, 3, 4).input("scale", 4)
+            .input("bias", 4).node("LayerNormalization", List.of("x", "scale", "bias"), List.of("y")).output("y"));
         // Shapes and data movement
         row("Reshape", "", 13, F64, g -> g.input("x", 2, 3, 4).ints("shape", 4, -1).node("Reshape", List.of("x", "shape"), List.of("y")).output("y"));
         row("Flatten", "axis 2", 13, F64, g -> g.input("x", 2, 3, 4).node("Flatten", List.of("x"), List.of("y"), Attr.i("axis", 2)).output("y"));

@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
 import org.jacobi.autodiff.Rule;
@@ -9,7 +10,8 @@ import org.jacobi.autodiff.Rule;
  * LayerNormalization. For the latter two, within each normalised group the Jacobian is
  * {@code diag(scale) * (1/sigma) (I - 1 1^T / n - xhat xhat^T / n)}, and the middle factor is symmetric,
  * so forward mode applies it after the input tangent and reverse mode after scaling the cotangent.
- * Scale, bias and running statistics are held fixed.
+ * Their scale and bias, and BatchNormalization's running statistics, are differentiated too (a model whose
+ * parameters are inputs, such as the ONNX backend tests'): {@code y = xhat * scale + bias}.
  */
 public final class NormalizationRules {
     private NormalizationRules() {
@@ -42,6 +44,42 @@ public final class NormalizationRules {
         return e.mul(inv, e.sub(e.sub(u, meanU), e.mul(xhat, meanUx)));
     }
 
+    /** {@code (x - mean) / sqrt(var + eps)} over the given primal axes of x. */
+    private static String xhat(NodeContext c, long[] axes, double eps) {
+        Emitter e = c.e();
+        String x = c.input(0);
+        String xc = e.sub(x, e.reduce("ReduceMean", x, axes, true));
+        String var = e.reduce("ReduceMean", e.mul(xc, xc), axes, true);
+        return e.div(xc, e.op("Sqrt", e.add(var, e.scalar(eps, c.floatType()))));
+    }
+
+    /** A per-channel tangent [K, C] shaped to broadcast against [K, N, C, spatial...]. */
+    private static String perChannelTangent(NodeContext c, String t) {
+        int spatial = c.rank(c.input(0)) - 2;
+        long[] axes = new long[1 + Math.max(0, spatial)];
+        axes[0] = 1;
+        for (int i = 0; i < spatial; i++) {
+            axes[1 + i] = 3 + i;
+        }
+        return c.e().unsqueeze(t, axes);
+    }
+
+    /** A cotangent [K, N, C, spatial...] summed to per-channel [K, C]. */
+    private static String perChannelCotangent(NodeContext c, String g) {
+        int rank = c.rank(c.input(0));
+        long[] axes = new long[rank - 1];
+        axes[0] = 1;
+        for (int i = 2; i < rank; i++) {
+            axes[i - 1] = i + 1;
+        }
+        return c.e().reduceSum(g, axes, false);
+    }
+
+    /** Adds a term to a tangent sum that may still be null. */
+    private static String plus(NodeContext c, String sum, String term) {
+        return sum == null ? term : c.e().add(sum, term);
+    }
+
     /** A per-channel vector [C] shaped to broadcast against [N, C, spatial...]. */
     private static String perChannel(NodeContext c, String v) {
         int spatial = c.rank(c.input(0)) - 2;
@@ -49,24 +87,61 @@ public final class NormalizationRules {
     }
 
     public static final Rule BATCH_NORMALIZATION = new Rule() {
-        private String factor(NodeContext c) {
+        private String std(NodeContext c) {
             if (c.attrInt("training_mode", 0) != 0) {
                 throw c.fail("training mode is not supported; export the model in eval mode");
             }
-            onlyInput(c);
             Emitter e = c.e();
-            String std = e.op("Sqrt", e.add(c.input(4), e.scalar(c.attrFloat("epsilon", 1e-5), c.floatType())));
-            return perChannel(c, e.div(c.input(1), std));
+            return e.op("Sqrt", e.add(c.input(4), e.scalar(c.attrFloat("epsilon", 1e-5), c.floatType())));
+        }
+
+        /**
+         * The per-channel factors of y = (x - mean) * scale / std + bias: dy/dx, and for the parameters (inputs 1 to 4)
+         * dy/dscale = (x - mean) / std, dy/dbias = 1, dy/dmean = -scale / std, dy/dvar = -(x - mean) scale / (2 std^3).
+         */
+        private String factor(NodeContext c, int input, String std) {
+            Emitter e = c.e();
+            String xc = input == 1 || input == 4 ? e.sub(c.input(0), perChannel(c, c.input(3))) : null;
+            return switch (input) {
+                case 0 -> perChannel(c, e.div(c.input(1), std));
+                case 1 -> e.div(xc, perChannel(c, std));
+                case 3 -> perChannel(c, e.neg(e.div(c.input(1), std)));
+                case 4 -> e.mul(xc, perChannel(c, e.div(e.neg(c.input(1)),
+                    e.mul(e.scalar(2, c.floatType()), e.mul(std, e.mul(std, std))))));
+                default -> null;
+            };
         }
 
         @Override
         public void jvp(NodeContext c) {
-            c.setTangent(0, c.e().mul(c.tangent(0), factor(c)));
+            String std = std(c);
+            String sum = c.tangent(0) == null ? null : c.e().mul(c.tangent(0), factor(c, 0, std));
+            for (int i = 1; i <= 4; i++) {
+                if (c.tangent(i) == null) {
+                    continue;
+                }
+                String t = perChannelTangent(c, c.tangent(i));
+                // bias and mean act per channel alone: their terms are spread over the whole output
+                String term = i == 2 ? Broadcasting.expandTo(c, t, c.output(0))
+                    : i == 3 ? Broadcasting.expandTo(c, c.e().mul(t, factor(c, i, std)), c.output(0))
+                    : c.e().mul(t, factor(c, i, std));
+                sum = plus(c, sum, term);
+            }
+            c.setTangent(0, sum);
         }
 
         @Override
         public void vjp(NodeContext c) {
-            c.addCotangent(0, c.e().mul(c.cotangent(0), factor(c)));
+            String std = std(c);
+            String g = c.cotangent(0);
+            if (c.needs(0)) {
+                c.addCotangent(0, c.e().mul(g, factor(c, 0, std)));
+            }
+            for (int i = 1; i <= 4; i++) {
+                if (c.needs(i)) {
+                    c.addCotangent(i, perChannelCotangent(c, i == 2 ? g : c.e().mul(g, factor(c, i, std))));
+                }
+            }
         }
     };
 
@@ -77,16 +152,32 @@ public final class NormalizationRules {
 
         @Override
         public void jvp(NodeContext c) {
-            onlyInput(c);
-            String u = normalize(c, c.tangent(0), axes(c), c.attrFloat("epsilon", 1e-5));
-            c.setTangent(0, c.e().mul(u, perChannel(c, c.input(1))));
+            double eps = c.attrFloat("epsilon", 1e-5);
+            String sum = c.tangent(0) == null ? null
+                : c.e().mul(normalize(c, c.tangent(0), axes(c), eps), perChannel(c, c.input(1)));
+            if (c.tangent(1) != null) {
+                sum = plus(c, sum, c.e().mul(perChannelTangent(c, c.tangent(1)), xhat(c, axes(c), eps)));
+            }
+            if (c.tangent(2) != null) {
+                sum = plus(c, sum, Broadcasting.expandTo(c, perChannelTangent(c, c.tangent(2)), c.output(0)));
+            }
+            c.setTangent(0, sum);
         }
 
         @Override
         public void vjp(NodeContext c) {
-            onlyInput(c);
-            String u = c.e().mul(c.cotangent(0), perChannel(c, c.input(1)));
-            c.addCotangent(0, normalize(c, u, axes(c), c.attrFloat("epsilon", 1e-5)));
+            double eps = c.attrFloat("epsilon", 1e-5);
+            String g = c.cotangent(0);
+            if (c.needs(0)) {
+                String u = c.e().mul(g, perChannel(c, c.input(1)));
+                c.addCotangent(0, normalize(c, u, axes(c), eps));
+            }
+            if (c.needs(1)) {
+                c.addCotangent(1, perChannelCotangent(c, c.e().mul(g, xhat(c, axes(c), eps))));
+            }
+            if (c.needs(2)) {
+                c.addCotangent(2, perChannelCotangent(c, g));
+            }
         }
     };
 
@@ -98,16 +189,33 @@ public final class NormalizationRules {
 
         @Override
         public void jvp(NodeContext c) {
-            onlyInput(c);
-            String u = normalize(c, c.tangent(0), axes(c), c.attrFloat("epsilon", 1e-5));
-            c.setTangent(0, c.e().mul(u, c.input(1)));
+            double eps = c.attrFloat("epsilon", 1e-5);
+            String sum = c.tangent(0) == null ? null : c.e().mul(normalize(c, c.tangent(0), axes(c), eps), c.input(1));
+            if (c.tangent(1) != null) {
+                String t = Broadcasting.alignRank(c, c.tangent(1), c.input(1), c.output(0));
+                sum = plus(c, sum, c.e().mul(t, xhat(c, axes(c), eps)));
+            }
+            if (c.tangent(2) != null) {
+                sum = plus(c, sum, Broadcasting.expandTo(c, Broadcasting.alignRank(c, c.tangent(2), c.input(2), c.output(0)),
+                    c.output(0)));
+            }
+            c.setTangent(0, sum);
         }
 
         @Override
         public void vjp(NodeContext c) {
-            onlyInput(c);
-            String u = c.e().mul(c.cotangent(0), c.input(1));
-            c.addCotangent(0, normalize(c, u, axes(c), c.attrFloat("epsilon", 1e-5)));
+            double eps = c.attrFloat("epsilon", 1e-5);
+            String g = c.cotangent(0);
+            if (c.needs(0)) {
+                String u = c.e().mul(g, c.input(1));
+                c.addCotangent(0, normalize(c, u, axes(c), eps));
+            }
+            if (c.needs(1)) {
+                c.addCotangent(1, Broadcasting.unbroadcast(c, c.e().mul(g, xhat(c, axes(c), eps)), c.input(1), c.output(0)));
+            }
+            if (c.needs(2)) {
+                c.addCotangent(2, Broadcasting.unbroadcast(c, g, c.input(2), c.output(0)));
+            }
         }
     };
 
