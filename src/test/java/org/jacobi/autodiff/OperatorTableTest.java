@@ -128,6 +128,8 @@ class OperatorTableTest {
         unary("HardSwish", 14, F32, -5, 5);
         row("Clip", "min and max inputs", 13, F64, g -> g.fixedValues("lo", new double[] {-0.5}).fixedValues("hi", new double[] {0.7})
             .input("x", 3, 4).node("Clip", List.of("x", "lo", "hi"), List.of("y")).output("y"));
+        row("Clip", "derivatives for min and max", 13, F64, g -> g.domain(-0.6, -0.4).input("lo").domain(0.4, 0.6).input("hi")
+            .domain(-1, 1).input("x", 3, 4).node("Clip", List.of("x", "lo", "hi"), List.of("y")).output("y"));
         row("Clip", "max only", 12, F64, g -> g.fixedValues("hi", new double[] {0.3})
             .input("x", 3, 4).node("Clip", List.of("x", "", "hi"), List.of("y")).output("y"));
         // Linear algebra

@@ -134,18 +134,32 @@ public final class ElementwiseRules {
             e.op("Where", List.of(e.op("Greater", x, k(c, 3)), k(c, 1), middle))));
     });
     /** Clip: 1 inside [min, max], 0 outside; the bounds (inputs 1 and 2 from opset 11) are held fixed. */
-    public static final Rule CLIP = Elementwise.unary(c -> {
+    /**
+     * Clip: y = min(max(x, lo), hi). The derivative passes to x inside [lo, hi], to lo where x is below it (and lo
+     * does not exceed hi), and to hi where max(x, lo) is above it.
+     */
+    public static final Rule CLIP = Elementwise.of((c, i) -> {
         Emitter e = c.e();
         String x = x(c);
-        String mask = null;
-        if (c.has(1)) {
-            mask = e.op("Not", e.op("Less", x, c.input(1)));
+        boolean lo = c.has(1);
+        boolean hi = c.has(2);
+        if (i == 0) {
+            String mask = lo ? e.op("Not", e.op("Less", x, c.input(1))) : null;
+            if (hi) {
+                String upper = e.op("Not", e.op("Greater", x, c.input(2)));
+                mask = mask == null ? upper : e.op("And", mask, upper);
+            }
+            return mask == null ? Elementwise.ONE : indicator(c, mask);
         }
-        if (c.has(2)) {
-            String upper = e.op("Not", e.op("Greater", x, c.input(2)));
-            mask = mask == null ? upper : e.op("And", mask, upper);
+        if (i == 1) {
+            String below = e.op("Less", x, c.input(1));
+            return indicator(c, hi ? e.op("And", below, e.op("Not", e.op("Greater", c.input(1), c.input(2)))) : below);
         }
-        return mask == null ? Elementwise.ONE : indicator(c, mask);
+        if (i == 2) {
+            String raised = lo ? e.op("Max", x, c.input(1)) : x;
+            return indicator(c, e.op("Greater", raised, c.input(2)));
+        }
+        return null;
     });
 
     /** Where(cond, a, b): the tangent and cotangent pass through the selected branch. */

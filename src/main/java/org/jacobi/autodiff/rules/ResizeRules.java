@@ -25,8 +25,19 @@ public final class ResizeRules {
     }
 
     public static final Rule RESIZE = new Rule() {
+        /** roi and scales set the sampling grid (and scales the output's shape): not differentiated. */
+        private void onlyData(NodeContext c) {
+            for (int i = 1; i <= 2; i++) {
+                if (c.has(i) && c.differentiated(i)) {
+                    throw c.fail("derivatives with respect to its " + (i == 1 ? "roi" : "scales") + " input are not supported "
+                        + "(it sets the sampling grid); differentiate with respect to the data input X (--wrt)");
+                }
+            }
+        }
+
         @Override
         public void jvp(NodeContext c) {
+            onlyData(c);
             Plan p = plan(c);
             Emitter e = c.e();
             if (p.integerFactors() != null) {
@@ -44,6 +55,7 @@ public final class ResizeRules {
 
         @Override
         public void vjp(NodeContext c) {
+            onlyData(c);
             Plan p = plan(c);
             Emitter e = c.e();
             if (p.integerFactors() != null) {

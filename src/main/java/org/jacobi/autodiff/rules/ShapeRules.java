@@ -21,14 +21,19 @@ public final class ShapeRules {
     private static Rule linear(java.util.function.BiFunction<NodeContext, String, String> forward,
                                java.util.function.BiFunction<NodeContext, String, String> backward) {
         return new Rule() {
+            // Only the data input carries a derivative; the others (shapes, CastLike's type template) pass none.
             @Override
             public void jvp(NodeContext c) {
-                c.setTangent(0, forward.apply(c, c.tangent(0)));
+                if (c.tangent(0) != null) {
+                    c.setTangent(0, forward.apply(c, c.tangent(0)));
+                }
             }
 
             @Override
             public void vjp(NodeContext c) {
-                c.addCotangent(0, backward.apply(c, c.cotangent(0)));
+                if (c.needs(0)) {
+                    c.addCotangent(0, backward.apply(c, c.cotangent(0)));
+                }
             }
         };
     }
