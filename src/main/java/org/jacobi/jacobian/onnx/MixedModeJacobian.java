@@ -79,7 +79,7 @@ final class MixedModeJacobian implements AutoCloseable {
             throw new JacobiException("The Jacobian would have " + size + " elements, more than one array can hold. "
                 + "Use fewer samples or a smaller output (--of).");
         }
-        float[] jac = new float[(int) size];
+        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(size);
         multiply(outer.jacobian().toFloatArray(), inner.jacobian().toFloatArray(), jac, samples, (int) nOut, (int) width,
             (int) nIn, monitor);
         long[] shape = new long[1 + outer.sampleOutputShape().length + r.sampleInputShape().length];

@@ -385,7 +385,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             throw new JacobiException("The Jacobian would have " + jacobianSize + " elements, more than one array can hold. "
                 + "Use fewer samples or a smaller output (--of).");
         }
-        float[] jac = new float[(int) jacobianSize];
+        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(jacobianSize);
         long smallestRun = fixedBatch(r) ? p.bytesPerPair() * samples : p.bytesPerPair();
         if (request.maxMemoryBytes() > 0 && smallestRun > request.maxMemoryBytes()) {
             throw JacobiException.usage("One " + (fixedBatch(r) ? "batch" : "sample") + " in one direction needs about "

@@ -245,7 +245,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             throw new JacobiException("The Jacobian would have " + size + " elements, more than one array can hold. "
                 + "Use fewer samples, a smaller output (--of), or --wrt-params all for the norms only.");
         }
-        float[] jac = new float[(int) size];
+        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(size);
         List<Tensor> outputs = new ArrayList<>();
         int chunks = run(r, parameter, monitor, (b, o, k0, values, offset, stride, count) -> {
             int dst = (b * nOut + o) * nP + k0;
