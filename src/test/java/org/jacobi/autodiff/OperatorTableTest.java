@@ -157,6 +157,9 @@ class OperatorTableTest {
             .node("Conv", List.of("x", "w", "b"), List.of("y"), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1)).output("y"));
         row("Conv", "2-D groups", 13, F32, g -> g.input("x", 1, 4, 5, 5).fixed("w", 4, 2, 3, 3)
             .node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 2), Attr.ints("pads", 0, 1, 1, 0)).output("y"));
+        row("Conv", "depthwise, dilation (grouped flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 3, 6, 5)
+            .fixed("w", 6, 1, 3, 3).node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 3), Attr.ints("dilations", 1, 2),
+                Attr.ints("pads", 1, 2, 1, 2)).output("y"));
         row("Conv", "2-D stride 1, asymmetric pads (flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 2, 4, 5)
             .input("w", 3, 2, 3, 2).node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("pads", 1, 0, 2, 1)).output("y"));
         row("Conv", "1-D dilations", 13, F32, g -> g.input("x", 2, 2, 7).input("w", 3, 2, 3)
