@@ -160,6 +160,12 @@ class OperatorTableTest {
         row("Conv", "depthwise, dilation (grouped flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 3, 6, 5)
             .fixed("w", 6, 1, 3, 3).node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 3), Attr.ints("dilations", 1, 2),
                 Attr.ints("pads", 1, 2, 1, 2)).output("y"));
+        row("Conv", "depthwise stride 2 (zero-dilated flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 4, 7, 6)
+            .fixed("w", 4, 1, 3, 3).node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 4), Attr.ints("strides", 2, 2),
+                Attr.ints("pads", 1, 0, 1, 1)).output("y"));
+        row("Conv", "grouped 1 x 1 stride 2, last row and column unread (cropped adjoint)", 13, F32, g -> g.input("x", 1, 4, 7, 7)
+            .fixed("w", 6, 2, 1, 1).node("Conv", List.of("x", "w"), List.of("y"), Attr.i("group", 2), Attr.ints("strides", 2, 3))
+            .output("y"));
         row("Conv", "2-D stride 1, asymmetric pads (flipped-kernel reverse rule)", 13, F32, g -> g.input("x", 2, 2, 4, 5)
             .input("w", 3, 2, 3, 2).node("Conv", List.of("x", "w"), List.of("y"), Attr.ints("pads", 1, 0, 2, 1)).output("y"));
         row("Conv", "1-D dilations", 13, F32, g -> g.input("x", 2, 2, 7).input("w", 3, 2, 3)

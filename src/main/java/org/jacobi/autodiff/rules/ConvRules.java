@@ -96,7 +96,10 @@ public final class ConvRules {
             ConvGeometry geo = ConvGeometry.of(c, Arrays.copyOfRange(w, 2, w.length));
             if (c.needs(0) && SmallMapConvAdjoint.applies(c, geo, w)) {
                 c.addCotangent(0, e.reshapeLike(SmallMapConvAdjoint.inputCotangent(c, e.foldK(g), geo, w), c.input(0)));
-            } else if (c.needs(0) && stridesOne(geo) && fitsFlippedConv(geo) && (w[1] > FEW_CHANNELS || c.attrInt("group", 1) > 1)) {
+            } else if (c.needs(0) && fitsFlippedConv(geo)
+                && (stridesOne(geo) && w[1] > FEW_CHANNELS || c.attrInt("group", 1) > 1)) {
+                // strided grouped convolutions too: their zero-dilated cotangent costs s^2 more products, but a
+                // depthwise Conv is cheap and ONNX Runtime's grouped ConvTranspose is not
                 c.addCotangent(0, e.reshapeLike(flippedConv(c, e.foldK(g), geo), c.input(0)));
             } else if (c.needs(0)) {
                 String r = e.op("ConvTranspose", List.of(e.foldK(g), c.input(1)),
@@ -183,14 +186,47 @@ public final class ConvRules {
         }
         String w = e.op("Slice", List.of(swapped, e.ints(starts), e.ints(ends),
             e.ints(Emitter.range(2, 2 + n)), e.ints(steps)));
+        // Strides: the cotangent with s - 1 zeros after each element (length O * s), then the stride-1 adjoint.
+        String input = stridesOne(geo) ? g : dilate(c, g, geo);
         long[] pads = new long[2 * n];
+        boolean crop = false;
         for (int i = 0; i < n; i++) {
             long span = (geo.kernel()[i] - 1) * geo.dilations()[i];
+            long length = geo.outputSpatial()[i] * geo.strides()[i];
             pads[i] = span - geo.pads()[i];
-            pads[n + i] = span - geo.pads()[n + i];
+            pads[n + i] = geo.inputSpatial()[i] - length - pads[i] + span;
+            if (pads[n + i] < 0) {
+                pads[n + i] = 0;
+                crop = true;
+            }
         }
-        return e.op("Conv", List.of(g, w), Attr.ints("dilations", geo.dilations()), Attr.ints("pads", pads),
+        String r = e.op("Conv", List.of(input, w), Attr.ints("dilations", geo.dilations()), Attr.ints("pads", pads),
             Attr.i("group", group));
+        if (crop) {
+            r = e.op("Slice", List.of(r, e.ints(new long[n]), e.ints(geo.inputSpatial()), e.ints(Emitter.range(2, 2 + n))));
+        }
+        return r;
+    }
+
+    /** {@code [B, C, O...] -> [B, C, O1 * s1, ...]}: each element followed by s - 1 zeros along every spatial axis. */
+    private static String dilate(NodeContext c, String g, ConvGeometry geo) {
+        Emitter e = c.e();
+        int n = geo.spatial();
+        long[] spread = new long[2 + 2 * n];
+        spread[0] = 0;
+        spread[1] = 0;
+        long[] padsSpec = new long[2 * (2 + 2 * n)];
+        long[] merged = new long[2 + n];
+        merged[0] = 0;
+        merged[1] = 0;
+        for (int i = 0; i < n; i++) {
+            spread[2 + 2 * i] = geo.outputSpatial()[i];
+            spread[3 + 2 * i] = 1;
+            padsSpec[(2 + 2 * n) + 3 + 2 * i] = geo.strides()[i] - 1; // end pad of the unit axis
+            merged[2 + i] = geo.outputSpatial()[i] * geo.strides()[i];
+        }
+        String spaced = e.op("Pad", List.of(e.op("Reshape", g, e.ints(spread)), e.ints(padsSpec)));
+        return e.op("Reshape", spaced, e.ints(merged));
     }
 
     /**
