@@ -109,7 +109,8 @@ def main():
     with open(manifest, "w") as f:
         for c in cases:
             f.write("\t".join(c) + "\n")
-    p = subprocess.run(["java", "-Xss8m", "-cp", args.classpath, os.path.join(HERE, "BackendCheck.java"), manifest],
+    # one JVM for every case: the largest (NLLLoss over 5-D inputs) holds two 840 MB Jacobians and their float64 copies
+    p = subprocess.run(["java", "-Xss8m", "-Xmx12g", "-cp", args.classpath, os.path.join(HERE, "BackendCheck.java"), manifest],
                        capture_output=True, text=True)
     shutil.rmtree(work, ignore_errors=True)
     results = collections.Counter()
