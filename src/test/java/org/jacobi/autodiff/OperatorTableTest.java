@@ -181,6 +181,12 @@ class OperatorTableTest {
         row("ConvTranspose", "strides pads output_padding bias", 13, F32, g -> g.input("x", 1, 2, 3, 3).fixed("w", 2, 3, 3, 3).input("b", 3)
             .node("ConvTranspose", List.of("x", "w", "b"), List.of("y"), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1),
                 Attr.ints("output_padding", 1, 1)).output("y"));
+        row("ConvTranspose", "derivatives for the weights: strides, pads, output_padding", 13, F32, g -> g.input("x", 2, 2, 3, 3)
+            .input("w", 2, 3, 3, 3).node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2, 2),
+                Attr.ints("pads", 1, 0, 1, 1), Attr.ints("output_padding", 1, 0)).output("y"));
+        row("ConvTranspose", "derivatives for the weights: dilations, output_shape, 1-D", 13, F32, g -> g.input("x", 1, 3, 4)
+            .input("w", 3, 2, 3).node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.ints("strides", 2),
+                Attr.ints("dilations", 2), Attr.ints("output_shape", 12)).output("y"));
         row("ConvTranspose", "groups", 13, F32, g -> g.input("x", 1, 4, 3, 3).fixed("w", 4, 1, 2, 2)
             .node("ConvTranspose", List.of("x", "w"), List.of("y"), Attr.i("group", 2)).output("y"));
         // Pooling

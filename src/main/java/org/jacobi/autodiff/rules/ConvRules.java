@@ -314,13 +314,14 @@ public final class ConvRules {
         @Override
         public void jvp(NodeContext c) {
             Emitter e = c.e();
-            if (c.tangent(1) != null) {
-                throw c.fail("derivatives with respect to ConvTranspose weights are not supported");
-            }
             String sum = null;
             if (c.tangent(0) != null) {
                 String r = e.op("ConvTranspose", List.of(e.foldK(c.tangent(0)), c.input(1)), array(attrsExcept(c)));
                 sum = e.reshapeLike(r, c.output(0));
+            }
+            if (c.tangent(1) != null) {
+                String term = ConvTransposeWeights.tangent(c, c.tangent(1), attrsExcept(c));
+                sum = sum == null ? term : e.add(sum, term);
             }
             if (c.tangent(2) != null) {
                 String term = biasTangent(c, c.tangent(2));
@@ -334,7 +335,7 @@ public final class ConvRules {
             Emitter e = c.e();
             String g = c.cotangent(0);
             if (c.needs(1)) {
-                throw c.fail("derivatives with respect to ConvTranspose weights are not supported");
+                c.addCotangent(1, ConvTransposeWeights.cotangent(c, g));
             }
             if (c.needs(0)) {
                 int n = c.rank(c.input(0)) - 2;
