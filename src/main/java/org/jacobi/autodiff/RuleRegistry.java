@@ -201,6 +201,9 @@ public final class RuleRegistry {
         r.note("LpNormalization", "p 1 or 2");
         r.note("GroupNormalization", "with respect to the input; scale and bias held fixed");
         r.note("CastLike", "like Cast; the type template carries no derivative");
+        r.note("Resize", "with respect to X; roi and scales set the sampling grid and are not differentiated");
+        r.note("BatchNormalization", "inference mode; also with respect to scale, bias, mean and var");
+        r.note("ConvTranspose", "weights differentiated for one group");
         for (String op : List.of("Min", "Max", "ReduceMin", "ReduceMax", "GlobalMaxPool")) {
             r.note(op, "tied elements share the derivative");
         }
