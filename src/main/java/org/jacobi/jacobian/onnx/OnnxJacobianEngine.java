@@ -1,12 +1,8 @@
 package org.jacobi.jacobian.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,17 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
-import org.jacobi.core.CancelledException;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -37,7 +28,6 @@ import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
-import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -54,7 +44,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     private final OnnxModel model;
     private final RuleRegistry rules;
-    private final Map<String, Prepared> cache = new HashMap<>();
+    private final Map<String, PreparedGraph> cache = new HashMap<>();
     /** Per input signature: the model after the pre-passes, and the shapes of its values. */
     private final Map<String, GraphPasses.Prepared> probes = new HashMap<>();
     /** Per input signature: the cheapest order of differentiation ({@link ModeCost}), and its mixed-mode engine if used. */
@@ -62,37 +52,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     private final Map<String, MixedModeJacobian> mixed = new HashMap<>();
     /** The source graph brought to one operator form ({@link OpsetNormalizer}), before the shape-dependent passes. */
     private Onnx.ModelProto source;
-
-    /**
-     * A differentiated graph, its session and what chunking needs to know; {@code serial} holds a one-thread CPU
-     * session of the same graph for small runs, opened when first needed.
-     */
-    private record Prepared(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session,
-                            ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, JacobianBlocks.SeedCache seeds,
-                            OrtSessions.Opened[] serial) {
-    }
-
-    /**
-     * Runs estimated below this many bytes go to the one-thread session. Measured on mlp_tanh (8 -> 4, reverse):
-     * 256 and 1024 samples a run were 1.3x and 1.7x faster on one thread than on two, 4096 samples 1.1x slower.
-     */
-    static final long SERIAL_RUN_BYTES = 4L << 20;
-
-    /** The session for a run of {@code pairs} (sample, direction) pairs. */
-    private OrtSession sessionFor(Prepared p, long pairs) {
-        OrtSessions.Opened main = p.session();
-        if (!main.device().equals("CPU") || Runtime.getRuntime().availableProcessors() == 1
-            || pairs * p.bytesPerPair() > SERIAL_RUN_BYTES) {
-            return main.session();
-        }
-        synchronized (p.serial()) {
-            if (p.serial()[0] == null) {
-                p.serial()[0] = OrtSessions.open(p.runModel().toByteArray(), org.jacobi.core.DevicePreference.CPU,
-                    model.info().fileName() + " (derivative)", 1);
-            }
-            return p.serial()[0].session();
-        }
-    }
 
     /** A block buffer kept between computes, so that each compute does not allocate (and zero) native memory. */
     private ByteBuffer spareBlock;
@@ -133,7 +92,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
      */
     public Onnx.ModelProto differentiatedGraph(JacobianRequest request) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
-        Prepared p = prepare(r, null);
+        PreparedGraph p = prepare(r, null);
         return p.runModel();
     }
 
@@ -144,41 +103,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
      * loop costs what the Transpose saves, and more while the JIT is cold.)
      */
     public static final String BLOCK = "jacobi/jacobian_block";
-
-    private static Onnx.ModelProto withBlockLayout(DifferentiatedGraph graph, boolean batched, int sampleRank) {
-        boolean forward = graph.direction() == Differentiator.Direction.FORWARD;
-        int rank = sampleRank + (batched ? 2 : 1);
-        long[] perm = new long[rank];
-        if (forward) {
-            // [K, (B,) *out] -> [(B,) *out, K]
-            for (int i = 0; i < rank - 1; i++) {
-                perm[i] = i + 1;
-            }
-            perm[rank - 1] = 0;
-        } else {
-            // [K, (B,) *in] -> [(B,) K, *in]
-            for (int i = 0; i < rank; i++) {
-                perm[i] = i;
-            }
-            if (batched) {
-                perm[0] = 1;
-                perm[1] = 0;
-            }
-        }
-        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
-            .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build();
-        Onnx.GraphProto.Builder g = graph.model().getGraph().toBuilder().addNode(node);
-        Onnx.ValueInfoProto result = null;
-        for (int i = 0; i < g.getOutputCount(); i++) {
-            if (g.getOutput(i).getName().equals(graph.resultOutput())) {
-                result = g.getOutput(i);
-                g.removeOutput(i);
-                break;
-            }
-        }
-        g.addOutput(result.toBuilder().setName(BLOCK));
-        return graph.model().toBuilder().setGraph(g).build();
-    }
 
     @Override
     public byte[] serializedDifferentiatedGraph(JacobianRequest request) {
@@ -273,7 +197,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     /** The prepared graph for a request; {@code mode} null means the request's own (AUTO resolved). */
-    private synchronized Prepared prepare(ResolvedRequest r, JacobianMode mode) {
+    private synchronized PreparedGraph prepare(ResolvedRequest r, JacobianMode mode) {
         String base = r.wrt() + "|" + r.of() + "|" + r.batched() + "|" + signature(r);
         GraphPasses.Prepared source = probes.get(base);
         if (source == null) {
@@ -291,7 +215,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             mode = exactMode(r, sampleShape(r, ofShape));
         }
         String key = base + "|" + mode;
-        Prepared p = cache.get(key);
+        PreparedGraph p = cache.get(key);
         if (p != null) {
             return p;
         }
@@ -299,12 +223,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             : Differentiator.Direction.REVERSE;
         DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, r.wrt(), r.of(), direction, rules);
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
-        Onnx.ModelProto runModel = withBlockLayout(graph, r.batched(),
+        Onnx.ModelProto runModel = PreparedGraph.withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         OrtSessions.Opened session = OrtSessions.open(runModel.toByteArray(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new Prepared(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut, new JacobianBlocks.SeedCache(),
-            new OrtSessions.Opened[1]);
+        p = new PreparedGraph(graph, runModel, session, shapes, bytesPerPair(source, r, graph), sampleOut,
+            model.info().fileName());
         cache.put(key, p);
         return p;
     }
@@ -370,7 +294,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         if (mixedMode != null) {
             return mixedMode.compute(r, monitor);
         }
-        Prepared p = prepare(r, null);
+        PreparedGraph p = prepare(r, null);
         boolean forward = p.graph().direction() == Differentiator.Direction.FORWARD;
         int samples = r.samples();
         int nIn = r.inputsPerSample();
@@ -425,7 +349,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
                     : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
-                Map<String, Tensor> outs = run(p, r, b0, bc, seed, ownSeed, monitor,
+                Map<String, Tensor> outs = GraphRun.run(p, model, r, b0, bc, seed, ownSeed, monitor,
                     dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
                 if (dc == 0) {
                     outputs.add(outs.get(r.of()));
@@ -491,7 +415,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     @Override
     public Tensor vectorJacobianProduct(JacobianRequest request, Tensor cotangent, ProgressMonitor monitor) {
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
-        Prepared p = prepare(r, JacobianMode.REVERSE);
+        PreparedGraph p = prepare(r, JacobianMode.REVERSE);
         Tensor x = r.wrtValue();
         int samples = r.samples();
         long[] sampleOut = p.sampleOutputShape();
@@ -515,7 +439,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             ByteBuffer block = JacobianBlocks.allocate(x.type(), (long) bc * nIn);
             long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
-            run(p, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block, blockShape);
+            GraphRun.run(p, model, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block,
+                blockShape);
             Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(JacobianBlocks.readDoubles(block, bc * nIn), bc * nIn)
                 : Tensor.ofFloats(JacobianBlocks.readFloats(block, bc * nIn), bc * nIn);
             for (int i = 0; i < bc * nIn; i++) {
@@ -527,7 +452,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return x.type() == ElementType.FLOAT64 ? out : out.asType(x.type());
     }
 
-    private OnnxTensor cachedSeed(Prepared p, ElementType type, int kc, int bc, int perSample, int k0, long[] shape) {
+    private OnnxTensor cachedSeed(PreparedGraph p, ElementType type, int kc, int bc, int perSample, int k0, long[] shape) {
         try {
             return p.seeds().get(type, kc, bc, perSample, k0, shape);
         } catch (OrtException e) {
@@ -550,85 +475,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return concat(lead, perSample);
     }
 
-    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jacobi-onnx-cancel-watcher");
-        t.setDaemon(true);
-        return t;
-    });
-
-    /**
-     * One run of the differentiated graph on samples [b0, b0+bc), writing the Jacobian block into
-     * {@code block} and returning the {@code wanted} outputs; stops a run in flight on cancel.
-     */
-    private Map<String, Tensor> run(Prepared p, ResolvedRequest r, int b0, int bc, OnnxTensor seed, boolean ownSeed,
-                                    ProgressMonitor monitor, Set<String> wanted, ByteBuffer block, long[] blockShape) {
-        OrtEnvironment env = OrtSessions.environment();
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-        OnnxTensor pinned = null;
-        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-            int blockElements = Math.toIntExact(Tensor.elementCount(blockShape));
-            ByteBuffer view = block.duplicate().order(ByteOrder.nativeOrder());
-            view.position(0).limit(blockElements * r.wrtValue().type().bytes());
-            pinned = r.wrtValue().type() == ElementType.FLOAT64
-                ? OnnxTensor.createTensor(env, view.slice().order(ByteOrder.nativeOrder()).asDoubleBuffer(), blockShape)
-                : OnnxTensor.createTensor(env, view.slice().order(ByteOrder.nativeOrder()).asFloatBuffer(), blockShape);
-            for (TensorSpec spec : model.info().inputs()) {
-                Tensor t = r.inputs().get(spec.name());
-                if (isBatchedInput(r, spec, t) && (b0 != 0 || bc != t.dim(0))) {
-                    t = t.sliceRows(b0, b0 + bc);
-                }
-                feeds.put(spec.name(), OrtTensors.toOrt(env, t));
-            }
-            Map<String, OnnxTensor> allFeeds = new LinkedHashMap<>(feeds);
-            allFeeds.put(Differentiator.SEED, seed);
-            // ProgressMonitor.NONE is never cancelled: no watcher to schedule for it.
-            ScheduledFuture<?> watch = monitor == ProgressMonitor.NONE ? null : WATCHER.scheduleAtFixedRate(() -> {
-                if (monitor.isCancelled()) {
-                    try {
-                        options.setTerminate(true);
-                    } catch (OrtException e) {
-                        // the run ends anyway
-                    }
-                }
-            }, 20, 20, TimeUnit.MILLISECONDS);
-            long[] seedShape = seed.getInfo().getShape(); // [K, (B,) ...]
-            long pairs = seedShape[0] * (r.batched() ? seedShape[1] : 1);
-            try (OrtSession.Result result = sessionFor(p, pairs).run(allFeeds, wanted, Map.of(BLOCK, pinned), options)) {
-                Map<String, Tensor> out = new HashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    if (wanted.contains(e.getKey())) {
-                        out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
-                    }
-                }
-                return out;
-            } finally {
-                if (watch != null) {
-                    watch.cancel(false);
-                }
-            }
-        } catch (OrtException e) {
-            if (monitor.isCancelled()) {
-                throw new CancelledException();
-            }
-            throw new JacobiException("ONNX Runtime failed to run the differentiated graph of " + model.info().fileName()
-                + ": " + firstLine(e.getMessage()), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-            if (ownSeed) {
-                seed.close();
-            }
-            if (pinned != null) {
-                pinned.close();
-            }
-        }
-    }
-
     private static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        String line = s.strip().split("\\R", 2)[0];
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        return GraphRun.firstLine(s);
     }
 
     private static long[] concat(long[]... parts) {
@@ -637,13 +485,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     @Override
     public synchronized void close() {
-        cache.values().forEach(p -> {
-            p.seeds().close();
-            p.session().close();
-            if (p.serial()[0] != null) {
-                p.serial()[0].close();
-            }
-        });
+        cache.values().forEach(PreparedGraph::close);
         spareBlock = null;
         cache.clear();
         probes.clear();
