@@ -195,7 +195,7 @@ public final class RuleRegistry {
         r.add("MeanVarianceNormalization", NormalizationRules.MEAN_VARIANCE_NORMALIZATION);
         r.note("Einsum", "ellipsis dimensions must not broadcast (size 1 against a larger size)");
         r.note("ScatterElements", "with respect to data and updates; reduction none or add");
-        r.note("ScatterND", "with respect to data and updates; reduction none or add");
+        r.note("ScatterND", "with respect to data and updates; reduction none or add, or mul with distinct constant indices");
         r.note("TopK", "the values; the indices carry no derivative");
         r.note("Mod", "floats (fmod 1); integer Mod carries no derivative");
         r.note("LpNormalization", "p 1 or 2");

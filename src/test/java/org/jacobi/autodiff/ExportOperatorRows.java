@@ -146,6 +146,9 @@ final class ExportOperatorRows {
         row("ScatterND", "reduction add, repeated elements", 16, F64, g -> g.input("data", 2, 3, 2).input("upd", 3, 2)
             .ints("idx", new long[] {0, 1, 0, 1, 1, 2}, 3, 2)
             .node("ScatterND", List.of("data", "idx", "upd"), List.of("y"), Attr.s("reduction", "add")).output("y"));
+        row("ScatterND", "reduction mul, distinct slices", 16, F64, g -> g.input("data", 2, 3, 2).input("upd", 2, 2)
+            .ints("idx", new long[] {0, 1, 1, 2}, 2, 2)
+            .node("ScatterND", List.of("data", "idx", "upd"), List.of("y"), Attr.s("reduction", "mul")).output("y"));
         row("TopK", "largest along the last axis", 11, F64, g -> g.input("x", 3, 5).ints("k", 2)
             .node("TopK", List.of("x", "k"), List.of("y", "i")).output("y"));
         row("TopK", "smallest along axis 0", 13, F32, g -> g.input("x", 4, 3).ints("k", 3)

@@ -98,7 +98,7 @@ public final class ScatterGatherRules {
     }
 
     /** The tangents of data (input 0) and updates (input 2), a zero tensor standing in for a missing one. */
-    private static String[] scatterTangents(NodeContext c) {
+    static String[] scatterTangents(NodeContext c) {
         String ref = c.tangent(0) != null ? c.tangent(0) : c.tangent(2);
         String td = c.tangent(0) != null ? c.tangent(0) : c.e().zerosLike(ref, c.input(0), c.floatType());
         String tu = c.tangent(2) != null ? c.tangent(2) : c.e().zerosLike(ref, c.input(2), c.floatType());
@@ -133,7 +133,11 @@ public final class ScatterGatherRules {
     };
 
     /** Moves the direction axis of a K-prefixed value of primal rank {@code rank} to the end, or back. */
-    private static String kLast(Emitter e, String v, int rank) {
+    private static boolean isMul(NodeContext c) {
+        return c.opType().equals("ScatterND") && c.attrString("reduction", "none").equals("mul");
+    }
+
+    static String kLast(Emitter e, String v, int rank) {
         long[] perm = new long[rank + 1];
         for (int i = 0; i < rank; i++) {
             perm[i] = i + 1;
@@ -141,7 +145,7 @@ public final class ScatterGatherRules {
         return e.transpose(v, perm);
     }
 
-    private static String kFirst(Emitter e, String v, int rank) {
+    static String kFirst(Emitter e, String v, int rank) {
         long[] perm = new long[rank + 1];
         perm[0] = rank;
         for (int i = 0; i < rank; i++) {
@@ -158,6 +162,10 @@ public final class ScatterGatherRules {
         @Override
         public void jvp(NodeContext c) {
             Emitter e = c.e();
+            if (isMul(c)) {
+                ScatterNdProduct.jvp(c);
+                return;
+            }
             String r = reduction(c);
             String[] t = scatterTangents(c);
             int rd = c.rank(c.input(0));
@@ -169,6 +177,10 @@ public final class ScatterGatherRules {
         @Override
         public void vjp(NodeContext c) {
             Emitter e = c.e();
+            if (isMul(c)) {
+                ScatterNdProduct.vjp(c);
+                return;
+            }
             String r = reduction(c);
             int rd = c.rank(c.input(0));
             int ru = c.rank(c.input(2));
