@@ -52,7 +52,10 @@ public final class ValueShapes {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            options.setIntraOpNumThreads(1);
+            // One run, every value an output: graph optimisations could fuse nothing and only cost session time; all
+            // cores for the run itself (two samples of a ResNet at 224 x 224 are billions of FLOPs).
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             try (OrtSession session = env.createSession(bytes, options)) {
                 for (Onnx.ValueInfoProto in : graph.getInputList()) {
                     if (initializers.contains(in.getName())) {
