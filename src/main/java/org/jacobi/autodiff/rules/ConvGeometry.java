@@ -30,7 +30,7 @@ record ConvGeometry(long[] kernel, long[] strides, long[] dilations, long[] pads
             Arrays.copyOfRange(y, 2, y.length));
     }
 
-    private static long[] orOnes(long[] v, int n) {
+    static long[] orOnes(long[] v, int n) {
         if (v != null && v.length == n) {
             return v;
         }

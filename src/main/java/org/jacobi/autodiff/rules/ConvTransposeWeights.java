@@ -63,8 +63,8 @@ final class ConvTransposeWeights {
         long[] w = c.shape(c.input(1));
         int r = w.length;
         int n = r - 2;
-        long[] strides = orOnes(c.attrInts("strides"), n);
-        long[] dilations = orOnes(c.attrInts("dilations"), n);
+        long[] strides = ConvGeometry.orOnes(c.attrInts("strides"), n);
+        long[] dilations = ConvGeometry.orOnes(c.attrInts("dilations"), n);
         long[] pads = ConvRules.transposePads(c, n);
         // g [K, N, Co, q...] -> [K, Co, N, q...] -> [K*Co, N, q...]: directions and channels as the batch
         long[] perm = Emitter.range(0, r + 1);
@@ -112,8 +112,8 @@ final class ConvTransposeWeights {
         long[] x = c.shape(c.input(0));
         long[] y = c.shape(c.output(0));
         long[] w = c.shape(c.input(1));
-        long[] strides = orOnes(c.attrInts("strides"), n);
-        long[] dilations = orOnes(c.attrInts("dilations"), n);
+        long[] strides = ConvGeometry.orOnes(c.attrInts("strides"), n);
+        long[] dilations = ConvGeometry.orOnes(c.attrInts("dilations"), n);
         long[] pads = ConvRules.transposePads(c, n);
         long[] op = new long[n];
         for (int i = 0; i < n; i++) {
@@ -121,14 +121,5 @@ final class ConvTransposeWeights {
             op[i] = Math.max(0, y[2 + i] - full);
         }
         return op;
-    }
-
-    private static long[] orOnes(long[] v, int n) {
-        if (v != null && v.length == n) {
-            return v;
-        }
-        long[] ones = new long[n];
-        Arrays.fill(ones, 1);
-        return ones;
     }
 }
