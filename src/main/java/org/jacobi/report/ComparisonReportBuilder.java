@@ -40,8 +40,8 @@ public final class ComparisonReportBuilder {
             : ReportBuilder.chooseSamples(ja.samples(), options);
         long total = 2L + shown.size();
         monitor.progress(0, total, "Hashing the model files");
-        String shaA = ReportBuilder.sha256(r.modelA().path());
-        String shaB = ReportBuilder.sha256(r.modelB().path());
+        String shaA = ProvenanceSections.sha256(r.modelA().path());
+        String shaB = ProvenanceSections.sha256(r.modelB().path());
         monitor.checkCancelled();
         String title = options.title() != null ? options.title()
             : "Comparison: " + r.modelA().fileName() + " vs " + r.modelB().fileName();

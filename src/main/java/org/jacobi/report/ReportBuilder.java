@@ -1,29 +1,16 @@
 package org.jacobi.report;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jacobi.analysis.SingularValues;
-import org.jacobi.core.BuildInfo;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.model.ModelFormat;
-import org.jacobi.model.ModelInfo;
-import org.jacobi.model.TensorSpec;
 
 /**
  * Turns a computed Jacobian into a {@link Report}: statistics, figures and the text around them. Reports
@@ -61,7 +48,7 @@ public final class ReportBuilder {
             done[0]++;
         };
         monitor.progress(0, total, "Hashing the model file");
-        String sha = sha256(source.model().path());
+        String sha = ProvenanceSections.sha256(source.model().path());
         step.run();
         monitor.progress(done[0], total, "Computing sensitivity measures");
         SensitivityStatistics stats = SensitivityStatistics.of(jr);
@@ -71,9 +58,9 @@ public final class ReportBuilder {
         Instant created = Instant.now();
         List<Section> sections = new ArrayList<>();
         sections.add(summary(source, stats, shown));
-        sections.add(modelSection(source.model(), sha));
-        sections.add(environment(source, created));
-        sections.add(method(source, shown));
+        sections.add(ProvenanceSections.model(source.model(), sha));
+        sections.add(ProvenanceSections.environment(source, created));
+        sections.add(ProvenanceSections.method(source, shown));
         sections.add(ranking(source, stats, options));
         sections.add(dgsm(source, stats, options));
 
@@ -123,7 +110,7 @@ public final class ReportBuilder {
             sections.addAll(SecondOrderSections.of(secondOrder, source, shown, options));
         }
         if (!source.traces().isEmpty()) {
-            sections.add(optimization(source.traces()));
+            sections.add(OptimizationSection.of(source.traces()));
         }
         monitor.progress(total, total, "Report ready");
         return new Report(title, created, sections, stats, spectra, shown, sha, source);
@@ -198,84 +185,6 @@ public final class ReportBuilder {
                 + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
             shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
         return new Section("summary", "Summary", b);
-    }
-
-    private static Section modelSection(ModelInfo info, String sha) {
-        List<Block> b = new ArrayList<>();
-        List<List<String>> kv = new ArrayList<>();
-        kv.add(List.of("File", info.fileName()));
-        kv.add(List.of("Path", info.path().toAbsolutePath().toString()));
-        kv.add(List.of("Format", info.format().displayName()));
-        kv.add(List.of("Size", String.format(Locale.ROOT, "%,d bytes", info.fileBytes())));
-        kv.add(List.of("SHA-256", sha == null ? "unavailable (the file could not be read)" : sha));
-        if (info.format() == ModelFormat.ONNX) {
-            if (info.producer() != null && !info.producer().isEmpty()) {
-                kv.add(List.of("Producer", info.producer()));
-            }
-            kv.add(List.of("IR version", Long.toString(info.irVersion())));
-            kv.add(List.of("Opsets", info.opsets().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .reduce((x, y) -> x + ", " + y).orElse("none")));
-        }
-        kv.add(List.of("Parameters", info.parameterCount() >= 0
-            ? String.format(Locale.ROOT, "%,d", info.parameterCount()) : "unknown"));
-        b.add(Block.Table.keyValues("", kv));
-        b.add(new Block.Table("Inputs", List.of("Name", "Type", "Shape"),
-            info.inputs().stream().map(ReportBuilder::specRow).toList(), new boolean[3]));
-        b.add(new Block.Table("Outputs", List.of("Name", "Type", "Shape"),
-            info.outputs().stream().map(ReportBuilder::specRow).toList(), new boolean[3]));
-        if (info.operatorCounts().isEmpty()) {
-            b.add(new Block.Paragraph("Operators: not listed (" + (info.format() == ModelFormat.ONNX
-                ? "the graph has no nodes" : "TorchScript files carry no operator table Jacobi reads") + ")."));
-        } else {
-            List<List<String>> ops = info.operatorCounts().entrySet().stream()
-                .map(e -> List.of(e.getKey(), Integer.toString(e.getValue()))).toList();
-            b.add(new Block.Table("Operators (" + info.nodeCount() + " nodes)", List.of("Operator", "Nodes"), ops,
-                new boolean[] {false, true}));
-        }
-        return new Section("model", "Model", b);
-    }
-
-    private static List<String> specRow(TensorSpec s) {
-        return List.of(s.name(), s.typeName(), s.shapeText());
-    }
-
-    private static Section environment(ReportSource source, Instant created) {
-        JacobianResult jr = source.jacobian();
-        List<List<String>> kv = new ArrayList<>();
-        kv.add(List.of("Device", jr.device() + (source.modelDevice() != null && !source.modelDevice().equals(jr.device())
-            ? " (model forward pass: " + source.modelDevice() + ")" : "")));
-        kv.add(List.of("Backend", jr.backend()));
-        kv.add(List.of("Jacobi", BuildInfo.version() + " (" + BuildInfo.flavor() + " build)"));
-        kv.add(List.of("ONNX Runtime", BuildInfo.onnxRuntimeVersion()));
-        kv.add(List.of("DJL / libtorch", BuildInfo.djlVersion() + " / " + BuildInfo.libtorchVersion()));
-        kv.add(List.of("Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"));
-        kv.add(List.of("Operating system", System.getProperty("os.name") + " " + System.getProperty("os.version")
-            + " (" + System.getProperty("os.arch") + ")"));
-        kv.add(List.of("Processors", Integer.toString(Runtime.getRuntime().availableProcessors())));
-        kv.add(List.of("Generated", DateTimeFormatter.ISO_INSTANT.format(created.atOffset(ZoneOffset.UTC).toInstant()
-            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
-        return new Section("environment", "Environment", List.of(Block.Table.keyValues("", kv)));
-    }
-
-    private static Section method(ReportSource source, List<Integer> shown) {
-        JacobianResult jr = source.jacobian();
-        List<List<String>> kv = new ArrayList<>();
-        kv.add(List.of("Derivative", "d " + jr.of() + " / d " + jr.wrt()));
-        kv.add(List.of("Mode", jr.mode().label()));
-        kv.add(List.of("Exact", jr.exact() ? "yes (automatic differentiation)" : "no (finite differences: approximate)"));
-        kv.add(List.of("Samples", jr.batched() ? jr.samples() + " (axis 0 of " + jr.wrt() + ")" : "1 (no batch axis)"));
-        kv.add(List.of("Per-sample input shape", IndexLabels.shape(jr.sampleInputShape())));
-        kv.add(List.of("Per-sample output shape", IndexLabels.shape(jr.sampleOutputShape())));
-        kv.add(List.of("Jacobian shape", IndexLabels.shape(jr.jacobian().shape()) + ", float32"));
-        kv.add(List.of("Chunks", Integer.toString(jr.chunks())));
-        kv.add(List.of("Time", String.format(Locale.ROOT, "%.3f s (%.1f samples/s)", jr.seconds(), jr.samplesPerSecond())));
-        kv.add(List.of("Samples with figures", shown.toString()));
-        List<Block> b = new ArrayList<>();
-        b.add(Block.Table.keyValues("", kv));
-        if (!jr.warnings().isEmpty()) {
-            b.add(new Block.Paragraph("Warnings: " + String.join(" ", jr.warnings())));
-        }
-        return new Section("method", "Method", b);
     }
 
     private static Section ranking(ReportSource source, SensitivityStatistics stats, ReportOptions options) {
@@ -438,47 +347,6 @@ public final class ReportBuilder {
         return new Section("spectra", "Singular-value spectra", b);
     }
 
-    private static Section optimization(List<TraceRow> traces) {
-        List<Block> b = new ArrayList<>();
-        Map<String, List<TraceRow>> byMethod = new LinkedHashMap<>();
-        for (TraceRow r : traces) {
-            byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r);
-        }
-        boolean positive = traces.stream().allMatch(r -> r.cost() > 0);
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        for (Map.Entry<String, List<TraceRow>> e : byMethod.entrySet()) {
-            List<TraceRow> rows = e.getValue();
-            double[] x = new double[rows.size()];
-            double[] y = new double[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                x[i] = rows.get(i).iteration();
-                y[i] = rows.get(i).cost();
-            }
-            series.put(e.getKey(), new double[][] {x, y});
-        }
-        b.add(new Block.Paragraph("Input optimization: cost per iteration for each method run"
-            + (positive ? " (log scale)." : ".")));
-        Charts.Png plot = Plots.linePlot(series, "Optimization cost per iteration", "iteration",
-            positive ? "cost (log scale)" : "cost", positive);
-        b.add(new Block.Figure(plot.bytes(), "Optimization traces", "Cost per iteration.", plot.width(), plot.height()));
-        List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<String, List<TraceRow>> e : byMethod.entrySet()) {
-            List<TraceRow> list = e.getValue();
-            for (int i = 0; i < list.size(); i++) {
-                if (list.size() > 24 && i == 10) {
-                    rows.add(List.of(e.getKey(), "...", "(" + (list.size() - 20) + " rows left out)", "", "", "", ""));
-                    i = list.size() - 10;
-                }
-                TraceRow r = list.get(i);
-                rows.add(List.of(r.method(), Integer.toString(r.iteration()), num(r.cost()), num(r.gradNorm()),
-                    num(r.stepNorm()), r.accepted() ? "yes" : "no", String.format(Locale.ROOT, "%.1f", r.timeMs())));
-            }
-        }
-        b.add(new Block.Table("Iterations", List.of("Method", "Iteration", "Cost", "Gradient norm", "Step norm",
-            "Accepted", "Time (ms)"), rows, new boolean[] {false, true, true, true, true, false, true}));
-        return new Section("optimization", "Optimization", b);
-    }
-
     // ---------------------------------------------------------------- helpers
 
     /** Numbers in tables: six significant digits, so that readers (and tests) can check them. */
@@ -490,19 +358,5 @@ public final class ReportBuilder {
             return "0";
         }
         return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    /** Hex SHA-256 of the file, or null when it cannot be read. */
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return null;
-        }
     }
 }
