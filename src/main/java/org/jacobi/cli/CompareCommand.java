@@ -66,11 +66,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "The report's title.")
     String title;
 
-    @Option(names = "--force", description = "Replace an existing output file.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     ModelOptions modelOptions;
@@ -91,7 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw JacobiException.usage(out + ": a comparison is written as .json, .html or .pdf. Give a file name "
                 + "ending in one of them.");
         }
-        if (!force && Files.exists(out)) {
+        if (!output.force && Files.exists(out)) {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         NameMapping mapping = NameMapping.parse(map);
@@ -100,11 +97,11 @@ public final class CompareCommand implements Callable<Integer> {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(a, inputs);
             ComparisonRequest request = new ComparisonRequest(bound, settings.wrt(), settings.of(), settings.batchAxis(),
                 settings.mode(), settings.maxMemoryBytes(), mapping);
-            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
+            ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             ComparisonResult result = ModelComparison.compare(a, b, request, monitor);
             if (json) {
                 String text = Json.write(ComparisonJson.of(result)) + "\n";
-                AtomicFiles.write(out, force, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+                AtomicFiles.write(out, output.force, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
             } else {
                 ReportOptions options = ReportOptions.defaults();
                 if (samples != null) {
@@ -113,7 +110,7 @@ public final class CompareCommand implements Callable<Integer> {
                 if (title != null) {
                     options = options.withTitle(title);
                 }
-                ReportWriters.write(ComparisonReportBuilder.build(result, options, monitor), out, force);
+                ReportWriters.write(ComparisonReportBuilder.build(result, options, monitor), out, output.force);
             }
             if (monitor instanceof JacobianCommand.ConsoleProgress console) {
                 console.finish();
@@ -121,7 +118,7 @@ public final class CompareCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
-            if (!quiet) {
+            if (!output.quiet) {
                 for (String note : result.notes()) {
                     stderr.println("jacobi: note: " + note);
                 }

@@ -101,11 +101,8 @@ public final class GsaCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "indices.json|indices.csv", required = true, description = "Where to write the indices.")
     Path out;
 
-    @Option(names = "--force", description = "Replace existing output files.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     ModelOptions modelOptions;
@@ -122,7 +119,7 @@ public final class GsaCommand implements Callable<Integer> {
         if (!csv && !name.endsWith(".json")) {
             throw JacobiException.usage("--out must end in .json or .csv, not " + out.getFileName() + ".");
         }
-        if (!force && out.toFile().exists()) {
+        if (!output.force && out.toFile().exists()) {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
@@ -136,7 +133,7 @@ public final class GsaCommand implements Callable<Integer> {
             Path baseDir = studyFile != null && studyFile.toAbsolutePath().getParent() != null && dists.isEmpty()
                 ? studyFile.toAbsolutePath().getParent() : null;
             GsaSetup.Prepared prepared = GsaSetup.prepare(study, model, engine, reference, baseDir, budget);
-            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
+            ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             GsaResult result = onSpark == null ? GsaRunner.run(prepared, monitor)
                 : onSpark.run(prepared, modelPath, spark, partitions, budget, monitor);
             if (monitor instanceof JacobianCommand.ConsoleProgress console) {
@@ -146,11 +143,11 @@ public final class GsaCommand implements Callable<Integer> {
                 stderr.println("jacobi: warning: " + warning);
             }
             String text = csv ? result.toCsv() : Json.write(result.toJson()) + "\n";
-            AtomicFiles.write(out, force, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.write(out, output.force, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
             if (saveStudy != null) {
                 prepared.plan().study().save(saveStudy);
             }
-            if (!quiet) {
+            if (!output.quiet) {
                 stdout.println(result.summary() + " -> " + out);
             }
         }

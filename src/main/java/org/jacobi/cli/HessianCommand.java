@@ -71,11 +71,8 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--save-graph", paramLabel = "FILE.onnx", description = "Also write the second-order ONNX graph (ONNX models).")
     Path saveGraph;
 
-    @Option(names = "--force", description = "Replace existing output files.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     ModelOptions modelOptions;
@@ -100,7 +97,7 @@ public final class HessianCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if (!force && out.toFile().exists()) {
+        if (!output.force && out.toFile().exists()) {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         int target = target();
@@ -115,18 +112,18 @@ public final class HessianCommand implements Callable<Integer> {
                     throw JacobiException.usage("--save-graph needs an ONNX model; TorchScript Hessians build no graph.");
                 }
                 byte[] graph = onnx.secondOrderGraph(request).toByteArray();
-                AtomicFiles.write(saveGraph, force, o -> o.write(graph));
+                AtomicFiles.write(saveGraph, output.force, o -> o.write(graph));
             }
-            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
+            ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             HessianResult result = engine.compute(request, monitor);
             if (monitor instanceof JacobianCommand.ConsoleProgress console) {
                 console.finish();
             }
             result.warnings().forEach(w -> stderr.println("jacobi: warning: " + w));
-            Npy.write(out, result.hessian(), force);
+            Npy.write(out, result.hessian(), output.force);
             String meta = Json.write(metadata(model, result));
             AtomicFiles.write(Path.of(out + ".json"), true, o -> o.write(meta.getBytes(StandardCharsets.UTF_8)));
-            if (!quiet) {
+            if (!output.quiet) {
                 stdout.println(String.format(Locale.ROOT, "%s of %s, %s on %s: %d sample%s, %d chunk%s, %.1f ms -> %s %s",
                     result.vectorProduct() ? "Hessian-vector products" : "Hessians", result.target(), result.backend(),
                     result.device(), result.samples(), result.samples() == 1 ? "" : "s", result.chunks(),

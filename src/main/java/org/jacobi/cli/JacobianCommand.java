@@ -48,11 +48,8 @@ public final class JacobianCommand implements Callable<Integer> {
             + "written as float32 [batch, parameters] (names in OUT.json).")
     String wrtParams;
 
-    @Option(names = "--force", description = "Replace existing output files.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     ModelOptions modelOptions;
@@ -67,7 +64,7 @@ public final class JacobianCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if (!force && out.toFile().exists()) {
+        if (!output.force && out.toFile().exists()) {
             throw org.jacobi.core.JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         jacobianOptions.request(java.util.Map.of()); // check the options before any slow work
@@ -76,14 +73,14 @@ public final class JacobianCommand implements Callable<Integer> {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
             if (wrtParams != null) {
-                ParameterNormsOutput.write(model, request, wrtParams, out, force, quiet, stdout, stderr);
+                ParameterNormsOutput.write(model, request, wrtParams, out, output.force, output.quiet, stdout, stderr);
                 return 0;
             }
             if (saveGraph != null) {
                 byte[] graph = engine.serializedDifferentiatedGraph(request);
-                AtomicFiles.write(saveGraph, force, o -> o.write(graph));
+                AtomicFiles.write(saveGraph, output.force, o -> o.write(graph));
             }
-            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new ConsoleProgress(stderr);
+            ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new ConsoleProgress(stderr);
             JacobianResult result = engine.compute(request, monitor);
             if (monitor instanceof ConsoleProgress console) {
                 console.finish();
@@ -91,11 +88,11 @@ public final class JacobianCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
-            Npy.write(out, result.jacobian(), force);
+            Npy.write(out, result.jacobian(), output.force);
             Path metaPath = Path.of(out + ".json");
             String meta = Json.write(metadata(model, result));
             AtomicFiles.write(metaPath, true, o -> o.write(meta.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            if (!quiet) {
+            if (!output.quiet) {
                 stdout.println(summary(result) + " -> " + out + " " + Tensor.shapeToString(result.jacobian().shape()));
             }
         }

@@ -78,11 +78,8 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Leave out the Interactions (Hessian) and Parameters (weight sensitivity) sections.")
     boolean noSecondOrder;
 
-    @Option(names = "--force", description = "Replace existing output files.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors and warnings.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     ModelOptions modelOptions;
@@ -113,7 +110,7 @@ public final class ReportCommand implements Callable<Integer> {
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
             JacobianRequest request = jacobianOptions.request(bound);
-            ProgressMonitor monitor = quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
+            ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             JacobianResult result = engine.compute(request, monitor);
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
@@ -125,14 +122,14 @@ public final class ReportCommand implements Callable<Integer> {
             if (gsaStudy != null) {
                 report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
             }
-            ReportWriters.write(report, out, force);
+            ReportWriters.write(report, out, output.force);
             if (dataZip != null) {
-                ReportDataZip.write(report, dataZip, force);
+                ReportDataZip.write(report, dataZip, output.force);
             }
             if (monitor instanceof JacobianCommand.ConsoleProgress console) {
                 console.finish();
             }
-            if (!quiet) {
+            if (!output.quiet) {
                 stdout.println("Report of " + model.info().fileName() + " (" + JacobianCommand.summary(result) + ") -> " + out
                     + (dataZip != null ? ", data -> " + dataZip : ""));
             }
@@ -141,7 +138,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private void refuseExisting(Path file) {
-        if (!force && Files.exists(file)) {
+        if (!output.force && Files.exists(file)) {
             throw JacobiException.usage(file + " already exists. Choose another name, or pass --force to replace it.");
         }
     }

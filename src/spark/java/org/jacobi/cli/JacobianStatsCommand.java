@@ -24,6 +24,7 @@ import org.jacobi.spark.SampleSource;
 import org.jacobi.spark.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -88,11 +89,8 @@ public final class JacobianStatsCommand implements Callable<Integer> {
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Memory one task's ONNX Runtime runs may use, e.g. 512M.")
     String maxMemory;
 
-    @Option(names = "--force", description = "Replace existing outputs.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Print nothing but errors.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -111,7 +109,7 @@ public final class JacobianStatsCommand implements Callable<Integer> {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         List<Path> files = outputs();
         for (Path f : files) {
-            if (!force && f.toFile().exists()) {
+            if (!output.force && f.toFile().exists()) {
                 throw JacobiException.usage(f + " already exists. Choose another name, or pass --force to replace it.");
             }
         }
@@ -120,10 +118,10 @@ public final class JacobianStatsCommand implements Callable<Integer> {
         long start = System.nanoTime();
         SparkSession spark = SparkSessions.open(master, "jacobi jacobian-stats " + modelPath.getFileName());
         JacobianJob.Outcome r = JacobianJob.run(spark, new JacobianJob.Settings(modelPath, of, jacobianMode, source, budget,
-            partitions, jacobians, format, force));
+            partitions, jacobians, format, output.force));
         double seconds = (System.nanoTime() - start) / 1e9;
         write(r, files, seconds, spark.sparkContext().master());
-        if (!quiet) {
+        if (!output.quiet) {
             JacobianStatistics s = r.statistics();
             stdout.printf(Locale.ROOT, "Jacobian statistics of %d samples (%d outputs x %d inputs, %s mode) on Spark %s: "
                     + "%.1f s, %.0f samples/s. Wrote %s%s.%n", s.count(), s.outputs(), s.inputs(),
