@@ -39,13 +39,18 @@ final class DerivativeRuns {
 
     /** Every model input, the batched ones cut (or doubled) to {@link #PROBE_SAMPLES} samples. */
     static Map<String, Tensor> probeInputs(OnnxModel model, ResolvedRequest r) {
+        return probeInputs(model, r, true);
+    }
+
+    /** The same; with {@code cutBatch} false the batched inputs stay whole (a model whose batch size is fixed). */
+    static Map<String, Tensor> probeInputs(OnnxModel model, ResolvedRequest r, boolean cutBatch) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : model.info().inputs()) {
             Tensor t = r.inputs().get(spec.name());
             if (t == null) {
                 throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
             }
-            if (isBatchedInput(r, spec, t)) {
+            if (cutBatch && isBatchedInput(r, spec, t)) {
                 t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
             }
             inputs.put(spec.name(), t);

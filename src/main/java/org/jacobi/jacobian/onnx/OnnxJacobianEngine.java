@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +39,7 @@ import org.jacobi.onnx.proto.Onnx;
  */
 public final class OnnxJacobianEngine implements JacobianEngine {
     /** The probe run uses this many samples, so that a batch axis is never mistaken for a broadcast axis of size 1. */
-    private static final int PROBE_SAMPLES = 2;
+    private static final int PROBE_SAMPLES = DerivativeRuns.PROBE_SAMPLES;
 
     private final OnnxModel model;
     private final RuleRegistry rules;
@@ -169,18 +168,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
      * the shapes of its values, learnt on (at most two) samples.
      */
     private GraphPasses.Prepared probe(ResolvedRequest r) {
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
-        for (TensorSpec spec : model.info().inputs()) {
-            Tensor t = r.inputs().get(spec.name());
-            if (t == null) {
-                throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
-            }
-            if (isBatchedInput(r, spec, t) && !fixedBatch(r)) {
-                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
-            }
-            inputs.put(spec.name(), t);
-        }
-        return GraphPasses.standard().prepare(source(), inputs);
+        return GraphPasses.standard().prepare(source(), DerivativeRuns.probeInputs(model, r, !fixedBatch(r)));
     }
 
     private String signature(ResolvedRequest r) {
