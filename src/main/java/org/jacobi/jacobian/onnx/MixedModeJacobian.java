@@ -80,7 +80,8 @@ final class MixedModeJacobian implements AutoCloseable {
                 + "Use fewer samples or a smaller output (--of).");
         }
         float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(size);
-        multiply(outer.jacobian().toFloatArray(), inner.jacobian().toFloatArray(), jac, samples, (int) nOut, (int) width,
+        // both Jacobians are float32 (the engines write float arrays): their own arrays, not copies
+        multiply(outer.jacobian().floats(), inner.jacobian().floats(), jac, samples, (int) nOut, (int) width,
             (int) nIn, monitor);
         long[] shape = new long[1 + outer.sampleOutputShape().length + r.sampleInputShape().length];
         shape[0] = samples;
