@@ -118,7 +118,7 @@ public final class Differentiator {
         Set<String> keep = new HashSet<>();
         keep.add(RESULT);
         graph.getOutputList().forEach(v -> keep.add(v.getName()));
-        g.addAllNode(TransposeSplitting.split(FactorFolding.fold(e.nodes(), SEED, keep, e), e));
+        g.addAllNode(FactorFolding.fold(e.nodes(), SEED, keep, e));
         g.addAllInitializer(e.initializers());
         g.addInput(seedInfo(graph, forward ? wrt : of, type));
         for (Onnx.ValueInfoProto out : graph.getOutputList()) {

@@ -116,7 +116,7 @@ public final class OnnxHessianEngine implements HessianEngine {
         DifferentiatedGraph forward = Differentiator.differentiate(gradientGraph, second, r.wrt(), GRADIENT,
             Differentiator.Direction.FORWARD, rules);
         Onnx.ModelProto graph = withOutput(forward.model(), r.of(), gradientGraph);
-        OrtSessions.Opened session = OrtSessions.open(graph.toByteArray(), model.devicePreference(),
+        OrtSessions.Opened session = OrtSessions.open(org.jacobi.autodiff.OrtLowering.lower(graph).toByteArray(), model.devicePreference(),
             model.info().fileName() + " (second-order derivative)");
         p = new Prepared(graph, session, bytesPerPair(gradientGraph, second, r), sampleOut);
         cache.put(key, p);

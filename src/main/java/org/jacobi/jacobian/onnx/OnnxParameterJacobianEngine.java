@@ -112,7 +112,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         boolean forward = !r.batched() || forward(r, Tensor.elementCount(shapes.shape(parameter)), sampleOut);
         DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, parameter, r.of(),
             forward ? Differentiator.Direction.FORWARD : Differentiator.Direction.REVERSE, rules);
-        OrtSessions.Opened session = OrtSessions.open(graph.model().toByteArray(), model.devicePreference(),
+        OrtSessions.Opened session = OrtSessions.open(org.jacobi.autodiff.OrtLowering.lower(graph.model()).toByteArray(), model.devicePreference(),
             model.info().fileName() + " (derivative with respect to " + parameter + ")");
         long total = 0;
         for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {

@@ -22,6 +22,7 @@ final class PreparedGraph implements AutoCloseable {
 
     private final DifferentiatedGraph graph;
     private final Onnx.ModelProto runModel;
+    private final byte[] sessionBytes;
     private final OrtSessions.Opened session;
     private final ValueShapes shapes;
     private final long bytesPerPair;
@@ -30,10 +31,12 @@ final class PreparedGraph implements AutoCloseable {
     private final String name;
     private OrtSessions.Opened serial;
 
-    PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, OrtSessions.Opened session, ValueShapes shapes,
-                  long bytesPerPair, long[] sampleOutputShape, String name) {
+    /** {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.autodiff.OrtLowering}). */
+    PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, byte[] sessionBytes, OrtSessions.Opened session,
+                  ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, String name) {
         this.graph = graph;
         this.runModel = runModel;
+        this.sessionBytes = sessionBytes;
         this.session = session;
         this.shapes = shapes;
         this.bytesPerPair = bytesPerPair;
@@ -76,7 +79,7 @@ final class PreparedGraph implements AutoCloseable {
             return session.session();
         }
         if (serial == null) {
-            serial = OrtSessions.open(runModel.toByteArray(), DevicePreference.CPU, name + " (derivative)", 1);
+            serial = OrtSessions.open(sessionBytes, DevicePreference.CPU, name + " (derivative)", 1);
         }
         return serial.session();
     }

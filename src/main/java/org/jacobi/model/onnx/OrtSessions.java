@@ -79,6 +79,8 @@ public final class OrtSessions {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger SAVED_GRAPHS = new java.util.concurrent.atomic.AtomicInteger();
+
     private static OrtSession.SessionOptions baseOptions() throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
@@ -90,6 +92,12 @@ public final class OrtSessions {
         String profile = System.getProperty("jacobi.ortProfile");
         if (profile != null && !profile.isBlank()) {
             options.enableProfiling(profile);
+        }
+        // -Djacobi.ortOptimized=PREFIX saves each session's graph after ONNX Runtime's rewrites (PREFIX-N.onnx): which
+        // nodes it fused, and which layout conversions it inserted.
+        String optimized = System.getProperty("jacobi.ortOptimized");
+        if (optimized != null && !optimized.isBlank()) {
+            options.setOptimizedModelFilePath(optimized + "-" + SAVED_GRAPHS.incrementAndGet() + ".onnx");
         }
         return options;
     }
