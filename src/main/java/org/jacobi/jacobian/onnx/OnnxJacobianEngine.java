@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.ForwardBlockLayout;
 import org.jacobi.autodiff.OrtLowering;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
@@ -214,7 +215,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = PreparedGraph.withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
-        byte[] sessionBytes = OrtLowering.lower(runModel).toByteArray();
+        byte[] sessionBytes = OrtLowering.lower(ForwardBlockLayout.lower(runModel, Differentiator.SEED, BLOCK, shapes))
+            .toByteArray();
         OrtSessions.Opened session = OrtSessions.open(sessionBytes, model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
         p = new PreparedGraph(graph, runModel, sessionBytes, session, shapes, bytesPerPair(source, r, graph), sampleOut,
