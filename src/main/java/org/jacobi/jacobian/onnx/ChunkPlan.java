@@ -13,9 +13,18 @@ record ChunkPlan(int samples, int directions, int samplesPerChunk, int direction
             return new ChunkPlan(samples, directions, samples, directions);
         }
         if (pairs >= directions) {
-            return new ChunkPlan(samples, directions, (int) Math.min(samples, pairs / directions), directions);
+            return new ChunkPlan(samples, directions, balanced(samples, (int) Math.min(samples, pairs / directions)), directions);
         }
-        return new ChunkPlan(samples, directions, 1, (int) pairs);
+        return new ChunkPlan(samples, directions, 1, balanced(directions, (int) pairs));
+    }
+
+    /**
+     * Chunks of at most {@code most} out of {@code n}, as even as the same number of chunks allows: 8 samples at
+     * most 6 a run are two runs of 4, not 6 and 2 (a short last run wastes the large matrix products of the others).
+     */
+    static int balanced(int n, int most) {
+        int chunks = (n + most - 1) / most;
+        return (n + chunks - 1) / chunks;
     }
 
     /** The same direction chunks over {@code n} samples that always run together. */

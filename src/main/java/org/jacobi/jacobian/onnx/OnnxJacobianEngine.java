@@ -392,15 +392,24 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     static final long PREFERRED_RUN_BYTES = 32L << 20;
 
     /**
+     * Runs hold at least this many (sample, direction) pairs when the budget allows, whatever their estimated size:
+     * a ResNet-18 on 64 x 64 images is estimated at 3 MB a pair, so cache-sized runs held one sample (10 pairs), and
+     * its last stage's products had 40 rows (10 pairs x 4 positions). Measured there: runs of 4 to 8 samples 1.15 to
+     * 1.25 times faster than runs of one; cnn_small and the residual block, at 60 pairs a run, are not changed.
+     */
+    static final long MIN_PAIRS_PER_RUN = 64;
+
+    /**
      * The bytes one run may use: a budget given with the request as it is; the default budget capped near the
-     * cache-friendly size, but never below one whole sample.
+     * cache-friendly size, but never below one whole sample or {@link #MIN_PAIRS_PER_RUN} pairs.
      */
     static long runBudget(JacobianRequest request, long bytesPerPair, int directions) {
         if (request.maxMemoryBytes() > 0) {
             return request.maxMemoryBytes();
         }
         long oneSample = bytesPerPair * Math.max(1, directions);
-        return Math.min(request.memoryBudget(), Math.max(PREFERRED_RUN_BYTES, oneSample));
+        long fewPairs = bytesPerPair * MIN_PAIRS_PER_RUN;
+        return Math.min(request.memoryBudget(), Math.max(PREFERRED_RUN_BYTES, Math.max(oneSample, fewPairs)));
     }
 
     /** One reverse pass with the given cotangent (K = 1): the gradient of {@code sum(of * cotangent)}. */

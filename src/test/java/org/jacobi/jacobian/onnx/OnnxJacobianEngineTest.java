@@ -213,6 +213,22 @@ class OnnxJacobianEngineTest {
         assertEquals(1, tight.samplesPerChunk());
         assertEquals(10, tight.directionsPerChunk());
         assertEquals(4096 * 7, tight.chunks());
+        // 8 samples of 10 directions, 60 pairs a run at most: two runs of 4 samples, not 6 and 2
+        ChunkPlan even = ChunkPlan.of(8, 10, perPair, perPair * 60);
+        assertEquals(4, even.samplesPerChunk());
+        assertEquals(2, even.chunks());
+    }
+
+    @Test
+    void defaultRunsHoldAtLeastAFewDozenPairsWhenThePairsAreLarge() {
+        JacobianRequest request = JacobianRequest.of(Map.of());
+        long perPair = 3L << 20; // a ResNet-18 on 64 x 64 images, 10 directions a sample
+        long budget = OnnxJacobianEngine.runBudget(request, perPair, 10);
+        assertEquals(Math.min(request.memoryBudget(), OnnxJacobianEngine.MIN_PAIRS_PER_RUN * perPair), budget);
+        // small pairs keep cache-sized runs; an explicit budget is taken as it is
+        assertEquals(Math.min(request.memoryBudget(), OnnxJacobianEngine.PREFERRED_RUN_BYTES),
+            OnnxJacobianEngine.runBudget(request, 4096, 10));
+        assertEquals(1L << 20, OnnxJacobianEngine.runBudget(request.withMaxMemory(1L << 20), perPair, 10));
     }
 
     @Test
