@@ -60,6 +60,35 @@ class EdgeCaseTest {
         }
     }
 
+    /** Tied maxima in tiling windows: the derivative goes to the first in row-major order, as MaxPool's Indices say. */
+    @Test
+    void maxPoolTiesGoToTheFirstMaximumOfTheWindow() throws Exception {
+        TestGraph g = new TestGraph(13, 1, 3).input("x", 1, 1, 4, 6)
+            .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 2, 3), Attr.ints("strides", 2, 3)).output("y");
+        double[] x = new double[24];
+        java.util.Arrays.fill(x, 0, 24, 0.0);
+        // window (0,0): rows 0-1, cols 0-2, all 1 -> first is (0,0)
+        for (int r = 0; r < 2; r++) {
+            for (int c = 0; c < 3; c++) {
+                x[r * 6 + c] = 1;
+            }
+        }
+        x[5] = 2; // window (0,1): 2 at (0,5) and (1,3); (0,5) comes first in row-major window order
+        x[9] = 2;
+        x[2 * 6 + 1] = 3; // window (1,0): a single maximum at (2,1)
+        // window (1,1): all 0 -> first is (2,3)
+        Map<String, Tensor> inputs = Map.of("x", Tensor.ofDoubles(x, 1, 1, 4, 6).asType(ElementType.FLOAT32));
+        int[] first = {0, 5, 13, 15};
+        for (JacobianMode mode : List.of(JacobianMode.FORWARD, JacobianMode.REVERSE)) {
+            double[] j = jacobian(g.build(), inputs, "x", "y", BatchAxis.NONE, mode).jacobian().toDoubleArray();
+            for (int o = 0; o < 4; o++) {
+                for (int i = 0; i < 24; i++) {
+                    assertEquals(i == first[o] ? 1.0 : 0.0, j[o * 24 + i], mode + ": output " + o + ", input " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void castFromFloat64ToFloat32() throws Exception {
         castBothWays(11, 1);
