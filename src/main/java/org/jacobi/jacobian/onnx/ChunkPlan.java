@@ -44,6 +44,25 @@ record ChunkPlan(int samples, int directions, int samplesPerChunk, int direction
         return sampleChunks() * directionChunks();
     }
 
+    /** The first sample of sample chunk {@code sc}: chunks split the samples evenly (sizes differ by at most one). */
+    int sampleStart(int sc) {
+        return (int) ((long) sc * samples / sampleChunks());
+    }
+
+    /** The samples of chunk {@code sc}, at most {@link #samplesPerChunk()}. */
+    int sampleCount(int sc) {
+        return sampleStart(sc + 1) - sampleStart(sc);
+    }
+
+    /** The first direction of direction chunk {@code dc}, split evenly like the samples. */
+    int directionStart(int dc) {
+        return (int) ((long) dc * directions / directionChunks());
+    }
+
+    int directionCount(int dc) {
+        return directionStart(dc + 1) - directionStart(dc);
+    }
+
     /** The (sample, direction) pairs of the largest run. */
     long pairsPerRun() {
         return (long) samplesPerChunk * directionsPerChunk;

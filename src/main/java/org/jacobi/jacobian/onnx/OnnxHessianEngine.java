@@ -201,13 +201,13 @@ public final class OnnxHessianEngine implements HessianEngine {
         int done = 0;
         int total = plan.chunks();
         for (int sc = 0; sc < plan.sampleChunks(); sc++) {
-            int b0 = sc * plan.samplesPerChunk();
-            int bc = Math.min(plan.samplesPerChunk(), samples - b0);
+            int b0 = plan.sampleStart(sc);
+            int bc = plan.sampleCount(sc);
             for (int dc = 0; dc < plan.directionChunks(); dc++) {
                 monitor.checkCancelled();
                 monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (Hessian)");
-                int k0 = dc * plan.directionsPerChunk();
-                int kc = Math.min(plan.directionsPerChunk(), directions - k0);
+                int k0 = plan.directionStart(dc);
+                int kc = plan.directionCount(dc);
                 double[] seed = new double[kc * bc * nIn];
                 for (int k = 0; k < kc; k++) {
                     for (int b = 0; b < bc; b++) {

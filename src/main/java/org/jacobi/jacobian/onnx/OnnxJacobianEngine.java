@@ -324,13 +324,13 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         int done = 0;
         try {
         for (int sc = 0; sc < sampleChunks; sc++) {
-            int b0 = sc * sampleChunk;
-            int bc = Math.min(sampleChunk, samples - b0);
+            int b0 = plan.sampleStart(sc);
+            int bc = plan.sampleCount(sc);
             for (int dc = 0; dc < directionChunks; dc++) {
                 monitor.checkCancelled();
                 monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + (forward ? "forward" : "reverse") + " mode)");
-                int k0 = dc * directionChunk;
-                int kc = Math.min(directionChunk, directions - k0);
+                int k0 = plan.directionStart(dc);
+                int kc = plan.directionCount(dc);
                 long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, bc);
                 int perSample = forward ? nIn : nOut;
                 OnnxTensor seed = cachedSeed(p, type, kc, bc, perSample, k0, seedShape);

@@ -217,6 +217,18 @@ class OnnxJacobianEngineTest {
         ChunkPlan even = ChunkPlan.of(8, 10, perPair, perPair * 60);
         assertEquals(4, even.samplesPerChunk());
         assertEquals(2, even.chunks());
+        // 64 samples, at most 7 a run: ten runs of 6 or 7 covering every sample once, not nine of 7 and one of 1
+        ChunkPlan split = ChunkPlan.of(64, 10, perPair, perPair * 70);
+        assertEquals(10, split.sampleChunks());
+        int next = 0;
+        for (int sc = 0; sc < split.sampleChunks(); sc++) {
+            assertEquals(next, split.sampleStart(sc));
+            assertTrue(split.sampleCount(sc) == 6 || split.sampleCount(sc) == 7, "chunk " + sc);
+            assertTrue(split.sampleCount(sc) <= split.samplesPerChunk());
+            next += split.sampleCount(sc);
+        }
+        assertEquals(64, next);
+        assertEquals(10, split.directionCount(0));
     }
 
     @Test
