@@ -150,7 +150,7 @@ public final class ForwardBlockLayout {
     }
 
     /** The rank of a direction-free value: known shapes, initializers, and elementwise ops over them; -1 if unknown. */
-    private static int rank(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers,
+    static int rank(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers,
                             ValueShapes shapes, int depth) {
         if (initializers.containsKey(v)) {
             return initializers.get(v).getDimsCount();
@@ -159,6 +159,9 @@ public final class ForwardBlockLayout {
             return shapes.rank(v);
         }
         Onnx.NodeProto n = producer.get(v);
+        if (n != null && n.getDomain().isEmpty() && n.getOpType().equals("Transpose") && depth <= 32) {
+            return rank(n.getInput(0), producer, initializers, shapes, depth + 1);
+        }
         if (n == null || depth > 32 || !n.getDomain().isEmpty() || !ELEMENTWISE.contains(n.getOpType())) {
             return -1;
         }

@@ -77,7 +77,7 @@ final class GraphRun {
                 }
             }, 20, 20, TimeUnit.MILLISECONDS);
             long[] seedShape = seed.getInfo().getShape(); // [K, (B,) ...]
-            long pairs = seedShape[0] * (r.batched() ? seedShape[1] : 1);
+            long pairs = seedShape[0] * (r.batched() ? bc : 1); // the seed may have batch size 1 (broadcast)
             try (OrtSession.Result result = p.sessionFor(pairs).run(allFeeds, wanted, Map.of(OnnxJacobianEngine.BLOCK, pinned), options)) {
                 Map<String, Tensor> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {

@@ -14,6 +14,7 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.ForwardBlockLayout;
 import org.jacobi.autodiff.OrtLowering;
 import org.jacobi.autodiff.RuleRegistry;
+import org.jacobi.autodiff.SeedBroadcast;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
@@ -215,11 +216,17 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = PreparedGraph.withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
-        byte[] sessionBytes = OrtLowering.lower(ForwardBlockLayout.lower(runModel, Differentiator.SEED, BLOCK, shapes))
-            .toByteArray();
+        Onnx.ModelProto lowered = OrtLowering.lower(ForwardBlockLayout.lower(runModel, Differentiator.SEED, BLOCK, shapes));
+        byte[] sessionBytes = lowered.toByteArray();
+        int seedRank = (r.batched() ? 2 : 1) + (direction == Differentiator.Direction.FORWARD ? r.sampleInputShape().length
+            : sampleOut.length);
+        boolean broadcastSeed = r.batched() && SeedBroadcast.safe(lowered, Differentiator.SEED, BLOCK, seedRank, shapes);
+        if (broadcastSeed) {
+            sessionBytes = SeedBroadcast.withOwnSeedBatch(lowered, Differentiator.SEED).toByteArray();
+        }
         OrtSessions.Opened session = OrtSessions.open(sessionBytes, model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new PreparedGraph(graph, runModel, sessionBytes, session, shapes, bytesPerPair(source, r, graph), sampleOut,
+        p = new PreparedGraph(graph, runModel, sessionBytes, broadcastSeed, session, shapes, bytesPerPair(source, r, graph), sampleOut,
             model.info().fileName());
         cache.put(key, p);
         return p;
@@ -331,12 +338,13 @@ public final class OnnxJacobianEngine implements JacobianEngine {
                 monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + (forward ? "forward" : "reverse") + " mode)");
                 int k0 = plan.directionStart(dc);
                 int kc = plan.directionCount(dc);
-                long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, bc);
+                int seedSamples = p.broadcastSeed() ? 1 : bc;
+                long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, seedSamples);
                 int perSample = forward ? nIn : nOut;
-                OnnxTensor seed = cachedSeed(p, type, kc, bc, perSample, k0, seedShape);
+                OnnxTensor seed = cachedSeed(p, type, kc, seedSamples, perSample, k0, seedShape);
                 boolean ownSeed = seed == null;
                 if (ownSeed) {
-                    seed = newSeed(JacobianBlocks.unitSeed(type, kc, bc, perSample, k0), type, seedShape);
+                    seed = newSeed(JacobianBlocks.unitSeed(type, kc, seedSamples, perSample, k0), type, seedShape);
                 }
                 long[] blockShape = forward
                     ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})

@@ -23,6 +23,7 @@ final class PreparedGraph implements AutoCloseable {
     private final DifferentiatedGraph graph;
     private final Onnx.ModelProto runModel;
     private final byte[] sessionBytes;
+    private final boolean broadcastSeed;
     private final OrtSessions.Opened session;
     private final ValueShapes shapes;
     private final long bytesPerPair;
@@ -31,12 +32,16 @@ final class PreparedGraph implements AutoCloseable {
     private final String name;
     private OrtSessions.Opened serial;
 
-    /** {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.autodiff.OrtLowering}). */
-    PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, byte[] sessionBytes, OrtSessions.Opened session,
-                  ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, String name) {
+    /**
+     * {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.autodiff.OrtLowering});
+     * {@code broadcastSeed}: unit seeds may have batch size 1 ({@link org.jacobi.autodiff.SeedBroadcast}).
+     */
+    PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, byte[] sessionBytes, boolean broadcastSeed,
+                  OrtSessions.Opened session, ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, String name) {
         this.graph = graph;
         this.runModel = runModel;
         this.sessionBytes = sessionBytes;
+        this.broadcastSeed = broadcastSeed;
         this.session = session;
         this.shapes = shapes;
         this.bytesPerPair = bytesPerPair;
@@ -50,6 +55,11 @@ final class PreparedGraph implements AutoCloseable {
 
     Onnx.ModelProto runModel() {
         return runModel;
+    }
+
+    /** Whether unit seeds go in as {@code [K, 1, ...]}, the same row for every sample of the run. */
+    boolean broadcastSeed() {
+        return broadcastSeed;
     }
 
     OrtSessions.Opened session() {
