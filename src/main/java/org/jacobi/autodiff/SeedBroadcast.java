@@ -15,11 +15,15 @@ import org.jacobi.onnx.proto.Onnx;
  *
  * <p>It may when every node that reads a value still of batch size 1 is one whose result broadcasting makes right:
  * a MatMul by a direction-free matrix, an elementwise product, sum, difference or quotient, an Identity, Neg or
- * Cast; and when the result has met a per-sample factor (else it would come out of batch size 1).
+ * Cast; and when the result has met a per-sample factor (else it would come out of batch size 1). It is worth it
+ * only where the rows that meet the factor are long: ONNX Runtime broadcasts {@code [K, 1, n]} against
+ * {@code [B, n]} one row of n at a time, which for n = 32 (mlp_tanh) cost more than the product it saved.
  */
 public final class SeedBroadcast {
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "Sub", "Div");
     private static final Set<String> UNARY = Set.of("Identity", "Neg", "Cast");
+    /** Shortest row (elements per direction and sample) broadcast against a per-sample factor. */
+    static final long MIN_ROW = 128;
 
     private SeedBroadcast() {
     }
@@ -37,6 +41,24 @@ public final class SeedBroadcast {
             }
         }
         return model.toBuilder().setGraph(g).build();
+    }
+
+    /** The last dimension of a constant matrix (an initializer, or a Transpose of one); -1 when unknown. */
+    private static long lastDim(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers) {
+        Onnx.TensorProto t = initializers.get(v);
+        if (t != null) {
+            return t.getDimsCount() == 0 ? -1 : t.getDims(t.getDimsCount() - 1);
+        }
+        Onnx.NodeProto n = producer.get(v);
+        if (n != null && n.getOpType().equals("Transpose") && n.getDomain().isEmpty() && initializers.containsKey(n.getInput(0))) {
+            Onnx.TensorProto w = initializers.get(n.getInput(0));
+            long[] perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
+                .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray()).orElse(null);
+            int last = w.getDimsCount() - 1;
+            int axis = perm == null ? 0 : (int) perm[perm.length - 1]; // no perm: the dims reversed
+            return last < 0 ? -1 : w.getDims(perm == null ? 0 : axis);
+        }
+        return -1;
     }
 
     /** True when {@code v} is computed from initializers alone (no graph input): no batch axis of its own. */
@@ -59,9 +81,10 @@ public final class SeedBroadcast {
 
     /**
      * True when {@code model} (the graph a session runs) computes the same {@code result} from a seed of batch size
-     * 1 as from the full seed. {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code shapes}: the primal values'.
+     * 1 as from the full seed, and gains from it. {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code seedRow}:
+     * its elements per direction and sample; {@code shapes}: the primal values'.
      */
-    public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, ValueShapes shapes) {
+    public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow, ValueShapes shapes) {
         Onnx.GraphProto graph = model.getGraph();
         Map<String, Onnx.NodeProto> producer = new HashMap<>();
         graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producer.put(o, n)));
@@ -69,15 +92,15 @@ public final class SeedBroadcast {
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         Set<String> directional = new HashSet<>();
         directional.add(seed);
-        Set<String> collapsed = new HashSet<>(); // directional values of batch size 1
-        collapsed.add(seed);
+        Map<String, Long> collapsed = new HashMap<>(); // directional values of batch size 1 -> their row length
+        collapsed.put(seed, seedRow);
         for (Onnx.NodeProto n : graph.getNodeList()) {
             boolean readsDirections = n.getInputList().stream().anyMatch(directional::contains);
             if (!readsDirections) {
                 continue;
             }
             directional.addAll(n.getOutputList());
-            if (n.getInputList().stream().noneMatch(collapsed::contains)) {
+            if (n.getInputList().stream().noneMatch(collapsed::containsKey)) {
                 continue; // full values: broadcasting is not involved
             }
             if (!n.getDomain().isEmpty() || n.getOutputCount() != 1) {
@@ -85,18 +108,20 @@ public final class SeedBroadcast {
             }
             String op = n.getOpType();
             String out = n.getOutput(0);
+            long row = n.getInputList().stream().filter(collapsed::containsKey).mapToLong(collapsed::get).max().orElse(0);
             if (UNARY.contains(op)) {
-                collapsed.add(out);
+                collapsed.put(out, row);
             } else if (op.equals("MatMul")) {
-                if (!collapsed.contains(n.getInput(0)) || directional.contains(n.getInput(1))
-                    || ForwardBlockLayout.rank(n.getInput(1), producer, initializers, shapes, 0) != 2) {
+                long width = lastDim(n.getInput(1), producer, initializers);
+                if (!collapsed.containsKey(n.getInput(0)) || directional.contains(n.getInput(1))
+                    || ForwardBlockLayout.rank(n.getInput(1), producer, initializers, shapes, 0) != 2 || width < 1) {
                     return false;
                 }
-                collapsed.add(out);
+                collapsed.put(out, width);
             } else if (ELEMENTWISE.contains(op) && n.getInputCount() == 2) {
                 boolean full = false;
                 for (String in : n.getInputList()) {
-                    if (collapsed.contains(in)) {
+                    if (collapsed.containsKey(in)) {
                         continue;
                     }
                     if (directional.contains(in)) {
@@ -111,13 +136,15 @@ public final class SeedBroadcast {
                     full |= rank == seedRank - 1 && !constant(in, producer, initializers, 0);
                 }
                 if (!full) {
-                    collapsed.add(out);
+                    collapsed.put(out, row);
+                } else if (row < MIN_ROW) {
+                    return false; // short rows broadcast slowly
                 }
             } else {
                 return false;
             }
         }
-        return directional.contains(result) && !collapsed.contains(result)
-            && graph.getOutputList().stream().noneMatch(o -> collapsed.contains(o.getName()));
+        return directional.contains(result) && !collapsed.containsKey(result)
+            && graph.getOutputList().stream().noneMatch(o -> collapsed.containsKey(o.getName()));
     }
 }

@@ -220,7 +220,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         byte[] sessionBytes = lowered.toByteArray();
         int seedRank = (r.batched() ? 2 : 1) + (direction == Differentiator.Direction.FORWARD ? r.sampleInputShape().length
             : sampleOut.length);
-        boolean broadcastSeed = r.batched() && SeedBroadcast.safe(lowered, Differentiator.SEED, BLOCK, seedRank, shapes);
+        long seedRow = Tensor.elementCount(direction == Differentiator.Direction.FORWARD ? r.sampleInputShape() : sampleOut);
+        boolean broadcastSeed = r.batched() && SeedBroadcast.safe(lowered, Differentiator.SEED, BLOCK, seedRank, seedRow, shapes);
         if (broadcastSeed) {
             sessionBytes = SeedBroadcast.withOwnSeedBatch(lowered, Differentiator.SEED).toByteArray();
         }
