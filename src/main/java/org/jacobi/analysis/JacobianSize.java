@@ -37,6 +37,14 @@ public record JacobianSize(long samples, long outputsPerSample, long inputsPerSa
             samples, outputsPerSample, inputsPerSample, entries(), bytesText(bytes()));
     }
 
+    /** E.g. "45 s", "3 min", "1.7 h". */
+    public static String durationText(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        return seconds < 7200 ? String.format(Locale.ROOT, "%.0f min", seconds / 60) : String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+    }
+
     /** E.g. "2.2 GiB". */
     public static String bytesText(long bytes) {
         if (bytes >= 1L << 30) {

@@ -50,9 +50,12 @@ class LargeJacobianTest {
         }
         assertTrue(vm.state().messageProperty().get().text().contains("one reverse pass"),
             vm.state().messageProperty().get().text());
+        // the first pass also built the differentiated graph: no full-Jacobian time from it
+        assertTrue(Double.isNaN(vm.estimatedFullJacobianSeconds()));
 
         vm.state().selectedSampleProperty().set(3);
         assertEquals(2, vjps.get(), "another sample, another reverse pass");
+        assertTrue(vm.estimatedFullJacobianSeconds() >= 0, "a later pass times the full Jacobian");
         int[] fromRow = saliency.pictureProperty().get().saliency();
 
         vm.computeFullJacobian();

@@ -229,20 +229,13 @@ public final class JacobianViewModel {
         }
         double seconds = workspace.estimatedFullJacobianSeconds();
         String full = "Full Jacobian: " + large.size().describe()
-            + (Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, ", about %s", duration(seconds)))
+            + (Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, ", about %s", JacobianSize.durationText(seconds)))
             + " (Compute > Compute Jacobian).";
         String more = visible.count() > MAX_ROWS_ON_SCREEN
             ? " Zoom in to compute other rows: at most " + MAX_ROWS_ON_SCREEN + " are computed per screen."
             : paused ? " Stopped: move the view to go on." : "";
         rowsNote.set(String.format(Locale.ROOT, "%d of %d rows computed for sample %d (the rows on screen, one reverse pass "
             + "each); colours cover the computed rows only.%s %s", computed, nOut, rowsSample, more, full));
-    }
-
-    private static String duration(double seconds) {
-        if (seconds < 120) {
-            return String.format(Locale.ROOT, "%.0f s", seconds);
-        }
-        return seconds < 7200 ? String.format(Locale.ROOT, "%.0f min", seconds / 60) : String.format(Locale.ROOT, "%.1f h", seconds / 3600);
     }
 
     private int sampleOf(AppState.LargeJacobian large) {
