@@ -20,8 +20,6 @@ import org.jacobi.onnx.proto.Onnx;
  * Applied only when the layer's input is narrower than its output, where the moved tangent is the smaller tensor.
  */
 public final class ForwardBlockLayout {
-    private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Cast", "Sigmoid", "Tanh",
-        "Relu", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Greater", "Less", "Equal", "Where", "Abs", "Erf", "Identity");
 
     private ForwardBlockLayout() {
     }
@@ -72,7 +70,7 @@ public final class ForwardBlockLayout {
                     return model;
                 }
                 String factor = left ? n.getInput(1) : n.getInput(0);
-                int rank = rank(factor, producer, initializers, shapes, 0);
+                int rank = FactorRanks.rank(factor, producer, initializers, shapes);
                 if (rank < 0 || rank > r - 1) {
                     return model; // a factor with a direction axis of its own, or of unknown rank
                 }
@@ -131,7 +129,7 @@ public final class ForwardBlockLayout {
             .addAttribute(Attr.i("transB", 1)).addAttribute(Attr.f("alpha", 1.0)).build());
         for (int i = factors.size() - 1; i >= 0; i--) {
             String f = factors.get(i);
-            y = e.mul(y, rank(f, producer, initializers, shapes, 0) == 0 ? f : e.unsqueeze(f, -1));
+            y = e.mul(y, FactorRanks.rank(f, producer, initializers, shapes) == 0 ? f : e.unsqueeze(f, -1));
         }
         e.add(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(block).addInput(y).addOutput(block).build());
 
@@ -147,33 +145,6 @@ public final class ForwardBlockLayout {
             b.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(OrtLowering.MICROSOFT).setVersion(1));
         }
         return b.build();
-    }
-
-    /** The rank of a direction-free value: known shapes, initializers, and elementwise ops over them; -1 if unknown. */
-    static int rank(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers,
-                            ValueShapes shapes, int depth) {
-        if (initializers.containsKey(v)) {
-            return initializers.get(v).getDimsCount();
-        }
-        if (shapes.known(v)) {
-            return shapes.rank(v);
-        }
-        Onnx.NodeProto n = producer.get(v);
-        if (n != null && n.getDomain().isEmpty() && n.getOpType().equals("Transpose") && depth <= 32) {
-            return rank(n.getInput(0), producer, initializers, shapes, depth + 1);
-        }
-        if (n == null || depth > 32 || !n.getDomain().isEmpty() || !ELEMENTWISE.contains(n.getOpType())) {
-            return -1;
-        }
-        int rank = 0;
-        for (String in : n.getInputList()) {
-            int ri = rank(in, producer, initializers, shapes, depth + 1);
-            if (ri < 0) {
-                return -1;
-            }
-            rank = Math.max(rank, ri);
-        }
-        return rank;
     }
 
     private static long[] ints(Onnx.NodeProto n, String name) {

@@ -114,7 +114,7 @@ public final class SeedBroadcast {
             } else if (op.equals("MatMul")) {
                 long width = lastDim(n.getInput(1), producer, initializers);
                 if (!collapsed.containsKey(n.getInput(0)) || directional.contains(n.getInput(1))
-                    || ForwardBlockLayout.rank(n.getInput(1), producer, initializers, shapes, 0) != 2 || width < 1) {
+                    || FactorRanks.rank(n.getInput(1), producer, initializers, shapes) != 2 || width < 1) {
                     return false;
                 }
                 collapsed.put(out, width);
@@ -128,7 +128,7 @@ public final class SeedBroadcast {
                         full = true; // a full tangent: [K, 1, ...] broadcasts against [K, B, ...]
                         continue;
                     }
-                    int rank = ForwardBlockLayout.rank(in, producer, initializers, shapes, 0);
+                    int rank = FactorRanks.rank(in, producer, initializers, shapes);
                     if (rank < 0 || rank > seedRank - 1) {
                         return false;
                     }
