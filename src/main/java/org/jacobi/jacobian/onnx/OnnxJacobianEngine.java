@@ -111,6 +111,14 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return differentiatedGraph(request).toByteArray();
     }
 
+    /**
+     * The graph of {@link #differentiatedGraph} as this engine's sessions run it, rewritten for ONNX Runtime
+     * ({@link OrtLowering}, {@link ForwardBlockLayout}): for sessions opened elsewhere (the Spark job's executors).
+     */
+    byte[] sessionGraph(JacobianRequest request) {
+        return prepare(ResolvedRequest.resolve(model.info(), request), null).sessionBytes();
+    }
+
     /** The estimated bytes one (sample, direction) pair needs in a run; chunking divides the budget by it. */
     long bytesPerPair(JacobianRequest request) {
         return prepare(ResolvedRequest.resolve(model.info(), request), null).bytesPerPair();

@@ -84,7 +84,7 @@ public final class PrebuiltJacobianGraph implements Serializable {
         try (OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             JacobianMode resolved = engine.resolveMode(request);
             request = request.withMode(resolved);
-            byte[] bytes = engine.serializedDifferentiatedGraph(request);
+            byte[] bytes = engine.sessionGraph(request);
             long[] outShape = model.run(Map.of(wrt, probe.asType(ElementType.FLOAT32)), Set.of(output)).get(output).shape();
             sampleOut = Arrays.copyOfRange(outShape, 1, outShape.length);
             long[] sampleIn = Arrays.copyOfRange(probe.shape(), 1, probe.rank());

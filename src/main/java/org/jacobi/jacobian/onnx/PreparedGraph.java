@@ -57,6 +57,11 @@ final class PreparedGraph implements AutoCloseable {
         return runModel;
     }
 
+    /** {@link #runModel()} as ONNX Runtime sessions load it (with ONNX Runtime's own operators). */
+    byte[] sessionBytes() {
+        return sessionBytes;
+    }
+
     /** Whether unit seeds go in as {@code [K, 1, ...]}, the same row for every sample of the run. */
     boolean broadcastSeed() {
         return broadcastSeed;
