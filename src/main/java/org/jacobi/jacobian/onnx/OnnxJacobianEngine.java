@@ -11,10 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
-import org.jacobi.autodiff.ForwardBlockLayout;
-import org.jacobi.autodiff.OrtLowering;
 import org.jacobi.autodiff.RuleRegistry;
-import org.jacobi.autodiff.SeedBroadcast;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.autodiff.expand.OpsetNormalizer;
@@ -113,7 +110,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     /**
      * The graph of {@link #differentiatedGraph} as this engine's sessions run it, rewritten for ONNX Runtime
-     * ({@link OrtLowering}, {@link ForwardBlockLayout}): for sessions opened elsewhere (the Spark job's executors).
+     * ({@link org.jacobi.autodiff.OrtLowering}, {@link org.jacobi.autodiff.ForwardBlockLayout}): for sessions opened elsewhere (the Spark job's executors).
      */
     byte[] sessionGraph(JacobianRequest request) {
         return prepare(ResolvedRequest.resolve(model.info(), request), null).sessionBytes();
@@ -224,19 +221,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         long[] sampleOut = sampleShape(r, shapes.shape(r.of()));
         Onnx.ModelProto runModel = PreparedGraph.withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
-        Onnx.ModelProto lowered = OrtLowering.lower(ForwardBlockLayout.lower(runModel, Differentiator.SEED, BLOCK, shapes));
-        byte[] sessionBytes = lowered.toByteArray();
-        int seedRank = (r.batched() ? 2 : 1) + (direction == Differentiator.Direction.FORWARD ? r.sampleInputShape().length
-            : sampleOut.length);
-        long seedRow = Tensor.elementCount(direction == Differentiator.Direction.FORWARD ? r.sampleInputShape() : sampleOut);
-        boolean broadcastSeed = r.batched() && SeedBroadcast.safe(lowered, Differentiator.SEED, BLOCK, seedRank, seedRow, shapes);
-        if (broadcastSeed) {
-            sessionBytes = SeedBroadcast.withOwnSeedBatch(lowered, Differentiator.SEED).toByteArray();
-        }
-        OrtSessions.Opened session = OrtSessions.open(sessionBytes, model.devicePreference(),
+        long[] seedSample = direction == Differentiator.Direction.FORWARD ? r.sampleInputShape() : sampleOut;
+        PreparedGraph.SessionGraph lowered = PreparedGraph.sessionGraph(runModel, r.batched(), seedSample, shapes);
+        OrtSessions.Opened session = OrtSessions.open(lowered.bytes(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
-        p = new PreparedGraph(graph, runModel, sessionBytes, broadcastSeed, session, shapes, bytesPerPair(source, r, graph), sampleOut,
-            model.info().fileName());
+        p = new PreparedGraph(graph, runModel, lowered.bytes(), lowered.broadcastSeed(), session, shapes,
+            bytesPerPair(source, r, graph), sampleOut, model.info().fileName());
         cache.put(key, p);
         return p;
     }

@@ -3,8 +3,12 @@ package org.jacobi.jacobian.onnx;
 import ai.onnxruntime.OrtSession;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.ForwardBlockLayout;
+import org.jacobi.autodiff.OrtLowering;
+import org.jacobi.autodiff.SeedBroadcast;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.DevicePreference;
+import org.jacobi.core.Tensor;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -97,6 +101,23 @@ final class PreparedGraph implements AutoCloseable {
             serial = OrtSessions.open(sessionBytes, DevicePreference.CPU, name + " (derivative)", 1);
         }
         return serial.session();
+    }
+
+    /** A run model as ONNX Runtime sessions load it, and whether its unit seeds may have batch size 1. */
+    record SessionGraph(byte[] bytes, boolean broadcastSeed) {
+    }
+
+    /**
+     * {@code runModel} rewritten for ONNX Runtime ({@link ForwardBlockLayout}, {@link OrtLowering}) and checked for
+     * seeds of batch size 1 ({@link SeedBroadcast}); {@code seedSample}: the seed's per-sample shape.
+     */
+    static SessionGraph sessionGraph(Onnx.ModelProto runModel, boolean batched, long[] seedSample, ValueShapes shapes) {
+        String seed = Differentiator.SEED;
+        String block = OnnxJacobianEngine.BLOCK;
+        Onnx.ModelProto lowered = OrtLowering.lower(ForwardBlockLayout.lower(runModel, seed, block, shapes));
+        int seedRank = (batched ? 2 : 1) + seedSample.length;
+        boolean broadcast = batched && SeedBroadcast.safe(lowered, seed, block, seedRank, Tensor.elementCount(seedSample), shapes);
+        return new SessionGraph((broadcast ? SeedBroadcast.withOwnSeedBatch(lowered, seed) : lowered).toByteArray(), broadcast);
     }
 
     /**
