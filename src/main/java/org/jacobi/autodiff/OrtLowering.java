@@ -2,10 +2,8 @@ package org.jacobi.autodiff;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -28,43 +26,15 @@ public final class OrtLowering {
 
     /** {@code model} with its MatMul-feeding Transposes folded into FusedMatMul; the same model if none applies. */
     public static Onnx.ModelProto lower(Onnx.ModelProto model) {
-        Onnx.GraphProto graph = model.getGraph();
-        Set<String> constants = new HashSet<>();
-        graph.getInitializerList().forEach(t -> constants.add(t.getName()));
-        Set<String> taken = new HashSet<>(constants);
-        graph.getInputList().forEach(v -> taken.add(v.getName()));
-        graph.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
-        Set<String> kept = new HashSet<>(constants);
-        graph.getOutputList().forEach(v -> kept.add(v.getName()));
-        List<Onnx.NodeProto> nodes = fold(graph.getNodeList(), kept, new Emitter(17, taken));
-        if (nodes == null) {
-            return model;
+        GraphIndex index = new GraphIndex(model.getGraph());
+        if (index.hasSubgraphs()) {
+            return model; // an If/Loop/Scan body may read any outer value by name
         }
-        Onnx.ModelProto.Builder out = model.toBuilder().setGraph(graph.toBuilder().clearNode().addAllNode(nodes));
-        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MICROSOFT))) {
-            out.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1));
-        }
-        return out.build();
-    }
-
-    /**
-     * The rewritten node list, or null when no Transpose qualifies. {@code kept}: constants and graph outputs, whose
-     * Transposes stay (ONNX Runtime folds constant ones itself; an output must keep its producer).
-     */
-    static List<Onnx.NodeProto> fold(List<Onnx.NodeProto> nodes, Set<String> kept, Emitter names) {
-        Map<String, List<Onnx.NodeProto>> consumers = new HashMap<>();
-        for (Onnx.NodeProto n : nodes) {
-            for (String in : n.getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-            if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
-                return null; // an If/Loop/Scan body may read any outer value by name
-            }
-        }
+        Emitter names = new Emitter(Differentiator.opset(model), index.names());
         Map<String, String> transposedSource = new HashMap<>(); // Transpose output -> its row-copied input
-        List<Onnx.NodeProto> out = new ArrayList<>(nodes.size());
-        for (Onnx.NodeProto n : nodes) {
-            long[] perm = foldablePerm(n, consumers, kept);
+        List<Onnx.NodeProto> out = new ArrayList<>(model.getGraph().getNodeCount());
+        for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
+            long[] perm = foldablePerm(n, index);
             if (perm == null) {
                 out.add(n);
                 continue;
@@ -74,7 +44,7 @@ public final class OrtLowering {
             rows[r - 2] = perm[r - 1];
             rows[r - 1] = r - 1; // the innermost axis stays: a copy of contiguous rows
             String source = n.getInput(0);
-            if (!isIdentity(rows)) {
+            if (!GraphIndex.isIdentity(rows)) {
                 String middle = names.fresh(n.getOutput(0) + "/rows");
                 out.add(n.toBuilder().clearOutput().addOutput(middle).setName(middle).clearAttribute()
                     .addAttribute(Attr.ints("perm", rows)).build());
@@ -83,7 +53,7 @@ public final class OrtLowering {
             transposedSource.put(n.getOutput(0), source);
         }
         if (transposedSource.isEmpty()) {
-            return null;
+            return model;
         }
         for (int i = 0; i < out.size(); i++) {
             Onnx.NodeProto n = out.get(i);
@@ -102,41 +72,36 @@ public final class OrtLowering {
                 .addOutput(n.getOutput(0)).addAttribute(Attr.i("transA", transA ? 1 : 0))
                 .addAttribute(Attr.i("transB", transB ? 1 : 0)).addAttribute(Attr.f("alpha", 1.0)).build());
         }
-        return out;
+        return withMicrosoftOpset(model.toBuilder().setGraph(model.getGraph().toBuilder().clearNode().addAllNode(out)));
+    }
+
+    /** {@code model} importing ONNX Runtime's contrib domain, where FusedMatMul lives. */
+    static Onnx.ModelProto withMicrosoftOpset(Onnx.ModelProto.Builder model) {
+        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MICROSOFT))) {
+            model.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1));
+        }
+        return model.build();
     }
 
     /**
      * The perm of a Transpose to fold: rank 2 or more, its output's second-to-last axis is the input's last, only
-     * MatMuls read it, its input is not a constant and its output not a graph output.
+     * MatMuls read it, its input is not a constant (ONNX Runtime folds those itself) and its output not a graph output
+     * (which must keep its producer).
      */
-    private static long[] foldablePerm(Onnx.NodeProto n, Map<String, List<Onnx.NodeProto>> consumers, Set<String> kept) {
+    private static long[] foldablePerm(Onnx.NodeProto n, GraphIndex index) {
         if (!n.getOpType().equals("Transpose") || !n.getDomain().isEmpty() || n.getOutputCount() != 1
-            || kept.contains(n.getInput(0)) || kept.contains(n.getOutput(0))) {
+            || index.isInitializer(n.getInput(0)) || index.isGraphOutput(n.getOutput(0))) {
             return null;
         }
-        long[] perm = null;
-        for (Onnx.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals("perm")) {
-                perm = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-            }
-        }
+        long[] perm = GraphIndex.ints(n, "perm");
         int r = perm == null ? 0 : perm.length;
         if (r < 2 || perm[r - 2] != r - 1) {
             return null;
         }
-        List<Onnx.NodeProto> readers = consumers.getOrDefault(n.getOutput(0), List.of());
+        List<Onnx.NodeProto> readers = index.consumers(n.getOutput(0));
         if (readers.isEmpty() || readers.stream().anyMatch(c -> !c.getOpType().equals("MatMul") || !c.getDomain().isEmpty())) {
             return null;
         }
         return perm;
-    }
-
-    private static boolean isIdentity(long[] perm) {
-        for (int i = 0; i < perm.length; i++) {
-            if (perm[i] != i) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,7 +1,6 @@
 package org.jacobi.autodiff;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
@@ -43,65 +42,19 @@ public final class SeedBroadcast {
         return model.toBuilder().setGraph(g).build();
     }
 
-    /** The last dimension of a constant matrix (an initializer, or a Transpose of one); -1 when unknown. */
-    private static long lastDim(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers) {
-        Onnx.TensorProto t = initializers.get(v);
-        if (t != null) {
-            return t.getDimsCount() == 0 ? -1 : t.getDims(t.getDimsCount() - 1);
-        }
-        Onnx.NodeProto n = producer.get(v);
-        if (n != null && n.getOpType().equals("Transpose") && n.getDomain().isEmpty() && initializers.containsKey(n.getInput(0))) {
-            Onnx.TensorProto w = initializers.get(n.getInput(0));
-            long[] perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
-                .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray()).orElse(null);
-            int last = w.getDimsCount() - 1;
-            int axis = perm == null ? 0 : (int) perm[perm.length - 1]; // no perm: the dims reversed
-            return last < 0 ? -1 : w.getDims(perm == null ? 0 : axis);
-        }
-        return -1;
-    }
-
-    /** True when {@code v} is computed from initializers alone (no graph input): no batch axis of its own. */
-    private static boolean constant(String v, Map<String, Onnx.NodeProto> producer, Map<String, Onnx.TensorProto> initializers,
-                                    int depth) {
-        if (initializers.containsKey(v)) {
-            return true;
-        }
-        Onnx.NodeProto n = producer.get(v);
-        if (n == null || depth > 64) {
-            return false; // a graph input
-        }
-        for (String in : n.getInputList()) {
-            if (!in.isEmpty() && !constant(in, producer, initializers, depth + 1)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * True when {@code model} (the graph a session runs) computes the same {@code result} from a seed of batch size
      * 1 as from the full seed, and gains from it. {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code seedRow}:
      * its elements per direction and sample; {@code shapes}: the primal values'.
      */
     public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow, ValueShapes shapes) {
-        Onnx.GraphProto graph = model.getGraph();
-        Map<String, Onnx.NodeProto> producer = new HashMap<>();
-        graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producer.put(o, n)));
-        Map<String, Onnx.TensorProto> initializers = new HashMap<>();
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
-        Set<String> directional = new HashSet<>();
-        directional.add(seed);
+        GraphIndex index = new GraphIndex(model.getGraph());
+        Set<String> directional = index.dependents(seed);
         Map<String, Long> collapsed = new HashMap<>(); // directional values of batch size 1 -> their row length
         collapsed.put(seed, seedRow);
-        for (Onnx.NodeProto n : graph.getNodeList()) {
-            boolean readsDirections = n.getInputList().stream().anyMatch(directional::contains);
-            if (!readsDirections) {
-                continue;
-            }
-            directional.addAll(n.getOutputList());
+        for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
             if (n.getInputList().stream().noneMatch(collapsed::containsKey)) {
-                continue; // full values: broadcasting is not involved
+                continue; // no value of batch size 1 read here: broadcasting is not involved
             }
             if (!n.getDomain().isEmpty() || n.getOutputCount() != 1) {
                 return false;
@@ -112,12 +65,11 @@ public final class SeedBroadcast {
             if (UNARY.contains(op)) {
                 collapsed.put(out, row);
             } else if (op.equals("MatMul")) {
-                long width = lastDim(n.getInput(1), producer, initializers);
-                if (!collapsed.containsKey(n.getInput(0)) || directional.contains(n.getInput(1))
-                    || FactorRanks.rank(n.getInput(1), producer, initializers, shapes) != 2 || width < 1) {
-                    return false;
+                long[] matrix = index.constantDims(n.getInput(1));
+                if (!collapsed.containsKey(n.getInput(0)) || matrix == null || matrix.length != 2) {
+                    return false; // only a MatMul by a constant matrix keeps rows of its own
                 }
-                collapsed.put(out, width);
+                collapsed.put(out, matrix[1]);
             } else if (ELEMENTWISE.contains(op) && n.getInputCount() == 2) {
                 boolean full = false;
                 for (String in : n.getInputList()) {
@@ -128,12 +80,12 @@ public final class SeedBroadcast {
                         full = true; // a full tangent: [K, 1, ...] broadcasts against [K, B, ...]
                         continue;
                     }
-                    int rank = FactorRanks.rank(in, producer, initializers, shapes);
+                    int rank = index.rank(in, shapes);
                     if (rank < 0 || rank > seedRank - 1) {
                         return false;
                     }
                     // a per-sample factor [B, ...]: of the tangents' rank less K, and computed from the inputs
-                    full |= rank == seedRank - 1 && !constant(in, producer, initializers, 0);
+                    full |= rank == seedRank - 1 && !index.constant(in);
                 }
                 if (!full) {
                     collapsed.put(out, row);
@@ -145,6 +97,6 @@ public final class SeedBroadcast {
             }
         }
         return directional.contains(result) && !collapsed.containsKey(result)
-            && graph.getOutputList().stream().noneMatch(o -> collapsed.containsKey(o.getName()));
+            && model.getGraph().getOutputList().stream().noneMatch(o -> collapsed.containsKey(o.getName()));
     }
 }
