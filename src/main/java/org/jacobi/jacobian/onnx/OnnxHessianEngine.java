@@ -195,7 +195,7 @@ public final class OnnxHessianEngine implements HessianEngine {
         }
         float[] hessian = new float[Math.toIntExact((long) samples * directions * nIn)];
         ChunkPlan plan = ChunkPlan.of(samples, directions, p.bytesPerPair(),
-            OnnxJacobianEngine.runBudget(request.asJacobianRequest(), p.bytesPerPair(), directions));
+            ChunkPlan.runBudget(request.asJacobianRequest(), p.bytesPerPair(), directions));
         List<Tensor> outputs = new ArrayList<>();
         List<Tensor> gradients = new ArrayList<>();
         int done = 0;

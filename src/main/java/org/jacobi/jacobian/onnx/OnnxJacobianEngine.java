@@ -1,9 +1,6 @@
 package org.jacobi.jacobian.onnx;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -302,64 +299,27 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             return emptyJacobian(r, start);
         }
         int directions = forward ? nIn : nOut;
-        long jacobianSize = (long) samples * nOut * nIn;
-        if (jacobianSize > Integer.MAX_VALUE - 8) {
-            throw new JacobiException("The Jacobian would have " + jacobianSize + " elements, more than one array can hold. "
-                + "Use fewer samples or a smaller output (--of).");
-        }
-        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(jacobianSize);
         long smallestRun = fixedBatch(r) ? p.bytesPerPair() * samples : p.bytesPerPair();
         if (request.maxMemoryBytes() > 0 && smallestRun > request.maxMemoryBytes()) {
             throw JacobiException.usage("One " + (fixedBatch(r) ? "batch" : "sample") + " in one direction needs about "
                 + MemoryEstimate.mib(smallestRun) + " (estimated), more than --max-memory " + MemoryEstimate.mib(request.maxMemoryBytes())
                 + ". Raise --max-memory, or differentiate a smaller output (--of) or input.");
         }
+        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate((long) samples * nOut * nIn); // refuses what no array holds
 
         ChunkPlan plan = fixedBatch(r)
             ? ChunkPlan.of(1, directions, p.bytesPerPair() * samples, request.memoryBudget()).withSamples(samples)
-            : ChunkPlan.of(samples, directions, p.bytesPerPair(), runBudget(request, p.bytesPerPair(), directions));
-        int sampleChunk = plan.samplesPerChunk();
-        int directionChunk = plan.directionsPerChunk();
-        int sampleChunks = plan.sampleChunks();
-        int directionChunks = plan.directionChunks();
-        int total = plan.chunks();
-        List<Tensor> outputs = new ArrayList<>();
+            : ChunkPlan.of(samples, directions, p.bytesPerPair(), ChunkPlan.runBudget(request, p.bytesPerPair(), directions));
         ElementType type = r.wrtValue().type();
         // ONNX Runtime writes each chunk's block straight into this buffer (a pinned output).
-        ByteBuffer block = takeBlock(type, (long) sampleChunk * directionChunk * (forward ? nOut : nIn));
-        int done = 0;
+        ByteBuffer block = takeBlock(type, (long) plan.samplesPerChunk() * plan.directionsPerChunk() * (forward ? nOut : nIn));
+        List<Tensor> outputs;
         try {
-        for (int sc = 0; sc < sampleChunks; sc++) {
-            int b0 = plan.sampleStart(sc);
-            int bc = plan.sampleCount(sc);
-            for (int dc = 0; dc < directionChunks; dc++) {
-                monitor.checkCancelled();
-                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + (forward ? "forward" : "reverse") + " mode)");
-                int k0 = plan.directionStart(dc);
-                int kc = plan.directionCount(dc);
-                int seedSamples = p.broadcastSeed() ? 1 : bc;
-                long[] seedShape = seedShape(r, forward ? r.sampleInputShape() : sampleOut, kc, seedSamples);
-                int perSample = forward ? nIn : nOut;
-                OnnxTensor seed = cachedSeed(p, type, kc, seedSamples, perSample, k0, seedShape);
-                boolean ownSeed = seed == null;
-                if (ownSeed) {
-                    seed = newSeed(JacobianBlocks.unitSeed(type, kc, seedSamples, perSample, k0), type, seedShape);
-                }
-                long[] blockShape = forward
-                    ? concat(r.batched() ? new long[] {bc} : new long[0], sampleOut, new long[] {kc})
-                    : concat(r.batched() ? new long[] {bc, kc} : new long[] {kc}, r.sampleInputShape());
-                Map<String, Tensor> outs = GraphRun.run(p, model, r, b0, bc, seed, ownSeed, monitor,
-                    dc == 0 ? Set.of(r.of()) : Set.of(), block, blockShape);
-                if (dc == 0) {
-                    outputs.add(outs.get(r.of()));
-                }
-                JacobianBlocks.copyBlock(block, type, jac, forward, kc, bc, k0, b0, nIn, nOut);
-                done++;
-            }
-        }
+            outputs = new ChunkRuns(p, model, r).run(plan, jac, block, monitor);
         } finally {
             returnBlock(block);
         }
+        int total = plan.chunks();
         monitor.progress(total, total, "done");
         Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
         long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
@@ -390,35 +350,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             r.batched(), mode, true, "ONNX autodiff on ONNX Runtime", "CPU", 0, System.nanoTime() - start, List.of());
     }
 
-    /**
-     * Runs larger than this many estimated bytes gain nothing and lose time: their intermediates no longer
-     * stay in the caches (measured on cnn_small: 32-sample runs ~15% faster than one 256-sample run; mlp_tanh at
-     * 16,384 samples 1.5-2x faster in runs of a few thousand samples than in one run), while the per-run overhead is
-     * a fraction of a millisecond. About the size of this machine's last-level cache (32 MB).
-     */
-    static final long PREFERRED_RUN_BYTES = 32L << 20;
-
-    /**
-     * Runs hold at least this many (sample, direction) pairs when the budget allows, whatever their estimated size:
-     * a ResNet-18 on 64 x 64 images is estimated at 3 MB a pair, so cache-sized runs held one sample (10 pairs), and
-     * its last stage's products had 40 rows (10 pairs x 4 positions). Measured there: runs of 4 to 8 samples 1.15 to
-     * 1.25 times faster than runs of one; cnn_small and the residual block, at 60 pairs a run, are not changed.
-     */
-    static final long MIN_PAIRS_PER_RUN = 64;
-
-    /**
-     * The bytes one run may use: a budget given with the request as it is; the default budget capped near the
-     * cache-friendly size, but never below one whole sample or {@link #MIN_PAIRS_PER_RUN} pairs.
-     */
-    static long runBudget(JacobianRequest request, long bytesPerPair, int directions) {
-        if (request.maxMemoryBytes() > 0) {
-            return request.maxMemoryBytes();
-        }
-        long oneSample = bytesPerPair * Math.max(1, directions);
-        long fewPairs = bytesPerPair * MIN_PAIRS_PER_RUN;
-        return Math.min(request.memoryBudget(), Math.max(PREFERRED_RUN_BYTES, Math.max(oneSample, fewPairs)));
-    }
-
     /** One reverse pass with the given cotangent (K = 1): the gradient of {@code sum(of * cotangent)}. */
     @Override
     public Tensor vectorJacobianProduct(JacobianRequest request, Tensor cotangent, ProgressMonitor monitor) {
@@ -447,7 +378,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
             }
             ByteBuffer block = JacobianBlocks.allocate(x.type(), (long) bc * nIn);
             long[] blockShape = r.batched() ? concat(new long[] {bc, 1}, r.sampleInputShape()) : concat(new long[] {1}, r.sampleInputShape());
-            GraphRun.run(p, model, r, b0, bc, newSeed(seed, x.type(), seedShape(r, sampleOut, 1, bc)), true, monitor, Set.of(), block,
+            GraphRun.run(p, model, r, b0, bc, ChunkRuns.seedTensor(model, seed, x.type(), ChunkRuns.seedShape(r, sampleOut, 1, bc)), true,
+                monitor, Set.of(), block,
                 blockShape);
             Tensor g = x.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(JacobianBlocks.readDoubles(block, bc * nIn), bc * nIn)
                 : Tensor.ofFloats(JacobianBlocks.readFloats(block, bc * nIn), bc * nIn);
@@ -458,29 +390,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         monitor.progress(chunks, chunks, "done");
         Tensor out = Tensor.ofDoubles(all, x.shape());
         return x.type() == ElementType.FLOAT64 ? out : out.asType(x.type());
-    }
-
-    private OnnxTensor cachedSeed(PreparedGraph p, ElementType type, int kc, int bc, int perSample, int k0, long[] shape) {
-        try {
-            return p.seeds().get(type, kc, bc, perSample, k0, shape);
-        } catch (OrtException e) {
-            throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
-                + firstLine(e.getMessage()), e);
-        }
-    }
-
-    private OnnxTensor newSeed(ByteBuffer seed, ElementType type, long[] shape) {
-        try {
-            return JacobianBlocks.seedTensor(seed, type, shape);
-        } catch (OrtException e) {
-            throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
-                + firstLine(e.getMessage()), e);
-        }
-    }
-
-    private static long[] seedShape(ResolvedRequest r, long[] perSample, int kc, int bc) {
-        long[] lead = r.batched() ? new long[] {kc, bc} : new long[] {kc};
-        return concat(lead, perSample);
     }
 
     private static String firstLine(String s) {

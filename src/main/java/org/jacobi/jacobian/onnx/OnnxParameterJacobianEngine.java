@@ -144,7 +144,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         int samples = r.samples();
         int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
         int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
-        ChunkPlan plan = ChunkPlan.of(samples, nP, p.bytesPerPair(), OnnxJacobianEngine.runBudget(r.request(), p.bytesPerPair(), nP));
+        ChunkPlan plan = ChunkPlan.of(samples, nP, p.bytesPerPair(), ChunkPlan.runBudget(r.request(), p.bytesPerPair(), nP));
         int total = plan.chunks();
         int done = 0;
         ElementType type = r.wrtValue().type();
@@ -189,7 +189,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         int samples = r.samples();
         int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
         int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
-        long pairs = Math.max(1, OnnxJacobianEngine.runBudget(r.request(), p.bytesPerPair(), nOut) / p.bytesPerPair());
+        long pairs = Math.max(1, ChunkPlan.runBudget(r.request(), p.bytesPerPair(), nOut) / p.bytesPerPair());
         int bc0 = (int) Math.max(1, Math.min(Math.min(samples, 8), (long) Math.sqrt(pairs / (double) nOut)));
         int directionsPerRun = (int) Math.max(1, Math.min((long) bc0 * nOut, pairs / bc0));
         int sampleChunks = (samples + bc0 - 1) / bc0;

@@ -91,7 +91,7 @@ public final class PrebuiltJacobianGraph implements Serializable {
             boolean fwd = resolved == JacobianMode.FORWARD;
             long directions = Tensor.elementCount(fwd ? sampleIn : sampleOut);
             long perPair = engine.bytesPerPair(request);
-            long budget = OnnxJacobianEngine.runBudget(request, perPair, (int) directions);
+            long budget = ChunkPlan.runBudget(request, perPair, (int) directions);
             int perRun = (int) Math.max(1, Math.min(8192, budget / Math.max(1, perPair * directions)));
             return new PrebuiltJacobianGraph(bytes, model.info().fileName(), wrt, output, fwd, sampleIn, sampleOut, perRun);
         }

@@ -235,12 +235,12 @@ class OnnxJacobianEngineTest {
     void defaultRunsHoldAtLeastAFewDozenPairsWhenThePairsAreLarge() {
         JacobianRequest request = JacobianRequest.of(Map.of());
         long perPair = 3L << 20; // a ResNet-18 on 64 x 64 images, 10 directions a sample
-        long budget = OnnxJacobianEngine.runBudget(request, perPair, 10);
-        assertEquals(Math.min(request.memoryBudget(), OnnxJacobianEngine.MIN_PAIRS_PER_RUN * perPair), budget);
+        long budget = ChunkPlan.runBudget(request, perPair, 10);
+        assertEquals(Math.min(request.memoryBudget(), ChunkPlan.MIN_PAIRS_PER_RUN * perPair), budget);
         // small pairs keep cache-sized runs; an explicit budget is taken as it is
-        assertEquals(Math.min(request.memoryBudget(), OnnxJacobianEngine.PREFERRED_RUN_BYTES),
-            OnnxJacobianEngine.runBudget(request, 4096, 10));
-        assertEquals(1L << 20, OnnxJacobianEngine.runBudget(request.withMaxMemory(1L << 20), perPair, 10));
+        assertEquals(Math.min(request.memoryBudget(), ChunkPlan.PREFERRED_RUN_BYTES),
+            ChunkPlan.runBudget(request, 4096, 10));
+        assertEquals(1L << 20, ChunkPlan.runBudget(request.withMaxMemory(1L << 20), perPair, 10));
     }
 
     @Test

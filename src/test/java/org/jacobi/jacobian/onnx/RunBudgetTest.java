@@ -15,18 +15,18 @@ class RunBudgetTest {
 
     @Test
     void defaultBudgetIsCappedButKeepsOneWholeSample() {
-        long preferred = OnnxJacobianEngine.PREFERRED_RUN_BYTES;
+        long preferred = ChunkPlan.PREFERRED_RUN_BYTES;
         long expected = Math.min(JacobianRequest.defaultMemoryBudget(), preferred);
-        assertEquals(expected, OnnxJacobianEngine.runBudget(request(0), 1000, 10));
+        assertEquals(expected, ChunkPlan.runBudget(request(0), 1000, 10));
         // one sample of 128 directions larger than the cap (and than 64 of its pairs): the whole sample
         long bigSample = 2 * preferred;
         assertEquals(Math.min(JacobianRequest.defaultMemoryBudget(), bigSample),
-            OnnxJacobianEngine.runBudget(request(0), bigSample / 128, 128));
+            ChunkPlan.runBudget(request(0), bigSample / 128, 128));
     }
 
     @Test
     void givenBudgetIsKept() {
-        assertEquals(1L << 40, OnnxJacobianEngine.runBudget(request(1L << 40), 1000, 10));
-        assertEquals(5000, OnnxJacobianEngine.runBudget(request(5000), 1000, 10));
+        assertEquals(1L << 40, ChunkPlan.runBudget(request(1L << 40), 1000, 10));
+        assertEquals(5000, ChunkPlan.runBudget(request(5000), 1000, 10));
     }
 }
