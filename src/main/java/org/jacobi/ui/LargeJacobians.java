@@ -44,12 +44,11 @@ final class LargeJacobians {
     private final Set<TaskHandle> handles = new HashSet<>();
     private double secondsPerRow = Double.NaN;
     /**
-     * Whether {@link #secondsPerRow} comes from a pass after the first of the current Jacobian: the first also builds
-     * the differentiated graph and its session (on a ResNet-18, a second of a 1.5 s saliency map), and a full-Jacobian
-     * estimate from it was 30 times too long.
+     * Reverse passes timed for the current Jacobian. The first also builds the differentiated graph and its session
+     * (on a ResNet-18, a second of a 1.5 s saliency map), and a full-Jacobian estimate from it was 30 times too long;
+     * {@link #secondsPerRow} estimates only from the second on.
      */
-    private boolean secondsAreWarm;
-    private boolean timedOnce;
+    private int passesTimed;
 
     /** Whoever asked for rows: the rows still missing, and what to run when they are there or will not come. */
     private record Waiter(AppState.LargeJacobian large, Set<Long> missing, Runnable onComputed, Runnable onStopped) {
@@ -127,7 +126,7 @@ final class LargeJacobians {
             cache.clear();
             pending.clear();
             cachedFor = large;
-            timedOnce = false;
+            passesTimed = 0;
         }
         Set<Long> missing = new HashSet<>();
         List<Integer> toCompute = new ArrayList<>();
@@ -179,8 +178,7 @@ final class LargeJacobians {
             }
             pending.removeAll(keys);
             secondsPerRow = done.seconds() / outputs.length;
-            secondsAreWarm = timedOnce;
-            timedOnce = true;
+            passesTimed++;
             for (Waiter w : new ArrayList<>(waiters)) {
                 if (w.large() == large && w.missing().removeAll(keys) && w.missing().isEmpty()) {
                     waiters.remove(w);
@@ -246,7 +244,7 @@ final class LargeJacobians {
 
     /** The full Jacobian's time by reverse mode, from the rows timed after the first pass; NaN before. */
     double estimatedFullSeconds(AppState.LargeJacobian large) {
-        return secondsAreWarm ? large.size().estimatedSeconds(secondsPerRow * large.size().samples()) : Double.NaN;
+        return passesTimed > 1 ? large.size().estimatedSeconds(secondsPerRow * large.size().samples()) : Double.NaN;
     }
 
     private static long key(int sample, int output) {
