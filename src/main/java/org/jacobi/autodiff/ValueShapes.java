@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -78,7 +79,7 @@ public final class ValueShapes {
             }
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime could not run the model to learn its value shapes: "
-                + firstLine(e.getMessage()), e);
+                + OrtSessions.firstLine(e.getMessage()), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
@@ -186,13 +187,5 @@ public final class ValueShapes {
     public double[] floats(String name) {
         double[] v = smallFloats.get(name);
         return v == null ? null : v.clone();
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        String line = s.strip().split("\\R", 2)[0];
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

@@ -15,6 +15,7 @@ import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.OrtSessions;
 
 /**
  * The runs of one Jacobian on a {@link PreparedGraph}: every chunk of a {@link ChunkPlan}, one after the other, each
@@ -84,7 +85,7 @@ final class ChunkRuns {
             return p.seeds().get(type, kc, bc, perSample, k0, shape);
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
-                + GraphRun.firstLine(e.getMessage()), e);
+                + OrtSessions.firstLine(e.getMessage()), e);
         }
     }
 
@@ -94,7 +95,7 @@ final class ChunkRuns {
             return JacobianBlocks.seedTensor(seed, type, shape);
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime cannot hold the seed of " + model.info().fileName() + ": "
-                + GraphRun.firstLine(e.getMessage()), e);
+                + OrtSessions.firstLine(e.getMessage()), e);
         }
     }
 

@@ -96,7 +96,7 @@ final class GraphRun {
                 throw new CancelledException();
             }
             throw new JacobiException("ONNX Runtime failed to run the differentiated graph of " + model.info().fileName()
-                + ": " + firstLine(e.getMessage()), e);
+                + ": " + OrtSessions.firstLine(e.getMessage()), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
             if (ownSeed) {
@@ -107,13 +107,4 @@ final class GraphRun {
             }
         }
     }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        String line = s.strip().split("\\R", 2)[0];
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
-
 }

@@ -392,10 +392,6 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         return x.type() == ElementType.FLOAT64 ? out : out.asType(x.type());
     }
 
-    private static String firstLine(String s) {
-        return GraphRun.firstLine(s);
-    }
-
     private static long[] concat(long[]... parts) {
         return Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
     }

@@ -102,7 +102,8 @@ public final class OrtSessions {
         return options;
     }
 
-    static String firstLine(String s) {
+    /** The first line of an ONNX Runtime message, at most 300 characters: what a user is shown. */
+    public static String firstLine(String s) {
         if (s == null) {
             return "unknown error";
         }
