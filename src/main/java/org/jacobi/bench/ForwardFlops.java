@@ -10,6 +10,7 @@ import java.util.Map;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.NodeFlops;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
@@ -61,39 +62,8 @@ public final class ForwardFlops {
         }
         double flops = 0;
         for (Onnx.NodeProto node : proto.getGraph().getNodeList()) {
-            if (node.getOutputCount() == 0 || !shapes.containsKey(node.getOutput(0))) {
-                continue;
-            }
-            double outElements = Tensor.elementCount(shapes.get(node.getOutput(0)));
-            switch (node.getOpType()) {
-                case "MatMul", "Gemm" -> {
-                    long[] a = shapes.get(node.getInput(0));
-                    boolean transA = node.getOpType().equals("Gemm") && attrInt(node, "transA") == 1;
-                    long k = a == null ? 1 : transA ? a[a.length - 2] : a[a.length - 1];
-                    flops += 2 * outElements * k;
-                }
-                case "Conv", "ConvTranspose" -> {
-                    long[] w = shapes.get(node.getInput(1));
-                    double perOutput = 1;
-                    if (w != null) {
-                        for (int i = 1; i < w.length; i++) {
-                            perOutput *= w[i]; // Cin/groups * kernel
-                        }
-                    }
-                    if (node.getOpType().equals("ConvTranspose") && w != null) {
-                        long[] x = shapes.get(node.getInput(0));
-                        flops += 2 * Tensor.elementCount(x) * perOutput;
-                    } else {
-                        flops += 2 * outElements * perOutput;
-                    }
-                }
-                default -> flops += outElements;
-            }
+            flops += NodeFlops.of(node, shapes::get);
         }
         return flops;
-    }
-
-    private static long attrInt(Onnx.NodeProto node, String name) {
-        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).mapToLong(Onnx.AttributeProto::getI).findFirst().orElse(0);
     }
 }

@@ -74,12 +74,7 @@ final class MixedModeJacobian implements AutoCloseable {
         long nIn = r.inputsPerSample();
         long width = Tensor.elementCount(inner.sampleOutputShape());
         long nOut = Tensor.elementCount(outer.sampleOutputShape());
-        long size = samples * nOut * nIn;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new JacobiException("The Jacobian would have " + size + " elements, more than one array can hold. "
-                + "Use fewer samples or a smaller output (--of).");
-        }
-        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(size);
+        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(samples * nOut * nIn); // refuses what no array holds
         // both Jacobians are float32 (the engines write float arrays): their own arrays, not copies
         multiply(outer.jacobian().floats(), inner.jacobian().floats(), jac, samples, (int) nOut, (int) width,
             (int) nIn, monitor);
@@ -112,7 +107,7 @@ final class MixedModeJacobian implements AutoCloseable {
                 c.get(jac, b0 * nOut * nIn, bc * nOut * nIn);
             } catch (OrtException e) {
                 throw new JacobiException("ONNX Runtime failed to multiply the two parts of a mixed-mode Jacobian: "
-                    + e.getMessage(), e);
+                    + OrtSessions.firstLine(e.getMessage()), e);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.NodeFlops;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -121,32 +122,8 @@ final class ModeCost {
         return out;
     }
 
-    /** FLOPs of a node on the probe samples: matrix products and convolutions counted, the rest one per output element. */
+    /** FLOPs of a node on the probe samples ({@link NodeFlops}). */
     static double nodeCost(Onnx.NodeProto n, ValueShapes shapes) {
-        String y = n.getOutputCount() == 0 ? "" : n.getOutput(0);
-        if (y.isEmpty() || !shapes.known(y)) {
-            return 0;
-        }
-        double outElements = Tensor.elementCount(shapes.shape(y));
-        switch (n.getOpType()) {
-            case "MatMul", "Gemm" -> {
-                long[] a = shapes.known(n.getInput(0)) ? shapes.shape(n.getInput(0)) : new long[0];
-                boolean transA = n.getOpType().equals("Gemm") && n.getAttributeList().stream()
-                    .anyMatch(t -> t.getName().equals("transA") && t.getI() == 1);
-                long inner = a.length == 0 ? 1 : transA && a.length == 2 ? a[0] : a[a.length - 1];
-                return 2 * outElements * inner;
-            }
-            case "Conv", "ConvTranspose" -> {
-                long[] w = shapes.known(n.getInput(1)) ? shapes.shape(n.getInput(1)) : new long[0];
-                long perOutput = 1;
-                for (int i = 1; i < w.length; i++) {
-                    perOutput *= w[i];
-                }
-                return 2 * outElements * perOutput;
-            }
-            default -> {
-                return outElements;
-            }
-        }
+        return NodeFlops.of(n, v -> !v.isEmpty() && shapes.known(v) ? shapes.shape(v) : null);
     }
 }
