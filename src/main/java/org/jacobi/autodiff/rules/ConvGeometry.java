@@ -30,6 +30,16 @@ record ConvGeometry(long[] kernel, long[] strides, long[] dilations, long[] pads
             Arrays.copyOfRange(y, 2, y.length));
     }
 
+    /** The row-major coordinates of flat position {@code index} in {@code dims}. */
+    static long[] unravel(long index, long[] dims) {
+        long[] out = new long[dims.length];
+        for (int i = dims.length - 1; i >= 0; i--) {
+            out[i] = index % dims[i];
+            index /= dims[i];
+        }
+        return out;
+    }
+
     static long[] orOnes(long[] v, int n) {
         if (v != null && v.length == n) {
             return v;

@@ -96,12 +96,7 @@ public final class PoolRules {
         double[] rank = new double[Math.toIntExact(size)];
         for (int q = 0; q < rank.length; q++) {
             long place = 0; // q's place in its window, row-major
-            long rest = q;
-            long[] at = new long[spatial.length];
-            for (int i = spatial.length - 1; i >= 0; i--) {
-                at[i] = rest % spatial[i];
-                rest /= spatial[i];
-            }
+            long[] at = ConvGeometry.unravel(q, spatial);
             for (int i = 0; i < spatial.length; i++) {
                 place = place * k[i] + at[i] % k[i];
             }

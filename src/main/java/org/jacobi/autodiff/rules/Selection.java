@@ -22,17 +22,6 @@ final class Selection {
         return e.op("Reshape", flat, e.shape(x));
     }
 
-    /**
-     * {@link #positions} as int32, counted in int32 from the start: no full-size Cast pass (for comparing with
-     * MaxPool indices that are cast to int32 anyway).
-     */
-    static String positions32(NodeContext c, String x) {
-        Emitter e = c.e();
-        String size = e.cast(e.op("Size", x), 6);
-        String flat = e.op("Range", List.of(e.cast(e.intScalar(0), 6), size, e.cast(e.intScalar(1), 6)));
-        return e.op("Reshape", flat, e.shape(x));
-    }
-
     /** {@code [K, *S] -> [K, prod(S)]}. */
     static String flattenAfterK(Emitter e, String t) {
         return e.op("Reshape", t, e.op("Concat", List.of(e.slice1d(e.shape(t), 0, 1), e.ints(-1)), Attr.i("axis", 0)));

@@ -88,9 +88,9 @@ final class SmallMapConvAdjoint {
         double[] s = new double[Math.toIntExact(offsets * positions * pixels)];
         long[] kernel = java.util.Arrays.copyOfRange(w, 2, w.length);
         for (long o = 0; o < offsets; o++) {
-            long[] k = unravel(o, kernel);
+            long[] k = ConvGeometry.unravel(o, kernel);
             for (long p = 0; p < positions; p++) {
-                long[] y = unravel(p, geo.outputSpatial());
+                long[] y = ConvGeometry.unravel(p, geo.outputSpatial());
                 long q = 0;
                 boolean inside = true;
                 for (int i = 0; i < n && inside; i++) {
@@ -105,14 +105,4 @@ final class SmallMapConvAdjoint {
         }
         return s;
     }
-
-    private static long[] unravel(long index, long[] dims) {
-        long[] out = new long[dims.length];
-        for (int i = dims.length - 1; i >= 0; i--) {
-            out[i] = index % dims[i];
-            index /= dims[i];
-        }
-        return out;
-    }
-
 }
