@@ -17,6 +17,8 @@ import org.jacobi.onnx.proto.Onnx;
 final class GraphIndex {
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Cast", "Sigmoid", "Tanh",
         "Relu", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Greater", "Less", "Equal", "Where", "Abs", "Erf", "Identity");
+    /** Operators whose result has their first input's rank (the pooling masks are built from them). */
+    private static final Set<String> RANK_KEEPING = Set.of("Transpose", "Resize", "Upsample", "MaxPool", "AveragePool");
     /** Deeper chains of direction-free factors are not followed (their rank is then unknown). */
     private static final int MAX_DEPTH = 32;
 
@@ -93,8 +95,8 @@ final class GraphIndex {
     }
 
     /**
-     * The rank of a direction-free value: from the primal {@code shapes}, the initializers, and Transposes and
-     * elementwise operators over them; -1 when it cannot be told.
+     * The rank of a direction-free value: from the primal {@code shapes}, the initializers, and Transposes, resampling,
+     * pooling and elementwise operators over them; -1 when it cannot be told.
      */
     int rank(String v, ValueShapes shapes) {
         return rank(v, shapes, 0);
@@ -111,7 +113,7 @@ final class GraphIndex {
         if (n == null || depth > MAX_DEPTH || !n.getDomain().isEmpty()) {
             return -1;
         }
-        if (n.getOpType().equals("Transpose")) {
+        if (RANK_KEEPING.contains(n.getOpType())) {
             return rank(n.getInput(0), shapes, depth + 1);
         }
         if (!ELEMENTWISE.contains(n.getOpType())) {

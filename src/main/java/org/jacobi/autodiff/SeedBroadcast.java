@@ -47,56 +47,256 @@ public final class SeedBroadcast {
      * 1 as from the full seed, and gains from it. {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code seedRow}:
      * its elements per direction and sample; {@code shapes}: the primal values'.
      */
-    public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow, ValueShapes shapes) {
+    public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow, ValueShapes shapes,
+                               long probeBatch) {
+        return broadcast(model, seed, result, seedRank, seedRow, shapes, probeBatch) != null;
+    }
+
+    /**
+     * {@code model} rewritten for a seed of batch size 1 ({@link #withOwnSeedBatch}, and the reshapes to a primal's
+     * shape made to take the seed's batch size), or null when that would change {@code result} or gain nothing. The
+     * graph still takes full seeds too (a vector-Jacobian product's cotangent, the Spark job's runs).
+     * {@code probeBatch}: the batch size of {@code shapes}, which tells the primals that hold the samples on axis 0.
+     */
+    public static Onnx.ModelProto broadcast(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow,
+                                            ValueShapes shapes, long probeBatch) {
         GraphIndex index = new GraphIndex(model.getGraph());
         Set<String> directional = index.dependents(seed);
-        Map<String, Long> collapsed = new HashMap<>(); // directional values of batch size 1 -> their row length
-        collapsed.put(seed, seedRow);
+        Map<String, Collapsed> collapsed = new HashMap<>(); // directional values of batch size 1
+        collapsed.put(seed, new Collapsed(seedRow, seedRank, false));
+        Map<String, String> reshapeToPrimal = new HashMap<>(); // Reshape node output -> the primal whose shape it takes
         for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
             if (n.getInputList().stream().noneMatch(collapsed::containsKey)) {
                 continue; // no value of batch size 1 read here: broadcasting is not involved
             }
             if (!n.getDomain().isEmpty() || n.getOutputCount() != 1) {
-                return false;
+                return null;
             }
+            Collapsed in = collapsed.get(n.getInput(0));
             String op = n.getOpType();
             String out = n.getOutput(0);
-            long row = n.getInputList().stream().filter(collapsed::containsKey).mapToLong(collapsed::get).max().orElse(0);
-            if (UNARY.contains(op)) {
-                collapsed.put(out, row);
+            if (op.equals("Shape") && in != null && n.getAttributeCount() == 0 && readsOnlySampleDims(index, out, in.folded() ? 1 : 2)) {
+                continue; // the per-sample dims of a fold's target: the same at any batch size
+            } else if (UNARY.contains(op) && in != null) {
+                collapsed.put(out, in);
             } else if (op.equals("MatMul")) {
                 long[] matrix = index.constantDims(n.getInput(1));
-                if (!collapsed.containsKey(n.getInput(0)) || matrix == null || matrix.length != 2) {
-                    return false; // only a MatMul by a constant matrix keeps rows of its own
+                if (in == null || matrix == null || matrix.length != 2) {
+                    return null; // only a MatMul by a constant matrix keeps rows of its own
                 }
-                collapsed.put(out, matrix[1]);
+                if (in.row() % matrix[0] != 0) {
+                    return null;
+                }
+                collapsed.put(out, new Collapsed(in.row() / matrix[0] * matrix[1], in.rank(), in.folded()));
+            } else if (op.equals("Reshape") && in != null && n.getInputCount() == 2) {
+                Collapsed reshaped = reshaped(index, n, in, shapes, probeBatch, reshapeToPrimal);
+                if (reshaped == null) {
+                    return null;
+                }
+                collapsed.put(out, reshaped);
+            } else if (op.equals("Resize") && in != null && in.folded()) {
+                long growth = integralSpatialScale(index, n); // resampling of the spatial axes of [K, C, ...]
+                if (growth <= 0) {
+                    return null;
+                }
+                collapsed.put(out, new Collapsed(in.row() * growth, in.rank(), true));
             } else if (ELEMENTWISE.contains(op) && n.getInputCount() == 2) {
                 boolean full = false;
-                for (String in : n.getInputList()) {
-                    if (collapsed.containsKey(in)) {
+                boolean folded = false;
+                long row = 0;
+                int tangentRank = 0;
+                for (String v : n.getInputList()) {
+                    Collapsed c = collapsed.get(v);
+                    if (c != null) {
+                        folded |= c.folded();
+                        row = Math.max(row, c.row());
+                        tangentRank = Math.max(tangentRank, c.rank());
+                    }
+                }
+                for (String v : n.getInputList()) {
+                    Collapsed c = collapsed.get(v);
+                    if (c != null) {
+                        if (c.folded() != folded) {
+                            return null; // [K, 1, ...] against [K, ...]
+                        }
                         continue;
                     }
-                    if (directional.contains(in)) {
+                    if (directional.contains(v)) {
+                        if (folded) {
+                            return null; // [K, ...] against [K*B, ...]
+                        }
                         full = true; // a full tangent: [K, 1, ...] broadcasts against [K, B, ...]
                         continue;
                     }
-                    int rank = index.rank(in, shapes);
-                    if (rank < 0 || rank > seedRank - 1) {
-                        return false;
+                    int rank = index.rank(v, shapes);
+                    if (rank < 0 || rank > tangentRank - 1) {
+                        return null;
+                    }
+                    boolean perSample = rank == tangentRank - 1 && !index.constant(v);
+                    if (folded && rank == tangentRank - 1) {
+                        return null; // a factor with a batch axis against [K, ...] would pair K with B
                     }
                     // a per-sample factor [B, ...]: of the tangents' rank less K, and computed from the inputs
-                    full |= rank == seedRank - 1 && !index.constant(in);
+                    full |= perSample;
                 }
                 if (!full) {
-                    collapsed.put(out, row);
+                    collapsed.put(out, new Collapsed(row, tangentRank, folded));
                 } else if (row < MIN_ROW) {
-                    return false; // short rows broadcast slowly
+                    return null; // short rows broadcast slowly
                 }
             } else {
+                return null;
+            }
+        }
+        if (!directional.contains(result) || collapsed.containsKey(result)
+            || model.getGraph().getOutputList().stream().anyMatch(o -> collapsed.containsKey(o.getName()))) {
+            return null;
+        }
+        return withOwnSeedBatch(keepSeedBatch(model, index, seed, reshapeToPrimal), seed);
+    }
+
+    /**
+     * A value of batch size 1: {@code [K, 1, ...]}, or {@code folded} into {@code [K, ...]} (where the full tangent is
+     * {@code [K*B, ...]}); {@code row}: its elements per direction; {@code rank}: its rank.
+     */
+    private record Collapsed(long row, int rank, boolean folded) {
+    }
+
+    /**
+     * Reshapes the rules emit around per-sample kernels: to a primal's shape {@code [-1, *shape(p)]} (taking the
+     * seed's batch size once rewritten) when p holds the samples on axis 0 and one sample
+     * of it has the row's length, and the fold {@code [-1, *shape(t)[2:]]} of {@code [K, 1, ...]} into {@code [K, ...]}.
+     * Null for any other.
+     */
+    private static Collapsed reshaped(GraphIndex index, Onnx.NodeProto n, Collapsed in, ValueShapes shapes, long probeBatch,
+                                      Map<String, String> reshapeToPrimal) {
+        Onnx.NodeProto target = index.producer(n.getInput(1));
+        if (target == null || !target.getOpType().equals("Concat") || target.getInputCount() != 2
+            || !isInts(index, target.getInput(0), -1)) {
+            return null;
+        }
+        Onnx.NodeProto rest = index.producer(target.getInput(1));
+        if (rest != null && rest.getOpType().equals("Shape") && rest.getAttributeCount() == 0
+            && shapes.known(rest.getInput(0))) {
+            long[] primal = shapes.shape(rest.getInput(0));
+            long row = 1;
+            for (int i = 1; i < primal.length; i++) {
+                row *= primal[i];
+            }
+            if (probeBatch < 2 || primal.length < 2 || primal[0] != probeBatch || row != in.row()) {
+                return null; // with one probe sample, axis 0 of a primal does not tell the samples
+            }
+            reshapeToPrimal.put(n.getOutput(0), rest.getInput(0));
+            return new Collapsed(row, 1 + primal.length, false);
+        }
+        if (!in.folded() && rest != null && rest.getOpType().equals("Slice") && rest.getInputCount() == 4
+            && isInts(index, rest.getInput(1), 2) && isInts(index, rest.getInput(2), Long.MAX_VALUE)
+            && isInts(index, rest.getInput(3), 0)) {
+            Onnx.NodeProto shape = index.producer(rest.getInput(0));
+            if (shape != null && shape.getOpType().equals("Shape") && shape.getAttributeCount() == 0
+                && shape.getInput(0).equals(n.getInput(0))) {
+                return new Collapsed(in.row(), in.rank() - 1, true);
+            }
+        }
+        return null;
+    }
+
+    /** Whether every reader of the shape {@code shape} slices it from axis {@code first} on (no batch axis). */
+    private static boolean readsOnlySampleDims(GraphIndex index, String shape, int first) {
+        if (index.isGraphOutput(shape)) {
+            return false;
+        }
+        for (Onnx.NodeProto r : index.consumers(shape)) {
+            Onnx.TensorProto start = r.getInputCount() == 4 ? index.initializer(r.getInput(1)) : null;
+            if (!r.getOpType().equals("Slice") || !r.getInput(0).equals(shape) || start == null || !isInts(index, r.getInput(3), 0)
+                || TensorProtos.toLongs(start).length != 1 || TensorProtos.toLongs(start)[0] < first) {
                 return false;
             }
         }
-        return directional.contains(result) && !collapsed.containsKey(result)
-            && model.getGraph().getOutputList().stream().noneMatch(o -> collapsed.containsKey(o.getName()));
+        return true;
+    }
+
+    /** Whether {@code v} is the int64 initializer holding exactly {@code values}. */
+    private static boolean isInts(GraphIndex index, String v, long... values) {
+        Onnx.TensorProto t = index.initializer(v);
+        return t != null && t.getDataType() == Onnx.TensorProto.DataType.INT64_VALUE
+            && java.util.Arrays.equals(TensorProtos.toLongs(t), values);
+    }
+
+    /**
+     * How many times more elements a Resize by constant whole-number scales makes when it leaves the leading (direction
+     * and batch) and channel axes alone, without sizes; 0 for any other.
+     */
+    private static long integralSpatialScale(GraphIndex index, Onnx.NodeProto n) {
+        Onnx.TensorProto scales = n.getInputCount() == 3 ? index.initializer(n.getInput(2)) : null;
+        if (scales == null) {
+            return 0;
+        }
+        double[] s = TensorProtos.toDoubles(scales);
+        if (s.length < 3 || s[0] != 1 || s[1] != 1) {
+            return 0;
+        }
+        long growth = 1;
+        for (int i = 2; i < s.length; i++) {
+            if (s[i] < 1 || s[i] != Math.rint(s[i])) {
+                return 0;
+            }
+            growth *= (long) s[i];
+        }
+        return growth;
+    }
+
+    /**
+     * The reshapes to a primal's shape that read a value of batch size 1 given the target
+     * {@code [-1, seed batch, *shape(p)[1:]]} in place of {@code [-1, *shape(p)]}: the same for a full seed, and
+     * batch size 1 kept for a seed of batch size 1.
+     */
+    private static Onnx.ModelProto keepSeedBatch(Onnx.ModelProto model, GraphIndex index, String seed,
+                                                 Map<String, String> reshapeToPrimal) {
+        if (reshapeToPrimal.isEmpty()) {
+            return model;
+        }
+        Set<String> taken = index.names();
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder().clearNode();
+        String minusOne = fresh(taken, "jacobi/seed_batch/minus_one");
+        String zero = fresh(taken, "jacobi/seed_batch/zero");
+        String one = fresh(taken, "jacobi/seed_batch/one");
+        String two = fresh(taken, "jacobi/seed_batch/two");
+        String end = fresh(taken, "jacobi/seed_batch/end");
+        for (String[] c : new String[][] {{minusOne, "-1"}, {zero, "0"}, {one, "1"}, {two, "2"}, {end, Long.toString(Long.MAX_VALUE)}}) {
+            g.addInitializer(TensorProtos.ints(c[0], new long[] {Long.parseLong(c[1])}, 1));
+        }
+        String seedShape = fresh(taken, "jacobi/seed_batch/seed_shape");
+        String seedBatch = fresh(taken, "jacobi/seed_batch/size");
+        g.addNode(Onnx.NodeProto.newBuilder().setOpType("Shape").setName(seedShape).addInput(seed).addOutput(seedShape));
+        g.addNode(slice(seedBatch, seedShape, one, two, zero));
+        for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
+            String primal = n.getOutputCount() == 1 ? reshapeToPrimal.get(n.getOutput(0)) : null;
+            if (primal == null) {
+                g.addNode(n);
+                continue;
+            }
+            String shape = index.producer(index.producer(n.getInput(1)).getInput(1)).getOutput(0);
+            String sampleDims = fresh(taken, n.getOutput(0) + "/sample_dims");
+            String target = fresh(taken, n.getOutput(0) + "/seed_batch_shape");
+            g.addNode(slice(sampleDims, shape, one, end, zero));
+            g.addNode(Onnx.NodeProto.newBuilder().setOpType("Concat").setName(target).addInput(minusOne).addInput(seedBatch)
+                .addInput(sampleDims).addOutput(target).addAttribute(Attr.i("axis", 0)));
+            g.addNode(n.toBuilder().setInput(1, target));
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    private static Onnx.NodeProto slice(String out, String data, String starts, String ends, String axes) {
+        return Onnx.NodeProto.newBuilder().setOpType("Slice").setName(out).addInput(data).addInput(starts).addInput(ends)
+            .addInput(axes).addOutput(out).build();
+    }
+
+    private static String fresh(Set<String> taken, String base) {
+        String name = base;
+        for (int i = 1; !taken.add(name); i++) {
+            name = base + "_" + i;
+        }
+        return name;
     }
 }

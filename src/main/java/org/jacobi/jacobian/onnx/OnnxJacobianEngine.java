@@ -219,7 +219,8 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         Onnx.ModelProto runModel = PreparedGraph.withBlockLayout(graph, r.batched(),
             direction == Differentiator.Direction.FORWARD ? sampleOut.length : r.sampleInputShape().length);
         long[] seedSample = direction == Differentiator.Direction.FORWARD ? r.sampleInputShape() : sampleOut;
-        PreparedGraph.SessionGraph lowered = PreparedGraph.sessionGraph(runModel, r.batched(), seedSample, shapes);
+        PreparedGraph.SessionGraph lowered = PreparedGraph.sessionGraph(runModel, r.batched(), seedSample, shapes,
+            r.batched() ? probeSamples(r) : 1);
         OrtSessions.Opened session = OrtSessions.open(lowered.bytes(), model.devicePreference(),
             model.info().fileName() + " (" + mode.label() + "-mode derivative)");
         p = new PreparedGraph(graph, runModel, lowered.bytes(), lowered.broadcastSeed(), session, shapes,

@@ -109,15 +109,18 @@ final class PreparedGraph implements AutoCloseable {
 
     /**
      * {@code runModel} rewritten for ONNX Runtime ({@link ForwardBlockLayout}, {@link OrtLowering}) and checked for
-     * seeds of batch size 1 ({@link SeedBroadcast}); {@code seedSample}: the seed's per-sample shape.
+     * seeds of batch size 1 ({@link SeedBroadcast}); {@code seedSample}: the seed's per-sample shape; {@code probeBatch}:
+     * the samples {@code shapes} were learnt on.
      */
-    static SessionGraph sessionGraph(Onnx.ModelProto runModel, boolean batched, long[] seedSample, ValueShapes shapes) {
+    static SessionGraph sessionGraph(Onnx.ModelProto runModel, boolean batched, long[] seedSample, ValueShapes shapes,
+                                     long probeBatch) {
         String seed = Differentiator.SEED;
         String block = OnnxJacobianEngine.BLOCK;
         Onnx.ModelProto lowered = OrtLowering.lower(ForwardBlockLayout.lower(runModel, seed, block, shapes));
         int seedRank = (batched ? 2 : 1) + seedSample.length;
-        boolean broadcast = batched && SeedBroadcast.safe(lowered, seed, block, seedRank, Tensor.elementCount(seedSample), shapes);
-        return new SessionGraph((broadcast ? SeedBroadcast.withOwnSeedBatch(lowered, seed) : lowered).toByteArray(), broadcast);
+        Onnx.ModelProto broadcast = batched
+            ? SeedBroadcast.broadcast(lowered, seed, block, seedRank, Tensor.elementCount(seedSample), shapes, probeBatch) : null;
+        return new SessionGraph((broadcast != null ? broadcast : lowered).toByteArray(), broadcast != null);
     }
 
     /**

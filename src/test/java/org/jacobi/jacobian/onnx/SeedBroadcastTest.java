@@ -31,7 +31,7 @@ class SeedBroadcastTest {
         Onnx.ModelProto graph = engine.differentiatedGraph(JacobianRequest.of(inputs).withMode(mode));
         int seedRank = 3; // [K, B, features]: these models take and give vectors
         return SeedBroadcast.safe(graph, Differentiator.SEED, OnnxJacobianEngine.BLOCK, seedRank, row,
-            ValueShapes.probe(model.proto(), inputs));
+            ValueShapes.probe(model.proto(), inputs), inputs.values().iterator().next().dim(0));
     }
 
     /** 16 -> 256 (tanh) -> 4: rows of 256 meet the per-sample tanh slope. */
@@ -42,7 +42,7 @@ class SeedBroadcastTest {
     }
 
     @Test
-    void anMlpWithWideRowsTakesOneSeedRowForAllSamplesNarrowRowsAndConvNetsDoNot() throws Exception {
+    void anMlpWithWideRowsTakesOneSeedRowForAllSamplesNarrowRowsDoNot() throws Exception {
         TestGraph g = wideMlp();
         try (OnnxModel model = OnnxModel.load(g.write(dir, "wide"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
@@ -55,11 +55,52 @@ class SeedBroadcastTest {
             // rows of 32 broadcast more slowly than the product they save
             assertFalse(safe(model, engine, tanh, JacobianMode.REVERSE, 4));
         }
+    }
+
+    /**
+     * cnn_small in reverse mode: the classifier's cotangent is reshaped to the pooled map (to the seed's batch size
+     * once rewritten), spread by the average pool's Resize and only then meets the per-sample ReLU mask. The Jacobian
+     * is the same with one seed row as with full seeds (one sample at a time), in chunks of directions and samples,
+     * and the vector-Jacobian product (a full cotangent through the same graph) is J^T c.
+     */
+    @Test
+    void aConvClassifierTakesOneSeedRowThroughItsReshapesAndPoolingAndKeepsTakingFullCotangents() throws Exception {
         Map<String, Tensor> cnn = FixtureJacobianTest.inputs("cnn_small");
         try (OnnxModel model = OnnxModel.load(FixtureJacobianTest.FIXTURES.resolve("cnn_small.onnx"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            // the last layer's cotangent is reshaped to the feature map's shape, batch axis included
-            assertFalse(safe(model, engine, cnn, JacobianMode.REVERSE, 10));
+            assertTrue(safe(model, engine, cnn, JacobianMode.REVERSE, 10));
+            Tensor x = cnn.get("x");
+            int samples = (int) x.dim(0);
+            JacobianRequest request = JacobianRequest.of(cnn).withMode(JacobianMode.REVERSE);
+            float[] whole = engine.compute(request.withMaxMemory(1L << 40), ProgressMonitor.NONE).jacobian().floats();
+            JacobianResult chunked = engine.compute(request.withMaxMemory(engine.bytesPerPair(request) * 3), ProgressMonitor.NONE);
+            assertTrue(chunked.chunks() > 1);
+            float[] parts = chunked.jacobian().floats();
+            int per = whole.length / samples;
+            for (int s = 0; s < samples; s++) {
+                float[] one = engine.compute(JacobianRequest.of(Map.of("x", x.sliceRows(s, s + 1))).withMode(JacobianMode.REVERSE),
+                    ProgressMonitor.NONE).jacobian().floats();
+                for (int i = 0; i < per; i++) {
+                    assertEquals(one[i], whole[s * per + i], 1e-6 * Math.max(1, Math.abs(one[i])), "sample " + s);
+                    assertEquals(one[i], parts[s * per + i], 1e-6 * Math.max(1, Math.abs(one[i])), "sample " + s);
+                }
+            }
+            int nOut = 10;
+            int nIn = per / nOut;
+            double[] c = new double[samples * nOut];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Math.sin(1.3 * i) + 0.2;
+            }
+            Tensor g = engine.vectorJacobianProduct(request, Tensor.ofDoubles(c, samples, nOut), ProgressMonitor.NONE);
+            for (int s = 0; s < samples; s++) {
+                for (int j = 0; j < nIn; j++) {
+                    double expected = 0;
+                    for (int o = 0; o < nOut; o++) {
+                        expected += c[s * nOut + o] * whole[(s * nOut + o) * nIn + j];
+                    }
+                    assertEquals(expected, g.getDouble(s * nIn + j), 1e-5 * (1 + Math.abs(expected)), "sample " + s + " input " + j);
+                }
+            }
         }
     }
 
