@@ -9,7 +9,7 @@ import javafx.stage.Stage;
 import org.jacobi.ui.task.FxTaskExecutor;
 
 /**
- * The desktop application. Arguments: {@code [MODEL] [--input FILE]... [--compare MODEL_B]}; without a model it opens the
+ * The desktop application. Arguments: {@code [MODEL] [INPUT | --input INPUT]... [--compare MODEL_B]}; without a model it opens the
  * bundled demo model with its sample input, so a newcomer sees a heatmap at once.
  */
 public final class JacobiApp extends Application {
@@ -37,6 +37,8 @@ public final class JacobiApp extends Application {
                     inputs.add(Path.of(a.substring("--input=".length())));
                 } else if (!a.startsWith("-") && model == null) {
                     model = Path.of(a);
+                } else if (!a.startsWith("-")) {
+                    inputs.add(Path.of(a)); // files after the model are its inputs, as when dropped on the window
                 }
             }
             return new StartFiles(model, inputs, compare);

@@ -278,6 +278,10 @@ class MainViewModelTest {
         assertEquals(Path.of("m.onnx"), f.model());
         assertEquals(List.of(Path.of("a.npy"), Path.of("b.npz")), f.inputs());
         assertNull(JacobiApp.StartFiles.parse(List.of()).model());
+        // files after the model are inputs too (images given at launch)
+        JacobiApp.StartFiles images = JacobiApp.StartFiles.parse(List.of("m.onnx", "a.png", "b.png", "--compare", "n.onnx"));
+        assertEquals(List.of(Path.of("a.png"), Path.of("b.png")), images.inputs());
+        assertEquals(Path.of("n.onnx"), images.compareWith());
     }
 
     @Test
