@@ -1,6 +1,7 @@
 package org.jacobi.autodiff;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
@@ -31,7 +32,7 @@ public final class SeedBroadcast {
      * {@code model} with the seed's batch axis named apart from the inputs' ({@code seed_batch}): ONNX Runtime takes
      * equal names for equal sizes when it plans its buffers, and a seed of batch size 1 is not the inputs' batch.
      */
-    public static Onnx.ModelProto withOwnSeedBatch(Onnx.ModelProto model, String seed) {
+    private static Onnx.ModelProto withOwnSeedBatch(Onnx.ModelProto model, String seed) {
         Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
         for (int i = 0; i < g.getInputCount(); i++) {
             Onnx.ValueInfoProto.Builder in = g.getInputBuilder(i);
@@ -43,20 +44,11 @@ public final class SeedBroadcast {
     }
 
     /**
-     * True when {@code model} (the graph a session runs) computes the same {@code result} from a seed of batch size
-     * 1 as from the full seed, and gains from it. {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code seedRow}:
-     * its elements per direction and sample; {@code shapes}: the primal values'.
-     */
-    public static boolean safe(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow, ValueShapes shapes,
-                               long probeBatch) {
-        return broadcast(model, seed, result, seedRank, seedRow, shapes, probeBatch) != null;
-    }
-
-    /**
      * {@code model} rewritten for a seed of batch size 1 ({@link #withOwnSeedBatch}, and the reshapes to a primal's
      * shape made to take the seed's batch size), or null when that would change {@code result} or gain nothing. The
      * graph still takes full seeds too (a vector-Jacobian product's cotangent, the Spark job's runs).
-     * {@code probeBatch}: the batch size of {@code shapes}, which tells the primals that hold the samples on axis 0.
+     * {@code seedRank}: the seed's rank {@code [K, B, ...]}; {@code seedRow}: its elements per direction and sample;
+     * {@code shapes}: the primal values'; {@code probeBatch}: the batch size of {@code shapes}, which tells the primals that hold the samples on axis 0.
      */
     public static Onnx.ModelProto broadcast(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow,
                                             ValueShapes shapes, long probeBatch) {
@@ -256,47 +248,20 @@ public final class SeedBroadcast {
         if (reshapeToPrimal.isEmpty()) {
             return model;
         }
-        Set<String> taken = index.names();
-        Onnx.GraphProto.Builder g = model.getGraph().toBuilder().clearNode();
-        String minusOne = fresh(taken, "jacobi/seed_batch/minus_one");
-        String zero = fresh(taken, "jacobi/seed_batch/zero");
-        String one = fresh(taken, "jacobi/seed_batch/one");
-        String two = fresh(taken, "jacobi/seed_batch/two");
-        String end = fresh(taken, "jacobi/seed_batch/end");
-        for (String[] c : new String[][] {{minusOne, "-1"}, {zero, "0"}, {one, "1"}, {two, "2"}, {end, Long.toString(Long.MAX_VALUE)}}) {
-            g.addInitializer(TensorProtos.ints(c[0], new long[] {Long.parseLong(c[1])}, 1));
-        }
-        String seedShape = fresh(taken, "jacobi/seed_batch/seed_shape");
-        String seedBatch = fresh(taken, "jacobi/seed_batch/size");
-        g.addNode(Onnx.NodeProto.newBuilder().setOpType("Shape").setName(seedShape).addInput(seed).addOutput(seedShape));
-        g.addNode(slice(seedBatch, seedShape, one, two, zero));
+        Emitter e = new Emitter(Differentiator.opset(model), index.names());
+        e.prefix("jacobi/seed_batch");
+        String seedBatch = e.slice1d(e.shape(seed), 1, 2);
         for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
             String primal = n.getOutputCount() == 1 ? reshapeToPrimal.get(n.getOutput(0)) : null;
             if (primal == null) {
-                g.addNode(n);
+                e.copy(n);
                 continue;
             }
             String shape = index.producer(index.producer(n.getInput(1)).getInput(1)).getOutput(0);
-            String sampleDims = fresh(taken, n.getOutput(0) + "/sample_dims");
-            String target = fresh(taken, n.getOutput(0) + "/seed_batch_shape");
-            g.addNode(slice(sampleDims, shape, one, end, zero));
-            g.addNode(Onnx.NodeProto.newBuilder().setOpType("Concat").setName(target).addInput(minusOne).addInput(seedBatch)
-                .addInput(sampleDims).addOutput(target).addAttribute(Attr.i("axis", 0)));
-            g.addNode(n.toBuilder().setInput(1, target));
+            String target = e.op("Concat", List.of(e.ints(-1), seedBatch, e.slice1d(shape, 1, Long.MAX_VALUE)), Attr.i("axis", 0));
+            e.add(n.toBuilder().setInput(1, target).build());
         }
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder().clearNode().addAllNode(e.nodes()).addAllInitializer(e.initializers());
         return model.toBuilder().setGraph(g).build();
-    }
-
-    private static Onnx.NodeProto slice(String out, String data, String starts, String ends, String axes) {
-        return Onnx.NodeProto.newBuilder().setOpType("Slice").setName(out).addInput(data).addInput(starts).addInput(ends)
-            .addInput(axes).addOutput(out).build();
-    }
-
-    private static String fresh(Set<String> taken, String base) {
-        String name = base;
-        for (int i = 1; !taken.add(name); i++) {
-            name = base + "_" + i;
-        }
-        return name;
     }
 }

@@ -30,8 +30,8 @@ class SeedBroadcastTest {
                                 long row) {
         Onnx.ModelProto graph = engine.differentiatedGraph(JacobianRequest.of(inputs).withMode(mode));
         int seedRank = 3; // [K, B, features]: these models take and give vectors
-        return SeedBroadcast.safe(graph, Differentiator.SEED, OnnxJacobianEngine.BLOCK, seedRank, row,
-            ValueShapes.probe(model.proto(), inputs), inputs.values().iterator().next().dim(0));
+        return SeedBroadcast.broadcast(graph, Differentiator.SEED, OnnxJacobianEngine.BLOCK, seedRank, row,
+            ValueShapes.probe(model.proto(), inputs), inputs.values().iterator().next().dim(0)) != null;
     }
 
     /** 16 -> 256 (tanh) -> 4: rows of 256 meet the per-sample tanh slope. */
