@@ -12,11 +12,15 @@ import org.jacobi.model.Model;
  */
 final class FallbackJacobianEngine implements JacobianEngine {
     private final JacobianEngine exact;
-    private final FiniteDifferenceEngine finiteDifferences;
+    private final JacobianEngine finiteDifferences;
 
     FallbackJacobianEngine(JacobianEngine exact, Model model) {
+        this(exact, new FiniteDifferenceEngine(model));
+    }
+
+    FallbackJacobianEngine(JacobianEngine exact, JacobianEngine finiteDifferences) {
         this.exact = exact;
-        this.finiteDifferences = new FiniteDifferenceEngine(model);
+        this.finiteDifferences = finiteDifferences;
     }
 
     @Override

@@ -13,6 +13,10 @@ public final class Hessians {
     }
 
     public static HessianEngine engineFor(Model model) {
+        return newEngine(model);
+    }
+
+    static HessianEngine newEngine(Model model) {
         if (model instanceof OnnxModel onnx) {
             return new OnnxHessianEngine(onnx);
         }

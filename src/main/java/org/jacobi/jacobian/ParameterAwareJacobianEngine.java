@@ -1,5 +1,6 @@
 package org.jacobi.jacobian;
 
+import java.util.function.Supplier;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -13,16 +14,31 @@ import org.jacobi.model.Model;
 final class ParameterAwareJacobianEngine implements JacobianEngine {
     private final JacobianEngine inputs;
     private final Model model;
+    /** Made when first needed; null for formats without one. */
+    private final Supplier<ParameterJacobianEngine> parameterSource;
+    /** Whether {@link #close} closes the parameter engine (false when a {@link ModelDerivatives} owns it). */
+    private final boolean ownsParameters;
     private ParameterJacobianEngine parameters;
 
     ParameterAwareJacobianEngine(JacobianEngine inputs, Model model) {
+        this(inputs, model, () -> EngineFactories.parameterEngineFor(model), true);
+    }
+
+    ParameterAwareJacobianEngine(JacobianEngine inputs, Model model, Supplier<ParameterJacobianEngine> shared) {
+        this(inputs, model, shared, false);
+    }
+
+    private ParameterAwareJacobianEngine(JacobianEngine inputs, Model model, Supplier<ParameterJacobianEngine> source,
+                                         boolean ownsParameters) {
         this.inputs = inputs;
         this.model = model;
+        this.parameterSource = source;
+        this.ownsParameters = ownsParameters;
     }
 
     private synchronized ParameterJacobianEngine parameters() {
         if (parameters == null) {
-            parameters = EngineFactories.parameterEngineFor(model);
+            parameters = parameterSource.get();
         }
         return parameters;
     }
@@ -69,7 +85,7 @@ final class ParameterAwareJacobianEngine implements JacobianEngine {
     @Override
     public synchronized void close() {
         inputs.close();
-        if (parameters != null) {
+        if (ownsParameters && parameters != null) {
             parameters.close();
         }
     }
