@@ -1,6 +1,8 @@
 package org.jacobi.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
@@ -98,7 +100,7 @@ public final class ModelFunction implements DifferentiableFunction {
             throw JacobiException.usage("Cannot put " + value.describe() + " into sample " + sample + " of input '" + name
                 + "' " + batch.describe() + ".");
         }
-        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        List<Tensor> parts = new ArrayList<>();
         if (sample > 0) {
             parts.add(batch.sliceRows(0, sample));
         }
