@@ -17,7 +17,6 @@ import org.jacobi.io.Npz;
 import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.InputBinder;
 import org.jacobi.model.Model;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.LbfgsOptimizer;
@@ -58,7 +57,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input data (.npy, .npz or .csv); repeat for models with several inputs.")
+        description = "Input data: tensor files (.npy, .npz, .csv), photos or WAV clips; repeat for models with several inputs.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--sample", paramLabel = "K", defaultValue = "0", description = "Which sample of the batch to start from. Default: ${DEFAULT-VALUE}.")
@@ -129,6 +128,9 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    InputFileOptions inputFiles;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -149,8 +151,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             }
         }
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
-            Map<String, Tensor> bound = InputBinder.bind(model.info(),
-                inputs.stream().map(TensorFiles.InputArgument::parse).toList());
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, spec.commandLine().getErr());
             ModelFunction function = ModelFunction.create(model, engine, bound, wrt, of, sample);
             OptimizationProblem problem = problem(function);
             if (!function.exactDerivatives()) {
