@@ -1,6 +1,7 @@
 package org.jacobi.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,9 @@ public final class InputFileOptions {
         stated.put(InputSettings.NORMALIZE, normalize);
         stated.put(InputSettings.CHANNELS, channels);
         stated.put(InputSettings.SAMPLE_RATE, sampleRate);
+        if (saveSettings && settingsFile != null && !Files.exists(settingsFile)) {
+            return InputSettingsFiles.resolve(null, model.metadata(), null, stated); // a new file: no sidecar to read
+        }
         return InputSettingsFiles.resolve(model.info().path(), model.metadata(), settingsFile, stated);
     }
 

@@ -44,7 +44,8 @@ public final class InputSettingsFiles {
      * The settings for a model.
      *
      * @param metadata the model's metadata_props (empty when none)
-     * @param sidecar a sidecar the user named (must exist), or null for the automatic one (read when present)
+     * @param model the model file, whose automatic sidecar is read when present; null for none
+     * @param sidecar a sidecar the user named (must exist), or null for the automatic one
      * @param stated choices made now, by key; blank or missing values leave the earlier ones
      */
     public static Resolved resolve(Path model, Map<String, String> metadata, Path sidecar, Map<String, String> stated) {
