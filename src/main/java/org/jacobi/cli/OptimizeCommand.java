@@ -119,7 +119,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--tolerance-grad", paramLabel = "G", defaultValue = "1e-7", description = "L-BFGS: stop when the max norm of the gradient is at most G. Default: ${DEFAULT-VALUE}.")
     double toleranceGrad;
 
-    @Option(names = "--tolerance-change", paramLabel = "C", defaultValue = "1e-9", description = "L-BFGS: stop when cost or step change by less than C. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tolerance-change", paramLabel = "C", defaultValue = "1e-9", description = "L-BFGS: stop when the cost changes by less than C relative to max(|cost|, 1) (SciPy's ftol), or the step by less than C. Default: ${DEFAULT-VALUE}.")
     double toleranceChange;
 
     @Option(names = "--damping", paramLabel = "TAU", defaultValue = "1e-3", description = "Gauss-Newton: initial damping mu0 = TAU * max diag(J^T J). Default: ${DEFAULT-VALUE}.")
