@@ -3,6 +3,7 @@ package org.jacobi.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettings;
 import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.inputs.InputSources;
-import org.jacobi.inputs.MediaInputs;
 import org.jacobi.io.TensorFiles.InputArgument;
 import org.jacobi.model.Model;
 import picocli.CommandLine.Option;
@@ -72,7 +72,8 @@ public final class InputFileOptions {
     Map<String, Tensor> bind(Model model, List<String> inputs, PrintWriter notes) {
         List<InputArgument> args = inputs.stream().map(InputArgument::parse).toList();
         InputSettingsFiles.Resolved resolved = settings(model);
-        Map<String, Tensor> bound = InputSources.bind(model.info(), args, resolved.settings());
+        List<String> media = new ArrayList<>();
+        Map<String, Tensor> bound = InputSources.bind(model.info(), args, resolved.settings(), media);
         if (saveSettings) {
             Path file = settingsFile != null ? settingsFile : InputSettingsFiles.sidecarFor(model.info().path());
             InputSettingsFiles.write(file, resolved.settings());
@@ -80,8 +81,8 @@ public final class InputFileOptions {
                 notes.println("jacobi: input settings saved to " + file);
             }
         }
-        if (notes != null && args.stream().anyMatch(a -> MediaInputs.isMediaFile(a.file()))) {
-            notes.println("jacobi: photos and clips read with " + resolved.describe() + ".");
+        if (notes != null && !media.isEmpty()) {
+            notes.println("jacobi: " + String.join("; ", media) + "; read with " + resolved.describe() + ".");
         }
         return bound;
     }

@@ -46,7 +46,7 @@ public record ImageShape(boolean batchAxis, ImageLayout layout, int channels, lo
         int channels = c.isDynamic() ? 3 : (int) c.size();
         if (!isChannelAxis(c) && c.isFixed()) {
             throw JacobiException.usage("Input '" + spec.name() + "' " + spec.shapeText() + " takes " + c.size() + " channels"
-                + " per pixel (read as " + resolved + "); an image gives 1 (grey), 3 (colour) or 4 (with alpha). "
+                + " per pixel (read as " + resolved.name() + "); an image gives 1 (grey), 3 (colour) or 4 (with alpha). "
                 + (layout == ImageLayout.AUTO ? "If the layout is wrong, give --layout nchw or nhwc; otherwise give" : "Give")
                 + " a tensor file (.npy) for it.");
         }

@@ -25,6 +25,15 @@ public final class InputSources {
 
     /** Reads the files and binds them to the model's inputs; every input must get a value. */
     public static Map<String, Tensor> bind(ModelInfo info, List<InputArgument> arguments, InputSettings settings) {
+        return bind(info, arguments, settings, null);
+    }
+
+    /**
+     * As {@link #bind(ModelInfo, List, InputSettings)}, adding to {@code notes} (when not null) one line per input
+     * fed by photos or clips, e.g. "input 'image' from face.png: [1, 128, 128, 3], NHWC".
+     */
+    public static Map<String, Tensor> bind(ModelInfo info, List<InputArgument> arguments, InputSettings settings,
+                                           List<String> notes) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, List<Path>> media = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
@@ -71,8 +80,17 @@ public final class InputSources {
         Map<String, Tensor> bound = new LinkedHashMap<>();
         for (TensorSpec spec : info.inputs()) {
             List<Path> files = media.get(spec.name());
-            bound.put(spec.name(), files != null ? MediaInputs.read(spec, files, settings)
-                : InputBinder.check(spec, tensors.get(spec.name()), sources.get(spec.name())));
+            if (files == null) {
+                bound.put(spec.name(), InputBinder.check(spec, tensors.get(spec.name()), sources.get(spec.name())));
+                continue;
+            }
+            Tensor value = MediaInputs.read(spec, files, settings);
+            bound.put(spec.name(), value);
+            if (notes != null) {
+                boolean photos = !AudioFiles.isAudioFile(files.get(0));
+                notes.add("input '" + spec.name() + "' from " + (files.size() == 1 ? files.get(0).getFileName() : files.size() + " files")
+                    + ": " + Tensor.shapeToString(value.shape()) + (photos ? ", " + ImageShape.of(spec, settings.layout()).layout().name() : ""));
+            }
         }
         return bound;
     }
