@@ -11,6 +11,7 @@ import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettings;
 import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.inputs.InputSources;
+import org.jacobi.inputs.MediaInputs;
 import org.jacobi.io.TensorFiles.InputArgument;
 import org.jacobi.model.Model;
 import picocli.CommandLine.Option;
@@ -71,6 +72,10 @@ public final class InputFileOptions {
      */
     Map<String, Tensor> bind(Model model, List<String> inputs, PrintWriter notes) {
         List<InputArgument> args = inputs.stream().map(InputArgument::parse).toList();
+        if (!saveSettings && args.stream().noneMatch(a -> MediaInputs.isMediaFile(a.file()))) {
+            // tensor files only: no settings to read, so a stray sidecar or metadata cannot get in the way
+            return InputSources.bind(model.info(), args, InputSettings.defaults());
+        }
         InputSettingsFiles.Resolved resolved = settings(model);
         List<String> media = new ArrayList<>();
         Map<String, Tensor> bound = InputSources.bind(model.info(), args, resolved.settings(), media);
