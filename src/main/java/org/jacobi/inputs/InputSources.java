@@ -55,6 +55,10 @@ public final class InputSources {
                 continue;
             }
             lastMediaInput = null;
+            if (!TensorFiles.isTensorFile(arg.file()) && !ImageFiles.extension(arg.file()).equals("txt")) {
+                throw JacobiException.usage(arg.file().getFileName() + ": Jacobi reads tensor files (.npy, .npz, .csv), photos "
+                    + "(.png, .jpg, .bmp, .tif, .gif) and WAV clips as inputs. Convert it to one of them.");
+            }
             Map<String, Tensor> arrays = TensorFiles.read(arg.file());
             if (arg.name() != null) {
                 if (arrays.size() != 1) {

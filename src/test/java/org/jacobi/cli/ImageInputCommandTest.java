@@ -74,6 +74,7 @@ class ImageInputCommandTest {
             {"--input", image("tiny.png")},
             {"--input", image("face.png"), "--normalize", "bright"},
             {"--input", image("face.png"), "--layout", "nchw"},
+            {"--input", "song.mp3"},
         }) {
             String[] full = new String[args.length + 4];
             full[0] = "jacobian";
