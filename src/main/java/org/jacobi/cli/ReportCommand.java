@@ -43,7 +43,7 @@ public final class ReportCommand implements Callable<Integer> {
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input values (.npy, .npz or .csv); repeat with NAME=FILE for several inputs.")
+        description = "Input values: tensor files (.npy, .npz, .csv), photos (.png, .jpg, .bmp, .tif; several form a batch) or WAV clips; NAME=FILE for a named input.")
     List<String> inputs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "REPORT.html|REPORT.pdf", required = true,
@@ -87,6 +87,9 @@ public final class ReportCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    InputFileOptions inputFiles;
+
+    @Mixin
     JacobianOptions jacobianOptions;
 
     @CommandLine.Spec
@@ -110,7 +113,7 @@ public final class ReportCommand implements Callable<Integer> {
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
-            Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
             JacobianRequest request = jacobianOptions.request(bound);
             ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             JacobianResult result = engine.compute(request, monitor);
