@@ -119,7 +119,7 @@ public final class JacobianJob {
             List<JacobianShards.Shard> shards = new ArrayList<>(total.shards());
             shards.sort(Comparator.comparingLong(JacobianShards.Shard::first));
             if (folder != null) {
-                folder.commit(manifest(s, graph, total.statistics().count(), shards));
+                folder.commit(manifest(s, graph, total.statistics().count(), shards), shards);
             }
             return new Outcome(total.statistics(), graph, shards, folder == null ? null : folder.location());
         } catch (Exception e) {

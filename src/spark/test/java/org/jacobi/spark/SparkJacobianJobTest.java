@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jacobi.spark.SparkAssertions.assertClose;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -19,16 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.jacobi.analysis.JacobianStatistics;
 import org.jacobi.core.JacobiException;
-import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.JacobianMode;
-import org.jacobi.jacobian.JacobianRequest;
-import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
-import org.jacobi.model.onnx.OnnxModel;
-import org.jacobi.core.DevicePreference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serves every test (starting one takes seconds).
  */
 class SparkJacobianJobTest {
-    static final Path MLP = Path.of("src/test/resources/fixtures/mlp_tanh.onnx");
+    static final Path MLP = SparkAssertions.MLP;
     private static SparkSession spark;
 
     @TempDir
@@ -50,35 +43,8 @@ class SparkJacobianJobTest {
         spark = LocalSpark.session();
     }
 
-    @AfterAll
-    static void stop() {
-        LocalSpark.stop();
-    }
-
     private static JacobianJob.Settings settings(SampleSource source, String shards, JacobianShards.Format format) {
         return new JacobianJob.Settings(MLP, null, JacobianMode.AUTO, source, 0, 4, shards, format, false);
-    }
-
-    /** The single-process answer: the ordinary ONNX engine on the same samples, statistics in one pass. */
-    private static JacobianStatistics singleProcess(GeneratedSamples source, int n) {
-        SampleBlock all = source.rows(0, n, 8);
-        try (OnnxModel model = OnnxModel.load(MLP, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            JacobianResult r = engine.compute(JacobianRequest.of(Map.of("x", Tensor.ofFloats(all.rows(), n, 8))), ProgressMonitor.NONE);
-            JacobianStatistics stats = new JacobianStatistics(4, 8);
-            stats.add(r.jacobian().floats(), 0, n);
-            return stats;
-        }
-    }
-
-    private static void assertClose(double[] expected, double[] actual, double relative) {
-        double scale = 0;
-        for (double v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], relative * scale, "entry " + i);
-        }
     }
 
     @Test
@@ -86,15 +52,9 @@ class SparkJacobianJobTest {
         int n = 200_000;
         GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 11);
         JacobianJob.Outcome spark4 = JacobianJob.run(spark, settings(source, null, JacobianShards.Format.NPY));
-        JacobianStatistics expected = singleProcess(source, n);
         JacobianStatistics actual = spark4.statistics();
         assertEquals(n, actual.count());
-        assertClose(expected.mean(), actual.mean(), 1e-6);
-        assertClose(expected.meanAbs(), actual.meanAbs(), 1e-6);
-        assertClose(expected.meanSquare(), actual.meanSquare(), 1e-6);
-        for (int row = 0; row < 4; row++) {
-            assertClose(expected.singularValueSpread()[row], actual.singularValueSpread()[row], 1e-6);
-        }
+        SparkAssertions.assertSameStatistics(SparkAssertions.singleProcess(source, n), actual, 1e-6);
         // The DGSM of a non-trivial model is not zero: the comparison above compares something.
         assertTrue(actual.meanSquare()[0] > 1e-4);
     }
@@ -176,7 +136,7 @@ class SparkJacobianJobTest {
         Path out = dir.resolve("jacobians");
         JacobianJob.Outcome r = JacobianJob.run(spark, settings(new ParquetSamples(table.toString(), null), out.toString(),
             JacobianShards.Format.PARQUET));
-        assertClose(singleProcess(gen, n).meanSquare(), r.statistics().meanSquare(), 1e-6);
+        assertClose(SparkAssertions.singleProcess(gen, n).meanSquare(), r.statistics().meanSquare(), 1e-6);
 
         List<Row> written = spark.read().parquet(out.toString()).collectAsList();
         assertEquals(n, written.size());
