@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,14 +88,14 @@ class SparkStandaloneClusterTest {
 
     @Test
     @Order(1)
-    void executorsRunInTheirOwnJvmsWithTheBigStack() {
-        long self = ProcessHandle.current().pid();
-        for (int w = 0; w < 2; w++) {
-            List<ProcessHandle> executors = cluster.executors(w);
-            assertEquals(1, executors.size(), "executor JVMs of worker " + (w + 1));
-            assertNotEquals(self, executors.get(0).pid());
-            assertTrue(StandaloneCluster.arguments(executors.get(0)).contains(" -Xss8m "),
-                StandaloneCluster.arguments(executors.get(0)));
+    void executorsRunInTheirOwnJvmsWithTheBigStack() throws Exception {
+        String app = spark.sparkContext().applicationId();
+        for (int worker = 0; worker < 2; worker++) {
+            List<String> executors = cluster.executorIds(worker, app);
+            assertEquals(1, executors.size(), "executors of worker " + (worker + 1) + ": " + executors);
+            assertNotEquals(ProcessHandle.current().pid(), cluster.executorJvm(worker).pid());
+            String command = cluster.executorCommand(worker, app, executors.get(0));
+            assertTrue(command.contains("\"-Xss8m\""), command);
         }
     }
 
@@ -103,7 +104,7 @@ class SparkStandaloneClusterTest {
     @SuppressWarnings("unchecked")
     void gsaOnTwoWorkersGivesTheSingleProcessJson(@TempDir Path dir) throws Exception {
         String[] study = {"gsa", GsaGraphs.ishigami(dir).toString(), "--dist", "uniform:-" + Math.PI + "," + Math.PI,
-            "--method", "sobol,dgsm", "--samples", "32768", "--seed", "3", "--bootstrap", "20", "--quiet"};
+            "--method", "sobol,dgsm", "--samples", "16384", "--seed", "3", "--bootstrap", "20", "--device", "cpu", "--quiet"};
         Path single = dir.resolve("single.json");
         Path onCluster = dir.resolve("cluster.json");
         CliRunner a = CliRunner.run(concat(study, "--out", single.toString()));
@@ -183,24 +184,36 @@ class SparkStandaloneClusterTest {
     /** Kills (SIGKILL) the JVM of the executor that starts the job's first task, half a second into that task. */
     static final class KillsAnExecutor extends SparkListener {
         final AtomicReference<String> killed = new AtomicReference<>();
+        /** What went wrong finding the executor's JVM (the listener bus would only log it). */
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         final AtomicInteger lostTasks = new AtomicInteger();
         final Set<String> finishedElsewhere = ConcurrentHashMap.newKeySet();
+        private final String appId;
+
+        KillsAnExecutor(String appId) {
+            this.appId = appId;
+        }
 
         @Override
         public void onTaskStart(SparkListenerTaskStart start) {
             String executor = start.taskInfo().executorId();
-            if (killed.compareAndSet(null, executor)) {
-                ProcessHandle jvm = cluster.executor(executor);
+            if (!killed.compareAndSet(null, executor)) {
+                return;
+            }
+            try {
+                ProcessHandle jvm = cluster.executorJvm(cluster.workerOf(appId, executor));
                 Thread t = new Thread(() -> {
                     try {
                         Thread.sleep(500);
+                        jvm.destroyForcibly();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    jvm.destroyForcibly();
                 }, "kill executor " + executor);
                 t.setDaemon(true);
                 t.start();
+            } catch (RuntimeException e) {
+                failure.set(e);
             }
         }
 
@@ -220,7 +233,7 @@ class SparkStandaloneClusterTest {
         int n = 40_000;
         GeneratedSamples source = GeneratedSamples.parse("uniform:-2,2", n, 5);
         Path shards = dir.resolve("jacobians");
-        KillsAnExecutor killer = new KillsAnExecutor();
+        KillsAnExecutor killer = new KillsAnExecutor(spark.sparkContext().applicationId());
         spark.sparkContext().addSparkListener(killer);
         JacobianJob.Outcome r;
         try {
@@ -228,6 +241,9 @@ class SparkStandaloneClusterTest {
                 4, shards.toString(), JacobianShards.Format.NPY, false));
         } finally {
             spark.sparkContext().removeSparkListener(killer);
+        }
+        if (killer.failure.get() != null) {
+            throw killer.failure.get();
         }
         assertNotNull(killer.killed.get(), "no task started");
         assertTrue(killer.lostTasks.get() > 0, "the executor was killed while a task ran on it");
@@ -242,24 +258,27 @@ class SparkStandaloneClusterTest {
      * Checks that the folder holds exactly the manifest and the shards it lists (nothing partial, nothing twice) and
      * that they cover samples 0 .. n-1 once, in order; returns (first sample, count) of each shard.
      */
+    @SuppressWarnings("unchecked")
     private static List<long[]> assertShardsTile(Path folder, int n) throws Exception {
-        String manifest = Files.readString(folder.resolve(ShardFolder.MANIFEST));
-        assertTrue(manifest.contains("\"samples\": " + n), manifest);
-        List<long[]> shards = new java.util.ArrayList<>();
-        Set<String> expectedFiles = new HashSet<>(Set.of(ShardFolder.MANIFEST));
+        Map<String, Object> manifest = SparkAssertions.json(folder.resolve(ShardFolder.MANIFEST));
+        assertEquals(n, ((Number) manifest.get("samples")).intValue());
+        List<long[]> shards = new ArrayList<>();
+        Set<String> files = new HashSet<>(Set.of(ShardFolder.MANIFEST));
         long next = 0;
-        while (next < n) {
-            Path shard = folder.resolve(name(next));
-            assertTrue(Files.exists(shard), "no shard starts at sample " + next);
-            long count = Npy.read(shard).dim(0);
-            assertTrue(manifest.contains("\"file\": \"" + name(next) + "\""), name(next) + " is not in the manifest");
-            shards.add(new long[] {next, count});
-            expectedFiles.add(name(next));
+        for (Map<String, Object> shard : (List<Map<String, Object>>) manifest.get("shards")) {
+            String file = (String) shard.get("file");
+            long first = ((Number) shard.get("first_sample")).longValue();
+            long count = ((Number) shard.get("samples")).longValue();
+            assertEquals(name(next), file);
+            assertEquals(next, first, file);
+            assertEquals(count, Npy.read(folder.resolve(file)).dim(0), file);
+            assertTrue(files.add(file), file + " listed twice");
+            shards.add(new long[] {first, count});
             next += count;
         }
         assertEquals(n, next);
         try (var listing = Files.list(folder)) {
-            assertEquals(expectedFiles, listing.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+            assertEquals(files, listing.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         try (var listing = Files.list(folder.getParent())) {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("partial")));

@@ -16,7 +16,6 @@ import java.util.stream.Stream;
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final Path SCRIPT = Path.of("scripts/spark-standalone.sh");
-    private static final String EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
     private final Path dir;
     private final String master;
     private final List<ProcessHandle> workers;
@@ -80,25 +79,49 @@ final class StandaloneCluster implements AutoCloseable {
         return master;
     }
 
-    /** The executor JVMs worker {@code index} (0-based) runs now. */
-    List<ProcessHandle> executors(int index) {
-        return workers.get(index).descendants().filter(StandaloneCluster::isExecutor).toList();
+    /**
+     * The worker (0-based) that runs executor {@code executorId} of application {@code appId}: the one whose work
+     * folder holds the executor's folder. (The process table cannot say: the JDK reads one page of a command line,
+     * and an executor's, with its class path, is longer.)
+     */
+    int workerOf(String appId, String executorId) {
+        for (int i = 0; i < workers.size(); i++) {
+            if (Files.isDirectory(executorFolder(i, appId, executorId))) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no worker runs executor " + executorId + " of " + appId);
     }
 
-    /** The executor JVM of Spark's executor {@code executorId}, if one of the workers runs it. */
-    ProcessHandle executor(String executorId) {
-        return workers.stream().flatMap(ProcessHandle::descendants).filter(StandaloneCluster::isExecutor)
-            .filter(p -> arguments(p).contains("--executor-id " + executorId + " "))
-            .findFirst().orElseThrow(() -> new IllegalStateException("no JVM runs executor " + executorId));
+    /** The executors worker {@code index} (0-based) started for application {@code appId}, by their folders. */
+    List<String> executorIds(int index, String appId) throws IOException {
+        Path app = dir.resolve("work-" + (index + 1)).resolve(appId);
+        if (!Files.isDirectory(app)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(app)) {
+            return folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
-    private static boolean isExecutor(ProcessHandle p) {
-        return arguments(p).contains(EXECUTOR_CLASS);
+    /** The command line that worker {@code index} started executor {@code executorId} with (the first line of its log). */
+    String executorCommand(int index, String appId, String executorId) throws IOException {
+        try (Stream<String> lines = Files.lines(executorFolder(index, appId, executorId).resolve("stderr"))) {
+            return lines.findFirst().orElse("");
+        }
     }
 
-    /** The process's arguments joined by spaces, with a trailing space. */
-    static String arguments(ProcessHandle p) {
-        return p.info().arguments().map(a -> String.join(" ", a) + " ").orElse("");
+    /** The executor JVM worker {@code index} runs now (a worker runs one executor per application). */
+    ProcessHandle executorJvm(int index) {
+        List<ProcessHandle> children = workers.get(index).children().filter(ProcessHandle::isAlive).toList();
+        if (children.size() != 1) {
+            throw new IllegalStateException("worker " + (index + 1) + " runs " + children.size() + " processes, not one executor");
+        }
+        return children.get(0);
+    }
+
+    private Path executorFolder(int index, String appId, String executorId) {
+        return dir.resolve("work-" + (index + 1)).resolve(appId).resolve(executorId);
     }
 
     @Override
