@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +30,29 @@ public final class SparkAssertions {
 
     /** The single-process answer: the ordinary ONNX engine on the same samples of {@link #MLP}, statistics in one pass. */
     static JacobianStatistics singleProcess(GeneratedSamples source, int n) {
-        SampleBlock all = source.rows(0, n, 8);
-        try (OnnxModel model = OnnxModel.load(MLP, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            JacobianResult r = engine.compute(JacobianRequest.of(Map.of("x", Tensor.ofFloats(all.rows(), n, 8))), ProgressMonitor.NONE);
-            JacobianStatistics stats = new JacobianStatistics(4, 8);
+        return singleProcess(MLP, "x", Map.of(), source, n, 8, 4);
+    }
+
+    /**
+     * The ordinary ONNX engine's statistics of the Jacobians of {@code model}'s first output with respect to {@code wrt}
+     * ({@code nIn} values per sample) at {@code n} samples of {@code source}, every other input fed {@code fixed}'s
+     * one sample repeated for each.
+     */
+    static JacobianStatistics singleProcess(Path model, String wrt, Map<String, Tensor> fixed, GeneratedSamples source, int n,
+                                            int nIn, int nOut) {
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        feed.put(wrt, Tensor.ofFloats(source.rows(0, n, nIn).rows(), n, nIn));
+        fixed.forEach((name, sample) -> {
+            float[] one = sample.floats();
+            float[] all = new float[n * one.length];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(one, 0, all, s * one.length, one.length);
+            }
+            feed.put(name, Tensor.ofFloats(all, n, one.length));
+        });
+        try (OnnxModel m = OnnxModel.load(model, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
+            JacobianResult r = engine.compute(JacobianRequest.of(feed).withWrtOf(wrt, null), ProgressMonitor.NONE);
+            JacobianStatistics stats = new JacobianStatistics(nOut, nIn);
             stats.add(r.jacobian().floats(), 0, n);
             return stats;
         }

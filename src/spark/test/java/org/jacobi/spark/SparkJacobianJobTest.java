@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -44,7 +45,7 @@ class SparkJacobianJobTest {
     }
 
     private static JacobianJob.Settings settings(SampleSource source, String shards, JacobianShards.Format format) {
-        return new JacobianJob.Settings(MLP, null, JacobianMode.AUTO, source, 0, 4, shards, format, false);
+        return new JacobianJob.Settings(MLP, null, Map.of(), null, JacobianMode.AUTO, source, 0, 4, shards, format, false);
     }
 
     @Test
@@ -167,5 +168,37 @@ class SparkJacobianJobTest {
         try (var listing = Files.list(dir)) {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("partial")));
         }
+    }
+
+    @Test
+    void aModelWithTwoInputsIsDifferentiatedWithRespectToEitherWhileTheOtherIsHeld() {
+        Path model = Path.of("src/test/resources/fixtures/two_inputs.onnx");
+        Tensor x1 = Npy.read(Path.of("src/test/resources/fixtures/two_inputs.input.x1.npy"));
+        Tensor x2 = Npy.read(Path.of("src/test/resources/fixtures/two_inputs.input.x2.npy"));
+        int n = 3000;
+        GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 7);
+        // x2 held at its sample 2, given with its batch axis of 1.
+        Map<String, Tensor> heldX2 = Map.of("x2", x2.sliceRows(2, 3));
+        JacobianJob.Outcome r1 = JacobianJob.run(spark, new JacobianJob.Settings(model, "x1", heldX2, null, JacobianMode.AUTO,
+            source, 0, 3, null, JacobianShards.Format.NPY, false));
+        assertEquals("x1", r1.graph().wrt());
+        SparkAssertions.assertSameStatistics(SparkAssertions.singleProcess(model, "x1", heldX2, source, n, 6, 5), r1.statistics(), 1e-6);
+        assertTrue(r1.statistics().meanSquare()[0] > 1e-6, "y depends on x1");
+        // x1 held at its sample 1, given as one sample without the batch axis; both modes.
+        Map<String, Tensor> heldX1 = Map.of("x1", Tensor.ofFloats(x1.sliceRows(1, 2).floats(), 6));
+        JacobianStatistics expected = SparkAssertions.singleProcess(model, "x2", heldX1, source, n, 3, 5);
+        for (JacobianMode mode : List.of(JacobianMode.FORWARD, JacobianMode.REVERSE)) {
+            JacobianJob.Outcome r2 = JacobianJob.run(spark, new JacobianJob.Settings(model, "x2", heldX1, null, mode, source, 0, 3,
+                null, JacobianShards.Format.NPY, false));
+            assertEquals(mode == JacobianMode.FORWARD, r2.graph().forward());
+            SparkAssertions.assertSameStatistics(expected, r2.statistics(), 1e-6);
+        }
+        // An input left out, or a sample of the wrong shape: one line saying what to give.
+        JacobiException missing = assertThrows(JacobiException.class, () -> JacobianJob.run(spark, new JacobianJob.Settings(model,
+            "x1", Map.of(), null, JacobianMode.AUTO, source, 0, 3, null, JacobianShards.Format.NPY, false)));
+        assertTrue(missing.getMessage().contains("--fixed x2=FILE.npy"), missing.getMessage());
+        JacobiException shape = assertThrows(JacobiException.class, () -> JacobianJob.run(spark, new JacobianJob.Settings(model,
+            "x1", Map.of("x2", x1.sliceRows(0, 1)), null, JacobianMode.AUTO, source, 0, 3, null, JacobianShards.Format.NPY, false)));
+        assertTrue(shape.getMessage().contains("takes one sample of shape"), shape.getMessage());
     }
 }

@@ -237,7 +237,7 @@ class SparkStandaloneClusterTest {
         spark.sparkContext().addSparkListener(killer);
         JacobianJob.Outcome r;
         try {
-            r = JacobianJob.run(spark, new JacobianJob.Settings(SparkAssertions.MLP, null, JacobianMode.AUTO, new Slowed(source), 0,
+            r = JacobianJob.run(spark, new JacobianJob.Settings(SparkAssertions.MLP, null, Map.of(), null, JacobianMode.AUTO, new Slowed(source), 0,
                 4, shards.toString(), JacobianShards.Format.NPY, false));
         } finally {
             spark.sparkContext().removeSparkListener(killer);
