@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -61,33 +60,14 @@ class SparkJacobianJobTest {
     }
 
     /** Fails the first attempt of partition 1, as a lost executor would. */
-    static final class FailsOnce implements SampleSource {
-        private final GeneratedSamples inner;
-
-        FailsOnce(GeneratedSamples inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public JavaRDD<SampleBlock> blocks(SparkSession s, int elements, int partitions) {
-            return inner.blocks(s, elements, partitions).map(b -> {
-                TaskContext t = TaskContext.get();
-                if (t.partitionId() == 1 && t.attemptNumber() == 0) {
-                    throw new IllegalStateException("injected executor failure");
-                }
-                return b;
-            });
-        }
-
-        @Override
-        public float[] firstRows(SparkSession s, int elements, int n) {
-            return inner.firstRows(s, elements, n);
-        }
-
-        @Override
-        public String describe() {
-            return "fails once: " + inner.describe();
-        }
+    private static SampleSource failsOnce(GeneratedSamples source) {
+        return new InterceptedSamples(source, "fails once", b -> {
+            TaskContext t = TaskContext.get();
+            if (t.partitionId() == 1 && t.attemptNumber() == 0) {
+                throw new IllegalStateException("injected executor failure");
+            }
+            return b;
+        });
     }
 
     @Test
@@ -95,7 +75,7 @@ class SparkJacobianJobTest {
         GeneratedSamples source = GeneratedSamples.parse("uniform:-2,2", 20_000, 5);
         JacobianJob.Outcome clean = JacobianJob.run(spark, settings(source, null, JacobianShards.Format.NPY));
         Path out = dir.resolve("j-npy");
-        JacobianJob.Outcome retried = JacobianJob.run(spark, settings(new FailsOnce(source), out.toString(), JacobianShards.Format.NPY));
+        JacobianJob.Outcome retried = JacobianJob.run(spark, settings(failsOnce(source), out.toString(), JacobianShards.Format.NPY));
         assertClose(clean.statistics().meanSquare(), retried.statistics().meanSquare(), 1e-12);
         assertClose(clean.statistics().mean(), retried.statistics().mean(), 1e-12);
         assertEquals(20_000, retried.statistics().count());

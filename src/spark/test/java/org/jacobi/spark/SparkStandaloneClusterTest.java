@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.Success$;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
@@ -153,34 +152,6 @@ class SparkStandaloneClusterTest {
         SparkAssertions.assertClose(expected.meanSquare(), fromShards.meanSquare(), 1e-6);
     }
 
-    /** Slows every block down, so that tasks are still running when the test kills an executor. */
-    static final class Slowed implements SampleSource {
-        private static final long serialVersionUID = 1L;
-        private final GeneratedSamples inner;
-
-        Slowed(GeneratedSamples inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public JavaRDD<SampleBlock> blocks(SparkSession s, int elements, int partitions) {
-            return inner.blocks(s, elements, partitions).map(b -> {
-                Thread.sleep(300);
-                return b;
-            });
-        }
-
-        @Override
-        public float[] firstRows(SparkSession s, int elements, int n) {
-            return inner.firstRows(s, elements, n);
-        }
-
-        @Override
-        public String describe() {
-            return "slowed: " + inner.describe();
-        }
-    }
-
     /** Kills (SIGKILL) the JVM of the executor that starts the job's first task, half a second into that task. */
     static final class KillsAnExecutor extends SparkListener {
         final AtomicReference<String> killed = new AtomicReference<>();
@@ -237,7 +208,11 @@ class SparkStandaloneClusterTest {
         spark.sparkContext().addSparkListener(killer);
         JacobianJob.Outcome r;
         try {
-            r = JacobianJob.run(spark, new JacobianJob.Settings(SparkAssertions.MLP, null, Map.of(), null, JacobianMode.AUTO, new Slowed(source), 0,
+            r = JacobianJob.run(spark, new JacobianJob.Settings(SparkAssertions.MLP, null, Map.of(), null, JacobianMode.AUTO, new InterceptedSamples(source, "slowed", b -> {
+                // Slows every block down, so that tasks still run when the listener kills an executor.
+                Thread.sleep(300);
+                return b;
+            }), 0,
                 4, shards.toString(), JacobianShards.Format.NPY, false));
         } finally {
             spark.sparkContext().removeSparkListener(killer);
