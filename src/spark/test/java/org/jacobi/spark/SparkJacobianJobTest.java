@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.jacobi.analysis.JacobianStatistics;
+import org.jacobi.cli.CliRunner;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
@@ -164,6 +165,15 @@ class SparkJacobianJobTest {
         assertEquals("x1", r1.graph().wrt());
         SparkAssertions.assertSameStatistics(SparkAssertions.singleProcess(model, "x1", heldX2, source, n, 6, 5), r1.statistics(), 1e-6);
         assertTrue(r1.statistics().meanSquare()[0] > 1e-6, "y depends on x1");
+        // The same from the command line: --wrt and --fixed NAME=FILE.npy.
+        Path x2File = dir.resolve("x2.npy");
+        Npy.write(x2File, x2.sliceRows(2, 3), false);
+        Path stats = dir.resolve("stats.json");
+        CliRunner cli = CliRunner.run("jacobian-stats", model.toString(), "--wrt", "x1", "--fixed", "x2=" + x2File,
+            "--generate", "normal:0,1", "--samples", String.valueOf(n), "--seed", "7", "--spark", "local[2]",
+            "--out", stats.toString(), "--quiet");
+        assertEquals(0, cli.exitCode, cli.toString());
+        assertClose(r1.statistics().meanSquare(), Npy.read(dir.resolve("stats.mean_square.npy")).doubles(), 1e-9);
         // x1 held at its sample 1, given as one sample without the batch axis; both modes.
         Map<String, Tensor> heldX1 = Map.of("x1", Tensor.ofFloats(x1.sliceRows(1, 2).floats(), 6));
         JacobianStatistics expected = SparkAssertions.singleProcess(model, "x2", heldX1, source, n, 3, 5);
