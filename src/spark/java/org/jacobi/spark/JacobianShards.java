@@ -1,5 +1,6 @@
 package org.jacobi.spark;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -79,7 +81,7 @@ public final class JacobianShards {
         if (format == Format.NPY) {
             fs = fileSystem(path, conf);
             long[] shape = concat(new long[] {count}, sampleOut, sampleIn);
-            try (OutputStream out = new java.io.BufferedOutputStream(fs.create(temporary, true), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(fs.create(temporary, true), 1 << 16)) {
                 Npy.write(out, Tensor.ofFloats(jac, shape));
             }
         } else {
@@ -101,7 +103,7 @@ public final class JacobianShards {
     /** The file system of {@code path}; on local disk without Hadoop's .crc side files. */
     static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
-        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType(
