@@ -54,22 +54,14 @@ public final class OnnxModels {
         }
     }
 
-    /** The summary of a parsed model. */
+    /**
+     * The summary of a parsed model. Operators, nodes and parameters are counted in the subgraphs of If, Loop and Scan
+     * too (whole networks live in branches), and float weights stored as Constant nodes count as parameters.
+     */
     public static ModelInfo describe(Path file, long fileBytes, Onnx.ModelProto model) {
         Onnx.GraphProto graph = model.getGraph();
         Set<String> initializerNames = new HashSet<>();
-        long parameters = 0;
-        for (Onnx.TensorProto init : graph.getInitializerList()) {
-            initializerNames.add(init.getName());
-            ElementType type = ElementType.fromOnnxCode(init.getDataType());
-            if (type != null && type.isFloatingPoint() || init.getDataType() == 10 || init.getDataType() == 16) {
-                long n = 1;
-                for (long d : init.getDimsList()) {
-                    n *= d;
-                }
-                parameters += n;
-            }
-        }
+        graph.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
         List<TensorSpec> inputs = new ArrayList<>();
         for (Onnx.ValueInfoProto v : graph.getInputList()) {
             if (!initializerNames.contains(v.getName())) {
@@ -81,11 +73,7 @@ public final class OnnxModels {
             outputs.add(spec(v));
         }
         Map<String, Integer> ops = new LinkedHashMap<>();
-        for (Onnx.NodeProto node : graph.getNodeList()) {
-            String key = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
-                ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-            ops.merge(key, 1, Integer::sum);
-        }
+        long parameters = count(graph, ops);
         Map<String, Long> opsets = new LinkedHashMap<>();
         for (Onnx.OperatorSetIdProto opset : model.getOpsetImportList()) {
             opsets.put(opset.getDomain().isEmpty() ? "ai.onnx" : opset.getDomain(), opset.getVersion());
@@ -93,6 +81,44 @@ public final class OnnxModels {
         String producer = (model.getProducerName() + " " + model.getProducerVersion()).strip();
         return new ModelInfo(file, ModelFormat.ONNX, fileBytes, inputs, outputs, "model", ops, opsets,
             model.getIrVersion(), parameters, producer);
+    }
+
+    /** Adds the graph's operators (its subgraphs' included) to {@code ops}; returns its float weight values. */
+    private static long count(Onnx.GraphProto graph, Map<String, Integer> ops) {
+        long parameters = 0;
+        for (Onnx.TensorProto init : graph.getInitializerList()) {
+            parameters += floatElements(init);
+        }
+        for (Onnx.NodeProto node : graph.getNodeList()) {
+            String key = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
+                ? node.getOpType() : node.getDomain() + "." + node.getOpType();
+            ops.merge(key, 1, Integer::sum);
+            if (ExportQuirks.isConstantWeight(node)) {
+                parameters += floatElements(ExportQuirks.constantValue(node));
+            }
+            for (Onnx.AttributeProto a : node.getAttributeList()) {
+                if (a.hasG()) {
+                    parameters += count(a.getG(), ops);
+                }
+                for (Onnx.GraphProto sub : a.getGraphsList()) {
+                    parameters += count(sub, ops);
+                }
+            }
+        }
+        return parameters;
+    }
+
+    private static long floatElements(Onnx.TensorProto t) {
+        ElementType type = ElementType.fromOnnxCode(t.getDataType());
+        if (!(type != null && type.isFloatingPoint() || t.getDataType() == HalfPrecision.FLOAT16
+            || t.getDataType() == HalfPrecision.BFLOAT16)) {
+            return 0;
+        }
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            n *= d;
+        }
+        return n;
     }
 
     private static TensorSpec spec(Onnx.ValueInfoProto v) {
@@ -107,7 +133,7 @@ public final class OnnxModels {
         if (tensor.hasShape()) {
             dims = new ArrayList<>();
             for (Onnx.TensorShapeProto.Dimension d : tensor.getShape().getDimList()) {
-                if (d.hasDimValue()) {
+                if (d.hasDimValue() && d.getDimValue() >= 0) {
                     dims.add(Dim.fixed(d.getDimValue()));
                 } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
                     dims.add(Dim.symbolic(d.getDimParam()));
