@@ -16,7 +16,6 @@ public final class SoftmaxRules {
     private SoftmaxRules() {
     }
 
-    private static final int FLOAT = 1;
 
     /** The axes the operator normalises over, of a tangent (with its leading direction axis) or of a primal value. */
     private static long[] axes(NodeContext c, boolean coerced, boolean tangent) {
@@ -53,11 +52,12 @@ public final class SoftmaxRules {
 
     /**
      * A one-hot marker of each slice's largest output (the first where several tie), shaped and typed like y; null
-     * before opset 9, which has no OneHot.
+     * before opset 11, which has no Range. Built from ArgMax and a Range of positions along the axis (not OneHot,
+     * which has no derivative rule for second derivatives to find).
      */
     private static String dominant(NodeContext c, boolean coerced) {
         Emitter e = c.e();
-        if (e.opset() < 9) {
+        if (e.opset() < 11) {
             return null;
         }
         String y = c.output(0);
@@ -65,13 +65,15 @@ public final class SoftmaxRules {
         long axis = NodeContext.normAxis(c.attrInt("axis", coerced ? 1 : -1), r);
         String slices = coerced ? e.op("Flatten", y, Attr.i("axis", axis)) : y;
         long along = coerced ? 1 : axis;
-        String depth = e.slice1d(e.shape(slices), along, along + 1);
-        String index = e.op("ArgMax", slices, Attr.i("axis", along), Attr.i("keepdims", 0));
-        String oneHot = e.op("OneHot", List.of(index, depth, e.tensor(new double[] {0, 1}, FLOAT, 2)), Attr.i("axis", along));
+        int trailing = coerced ? 0 : (int) (r - 1 - axis);
+        String size = e.squeeze(e.slice1d(e.shape(slices), along, along + 1), 0);
+        String positions = e.unsqueeze(e.op("Range", List.of(e.intScalar(0), size, e.intScalar(1))), Emitter.range(1, 1 + trailing));
+        String first = e.op("ArgMax", slices, Attr.i("axis", along), Attr.i("keepdims", 1));
+        String marker = e.op("Equal", positions, first);
         if (coerced) {
-            oneHot = e.op("Reshape", oneHot, e.shape(y));
+            marker = e.op("Reshape", marker, e.shape(y));
         }
-        return c.floatType() == FLOAT ? oneHot : e.cast(oneHot, c.floatType());
+        return e.cast(marker, c.floatType());
     }
 
     /**

@@ -74,13 +74,14 @@ public final class OnnxModels {
         }
         Map<String, Integer> ops = new LinkedHashMap<>();
         long parameters = count(graph, ops);
+        int subgraphNodes = ops.values().stream().mapToInt(Integer::intValue).sum() - graph.getNodeCount();
         Map<String, Long> opsets = new LinkedHashMap<>();
         for (Onnx.OperatorSetIdProto opset : model.getOpsetImportList()) {
             opsets.put(opset.getDomain().isEmpty() ? "ai.onnx" : opset.getDomain(), opset.getVersion());
         }
         String producer = (model.getProducerName() + " " + model.getProducerVersion()).strip();
         return new ModelInfo(file, ModelFormat.ONNX, fileBytes, inputs, outputs, "model", ops, opsets,
-            model.getIrVersion(), parameters, producer);
+            model.getIrVersion(), parameters, producer, subgraphNodes);
     }
 
     /** Adds the graph's operators (its subgraphs' included) to {@code ops}; returns its float weight values. */

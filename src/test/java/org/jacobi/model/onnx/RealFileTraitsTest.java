@@ -124,6 +124,7 @@ class RealFileTraitsTest {
             ModelInfo info = model.info();
             assertEquals(Map.of("Constant", 1, "If", 2, "MatMul", 6, "Add", 6, "Tanh", 3), info.operatorCounts());
             assertEquals(18, info.nodeCount());
+            assertEquals(16, info.subgraphNodeCount());
             assertEquals(PARAMETERS, info.parameterCount());
             TensorSpec x = info.input("x");
             assertEquals("[batch, 4]", x.shapeText());
