@@ -41,14 +41,16 @@ public final class OnnxModel implements Model {
      * Reads and checks an ONNX file; the ONNX Runtime session opens on first use. A float16 or bfloat16 model is
      * upcast to float32 here ({@link HalfPrecision}): everything, its forward pass included, then runs in float32.
      * What converters write in their own way is brought to one plain form ({@link ExportQuirks}); {@link #info()}
-     * describes the file as written.
+     * describes the file as written (in the types it is computed in).
      */
     public static OnnxModel load(Path path, DevicePreference devicePreference) {
         byte[] bytes = OnnxModels.readBytes(path);
         Onnx.ModelProto written = OnnxModels.parse(path, bytes);
         String half = HalfPrecision.halfTypes(written);
-        Onnx.ModelProto plain = ExportQuirks.normalize(half == null ? written : HalfPrecision.upcast(written));
-        return new OnnxModel(path, bytes.length, plain == written ? bytes : plain.toByteArray(), plain, written, devicePreference,
+        // info shows the types the model is computed in: float32 for a half-precision file
+        Onnx.ModelProto computed = half == null ? written : HalfPrecision.upcast(written);
+        Onnx.ModelProto plain = ExportQuirks.normalize(computed);
+        return new OnnxModel(path, bytes.length, plain == written ? bytes : plain.toByteArray(), plain, computed, devicePreference,
             half == null ? null : half + " model computed in float32");
     }
 
