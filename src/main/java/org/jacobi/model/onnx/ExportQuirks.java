@@ -178,15 +178,7 @@ public final class ExportQuirks {
             return g;
         }
         Onnx.GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getInputCount(); i++) {
-            b.setInput(i, withoutNegativeDims(b.getInput(i)));
-        }
-        for (int i = 0; i < b.getOutputCount(); i++) {
-            b.setOutput(i, withoutNegativeDims(b.getOutput(i)));
-        }
-        for (int i = 0; i < b.getValueInfoCount(); i++) {
-            b.setValueInfo(i, withoutNegativeDims(b.getValueInfo(i)));
-        }
+        HalfPrecision.mapValueInfos(b, ExportQuirks::withoutNegativeDims);
         return b.build();
     }
 
