@@ -211,9 +211,7 @@ public final class ExportQuirks {
         }
         for (Onnx.AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals("value") && a.hasT()) {
-                int type = a.getT().getDataType();
-                boolean isFloat = type == 1 || type == 11 || type == HalfPrecision.FLOAT16 || type == HalfPrecision.BFLOAT16;
-                return isFloat && a.getT().getDimsCount() > 0 && a.getT().getDataLocation() != Onnx.TensorProto.DataLocation.EXTERNAL;
+                return OnnxModels.isFloatCode(a.getT().getDataType()) && a.getT().getDimsCount() > 0 && a.getT().getDataLocation() != Onnx.TensorProto.DataLocation.EXTERNAL;
             }
         }
         return false;

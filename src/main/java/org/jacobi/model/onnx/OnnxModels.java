@@ -109,10 +109,14 @@ public final class OnnxModels {
         return parameters;
     }
 
+    /** Whether an ONNX element type code is a floating-point type: float32, float64, float16 (10) or bfloat16 (16). */
+    static boolean isFloatCode(int code) {
+        ElementType type = ElementType.fromOnnxCode(code);
+        return type != null && type.isFloatingPoint() || code == 10 || code == 16;
+    }
+
     private static long floatElements(Onnx.TensorProto t) {
-        ElementType type = ElementType.fromOnnxCode(t.getDataType());
-        if (!(type != null && type.isFloatingPoint() || t.getDataType() == HalfPrecision.FLOAT16
-            || t.getDataType() == HalfPrecision.BFLOAT16)) {
+        if (!isFloatCode(t.getDataType())) {
             return 0;
         }
         long n = 1;
