@@ -82,6 +82,13 @@ public final class TestGraph {
         return this;
     }
 
+    /** A float graph input with the given values, rounded to the graph's float type. */
+    public TestGraph input(String name, double[] v, long... shape) {
+        input(name, shape);
+        values.put(name, floats(v, shape));
+        return this;
+    }
+
     /** A float initializer with random values (held fixed). */
     public TestGraph fixed(String name, long... shape) {
         initializers.add(TensorProtos.floats(name, floatType, draw(shape), shape));
