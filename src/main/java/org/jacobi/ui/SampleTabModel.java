@@ -44,6 +44,11 @@ public final class SampleTabModel<T extends AutoCloseable> {
     /** The latest content made for the open model, kept after it is replaced so that its settings carry over. */
     private T latest;
 
+    /** As below, for state with no settings worth carrying over to the next sample. */
+    public SampleTabModel(Workspace workspace, String idleText, Function<Sample, T> make) {
+        this(workspace, idleText, make, (made, previous) -> { });
+    }
+
     /**
      * @param idleText what the tab says while no model and input are there
      * @param make makes the state for a sample, on the worker

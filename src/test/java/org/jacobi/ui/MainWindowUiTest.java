@@ -18,8 +18,7 @@ import javafx.geometry.VerticalDirection;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.jacobi.jacobian.JacobianEngine;
-import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.Model;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.heatmap.HeatmapView;
 import org.jacobi.ui.task.FxTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class MainWindowUiTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
-    private final AtomicReference<Function<Model, JacobianEngine>> engines = new AtomicReference<>(Jacobians::exactEngineFor);
+    private final AtomicReference<Function<ModelDerivatives, JacobianEngine>> engines = new AtomicReference<>(ModelDerivatives::exact);
     private FxTaskExecutor executor;
     private MainViewModel vm;
     private MainWindow window;
@@ -43,7 +42,7 @@ class MainWindowUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(executor, m -> engines.get().apply(m));
+        vm = new MainViewModel(executor, d -> engines.get().apply(d));
         window = new MainWindow(vm);
         stage.setScene(window.createScene(1200, 800));
         stage.titleProperty().bind(vm.titleProperty());
@@ -118,7 +117,7 @@ class MainWindowUiTest {
     @Test
     void aLongComputationCanBeCancelledAndTheWindowStaysResponsive(FxRobot robot) throws Exception {
         SlowEngine slow = new SlowEngine();
-        engines.set(m -> slow);
+        engines.set(d -> slow);
         drop(robot, FIXTURES.resolve("mlp_tanh.onnx"));
         waitUntil(() -> slow.started && executor.runningProperty().get());
         // the UI thread is free while the work runs
