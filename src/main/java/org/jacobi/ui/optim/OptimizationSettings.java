@@ -23,7 +23,7 @@ import org.jacobi.optim.LevenbergMarquardtOptimizer;
 public final class OptimizationSettings {
     /** Which optimizers a run uses. */
     public enum Methods {
-        BOTH("Both, one after the other"), GAUSS_NEWTON("Gauss-Newton (LM)"), LBFGS("L-BFGS");
+        BOTH("Both, in turn"), GAUSS_NEWTON("Gauss-Newton (LM)"), LBFGS("L-BFGS");
 
         private final String label;
 
