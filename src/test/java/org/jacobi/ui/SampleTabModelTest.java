@@ -11,12 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.jacobi.jacobian.ModelDerivatives;
-import org.jacobi.ui.task.BackgroundWork;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
-import org.jacobi.ui.task.TaskExecutor;
-import org.jacobi.ui.task.TaskHandle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,43 +96,21 @@ class SampleTabModelTest {
 
     @Test
     void stateMadeForAModelClosedMeanwhileIsDiscarded() {
-        List<Runnable> later = new ArrayList<>();
-        SameThreadTaskExecutor now = new SameThreadTaskExecutor();
-        TaskExecutor deferred = new TaskExecutor() {
-            @Override
-            public <T> TaskHandle submit(String title, BackgroundWork<T> work, Consumer<T> onSuccess,
-                                         Consumer<Throwable> onFailure) {
-                if (!title.equals("Preparing the tab")) {
-                    return now.submit(title, work, onSuccess, onFailure);
-                }
-                later.add(() -> now.submit(title, work, onSuccess, onFailure)); // when the test says
-                return null;
+        List<Made> madeHere = new ArrayList<>();
+        SampleTabModel<Made> racing = new SampleTabModel<>(vm, "Open a model.", sample -> {
+            if (madeHere.isEmpty() && sample.inputs().containsKey("launch")) {
+                vm.openDemo(DemoAssets.Demo.DIGITS); // another model opens while the launch demo's state is being made
             }
-
-            @Override
-            public void runOnUiThread(Runnable update) {
-                update.run();
-            }
-
-            @Override
-            public void debounce(String key, long millis, Runnable action) {
-                action.run();
-            }
-
-            @Override
-            public void cancelAll() {
-            }
-        };
-        MainViewModel slow = new MainViewModel(deferred);
-        SampleTabModel<Made> slowTab = new SampleTabModel<>(slow, "Open a model.", Made::new);
-        slowTab.shownProperty().set(true);
-        slow.openDemo(DemoAssets.Demo.LAUNCH);
-        slow.openDemo(DemoAssets.Demo.DIGITS);
-        assertEquals(2, later.size());
-        later.get(0).run(); // the launch demo's state arrives after the digits demo opened
-        assertNull(slowTab.contentProperty().get());
-        later.get(1).run();
-        assertEquals("image", slowTab.contentProperty().get().sample.wrt());
-        slow.dispose();
+            Made m = new Made(sample);
+            madeHere.add(m);
+            return m;
+        });
+        racing.shownProperty().set(true);
+        vm.openDemo(DemoAssets.Demo.LAUNCH);
+        assertEquals(2, madeHere.size());
+        assertSame(madeHere.get(0), racing.contentProperty().get(), "the digits demo's state, made first");
+        assertEquals("image", racing.contentProperty().get().sample.wrt());
+        assertTrue(madeHere.get(1).sample.inputs().containsKey("launch"));
+        assertTrue(madeHere.get(1).closed, "the launch demo's, made last, is closed instead of shown");
     }
 }
