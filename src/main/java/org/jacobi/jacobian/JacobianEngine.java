@@ -1,6 +1,5 @@
 package org.jacobi.jacobian;
 
-import java.util.Map;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 

@@ -29,7 +29,7 @@ public final class Jacobians {
 
     /** The engine for per-sample Jacobians with respect to parameters (weights). Close it with the model. */
     public static ParameterJacobianEngine parameterEngineFor(Model model) {
-        ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model);
+        ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model, null);
         if (engine == null) {
             throw org.jacobi.core.JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
         }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -51,7 +52,7 @@ final class MemoryEstimate {
         for (Onnx.ValueInfoProto in : source.getInputList()) {
             String v = in.getName();
             if (!constants.contains(v) && shapes.known(v) && shapes.isFloat(v)) {
-                largestValue = Math.max(largestValue, Tensor.elementCount(shapes.shape(v)) * (shapes.type(v) == 11 ? 8 : 4));
+                largestValue = Math.max(largestValue, Tensor.elementCount(shapes.shape(v)) * ElementType.runBytesOfCode(shapes.type(v)));
             }
         }
         Map<String, Long> largest = new HashMap<>();
@@ -60,7 +61,7 @@ final class MemoryEstimate {
             long nodeLargest = 0;
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    long bytes = Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
+                    long bytes = Tensor.elementCount(shapes.shape(out)) * ElementType.runBytesOfCode(shapes.type(out));
                     total += bytes;
                     largestValue = Math.max(largestValue, bytes);
                 }

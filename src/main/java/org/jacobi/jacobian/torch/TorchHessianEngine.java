@@ -21,7 +21,6 @@ import org.jacobi.jacobian.Hessians;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.torch.TorchRuntime;
 import org.jacobi.model.torch.TorchScriptModel;
-import org.jacobi.model.torch.TorchTensors;
 
 /**
  * Exact per-sample Hessians of TorchScript models through libtorch's double backward. Rows (sample,
@@ -56,7 +55,7 @@ public final class TorchHessianEngine implements HessianEngine {
         boolean hvp = request.vector() != null;
         double[] vector = hvp ? HessianVectors.perSample(request.vector(), samples, r.sampleInputShape(), r.batched()) : null;
         if (!hvp) {
-            Hessians.checkFits(samples, nIn, request.memoryBudget());
+            request.checkFullHessianFits(samples, nIn);
         }
         int directions = hvp ? 1 : nIn;
         long totalRows = (long) samples * directions;
@@ -93,18 +92,10 @@ public final class TorchHessianEngine implements HessianEngine {
         int nIn = r.inputsPerSample();
         int rows = (int) (last - first);
         try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
-            NDList feed = new NDList();
-            NDArray x = null;
-            for (String name : model.inputNames()) {
-                Tensor t = r.inputs().get(name);
-                boolean perSample = r.batched() && t.rank() > 0 && t.dim(0) == samples;
-                NDArray a = TorchTensors.toNd(scope, perSample ? TorchJacobianEngine.repeatSamples(t, first, last, directions) : t);
-                if (name.equals(r.wrt())) {
-                    a.setRequiresGradient(true);
-                    x = a;
-                }
-                feed.add(a);
-            }
+            TorchJacobianEngine.Feed in = TorchJacobianEngine.feed(model, scope, r,
+                t -> TorchJacobianEngine.repeatSamples(t, first, last, directions));
+            NDList feed = in.arrays();
+            NDArray x = in.wrt();
             NDArray y = model.forward(feed, true).get(outputIndex);
             long[] yShape = y.getShape().getShape();
             int nOut = Math.toIntExact(r.batched() ? Tensor.elementCount(yShape) / Math.max(1, yShape.length == 0 ? 1 : yShape[0])

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
@@ -101,18 +102,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             long last = Math.min(totalRows, first + rowsPerChunk);
             monitor.progress(first, totalRows, "reverse pass " + (chunk + 1) + "/" + chunks);
             try (NDManager scope = model.newScope()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    Tensor t = r.inputs().get(name);
-                    boolean perSample = t.rank() > 0 && t.dim(0) == samples;
-                    NDArray a = TorchTensors.toNd(scope, perSample ? repeatSamples(t, first, last, nOut) : t);
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, t -> repeatSamples(t, first, last, nOut));
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 int rows = (int) (last - first);
                 long[] directions = new long[rows];
                 for (int k = 0; k < rows; k++) {
@@ -140,16 +132,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             monitor.checkCancelled();
             monitor.progress(o, nOut, "reverse pass " + (o + 1) + "/" + nOut);
             try (NDManager scope = model.newScope()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    NDArray a = TorchTensors.toNd(scope, r.inputs().get(name));
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, null);
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 float[] gradient = backwardOfWeightedSum(scope, feed, x, outputIndex, new long[] {o}, nOut, 0);
                 if (gradient != null) {
                     System.arraycopy(gradient, 0, jacobian, o * nIn, nIn);
@@ -238,6 +223,32 @@ public final class TorchJacobianEngine implements JacobianEngine {
         }
     }
 
+    /** The model's inputs as libtorch arrays in input order, and wrt's array, which records its gradient. */
+    record Feed(NDList arrays, NDArray wrt) {
+    }
+
+    /**
+     * The inputs of {@code r} as libtorch arrays in {@code scope}, those that carry the batch axis rewritten by
+     * {@code perSample} (null: as they are); wrt's array records its gradient.
+     */
+    static Feed feed(TorchScriptModel model, NDManager scope, ResolvedRequest r, UnaryOperator<Tensor> perSample) {
+        NDList arrays = new NDList();
+        NDArray wrt = null;
+        for (String name : model.inputNames()) {
+            Tensor t = r.inputs().get(name);
+            if (perSample != null && r.carriesBatch(name, model.info().input(name), t)) {
+                t = perSample.apply(t);
+            }
+            NDArray a = TorchTensors.toNd(scope, t);
+            if (name.equals(r.wrt())) {
+                a.setRequiresGradient(true);
+                wrt = a;
+            }
+            arrays.add(a);
+        }
+        return new Feed(arrays, wrt);
+    }
+
     /** Rows {@code [first, last)} of the stacked batch: row k holds sample {@code k / nOut}. */
     static Tensor repeatSamples(Tensor t, long first, long last, int nOut) {
         long[] shape = t.shape();
@@ -296,16 +307,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             monitor.checkCancelled();
             model.ensureEvalMode();
             try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    NDArray a = TorchTensors.toNd(scope, r.inputs().get(name));
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, null);
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 NDArray y = model.forward(feed, true).get(outputIndex);
                 if (!Arrays.equals(y.getShape().getShape(), cotangent.shape())) {
                     throw new JacobiException("The cotangent has shape " + Tensor.shapeToString(cotangent.shape())
