@@ -1,5 +1,7 @@
 package org.jacobi.jacobian;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.jacobi.core.ByteSizes;
@@ -19,7 +21,7 @@ public record HessianRequest(Map<String, Tensor> inputs, String wrt, String of, 
     public static final int SUM = -1;
 
     public HessianRequest {
-        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         if (element < SUM) {
             throw JacobiException.usage("--element must be 0 or more (a flat index into one sample's output).");
         }

@@ -1,6 +1,7 @@
 package org.jacobi.jacobian;
 
 import java.util.List;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.model.Model;
@@ -31,7 +32,7 @@ public final class Jacobians {
     public static ParameterJacobianEngine parameterEngineFor(Model model) {
         ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model, null);
         if (engine == null) {
-            throw org.jacobi.core.JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
+            throw JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
         }
         return engine;
     }

@@ -1,6 +1,7 @@
 package org.jacobi.jacobian.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -101,7 +102,7 @@ final class InputJacobians {
 
     /** Unit seeds of directions {@code [k0, k0 + kc)}, cached on the native side when they are small enough. */
     private static ChunkRunner.Seeds unitSeeds(PreparedGraph p, ResolvedRequest r, ElementType type, ChunkRunner.Chunk c,
-                                               int perSample, long[] seedSample) throws ai.onnxruntime.OrtException {
+                                               int perSample, long[] seedSample) throws OrtException {
         int seedSamples = p.broadcastSeed() ? 1 : c.bc();
         long[] shape = concat(r.batched() ? new long[] {c.kc(), seedSamples} : new long[] {c.kc()}, seedSample);
         OnnxTensor seed = p.seeds().get(type, c.kc(), seedSamples, perSample, c.k0(), shape);

@@ -1,6 +1,10 @@
 package org.jacobi.jacobian.onnx;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
@@ -42,7 +46,7 @@ final class MemoryEstimate {
         long largestValue = 0;
         // Weights are not direction-sized: a rule's workspace scales with the activations it touches, and
         // counting a 1024 x 1024 weight as workspace once shrank a wide MLP's runs to one sample (M = 64 GEMMs).
-        Set<String> constants = new java.util.HashSet<>();
+        Set<String> constants = new HashSet<>();
         source.getInitializerList().forEach(t -> constants.add(t.getName()));
         for (Onnx.NodeProto node : source.getNodeList()) {
             if (node.getOpType().equals("Constant")) {
@@ -124,7 +128,7 @@ final class MemoryEstimate {
     }
 
     private static Iterable<String> concat(Onnx.NodeProto node) {
-        java.util.List<String> all = new java.util.ArrayList<>(node.getInputList());
+        List<String> all = new ArrayList<>(node.getInputList());
         all.addAll(node.getOutputList());
         return all;
     }
@@ -140,8 +144,8 @@ final class MemoryEstimate {
 
     static String mib(long bytes) {
         if (bytes < 100L << 10) {
-            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
-        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

@@ -125,12 +125,12 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
                 shape = SecondOrder.concat(new long[] {c.kc(), c.bc()}, p.sampleOutputShape());
             }
             return ChunkRunner.ownSeeds(Map.of(Differentiator.SEED, Tensor.ofDoubles(seed, shape).asType(type)));
-        }, c -> p.forward() ? SecondOrder.concat(new long[] {c.kc(), c.bc()}, p.sampleOutputShape())
+        }, c -> p.forward() ? SecondOrder.concat(r.batched() ? new long[] {c.kc(), c.bc()} : new long[] {c.kc()}, p.sampleOutputShape())
             : SecondOrder.concat(new long[] {c.kc()}, parameterShape), block, (c, b) -> {
                 float[] values = ChunkRunner.floats(b, type, Math.toIntExact(p.forward() ? (long) c.kc() * c.bc() * nOut
                     : (long) c.kc() * nP));
                 if (p.forward()) {
-                    // [kc, bc, nOut]: columns k0 .. k0 + kc of each sample's rows
+                    // [kc, (bc,) nOut]: columns k0 .. k0 + kc of each sample's rows
                     for (int s = 0; s < c.bc(); s++) {
                         for (int o = 0; o < nOut; o++) {
                             sink.accept(c.b0() + s, o, c.k0(), values, s * nOut + o, c.bc() * nOut, c.kc());

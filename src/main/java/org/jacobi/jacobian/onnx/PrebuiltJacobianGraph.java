@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -154,7 +155,7 @@ public final class PrebuiltJacobianGraph implements Serializable {
             this.env = BigStackEnvironment.get();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
-            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);

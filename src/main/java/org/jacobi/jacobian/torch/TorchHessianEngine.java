@@ -1,5 +1,6 @@
 package org.jacobi.jacobian.torch;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -76,7 +78,7 @@ public final class TorchHessianEngine implements HessianEngine {
             return null;
         });
         monitor.progress(1, 1, "done");
-        Tensor output = model.run(r.inputs(), java.util.Set.of(r.of())).get(r.of());
+        Tensor output = model.run(r.inputs(), Set.of(r.of())).get(r.of());
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
         long[] shape = hvp ? concat(lead, r.sampleInputShape()) : concat(lead, r.sampleInputShape(), r.sampleInputShape());
         List<String> warnings = model.deviceNotice() == null ? List.of() : List.of(model.deviceNotice());
@@ -160,7 +162,7 @@ public final class TorchHessianEngine implements HessianEngine {
         try {
             JniUtils.backward(target, seed, createGraph, createGraph);
             return true;
-        } catch (ai.djl.engine.EngineException e) {
+        } catch (EngineException e) {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                 return false;
             }

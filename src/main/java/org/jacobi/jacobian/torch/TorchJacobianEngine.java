@@ -1,14 +1,18 @@
 package org.jacobi.jacobian.torch;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
@@ -180,7 +184,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
         try {
             collector.backward(s);
             return true;
-        } catch (ai.djl.engine.EngineException e) {
+        } catch (EngineException e) {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                 return false;
             }
@@ -192,8 +196,8 @@ public final class TorchJacobianEngine implements JacobianEngine {
         }
     }
 
-    private static final java.util.regex.Pattern MISSING_DERIVATIVE =
-        java.util.regex.Pattern.compile("derivative for (aten::_\\w+) is not implemented");
+    private static final Pattern MISSING_DERIVATIVE =
+        Pattern.compile("derivative for (aten::_\\w+) is not implemented");
 
     /**
      * What to tell the user when libtorch has no derivative. Kernels whose names start with an underscore are
@@ -202,7 +206,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
      * exist for inference.
      */
     static String notDifferentiable(String why) {
-        java.util.regex.Matcher m = MISSING_DERIVATIVE.matcher(why);
+        Matcher m = MISSING_DERIVATIVE.matcher(why);
         if (m.find()) {
             return "PyTorch cannot differentiate this model: it contains the fused inference-only kernel " + m.group(1)
                 + ", which PyTorch records when a model is traced under torch.no_grad() (or inference mode) and which has "
@@ -255,7 +259,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
         int rowSize = Math.toIntExact(Tensor.elementCount(shape) / shape[0]);
         int rows = (int) (last - first);
         Object src = t.array();
-        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), rows * rowSize);
+        Object dst = Array.newInstance(src.getClass().getComponentType(), rows * rowSize);
         for (int k = 0; k < rows; k++) {
             long sample = (first + k) / nOut;
             System.arraycopy(src, (int) sample * rowSize, dst, k * rowSize, rowSize);
