@@ -1,9 +1,8 @@
 /**
- * Jacobi's automatic differentiation of ONNX graphs: a graph-to-graph transform
- * ({@link org.jacobi.autodiff.Differentiator}) that builds, from a model's graph, a new graph computing its forward
- * tangents or reverse cotangents along a leading direction axis, from one {@link org.jacobi.autodiff.Rule} per operator
- * ({@link org.jacobi.autodiff.RuleRegistry}). It runs nothing: the shapes it needs come from a
- * {@link org.jacobi.autodiff.ValueShapes.Probe} it is given, and it imports no ONNX Runtime (the runtime side is
- * {@code org.jacobi.jacobian.lowering}). See docs/autodiff.md.
+ * The ONNX graph transform: an ONNX graph in, a differentiated ONNX graph out (forward or reverse mode, K
+ * directions at once). {@code Differentiator} never mutates its source and fails early naming the node;
+ * {@code RuleRegistry} maps operator types to rules, and {@code Broadcasting} is the one place broadcasting is undone.
+ * May use core and the generated protobuf classes (org.jacobi.onnx.proto); it never runs a graph, so it must not
+ * depend on ONNX Runtime, the engines or the UI.
  */
 package org.jacobi.autodiff;

@@ -1,11 +1,8 @@
 /**
- * Per-sample derivatives of a loaded model, whatever its format: requests and results
- * ({@link org.jacobi.jacobian.JacobianRequest}, {@link org.jacobi.jacobian.ResolvedRequest} with the one rule for which
- * inputs carry the batch axis, {@link org.jacobi.jacobian.JacobianResult}, and their Hessian and parameter
- * counterparts), the engine interfaces ({@link org.jacobi.jacobian.JacobianEngine},
- * {@link org.jacobi.jacobian.HessianEngine}, {@link org.jacobi.jacobian.ParameterJacobianEngine}), the labelled
- * finite-difference fallback, and {@link org.jacobi.jacobian.ModelDerivatives}, the one holder of every engine of an
- * open model. The engines themselves live in {@code onnx} (graph autodiff on ONNX Runtime) and {@code torch}
- * (libtorch's autograd); {@code lowering} is the ONNX Runtime side of the ONNX pipeline.
+ * The derivative engines as the rest of Jacobi sees them: requests and results for Jacobians, Hessians and
+ * parameter Jacobians, the engine interfaces, the choice of engine per model with the fallback to labelled finite
+ * differences ({@code Jacobians}, {@code Hessians}), and {@code ModelDerivatives}, which holds every engine of one open
+ * model. May use core, model and the engine packages jacobian.onnx and jacobian.torch; never the UI, JavaFX or the
+ * command line.
  */
 package org.jacobi.jacobian;

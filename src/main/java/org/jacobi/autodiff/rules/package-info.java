@@ -1,6 +1,6 @@
 /**
- * The forward and reverse rules of the ONNX operators, grouped by kind (elementwise, linear algebra, convolution,
- * pooling, normalisation, shape, selection, resize...), registered in {@link org.jacobi.autodiff.RuleRegistry}. Each
- * rule emits only operators that have rules themselves, so differentiated graphs can be differentiated again.
+ * The derivative rules, one small rule or one line of a table per ONNX operator family (elementwise,
+ * linear algebra, convolutions, pooling, normalisation, shapes, reductions, ...), each emitting new nodes through the
+ * {@code Emitter} it is given. May use autodiff's rule interfaces, core and the protobuf classes; no ONNX Runtime.
  */
 package org.jacobi.autodiff.rules;

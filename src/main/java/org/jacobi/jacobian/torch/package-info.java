@@ -1,7 +1,6 @@
 /**
- * The exact engines for TorchScript models, on libtorch's own autograd through DJL: Jacobians by seeded backward passes
- * over repeated samples ({@link org.jacobi.jacobian.torch.TorchJacobianEngine}), Hessians by double backward
- * ({@link org.jacobi.jacobian.torch.TorchHessianEngine}) and Jacobians with respect to parameters
- * ({@link org.jacobi.jacobian.torch.TorchParameterJacobianEngine}).
+ * Exact per-sample Jacobians, Hessians and parameter Jacobians of TorchScript models with libtorch's autograd
+ * through DJL, every native call on the thread of {@code TorchRuntime}. May use core, jacobian and model.torch;
+ * nothing of ONNX Runtime or the ONNX autodiff.
  */
 package org.jacobi.jacobian.torch;

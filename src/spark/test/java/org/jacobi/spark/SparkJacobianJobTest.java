@@ -18,8 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.jacobi.analysis.JacobianStatistics;
-import org.jacobi.autodiff.TestGraph;
-import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -29,6 +27,7 @@ import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
 import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.core.DevicePreference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,28 +97,6 @@ class SparkJacobianJobTest {
         }
         // The DGSM of a non-trivial model is not zero: the comparison above compares something.
         assertTrue(actual.meanSquare()[0] > 1e-4);
-    }
-
-    @Test
-    void aModelWhereAutoPicksMixedModeMatchesTheSingleProcessEngine() throws Exception {
-        // Before issue 23 the job failed here: "The ONNX autodiff engine computes forward or reverse mode, not mixed."
-        int n = 48;
-        Path model = TestGraph.wideAutoencoder(2).write(dir, "wide_autoencoder");
-        GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 7);
-        JacobianJob.Outcome outcome = JacobianJob.run(spark, new JacobianJob.Settings(model, null, JacobianMode.AUTO, source, 0,
-            2, null, JacobianShards.Format.NPY, false));
-        SampleBlock all = source.rows(0, n, 256);
-        try (OnnxModel m = OnnxModel.load(model, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
-            JacobianRequest request = JacobianRequest.of(Map.of("x", Tensor.ofFloats(all.rows(), n, 256)));
-            assertEquals(JacobianMode.MIXED, engine.resolveMode(request));
-            JacobianStatistics expected = new JacobianStatistics(256, 256);
-            expected.add(engine.compute(request, ProgressMonitor.NONE).jacobian().floats(), 0, n);
-            JacobianStatistics actual = outcome.statistics();
-            assertEquals(n, actual.count());
-            assertClose(expected.mean(), actual.mean(), 1e-5);
-            assertClose(expected.meanSquare(), actual.meanSquare(), 1e-5);
-            assertTrue(actual.meanSquare()[0] > 0);
-        }
     }
 
     /** Fails the first attempt of partition 1, as a lost executor would. */
