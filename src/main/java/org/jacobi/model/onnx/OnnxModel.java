@@ -1,7 +1,6 @@
 package org.jacobi.model.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
@@ -136,13 +136,7 @@ public final class OnnxModel implements Model {
                     wanted.add(spec.name());
                 }
             }
-            try (OrtSession.Result result = session.run(feeds, wanted)) {
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
-                }
-                return out;
-            }
+            return GraphRun.run(session, feeds, wanted, Map.of(), ProgressMonitor.NONE, String.valueOf(path.getFileName()));
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime failed to run " + path.getFileName() + ": "
                 + OrtSessions.firstLine(e.getMessage()), e);
