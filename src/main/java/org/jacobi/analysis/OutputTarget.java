@@ -16,7 +16,7 @@ import org.jacobi.model.TensorSpec;
  * output ({@code 'y[3]'}, {@code 'y[0,4,7]'}), a region summed ({@code 'y[0,10:20,:]'}), the largest element of
  * each sample ({@code 'y[top]'}), every element of a small output, one after the other ({@code 'y[each]'}: a
  * target axis), a class by label ({@code --target-label cat}) or a weighted sum ({@code --cotangent W.npy}).
- * Indices are those of one sample, without the batch axis; negative indices count from the end; a slice
+ * {@code '[3]'} without a name means the first output. Indices are those of one sample, without the batch axis; negative indices count from the end; a slice
  * {@code a:b} includes a and excludes b, as in NumPy, and axes not written are taken whole.
  *
  * <p>{@link #resolve} fixes it against the model's output at the inputs: each target then is, for each sample, a
@@ -52,11 +52,11 @@ public final class OutputTarget {
         String inside = null;
         if (name != null && name.endsWith("]")) {
             int open = name.lastIndexOf('[');
-            if (open <= 0) {
+            if (open < 0) {
                 throw JacobiException.usage("--of '" + of + "' must look like NAME, NAME[i,j], NAME[0,10:20,:], NAME[top] or NAME[each].");
             }
             inside = name.substring(open + 1, name.length() - 1).strip();
-            name = name.substring(0, open).strip();
+            name = open == 0 ? null : name.substring(0, open).strip();
         }
         int given = (inside != null ? 1 : 0) + (targetLabel != null ? 1 : 0) + (cotangent != null ? 1 : 0);
         if (given > 1) {
