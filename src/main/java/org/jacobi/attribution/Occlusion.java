@@ -44,8 +44,8 @@ public final class Occlusion implements AttributionMethod {
     @Override
     public Map<String, Object> parameters() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("window", window);
-        m.put("stride", stride);
+        m.put("window", Arrays.stream(window).boxed().toList());
+        m.put("stride", Arrays.stream(stride).boxed().toList());
         m.put("fill", fill);
         return m;
     }
