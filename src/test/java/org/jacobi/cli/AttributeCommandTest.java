@@ -84,4 +84,16 @@ class AttributeCommandTest {
             assertFalse(Files.exists(out), String.join(" ", extra));
         }
     }
+
+    @Test
+    void reportHasAnAttributionSectionForTheTargetOfOf() throws Exception {
+        Path out = dir.resolve("r.html");
+        CliRunner r = CliRunner.run("report", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--of", "y[top]", "--attribution", "saliency,occlusion",
+            "--attribution-metrics", "deletion", "--samples", "0", "--no-second-order", "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        String html = Files.readString(out);
+        assertTrue(html.contains("id=\"attribution\""), "no attribution section");
+        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion"), "figures missing");
+    }
 }
