@@ -49,25 +49,17 @@ public final class DeletionInsertion {
             }
             rank[s] = order(importance);
         }
-        double[][] scores = PointBatches.values(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return steps + 1;
+        double[][] scores = PointBatches.values(problem, target, new PointBatches.Points(steps + 1, (sample, point, dst, offset) -> {
+            boolean[] chosen = new boolean[features];
+            int k = (int) ((long) point * features / steps);
+            for (int r = 0; r < k; r++) {
+                chosen[rank[sample][r]] = true;
             }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                boolean[] chosen = new boolean[features];
-                int k = (int) ((long) point * features / steps);
-                for (int r = 0; r < k; r++) {
-                    chosen[rank[sample][r]] = true;
-                }
-                for (int i = 0; i < n; i++) {
-                    boolean fromInput = kind == Kind.DELETION ? !chosen[featureOf[i]] : chosen[featureOf[i]];
-                    dst[offset + i] = fromInput ? x[sample * n + i] : fill;
-                }
+            for (int i = 0; i < n; i++) {
+                boolean fromInput = kind == Kind.DELETION ? !chosen[featureOf[i]] : chosen[featureOf[i]];
+                dst[offset + i] = fromInput ? x[sample * n + i] : fill;
             }
-        }, monitor);
+        }), monitor);
         double[] area = new double[scores.length];
         for (int s = 0; s < area.length; s++) {
             for (int j = 0; j < steps; j++) {

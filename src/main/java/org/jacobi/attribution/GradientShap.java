@@ -78,21 +78,13 @@ public final class GradientShap implements AttributionMethod {
         double[] x = problem.xValues();
         double[] b = baselines.toDoubleArray();
         double[] out = new double[x.length];
-        PointBatches.gradients(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return draws;
+        PointBatches.gradients(problem, target, new PointBatches.Points(draws, (sample, point, dst, offset) -> {
+            int base = d.index()[sample][point] * n;
+            double a = d.alpha()[sample][point];
+            for (int i = 0; i < n; i++) {
+                dst[offset + i] = b[base + i] + a * (x[sample * n + i] - b[base + i]);
             }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                int base = d.index()[sample][point] * n;
-                double a = d.alpha()[sample][point];
-                for (int i = 0; i < n; i++) {
-                    dst[offset + i] = b[base + i] + a * (x[sample * n + i] - b[base + i]);
-                }
-            }
-        }, (s, k, g, offset) -> {
+        }), (s, k, g, offset) -> {
             int base = d.index()[s][k] * n;
             for (int i = 0; i < n; i++) {
                 out[s * n + i] += g[offset + i] * (x[s * n + i] - b[base + i]) / draws;

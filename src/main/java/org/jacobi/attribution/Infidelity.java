@@ -48,19 +48,11 @@ public final class Infidelity {
         int n = problem.perSample();
         double[] x = problem.xValues();
         int k = perturbations[0].length;
-        double[][] f = PointBatches.values(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return 1 + k;
+        double[][] f = PointBatches.values(problem, target, new PointBatches.Points(1 + k, (sample, point, dst, offset) -> {
+            for (int i = 0; i < n; i++) {
+                dst[offset + i] = x[sample * n + i] - (point == 0 ? 0 : perturbations[sample][point - 1][i]);
             }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                for (int i = 0; i < n; i++) {
-                    dst[offset + i] = x[sample * n + i] - (point == 0 ? 0 : perturbations[sample][point - 1][i]);
-                }
-            }
-        }, monitor);
+        }), monitor);
         double[] out = new double[problem.samples()];
         for (int s = 0; s < out.length; s++) {
             double sum = 0;

@@ -44,19 +44,11 @@ public final class IntegratedGradients implements AttributionMethod {
         double[] alphas = rule.points(steps);
         double[] weights = rule.weights(steps);
         double[] total = new double[x.length];
-        PointBatches.gradients(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return steps;
+        PointBatches.gradients(problem, target, new PointBatches.Points(steps, (sample, point, dst, offset) -> {
+            for (int i = 0, j = sample * n; i < n; i++, j++) {
+                dst[offset + i] = base[j] + alphas[point] * (x[j] - base[j]);
             }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                for (int i = 0, j = sample * n; i < n; i++, j++) {
-                    dst[offset + i] = base[j] + alphas[point] * (x[j] - base[j]);
-                }
-            }
-        }, (s, k, g, offset) -> {
+        }), (s, k, g, offset) -> {
             for (int i = 0, j = s * n; i < n; i++, j++) {
                 total[j] += weights[k] * g[offset + i];
             }
@@ -71,17 +63,9 @@ public final class IntegratedGradients implements AttributionMethod {
     static double[] completenessGap(AttributionProblem problem, int target, double[] attribution, double[] x, double[] base,
                                     ProgressMonitor monitor) {
         int n = problem.perSample();
-        double[][] f = PointBatches.values(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return 2;
-            }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                System.arraycopy(point == 0 ? x : base, sample * n, dst, offset, n);
-            }
-        }, monitor);
+        double[][] f = PointBatches.values(problem, target, new PointBatches.Points(2, (sample, point, dst, offset) -> {
+            System.arraycopy(point == 0 ? x : base, sample * n, dst, offset, n);
+        }), monitor);
         double[] gap = new double[problem.samples()];
         for (int s = 0; s < gap.length; s++) {
             double sum = 0;

@@ -69,20 +69,12 @@ public final class Occlusion implements AttributionMethod {
         double[] x = problem.xValues();
         int[] strides = rowMajorStrides(shape);
         Windows geometry = new Windows(shape, w, st, positions, strides);
-        double[][] f = PointBatches.values(problem, target, new PointBatches.Points() {
-            @Override
-            public int perSample() {
-                return 1 + geometry.count();
+        double[][] f = PointBatches.values(problem, target, new PointBatches.Points(1 + geometry.count(), (sample, point, dst, offset) -> {
+            System.arraycopy(x, sample * n, dst, offset, n);
+            if (point > 0) {
+                geometry.forEach(point - 1, i -> dst[offset + i] = fill);
             }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                System.arraycopy(x, sample * n, dst, offset, n);
-                if (point > 0) {
-                    geometry.forEach(point - 1, i -> dst[offset + i] = fill);
-                }
-            }
-        }, monitor);
+        }), monitor);
         double[] out = new double[x.length];
         int[] covered = new int[n];
         for (int k = 0; k < geometry.count(); k++) {

@@ -28,12 +28,14 @@ public final class PointBatches {
     /** Bytes a pass keeps per byte of a row's inputs and output, for planning the rows per request. */
     static final int ACTIVATION_FACTOR = 64;
 
-    /** The points of one method: {@link #perSample()} points per sample, each shaped like one sample of the input. */
-    public interface Points {
-        int perSample();
-
-        /** Writes point {@code point} of sample {@code sample} into {@code dst[offset ..]}. */
+    /** Writes point {@code point} of sample {@code sample} into {@code dst[offset ..]}, shaped like one sample of the input. */
+    @FunctionalInterface
+    public interface Fill {
         void fill(int sample, int point, double[] dst, int offset);
+    }
+
+    /** The points of one method: {@code perSample} points for each sample. */
+    public record Points(int perSample, Fill fill) {
     }
 
     /** Receives the gradient at one point, in {@code gradient[offset .. offset + one sample's size)}. */
@@ -88,17 +90,7 @@ public final class PointBatches {
 
     /** One point per sample, given as a whole batch of doubles ({@code [samples, *sample shape]}). */
     public static Points single(double[] batch, int perSample) {
-        return new Points() {
-            @Override
-            public int perSample() {
-                return 1;
-            }
-
-            @Override
-            public void fill(int sample, int point, double[] dst, int offset) {
-                System.arraycopy(batch, sample * perSample, dst, offset, perSample);
-            }
-        };
+        return new Points(1, (sample, point, dst, offset) -> System.arraycopy(batch, sample * perSample, dst, offset, perSample));
     }
 
     private interface ChunkWork {
@@ -122,7 +114,7 @@ public final class PointBatches {
                 long r = r0 + Math.min(j, count - 1); // a fixed batch is padded with copies of the last row
                 sampleOfRow[j] = (int) (r / points.perSample());
                 pointOfRow[j] = (int) (r % points.perSample());
-                points.fill(sampleOfRow[j], pointOfRow[j], values, j * n);
+                points.fill().fill(sampleOfRow[j], pointOfRow[j], values, j * n);
             }
             work.run(p.forRows(sampleOfRow, values), rows, sampleOfRow, pointOfRow, count);
         }
