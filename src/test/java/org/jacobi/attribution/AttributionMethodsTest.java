@@ -185,6 +185,22 @@ class AttributionMethodsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aFloat64TorchScriptModelIsAttributed() {
+        // the TorchScript engine's vector-Jacobian product hands its gradient back as float32: float32 rounding
+        Tensor x = Npy.read(resource("models/float64_mlp.input.npy"));
+        double[] jacobian = Npy.read(resource("models/float64_mlp.jacobian.npy")).doubles(); // [4, 2, 5]
+        try (Model model = ModelLoader.load(resource("models/float64_mlp.pt")); ModelDerivatives d = new ModelDerivatives(model)) {
+            AttributionProblem p = problem(model, d.exact(), Map.of(model.info().inputs().get(0).name(), x), "[1]", 0);
+            double[] saliency = new Saliency(false).attribute(p, 0, ProgressMonitor.NONE).values();
+            for (int s = 0; s < 4; s++) {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(jacobian[(s * 2 + 1) * 5 + i], saliency[s * 5 + i], 1e-7, "sample " + s + " element " + i);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void gaussLegendreTableIsNumpys() {
         double[] table = ref("gausslegendre50.npy").doubles();
         double[] points = IntegrationRule.GAUSS_LEGENDRE.points(50);
