@@ -41,10 +41,10 @@ public record AttributionSettings(int steps, IntegrationRule rule, Baseline base
         String m = name.strip().toLowerCase(Locale.ROOT);
         NoiseTunnel.Kind tunnel = NoiseTunnel.Kind.byLabel(m);
         if (tunnel != null) {
-            return new NoiseTunnel(new Saliency(absolute), tunnel, samples, noise, seed, noiseFile);
+            return new NoiseTunnel(new GradientSaliency(absolute), tunnel, samples, noise, seed, noiseFile);
         }
         switch (m) {
-            case "saliency": return new Saliency(absolute);
+            case "saliency": return new GradientSaliency(absolute);
             case "gradxinput": return new InputXGradient();
             case "ig": return new IntegratedGradients(steps, rule, baseline);
             case "gradshap": return new GradientShap(baselines, samples, seed, null);

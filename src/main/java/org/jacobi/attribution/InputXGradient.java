@@ -17,7 +17,7 @@ public final class InputXGradient implements AttributionMethod {
 
     @Override
     public Attribution attribute(AttributionProblem problem, int target, ProgressMonitor monitor) {
-        double[] g = Saliency.gradient(problem, target, monitor);
+        double[] g = GradientSaliency.gradient(problem, target, monitor);
         double[] x = problem.xValues();
         for (int i = 0; i < g.length; i++) {
             g[i] *= x[i];

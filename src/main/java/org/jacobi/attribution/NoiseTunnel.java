@@ -69,7 +69,7 @@ public final class NoiseTunnel implements AttributionMethod {
 
     @Override
     public String name() {
-        return inner instanceof Saliency ? kind.label() : kind.label() + "-" + inner.name();
+        return inner instanceof GradientSaliency ? kind.label() : kind.label() + "-" + inner.name();
     }
 
     @Override

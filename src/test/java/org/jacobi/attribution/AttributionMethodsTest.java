@@ -69,12 +69,12 @@ class AttributionMethodsTest {
     @ParameterizedTest
     @ValueSource(strings = {"onnx", "pt"})
     void gradientMethodsMatchPyTorch(String ext) {
-        assertClose(ref("mlp_tanh.saliency.npy"), run("mlp_tanh", ext, "[2]", new Saliency(false), 0).values(), TOLERANCE, "saliency");
+        assertClose(ref("mlp_tanh.saliency.npy"), run("mlp_tanh", ext, "[2]", new GradientSaliency(false), 0).values(), TOLERANCE, "saliency");
         assertClose(ref("mlp_tanh.gradxinput.npy"), run("mlp_tanh", ext, "[2]", new InputXGradient(), 0).values(), TOLERANCE,
             "gradxinput");
-        assertClose(ref("cnn_small.saliency_top.npy"), run("cnn_small", ext, "[top]", new Saliency(false), 0).values(), TOLERANCE,
+        assertClose(ref("cnn_small.saliency_top.npy"), run("cnn_small", ext, "[top]", new GradientSaliency(false), 0).values(), TOLERANCE,
             "saliency, top class");
-        assertClose(ref("cnn_small.saliency_region3to7.npy"), run("cnn_small", ext, "[3:7]", new Saliency(false), 0).values(),
+        assertClose(ref("cnn_small.saliency_region3to7.npy"), run("cnn_small", ext, "[3:7]", new GradientSaliency(false), 0).values(),
             TOLERANCE, "saliency, summed region");
     }
 
@@ -105,11 +105,11 @@ class AttributionMethodsTest {
         Tensor noise = ref("mlp_tanh.noise.npy");
         for (NoiseTunnel.Kind kind : NoiseTunnel.Kind.values()) {
             assertClose(ref("mlp_tanh." + kind.label() + ".npy"),
-                run("mlp_tanh", ext, "[2]", new NoiseTunnel(new Saliency(false), kind, 0, 0, 0, noise), 0).values(), TOLERANCE,
+                run("mlp_tanh", ext, "[2]", new NoiseTunnel(new GradientSaliency(false), kind, 0, 0, 0, noise), 0).values(), TOLERANCE,
                 kind.label());
         }
         assertClose(ref("cnn_small.smoothgrad_top.npy"), run("cnn_small", ext, "[top]",
-            new NoiseTunnel(new Saliency(false), NoiseTunnel.Kind.SMOOTHGRAD, 0, 0, 0, ref("cnn_small.noise.npy")), 0).values(),
+            new NoiseTunnel(new GradientSaliency(false), NoiseTunnel.Kind.SMOOTHGRAD, 0, 0, 0, ref("cnn_small.noise.npy")), 0).values(),
             TOLERANCE, "smoothgrad on images");
     }
 
@@ -191,7 +191,7 @@ class AttributionMethodsTest {
         double[] jacobian = Npy.read(resource("models/float64_mlp.jacobian.npy")).doubles(); // [4, 2, 5]
         try (Model model = ModelLoader.load(resource("models/float64_mlp.pt")); ModelDerivatives d = new ModelDerivatives(model)) {
             AttributionProblem p = problem(model, d.exact(), Map.of(model.info().inputs().get(0).name(), x), "[1]", 0);
-            double[] saliency = new Saliency(false).attribute(p, 0, ProgressMonitor.NONE).values();
+            double[] saliency = new GradientSaliency(false).attribute(p, 0, ProgressMonitor.NONE).values();
             for (int s = 0; s < 4; s++) {
                 for (int i = 0; i < 5; i++) {
                     assertEquals(jacobian[(s * 2 + 1) * 5 + i], saliency[s * 5 + i], 1e-7, "sample " + s + " element " + i);

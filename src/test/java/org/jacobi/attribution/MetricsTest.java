@@ -37,7 +37,7 @@ class MetricsTest {
     void infidelityIsZeroForTheGradientOfALinearModelAndClosedFormForInputTimesGradient() {
         onLinearModel((p, w, x, fx) -> {
             Infidelity metric = new Infidelity(7, 0.2, 5);
-            double[] saliency = new Saliency(false).attribute(p, 0, ProgressMonitor.NONE).values();
+            double[] saliency = new GradientSaliency(false).attribute(p, 0, ProgressMonitor.NONE).values();
             for (double v : metric.of(p, 0, saliency, ProgressMonitor.NONE)) {
                 assertEquals(0, v, 1e-9, "infidelity of the exact gradient of a linear model");
             }
@@ -63,7 +63,7 @@ class MetricsTest {
     void sensitivityOfTheGradientOfALinearModelIsZeroAndOfInputTimesGradientIsNot() {
         onLinearModel((p, w, x, fx) -> {
             SensitivityMax metric = new SensitivityMax(5, 0.02, 3);
-            Saliency saliency = new Saliency(false);
+            GradientSaliency saliency = new GradientSaliency(false);
             for (double v : metric.of(saliency, p, 0, saliency.attribute(p, 0, ProgressMonitor.NONE).values(), ProgressMonitor.NONE)) {
                 assertEquals(0, v, 1e-9);
             }

@@ -5,10 +5,10 @@ import java.util.Map;
 import org.jacobi.core.ProgressMonitor;
 
 /** The gradient of the target at the input (Simonyan et al. 2013), signed or absolute: Captum's {@code Saliency}. */
-public final class Saliency implements AttributionMethod {
+public final class GradientSaliency implements AttributionMethod {
     private final boolean absolute;
 
-    public Saliency(boolean absolute) {
+    public GradientSaliency(boolean absolute) {
         this.absolute = absolute;
     }
 
