@@ -5,7 +5,7 @@ Run with Debian's interpreter (torch 1.13):  /usr/bin/python3 scripts/make_attri
 Each method is written out here from its formula (the same one Captum implements), evaluated on a float64 copy
 of the TorchScript fixture at the stored float32 inputs. The random parts (noise draws, GradientSHAP's baselines
 and points) are written as NPY files that the Java tests feed to the same methods. Also writes a linear model
-(linear.onnx, linear.pt: y = W x + b, 6 -> 3) and NumPy's Gauss-Legendre table for 50 points.
+(linear.onnx, linear.pt: y = W x + b, 6 -> 3; linear_batch4.onnx with the batch fixed at 4) and NumPy's Gauss-Legendre table for 50 points.
 Writes src/test/resources/attribution/*.
 """
 import math
@@ -191,6 +191,8 @@ def linear():
     np.save(os.path.join(OUT, "linear.weight.npy"), lin.weight.detach().numpy().astype(np.float64))
     torch.onnx.export(lin, x, os.path.join(OUT, "linear.onnx"), input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=13)
+    # the same model with its batch fixed at 4, as many exported files have it
+    torch.onnx.export(lin, x, os.path.join(OUT, "linear_batch4.onnx"), input_names=["x"], output_names=["y"], opset_version=13)
     with torch.no_grad():
         torch.jit.trace(lin, x).save(os.path.join(OUT, "linear.pt"))
 

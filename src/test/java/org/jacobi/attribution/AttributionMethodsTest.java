@@ -201,6 +201,22 @@ class AttributionMethodsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aModelWithAFixedBatchGetsItsStepsInBatchesOfThatSize() {
+        Tensor x = ref("linear.input.npy");
+        double[] w = ref("linear.weight.npy").doubles();
+        try (Model model = ModelLoader.load(resource("attribution/linear_batch4.onnx")); ModelDerivatives d = new ModelDerivatives(model)) {
+            AttributionProblem p = problem(model, d.exact(), Map.of("x", x), "y[2]", 0);
+            Attribution a = new IntegratedGradients(5, IntegrationRule.GAUSS_LEGENDRE, Baseline.zero()).attribute(p, 0, ProgressMonitor.NONE);
+            for (int s = 0; s < 4; s++) {
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(w[12 + i] * x.getDouble(s * 6 + i), a.values()[s * 6 + i], 1e-6);
+                }
+                assertEquals(0, a.completenessGap()[s], 1e-5);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void gaussLegendreTableIsNumpys() {
         double[] table = ref("gausslegendre50.npy").doubles();
         double[] points = IntegrationRule.GAUSS_LEGENDRE.points(50);
