@@ -33,7 +33,7 @@ class SparkMixedModeJobTest {
         int n = 48;
         Path model = TestGraph.wideAutoencoder(2).write(dir, "wide_autoencoder");
         GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 7);
-        JacobianJob.Outcome outcome = JacobianJob.run(spark, new JacobianJob.Settings(model, null, JacobianMode.AUTO, source, 0,
+        JacobianJob.Outcome outcome = JacobianJob.run(spark, new JacobianJob.Settings(model, null, Map.of(), null, JacobianMode.AUTO, source, 0,
             2, null, JacobianShards.Format.NPY, false));
         SampleBlock all = source.rows(0, n, 256);
         try (OnnxModel m = OnnxModel.load(model, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
