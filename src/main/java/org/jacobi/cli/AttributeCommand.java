@@ -140,6 +140,9 @@ public final class AttributeCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Mixin
+    InputFileOptions inputFiles;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @CommandLine.Spec
@@ -165,7 +168,7 @@ public final class AttributeCommand implements Callable<Integer> {
         }
         OutputTarget target = OutputTarget.parse(of, targetLabel, cotangent == null ? null : TensorFiles.readSingle(cotangent));
         try (Model model = modelOptions.load(modelPath); ModelDerivatives derivatives = new ModelDerivatives(model)) {
-            Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
             AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, wrt, target, budget);
             if (pngDir != null && !Saliency.isImageShaped(problem.sampleShape())) {
                 throw JacobiException.usage("--png needs an image-shaped input [C, H, W]; '" + problem.wrt() + "' has "
