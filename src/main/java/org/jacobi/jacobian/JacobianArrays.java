@@ -15,11 +15,26 @@ public final class JacobianArrays {
     private JacobianArrays() {
     }
 
-    public static float[] allocate(long elements) {
+    /**
+     * Refuses, before any work, a Jacobian of {@code elements} entries that could never be held: more than one array
+     * holds, or more bytes than the whole Java heap offers.
+     */
+    public static void requireFits(long elements) {
         if (elements > Integer.MAX_VALUE - 8) {
-            throw new JacobiException("The Jacobian would have " + elements + " elements, more than one array can hold. "
-                + "Use fewer samples or a smaller output (--of).");
+            throw JacobiException.usage("The Jacobian would have " + elements + " elements, more than one array can hold. "
+                + "Use fewer samples, a smaller output (--of NAME[...] for one element or a region) or --cotangent W.npy.");
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (elements * Float.BYTES > HEAP_SHARE * heap) {
+            throw JacobiException.usage(String.format(Locale.ROOT,
+                "The Jacobian needs %.0f MiB, and Java has %.0f MiB in all. Use fewer samples, a smaller output "
+                    + "(--of NAME[...] for one element or a region) or --cotangent W.npy, or give Java more memory "
+                    + "(JACOBI_JAVA_OPTS=-Xmx8g).", elements * (double) Float.BYTES / 1048576.0, heap / 1048576.0));
+        }
+    }
+
+    public static float[] allocate(long elements) {
+        requireFits(elements);
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         long bytes = elements * Float.BYTES;

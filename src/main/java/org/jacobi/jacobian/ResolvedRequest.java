@@ -2,9 +2,11 @@ package org.jacobi.jacobian;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.Dim;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
@@ -78,6 +80,36 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         values.forEach((name, t) -> rows.put(name, carriesBatch(name, info.input(name), t)
             && (from != 0 || to != t.dim(0)) ? t.sliceRows(from, to) : t));
         return rows;
+    }
+
+    /**
+     * The entries of the whole Jacobian as the model declares output {@code of}'s shape, known before any graph work;
+     * -1 when a declared dimension (other than the batch axis) is unknown or {@code of} has no declared shape.
+     */
+    public long declaredJacobianEntries(ModelInfo info) {
+        TensorSpec spec = info.output(of);
+        if (spec == null || !spec.hasShape()) {
+            return -1;
+        }
+        List<Dim> dims = spec.dims();
+        int first = batched && !dims.isEmpty() ? 1 : 0;
+        double outputs = 1;
+        for (Dim d : dims.subList(first, dims.size())) {
+            if (!d.isFixed()) {
+                return -1;
+            }
+            outputs *= d.size();
+        }
+        double entries = samples * outputs * inputsPerSample();
+        return entries >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) entries;
+    }
+
+    /** Refuses, from the declared shapes alone, a whole Jacobian too large to hold ({@link JacobianArrays#requireFits}). */
+    public void requireJacobianFits(ModelInfo info) {
+        long entries = declaredJacobianEntries(info);
+        if (entries > 0) {
+            JacobianArrays.requireFits(entries);
+        }
     }
 
     /** The exact mode to use given one sample's output element count. */

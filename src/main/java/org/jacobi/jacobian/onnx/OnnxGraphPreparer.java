@@ -121,6 +121,11 @@ public final class OnnxGraphPreparer implements AutoCloseable {
         return sb.toString();
     }
 
+    /** Whether no graph work has been done yet: nothing normalised, probed or differentiated (for tests of early refusals). */
+    synchronized boolean untouched() {
+        return source == null && probes.isEmpty() && graphs.isEmpty();
+    }
+
     // ---- the shared steps ----
 
     private synchronized Onnx.ModelProto source() {

@@ -128,6 +128,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
         long start = System.nanoTime();
         ResolvedRequest r = resolve(request);
+        r.requireJacobianFits(graphs.model().info()); // before the graph is normalised, probed or differentiated
         if (r.samples() == 0 || r.inputsPerSample() == 0) {
             return jacobians.empty(r, start);
         }
