@@ -42,7 +42,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
     public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
                                         OutputTarget target, long maxMemoryBytes) {
         JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), BatchAxis.ZERO, JacobianMode.REVERSE, maxMemoryBytes);
-        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        ResolvedRequest r = ResolvedRequest.resolve(model, request);
         Tensor output = model.run(inputs, java.util.Set.of(r.of())).get(r.of());
         return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes);
     }

@@ -1,8 +1,11 @@
 package org.jacobi.jacobian;
 
 import java.util.Locale;
+import java.util.Map;
+import org.jacobi.core.Tensor;
 import org.jacobi.core.JacobiException;
 import org.jacobi.model.ModelFormat;
+import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
 /**
@@ -21,6 +24,19 @@ public enum BatchAxis {
             default:
                 return format == ModelFormat.TORCHSCRIPT || wrt.dims() == null || wrt.hasDynamicLeadingAxis();
         }
+    }
+
+    /**
+     * True when axis 0 is the batch of {@code value}, a value inside the graph: for AUTO, when some input whose axis 0
+     * the model declares dynamic has as many rows.
+     */
+    public boolean isBatchedInside(ModelInfo info, Map<String, Tensor> inputs, Tensor value) {
+        if (this != AUTO) {
+            return this == ZERO;
+        }
+        return info.inputs().stream().anyMatch(spec -> (spec.dims() == null || spec.hasDynamicLeadingAxis())
+            && inputs.get(spec.name()) != null && inputs.get(spec.name()).rank() > 0
+            && inputs.get(spec.name()).dim(0) == value.dim(0));
     }
 
     public static BatchAxis parse(String text) {

@@ -4,59 +4,78 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Dim;
+import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
 /**
  * A request with its defaults filled in against a model: the wrt and of names, whether axis 0 is the
- * batch, and one sample's input shape. Every engine starts from this, so all agree on the defaults.
+ * batch, one sample's input shape and the value differentiated with respect to. Every engine starts from this, so all
+ * agree on the defaults. With {@link #resolve(Model, JacobianRequest)} wrt and of may also name values inside the
+ * graph ({@link Model#intermediateValues()}); wrt's value then comes from a forward run of the model.
  */
 public record ResolvedRequest(JacobianRequest request, String wrt, String of, boolean batched, int samples,
-                              long[] sampleInputShape) {
+                              long[] sampleInputShape, Tensor wrtValue) {
 
+    /** Resolves against the model's inputs and outputs only. */
     public static ResolvedRequest resolve(ModelInfo info, JacobianRequest request) {
+        return resolve(info, request, List.of(), null);
+    }
+
+    /** Resolves against the model's inputs, outputs and intermediate values. */
+    public static ResolvedRequest resolve(Model model, JacobianRequest request) {
+        return resolve(model.info(), request, model.intermediateValues(), model);
+    }
+
+    private static ResolvedRequest resolve(ModelInfo info, JacobianRequest request, List<String> values, Model model) {
         String wrt = request.wrt();
         if (wrt == null) {
             wrt = info.inputs().stream().filter(s -> s.type() == null || s.type().isFloatingPoint())
                 .map(TensorSpec::name).findFirst()
-                .orElseThrow(() -> new JacobiException("The model has no floating-point input to differentiate."));
+                .orElseThrow(() -> new JacobiException("The model has no floating-point input to differentiate."
+                    + (values.isEmpty() ? "" : " Name a value inside it with --wrt (`jacobi info --values` lists them), "
+                    + "e.g. the output of its embedding lookup.")));
         }
         TensorSpec wrtSpec = info.input(wrt);
-        if (wrtSpec == null) {
+        boolean inside = wrtSpec == null && values.contains(wrt);
+        if (wrtSpec == null && !inside) {
             throw JacobiException.usage("The model has no input '" + wrt + "'. Its inputs are "
-                + info.inputs().stream().map(TensorSpec::name).toList() + ".");
+                + info.inputs().stream().map(TensorSpec::name).toList() + "."
+                + (values.isEmpty() ? "" : " Values inside the graph are listed by `jacobi info --values`."));
         }
-        if (wrtSpec.type() != null && !wrtSpec.type().isFloatingPoint()) {
+        if (wrtSpec != null && wrtSpec.type() != null && !wrtSpec.type().isFloatingPoint()) {
             throw JacobiException.usage("Input '" + wrt + "' holds " + wrtSpec.typeName()
                 + " values, which cannot be differentiated. Choose a floating-point input with --wrt.");
         }
         String of = request.of();
         if (of == null) {
             of = info.outputs().get(0).name();
-        } else if (info.output(of) == null) {
+        } else if (info.output(of) == null && !values.contains(of)) {
             throw JacobiException.usage("The model has no output '" + of + "'. Its outputs are "
-                + info.outputs().stream().map(TensorSpec::name).toList() + ".");
+                + info.outputs().stream().map(TensorSpec::name).toList() + "."
+                + (values.isEmpty() ? "" : " Values inside the graph are listed by `jacobi info --values`."));
         }
-        Tensor x = request.inputs().get(wrt);
+        Tensor x = inside ? model.run(request.inputs(), Set.of(wrt)).get(wrt) : request.inputs().get(wrt);
         if (x == null) {
             throw JacobiException.usage("No value given for input '" + wrt + "'.");
         }
-        boolean batched = request.batchAxis().isBatched(info.format(), wrtSpec) && x.rank() > 0;
+        if (inside && !x.type().isFloatingPoint()) {
+            throw JacobiException.usage("Value '" + wrt + "' holds " + x.type() + " values, which cannot be differentiated.");
+        }
+        boolean batched = x.rank() > 0 && (inside ? request.batchAxis().isBatchedInside(info, request.inputs(), x)
+            : request.batchAxis().isBatched(info.format(), wrtSpec));
         long[] shape = x.shape();
         long[] sample = batched ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
         int samples = batched ? (int) shape[0] : 1;
-        return new ResolvedRequest(request, wrt, of, batched, samples, sample);
+        return new ResolvedRequest(request, wrt, of, batched, samples, sample, x);
     }
 
     public Map<String, Tensor> inputs() {
         return request.inputs();
-    }
-
-    public Tensor wrtValue() {
-        return request.inputs().get(wrt);
     }
 
     public int inputsPerSample() {

@@ -1,5 +1,6 @@
 package org.jacobi.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.Tensor;
@@ -12,10 +13,19 @@ public interface Model extends AutoCloseable {
      * Runs the model forward.
      *
      * @param inputs every model input by name, batch axis included
-     * @param outputs the outputs wanted; empty for all
+     * @param outputs the outputs wanted, or any of the {@link #intermediateValues()}; empty for all outputs
      * @return the requested outputs by name, in declaration order
      */
     Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs);
+
+    /**
+     * The values computed inside the graph (neither inputs nor outputs) that {@link #run} also returns when asked by
+     * name, in graph order: the embedding lookup's output, a feature map, the logit before a final activation. Only ONNX
+     * models expose them; empty otherwise.
+     */
+    default List<String> intermediateValues() {
+        return List.of();
+    }
 
     default Map<String, Tensor> run(Map<String, Tensor> inputs) {
         return run(inputs, Set.of());

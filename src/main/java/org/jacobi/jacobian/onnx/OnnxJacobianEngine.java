@@ -58,7 +58,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
     }
 
     private ResolvedRequest resolve(JacobianRequest request) {
-        return ResolvedRequest.resolve(graphs.model().info(), request);
+        return ResolvedRequest.resolve(graphs.model(), request);
     }
 
     /**
@@ -106,9 +106,9 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         if (asked != JacobianMode.AUTO && asked != JacobianMode.MIXED) {
             return null;
         }
-        if (!r.batched() || graphs.fixedBatch(r)) {
+        if (!r.batched() || graphs.fixedBatch(r) || graphs.model().info().input(r.wrt()) == null) {
             if (asked == JacobianMode.MIXED) {
-                throw JacobiException.usage("Mixed mode computes per-sample Jacobians of a model with a dynamic batch axis; "
+                throw JacobiException.usage("Mixed mode computes per-sample Jacobians with respect to an input with a dynamic batch axis; "
                     + "use --mode forward or reverse here.");
             }
             return null;

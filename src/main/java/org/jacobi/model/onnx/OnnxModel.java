@@ -4,10 +4,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -26,6 +31,9 @@ public final class OnnxModel implements Model {
     private final DevicePreference devicePreference;
     private final String precisionNote;
     private OrtSessions.Opened opened;
+    /** Per set of intermediate values asked for: a session of the graph with them as extra outputs. */
+    private final Map<Set<String>, OrtSessions.Opened> exposing = new HashMap<>();
+    private List<String> intermediates;
 
     private OnnxModel(Path path, long fileBytes, byte[] bytes, Onnx.ModelProto proto, Onnx.ModelProto asWritten,
                       DevicePreference devicePreference, String precisionNote) {
@@ -119,8 +127,43 @@ public final class OnnxModel implements Model {
     }
 
     @Override
+    public synchronized List<String> intermediateValues() {
+        if (intermediates == null) {
+            Set<String> outer = new HashSet<>();
+            info.inputs().forEach(s -> outer.add(s.name()));
+            info.outputs().forEach(s -> outer.add(s.name()));
+            List<String> names = new ArrayList<>();
+            for (Onnx.NodeProto node : proto.getGraph().getNodeList()) {
+                node.getOutputList().stream().filter(o -> !o.isEmpty() && !outer.contains(o)).forEach(names::add);
+            }
+            intermediates = List.copyOf(names);
+        }
+        return intermediates;
+    }
+
+    /** The session that returns {@code extra} (intermediate values) beside the outputs; opened once per set. */
+    private synchronized OrtSessions.Opened exposingSession(Set<String> extra) {
+        OrtSessions.Opened s = exposing.get(extra);
+        if (s == null) {
+            Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
+            extra.forEach(v -> g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(v)));
+            s = OrtSessions.open(proto.toBuilder().setGraph(g).build().toByteArray(), devicePreference,
+                path.getFileName() + " (intermediate values)");
+            exposing.put(Set.copyOf(extra), s);
+        }
+        return s;
+    }
+
+    @Override
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
-        OrtSession session = session().session();
+        Set<String> extra = new TreeSet<>(outputs);
+        info.outputs().forEach(spec -> extra.remove(spec.name()));
+        if (!extra.isEmpty() && !intermediateValues().containsAll(extra)) {
+            extra.removeAll(intermediateValues());
+            throw JacobiException.usage(path.getFileName() + " has no value named " + extra
+                + ". `jacobi info --values` lists its values.");
+        }
+        OrtSession session = (extra.isEmpty() ? session() : exposingSession(extra)).session();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (TensorSpec spec : info.inputs()) {
@@ -136,6 +179,7 @@ public final class OnnxModel implements Model {
                     wanted.add(spec.name());
                 }
             }
+            wanted.addAll(extra);
             return GraphRun.run(session, feeds, wanted, Map.of(), ProgressMonitor.NONE, String.valueOf(path.getFileName()));
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime failed to run " + path.getFileName() + ": "
@@ -151,5 +195,7 @@ public final class OnnxModel implements Model {
             opened.close();
             opened = null;
         }
+        exposing.values().forEach(OrtSessions.Opened::close);
+        exposing.clear();
     }
 }
