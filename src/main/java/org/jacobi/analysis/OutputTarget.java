@@ -81,6 +81,16 @@ public final class OutputTarget {
         return new OutputTarget(name, Kind.INDEXED, inside.split(",", -1), null, null);
     }
 
+    /** The same target pointed at value {@code name} (an output, or a value inside the graph such as a logit). */
+    public OutputTarget on(String name) {
+        return new OutputTarget(name, kind, axes, label, weights);
+    }
+
+    /** Whether this target points at part of the output (an index, slice, top, each, label or weights), not all of it. */
+    public boolean pointsAtPart() {
+        return kind != Kind.DEFAULT;
+    }
+
     /** The output named, or null for the model's first output. */
     public String output() {
         return output;
@@ -95,7 +105,7 @@ public final class OutputTarget {
     public Resolved resolve(Model model, Tensor outputValue) {
         String name = output != null ? output : model.info().outputs().get(0).name();
         TensorSpec spec = model.info().output(name);
-        if (spec == null) {
+        if (spec == null && !model.intermediateValues().contains(name)) {
             throw JacobiException.usage("The model has no output '" + name + "'. Outputs: "
                 + String.join(", ", model.info().outputs().stream().map(TensorSpec::name).toList()) + ".");
         }

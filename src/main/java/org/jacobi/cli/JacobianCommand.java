@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jacobi.analysis.OutputTarget;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
 import org.jacobi.io.Npy;
+import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -30,6 +32,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "jacobian", mixinStandardHelpOptions = true,
     description = {"Compute per-sample Jacobians d(output)/d(input) and write them as float32 NPY.",
         "Layout: [batch, *output_shape, *input_shape] (without batch axis: [*output_shape, *input_shape]).",
+        "With --of NAME[...] or --cotangent: the gradient of that part of the output, [batch, *input_shape] "
+            + "([batch, targets, *input_shape] for NAME[each]), one reverse pass per sample.",
         "A JSON file beside the output (OUT.json) records how it was computed, including whether it is exact."})
 public final class JacobianCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
@@ -50,6 +54,15 @@ public final class JacobianCommand implements Callable<Integer> {
         description = "Instead of the Jacobian: per sample and per parameter tensor the Frobenius norm of d(output)/d(parameter), "
             + "written as float32 [batch, parameters] (names in OUT.json).")
     String wrtParams;
+
+    @Option(names = "--cotangent", paramLabel = "W.npy",
+        description = "Weights of the output's elements (one sample's shape, or the whole output's): write the gradient of their weighted sum.")
+    Path cotangent;
+
+    @Option(names = "--probability",
+        description = "With --of NAME[...] or --cotangent on an output made by a final Sigmoid or Softmax: differentiate the "
+            + "probability itself instead of the logit before it (the default, since a saturated probability has no gradient).")
+    boolean probability;
 
     @Mixin
     OutputOptions output;
@@ -73,10 +86,23 @@ public final class JacobianCommand implements Callable<Integer> {
         if (!output.force && out.toFile().exists()) {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
-        jacobianOptions.request(Map.of()); // check the options before any slow work
+        OutputTarget target = OutputTarget.parse(jacobianOptions.of, null, cotangent == null ? null : TensorFiles.readSingle(cotangent));
+        if (target.pointsAtPart() && (wrtParams != null || saveGraph != null)) {
+            throw JacobiException.usage("--of NAME[...] and --cotangent write a gradient; leave out --wrt-params and --save-graph.");
+        }
+        if (target.pointsAtPart()) {
+            jacobianOptions.targetRequest(Map.of()); // check the options before any slow work
+        } else {
+            jacobianOptions.request(Map.of());
+        }
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
+            if (target.pointsAtPart()) {
+                TargetGradientOutput.write(model, engine, jacobianOptions.targetRequest(bound), target, probability, out,
+                    output, stdout, stderr);
+                return 0;
+            }
             JacobianRequest request = jacobianOptions.request(bound);
             if (wrtParams != null) {
                 ParameterNormsOutput.write(model, request, wrtParams, out, output.force, output.quiet, stdout, stderr);

@@ -1,6 +1,7 @@
 package org.jacobi.cli;
 
 import java.util.Map;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
@@ -9,10 +10,12 @@ import picocli.CommandLine.Option;
 
 /** Options that choose what to differentiate and how; shared by jacobian, bench and report. */
 public final class JacobianOptions {
-    @Option(names = "--wrt", paramLabel = "NAME", description = "Input or parameter (e.g. l2.weight) to differentiate with respect to (default: the first floating-point input). With a parameter the layout is [batch, *output_shape, *parameter_shape].")
+    @Option(names = "--wrt", paramLabel = "NAME", description = "Input, value inside the graph (jacobi info --values) or parameter (e.g. l2.weight) to differentiate with respect to (default: the first floating-point input). With a parameter the layout is [batch, *output_shape, *parameter_shape].")
     String wrt;
 
-    @Option(names = "--of", paramLabel = "NAME", description = "Output to differentiate (default: the first output).")
+    @Option(names = "--of", paramLabel = "NAME", description = "Output, or value inside the graph (jacobi info --values), to differentiate "
+        + "(default: the first output). jacobian also takes part of one: NAME[i,j] (one element of each sample), NAME[0,10:20,:] "
+        + "(a region, summed), NAME[top], NAME[each].")
     String of;
 
     @Option(names = "--batch-axis", paramLabel = "0|none", defaultValue = "auto",
@@ -30,8 +33,18 @@ public final class JacobianOptions {
         description = "Memory budget for one chunk of work, e.g. 512M or 2G (default: a quarter of the Java heap).")
     String maxMemory;
 
+    /** The request, {@code of} left to the caller (null): for the part of an output that --of points at. */
+    JacobianRequest targetRequest(Map<String, Tensor> inputs) {
+        long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
+        return new JacobianRequest(inputs, wrt, null, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
+    }
+
     JacobianRequest request(Map<String, Tensor> inputs) {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
+        if (of != null && of.strip().endsWith("]")) {
+            throw JacobiException.usage("--of " + of + " points at part of an output; `jacobi jacobian` answers that with one "
+                + "reverse pass per sample. Here give the whole output's NAME.");
+        }
         return new JacobianRequest(inputs, wrt, of, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
     }
 }

@@ -49,7 +49,11 @@ final class ParameterAwareJacobianEngine implements JacobianEngine {
             return false;
         }
         ParameterJacobianEngine p = parameters();
-        return p != null && ParameterNames.isParameter(model.info(), wrt, p.parameters().keySet());
+        if (p != null && p.parameters().containsKey(wrt)) {
+            return true;
+        }
+        return !model.intermediateValues().contains(wrt) && p != null
+            && ParameterNames.isParameter(model.info(), wrt, p.parameters().keySet());
     }
 
     @Override

@@ -27,6 +27,19 @@ public interface Model extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The final activation that makes output {@code output}, when it is a Sigmoid or Softmax whose input is one of the
+     * {@link #intermediateValues()}: the logit users differentiate, since the probability's derivative vanishes where
+     * it saturates. Null otherwise.
+     */
+    default FinalActivation finalActivation(String output) {
+        return null;
+    }
+
+    /** An output made by a final {@code operator} (Sigmoid, Softmax) from the value {@code logit}. */
+    record FinalActivation(String logit, String operator) {
+    }
+
     default Map<String, Tensor> run(Map<String, Tensor> inputs) {
         return run(inputs, Set.of());
     }

@@ -141,6 +141,19 @@ public final class OnnxModel implements Model {
         return intermediates;
     }
 
+    @Override
+    public FinalActivation finalActivation(String output) {
+        for (Onnx.NodeProto node : proto.getGraph().getNodeList()) {
+            if (node.getOutputList().contains(output)) {
+                boolean activation = node.getDomain().isEmpty()
+                    && (node.getOpType().equals("Sigmoid") || node.getOpType().equals("Softmax"));
+                return activation && intermediateValues().contains(node.getInput(0))
+                    ? new FinalActivation(node.getInput(0), node.getOpType()) : null;
+            }
+        }
+        return null;
+    }
+
     /** The session that returns {@code extra} (intermediate values) beside the outputs; opened once per set. */
     private synchronized OrtSessions.Opened exposingSession(Set<String> extra) {
         OrtSessions.Opened s = exposing.get(extra);

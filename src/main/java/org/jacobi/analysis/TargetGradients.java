@@ -1,0 +1,74 @@
+package org.jacobi.analysis;
+
+import java.util.Set;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.model.Model;
+
+/**
+ * The gradient of an {@link OutputTarget} (one output element, a region summed, a weighting) with respect to the
+ * request's wrt: one reverse pass per sample through {@link JacobianEngine#vectorJacobianProduct}, never the whole
+ * Jacobian. Where the output is made by a final Sigmoid or Softmax, the target is the logit before it unless the
+ * probability is asked for: the probability's derivative vanishes wherever it saturates.
+ *
+ * @param gradients {@code [batch, *wrt sample shape]}, or {@code [batch, targets, *wrt sample shape]} for several targets
+ * @param target the target fixed at the inputs
+ * @param of the value differentiated (an output, or the logit before its final activation)
+ * @param note how the value was chosen, e.g. "the logit before the final Sigmoid of 'mask'", or null
+ */
+public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, String of, String note) {
+
+    /**
+     * @param request inputs, wrt, batch axis, mode and budget; its {@code of} is ignored (the target names the output)
+     * @param probability differentiate the output as it is, even after a final Sigmoid or Softmax
+     */
+    public static TargetGradients compute(Model model, JacobianEngine engine, JacobianRequest request, OutputTarget target,
+                                          boolean probability, ProgressMonitor monitor) {
+        String output = target.output() != null ? target.output() : model.info().outputs().get(0).name();
+        Model.FinalActivation activation = probability ? null : model.finalActivation(output);
+        String of = activation == null ? output : activation.logit();
+        String note = activation == null ? null : "the logit before the final " + activation.operator() + " of '" + output
+            + "' (--probability for the probability itself)";
+        JacobianRequest r = request.withWrtOf(request.wrt(), of);
+        Tensor value = model.run(r.inputs(), Set.of(of)).get(of);
+        OutputTarget.Resolved resolved = target.on(of).resolve(model, value);
+        int samples = resolved.samples();
+        int n = resolved.outputsPerSample();
+        Tensor[] parts = new Tensor[resolved.targets()];
+        for (int t = 0; t < parts.length; t++) {
+            double[] w = new double[samples * n];
+            for (int s = 0; s < samples; s++) {
+                System.arraycopy(resolved.weights(s, t), 0, w, s * n, n);
+            }
+            parts[t] = engine.vectorJacobianProduct(r, Tensor.ofDoubles(w, value.shape()), monitor);
+            if (parts[t].rank() == 0 || parts[t].dim(0) != samples) {
+                throw JacobiException.usage("'" + r.wrt() + "' does not keep the " + samples + " samples of '" + of
+                    + "' on axis 0; a target needs one gradient per sample.");
+            }
+        }
+        return new TargetGradients(parts.length == 1 ? parts[0].asType(org.jacobi.core.ElementType.FLOAT32)
+            : stackTargets(parts, samples), resolved, of, note);
+    }
+
+    /** {@code [batch, targets, *sample]} from one {@code [batch, *sample]} gradient per target. */
+    private static Tensor stackTargets(Tensor[] parts, int samples) {
+        long[] shape = parts[0].shape();
+        int perSample = Math.toIntExact(parts[0].size() / samples);
+        float[] out = new float[parts.length * samples * perSample];
+        for (int t = 0; t < parts.length; t++) {
+            for (int s = 0; s < samples; s++) {
+                for (int i = 0; i < perSample; i++) {
+                    out[(s * parts.length + t) * perSample + i] = (float) parts[t].getDouble(s * perSample + i);
+                }
+            }
+        }
+        long[] stacked = new long[shape.length + 1];
+        stacked[0] = samples;
+        stacked[1] = parts.length;
+        System.arraycopy(shape, 1, stacked, 2, shape.length - 1);
+        return Tensor.ofFloats(out, stacked);
+    }
+}
