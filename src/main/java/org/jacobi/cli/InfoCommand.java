@@ -2,8 +2,14 @@ package org.jacobi.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import org.jacobi.analysis.SampleGenerator;
+import org.jacobi.analysis.SampleInputs;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +38,17 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for programs instead of text for people.")
     boolean json;
 
+    @Option(names = "--values", description = "Also list the values inside the graph (ONNX), with their shapes from one forward run: "
+        + "names for --wrt and --of.")
+    boolean values;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE",
+        description = "--values: the inputs of the forward run (default: one sample of random normal values, integer inputs zero).")
+    List<String> inputs;
+
+    @Mixin
+    InputFileOptions inputFiles;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,10 +58,16 @@ public final class InfoCommand implements Callable<Integer> {
         try (Model model = modelOptions.load(modelPath)) {
             ModelInfo info = model.info();
             String precision = model.precisionNote();
+            Map<String, Tensor> shown = values ? valueShapes(model) : Map.of();
             if (json) {
                 Map<String, Object> m = toJson(info);
                 if (precision != null) {
                     m.put("precision", precision);
+                }
+                if (values) {
+                    List<Map<String, Object>> list = new ArrayList<>();
+                    shown.forEach((name, t) -> list.add(Map.of("name", name, "type", t.type().toString(), "shape", t.shape())));
+                    m.put("values", list);
                 }
                 out.println(Json.write(m));
             } else {
@@ -53,10 +76,31 @@ public final class InfoCommand implements Callable<Integer> {
                     text.append(System.lineSeparator());
                     row(text, "Precision", precision);
                 }
+                if (values) {
+                    text.append(System.lineSeparator()).append("Values (shapes of this run; axis 0 follows the batch):")
+                        .append(System.lineSeparator());
+                    shown.forEach((name, t) -> text.append("  ").append(name).append("  ").append(t.type()).append(' ')
+                        .append(Tensor.shapeToString(t.shape())).append(System.lineSeparator()));
+                }
                 out.println(text.toString().stripTrailing());
             }
         }
         return 0;
+    }
+
+    /** Every value inside the graph, from one forward run at the given inputs or one generated sample. */
+    private Map<String, Tensor> valueShapes(Model model) {
+        List<String> names = model.intermediateValues();
+        if (names.isEmpty()) {
+            throw JacobiException.usage("--values lists the values inside an ONNX graph; " + model.info().fileName() + " exposes none.");
+        }
+        Map<String, Tensor> given = inputs == null
+            ? SampleInputs.generate(model.info(), 1, SampleGenerator.Kind.NORMAL, 0)
+            : inputFiles.bind(model, inputs, null);
+        Map<String, Tensor> all = model.run(given, new LinkedHashSet<>(names));
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        names.stream().filter(all::containsKey).forEach(n -> ordered.put(n, all.get(n)));
+        return ordered;
     }
 
     static Map<String, Object> toJson(ModelInfo info) {

@@ -89,4 +89,13 @@ class JacobianTargetCommandTest {
             assertEquals(expected.getDouble(i), j.getDouble(i), 1e-5 * largest, "entry " + i);
         }
     }
+
+    @Test
+    void infoListsTheValuesInsideTheGraphWithShapes() throws Exception {
+        String embedding = Files.readString(DIR.resolve("token_transformer.values.txt")).strip();
+        CliRunner r = CliRunner.run("info", DIR.resolve("token_transformer.onnx").toString(), "--values", "-i",
+            DIR.resolve("token_transformer.ids.npy").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains(embedding + "  float32 [3, 6, 8]"), r.out);
+    }
 }
