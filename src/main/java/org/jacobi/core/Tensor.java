@@ -211,6 +211,60 @@ public final class Tensor {
         return new Tensor(type, newShape, out);
     }
 
+    /** Indices {@code [from, to)} along {@code axis}, copied (a state tensor [layers, batch, hidden] is cut on axis 1). */
+    public Tensor sliceAlong(int axis, int from, int to) {
+        if (axis == 0) {
+            return sliceRows(from, to);
+        }
+        if (axis >= shape.length || from < 0 || to > shape[axis] || from > to) {
+            throw new IndexOutOfBoundsException(from + ".." + to + " on axis " + axis + " of shape " + shapeToString(shape));
+        }
+        int outer = Math.toIntExact(elementCount(Arrays.copyOfRange(shape, 0, axis)));
+        int inner = Math.toIntExact(elementCount(Arrays.copyOfRange(shape, axis + 1, shape.length)));
+        int n = (int) shape[axis];
+        int width = (to - from) * inner;
+        Object out = Array.newInstance(data.getClass().getComponentType(), outer * width);
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(data, (o * n + from) * inner, out, o * width, width);
+        }
+        long[] newShape = shape.clone();
+        newShape[axis] = to - from;
+        return new Tensor(type, newShape, out);
+    }
+
+    /** Concatenates tensors of one type along {@code axis}; every other axis must agree. */
+    public static Tensor concatAlong(int axis, List<Tensor> parts) {
+        if (axis == 0) {
+            return concatRows(parts);
+        }
+        Tensor first = parts.get(0);
+        int outer = Math.toIntExact(elementCount(Arrays.copyOfRange(first.shape, 0, axis)));
+        int inner = Math.toIntExact(elementCount(Arrays.copyOfRange(first.shape, axis + 1, first.rank())));
+        long along = 0;
+        for (Tensor t : parts) {
+            long[] a = t.shape.clone();
+            long[] b = first.shape.clone();
+            a[axis] = 0;
+            b[axis] = 0;
+            if (t.type != first.type || !Arrays.equals(a, b)) {
+                throw new IllegalArgumentException("cannot concatenate " + t.describe() + " with " + first.describe() + " on axis " + axis);
+            }
+            along += t.shape[axis];
+        }
+        Object out = Array.newInstance(first.data.getClass().getComponentType(), Math.toIntExact(outer * along * inner));
+        int offset = 0;
+        for (int o = 0; o < outer; o++) {
+            for (Tensor t : parts) {
+                int width = (int) t.shape[axis] * inner;
+                System.arraycopy(t.data, o * width, out, offset, width);
+                offset += width;
+            }
+        }
+        long[] shape = first.shape.clone();
+        shape[axis] = along;
+        return new Tensor(first.type, shape, out);
+    }
+
     /** Concatenates tensors of one type along axis 0. */
     public static Tensor concatRows(List<Tensor> parts) {
         if (parts.isEmpty()) {

@@ -181,7 +181,7 @@ public final class FiniteDifferenceEngine implements JacobianEngine {
                 for (int c = 0; c < copies; c++) {
                     tiles.add(t);
                 }
-                feed.put(spec.name(), Tensor.concatRows(tiles));
+                feed.put(spec.name(), Tensor.concatAlong(r.batchAxisOf(spec.name(), spec, t), tiles));
             } else {
                 feed.put(spec.name(), t);
             }

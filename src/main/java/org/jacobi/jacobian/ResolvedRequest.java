@@ -15,11 +15,11 @@ import org.jacobi.model.TensorSpec;
 /**
  * A request with its defaults filled in against a model: the wrt and of names, whether axis 0 is the
  * batch, one sample's input shape and the value differentiated with respect to. Every engine starts from this, so all
- * agree on the defaults. With {@link #resolve(Model, JacobianRequest)} wrt and of may also name values inside the
+ * agree on the defaults. {@code batchSymbol}: the name the model gives wrt's batch axis, or null. With {@link #resolve(Model, JacobianRequest)} wrt and of may also name values inside the
  * graph ({@link Model#intermediateValues()}); wrt's value then comes from a forward run of the model.
  */
 public record ResolvedRequest(JacobianRequest request, String wrt, String of, boolean batched, int samples,
-                              long[] sampleInputShape, Tensor wrtValue) {
+                              long[] sampleInputShape, Tensor wrtValue, String batchSymbol) {
 
     /** Resolves against the model's inputs and outputs only. */
     public static ResolvedRequest resolve(ModelInfo info, JacobianRequest request) {
@@ -71,7 +71,9 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         long[] shape = x.shape();
         long[] sample = batched ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
         int samples = batched ? (int) shape[0] : 1;
-        return new ResolvedRequest(request, wrt, of, batched, samples, sample, x);
+        // the name the model gives wrt's batch axis, which marks the batch axis of inputs that hold it elsewhere
+        String symbol = wrtSpec != null && wrtSpec.hasDynamicLeadingAxis() ? wrtSpec.dims().get(0).symbol() : null;
+        return new ResolvedRequest(request, wrt, of, batched, samples, sample, x, symbol);
     }
 
     public Map<String, Tensor> inputs() {
@@ -83,22 +85,54 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
     }
 
     /**
-     * Whether input {@code name} carries the batch axis: wrt does when the request is batched, and so does every other
-     * input whose axis 0 has as many rows as there are samples, unless the model fixes that axis ({@code spec}, null when
-     * the model does not declare the input). The one rule every engine, the finite differences, the optimizer and the
-     * global sensitivity study slice and tile inputs by.
+     * Whether input {@code name} carries the batch axis: see {@link #batchAxisOf}. The one rule every engine, the finite
+     * differences, the optimizer and the global sensitivity study slice and tile inputs by.
      */
     public boolean carriesBatch(String name, TensorSpec spec, Tensor value) {
-        return batched && (name.equals(wrt) || value.rank() > 0 && value.dim(0) == samples
-            && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis()));
+        return batchAxisOf(name, spec, value) >= 0;
+    }
+
+    /**
+     * The axis of input {@code name} that holds the samples, or -1 when it has none. wrt has it on axis 0 when the
+     * request is batched; every other input on axis 0 when that axis has as many rows as there are samples, unless the
+     * model fixes it ({@code spec}, null when the model does not declare the input); or else on the one axis the model
+     * declares with the same name as wrt's batch axis (a state [layers, batch, hidden] exported with {@code {1: "batch"}})
+     * that has as many entries as there are samples.
+     */
+    public int batchAxisOf(String name, TensorSpec spec, Tensor value) {
+        if (!batched || value.rank() == 0) {
+            return -1;
+        }
+        if (name.equals(wrt)) {
+            return 0;
+        }
+        if (value.dim(0) == samples && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis())) {
+            return 0;
+        }
+        String batchName = batchSymbol;
+        if (spec == null || spec.dims() == null || batchName == null) {
+            return -1;
+        }
+        for (int axis = 1; axis < Math.min(value.rank(), spec.dims().size()); axis++) {
+            Dim d = spec.dims().get(axis);
+            if (d.isDynamic() && batchName.equals(d.symbol()) && value.dim(axis) == samples) {
+                return axis;
+            }
+        }
+        return -1;
     }
 
     /** Every input of {@code values}, those that carry the batch axis cut to samples {@code [from, to)}. */
     public Map<String, Tensor> sampleRows(ModelInfo info, Map<String, Tensor> values, int from, int to) {
         Map<String, Tensor> rows = new LinkedHashMap<>();
-        values.forEach((name, t) -> rows.put(name, carriesBatch(name, info.input(name), t)
-            && (from != 0 || to != t.dim(0)) ? t.sliceRows(from, to) : t));
+        values.forEach((name, t) -> rows.put(name, sampleRows(name, info.input(name), t, from, to)));
         return rows;
+    }
+
+    /** Input {@code name}'s samples {@code [from, to)} on its batch axis; the whole value when it has none. */
+    public Tensor sampleRows(String name, TensorSpec spec, Tensor value, int from, int to) {
+        int axis = batchAxisOf(name, spec, value);
+        return axis < 0 || from == 0 && to == value.dim(axis) ? value : value.sliceAlong(axis, from, to);
     }
 
     /**

@@ -112,10 +112,7 @@ final class ChunkRunner {
         try {
             pinned = pin(env, block, blockShape);
             for (TensorSpec spec : model.info().inputs()) {
-                Tensor t = r.inputs().get(spec.name());
-                if (r.carriesBatch(spec.name(), spec, t) && (c.b0() != 0 || c.bc() != t.dim(0))) {
-                    t = t.sliceRows(c.b0(), c.b0() + c.bc());
-                }
+                Tensor t = r.sampleRows(spec.name(), spec, r.inputs().get(spec.name()), c.b0(), c.b0() + c.bc());
                 feeds.put(spec.name(), OrtTensors.toOrt(env, t));
             }
             Map<String, OnnxTensor> all = new LinkedHashMap<>(feeds);

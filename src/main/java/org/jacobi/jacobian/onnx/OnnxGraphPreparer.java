@@ -96,8 +96,9 @@ public final class OnnxGraphPreparer implements AutoCloseable {
             if (t == null) {
                 throw JacobiException.usage("No value given for model input '" + spec.name() + "'.");
             }
-            if (!fixedBatch(r) && r.carriesBatch(spec.name(), spec, t)) {
-                t = t.dim(0) >= PROBE_SAMPLES ? t.sliceRows(0, PROBE_SAMPLES) : Tensor.concatRows(List.of(t, t));
+            int axis = fixedBatch(r) ? -1 : r.batchAxisOf(spec.name(), spec, t);
+            if (axis >= 0) {
+                t = t.dim(axis) >= PROBE_SAMPLES ? t.sliceAlong(axis, 0, PROBE_SAMPLES) : Tensor.concatAlong(axis, List.of(t, t));
             }
             inputs.put(spec.name(), t);
         }
@@ -113,8 +114,9 @@ public final class OnnxGraphPreparer implements AutoCloseable {
         for (TensorSpec spec : model.info().inputs()) {
             Tensor t = r.inputs().get(spec.name());
             long[] shape = t == null ? new long[0] : t.shape();
-            if (t != null && r.carriesBatch(spec.name(), spec, t)) {
-                shape[0] = -1;
+            int axis = t == null ? -1 : r.batchAxisOf(spec.name(), spec, t);
+            if (axis >= 0) {
+                shape[axis] = -1;
             }
             sb.append(spec.name()).append(':').append(t == null ? "?" : t.type()).append(Arrays.toString(shape)).append(';');
         }

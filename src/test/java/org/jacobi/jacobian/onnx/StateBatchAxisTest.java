@@ -1,0 +1,39 @@
+package org.jacobi.jacobian.onnx;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jacobi.core.DevicePreference;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.model.onnx.OnnxModel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A GRU whose state input h0 [1, batch, 4] holds its batch on axis 1 (issue 24 item 5): exact per-sample Jacobians
+ * with respect to the sequence, the state sliced and probed on its own batch axis, against PyTorch float64.
+ */
+class StateBatchAxisTest {
+    static final Path DIR = IntermediateValuesTest.DIR;
+
+    @Test
+    void stateWithItsBatchOnAxisOneIsSlicedOnThatAxis() {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        inputs.put("x", Npy.read(DIR.resolve("gru_state.input.x.npy")));
+        inputs.put("h0", Npy.read(DIR.resolve("gru_state.input.h0.npy")));
+        Tensor expected = Npy.read(DIR.resolve("gru_state.jacobian.x.npy"));
+        try (OnnxModel model = OnnxModel.load(DIR.resolve("gru_state.onnx"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
+                // a budget of one sample per run, so the state is cut into single samples as well
+                JacobianRequest request = new JacobianRequest(inputs, "x", null, BatchAxis.AUTO, mode, 4000);
+                IntermediateValuesTest.assertPerSampleClose(expected, engine.compute(request, ProgressMonitor.NONE).jacobian(),
+                    "dh/dx, " + mode);
+            }
+        }
+    }
+}
