@@ -48,36 +48,32 @@ class IntermediateValuesTest {
         }
     }
 
-    @Test
-    void tokenTransformerWithRespectToItsEmbeddingOutput() throws Exception {
-        String embedding = valueName("token_transformer");
-        Map<String, Tensor> inputs = Map.of("ids", Npy.read(DIR.resolve("token_transformer.ids.npy")));
-        Tensor expected = Npy.read(DIR.resolve("token_transformer.jacobian.npy"));
-        try (OnnxModel model = OnnxModel.load(DIR.resolve("token_transformer.onnx"), DevicePreference.CPU);
-             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            assertTrue(model.intermediateValues().contains(embedding), model.intermediateValues().toString());
+    /** d(of)/d(wrt) of {@code model} in forward and reverse mode, each against {@code expected}. */
+    static void assertBothModes(String model, Map<String, Tensor> inputs, String wrt, String of, Tensor expected) {
+        try (OnnxModel m = OnnxModel.load(DIR.resolve(model + ".onnx"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
             for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
-                JacobianResult r = engine.compute(new JacobianRequest(inputs, embedding, null, BatchAxis.AUTO, mode, 0),
-                    ProgressMonitor.NONE);
+                JacobianResult r = engine.compute(new JacobianRequest(inputs, wrt, of, BatchAxis.AUTO, mode, 0), ProgressMonitor.NONE);
                 assertTrue(r.batched() && r.exact(), mode.toString());
-                assertPerSampleClose(expected, r.jacobian(), "d logits / d embedding, " + mode);
+                assertEquals(of != null ? of : m.info().outputs().get(0).name(), r.of());
+                assertPerSampleClose(expected, r.jacobian(), model + " d(" + r.of() + ")/d(" + r.wrt() + "), " + mode);
             }
         }
     }
 
     @Test
-    void saturatedSegmentationHeadAtItsLogit() throws Exception {
-        String logit = valueName("seg_head");
-        Map<String, Tensor> inputs = Map.of("x", Npy.read(DIR.resolve("seg_head.input.npy")));
-        Tensor expected = Npy.read(DIR.resolve("seg_head.jacobian.npy"));
-        try (OnnxModel model = OnnxModel.load(DIR.resolve("seg_head.onnx"), DevicePreference.CPU);
-             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
-                JacobianResult r = engine.compute(new JacobianRequest(inputs, null, logit, BatchAxis.AUTO, mode, 0),
-                    ProgressMonitor.NONE);
-                assertEquals(logit, r.of());
-                assertPerSampleClose(expected, r.jacobian(), "d logit / dx, " + mode);
-            }
+    void tokenTransformerWithRespectToItsEmbeddingOutput() throws Exception {
+        String embedding = valueName("token_transformer");
+        try (OnnxModel model = OnnxModel.load(DIR.resolve("token_transformer.onnx"), DevicePreference.CPU)) {
+            assertTrue(model.intermediateValues().contains(embedding), model.intermediateValues().toString());
         }
+        assertBothModes("token_transformer", Map.of("ids", Npy.read(DIR.resolve("token_transformer.ids.npy"))), embedding, null,
+            Npy.read(DIR.resolve("token_transformer.jacobian.npy")));
+    }
+
+    @Test
+    void saturatedSegmentationHeadAtItsLogit() throws Exception {
+        assertBothModes("seg_head", Map.of("x", Npy.read(DIR.resolve("seg_head.input.npy"))), null, valueName("seg_head"),
+            Npy.read(DIR.resolve("seg_head.jacobian.npy")));
     }
 }
