@@ -17,15 +17,35 @@ import org.jacobi.onnx.proto.Onnx;
 public final class Emitter {
     private final int opset;
     private final List<Onnx.NodeProto> nodes = new ArrayList<>();
-    private final List<Onnx.TensorProto> initializers = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
-    private final Map<String, String> constants = new HashMap<>();
-    private final Map<String, String> shapes = new HashMap<>();
+    private final List<Onnx.TensorProto> initializers;
+    private final Set<String> names;
+    private final Map<String, String> constants;
+    private final Map<String, String> shapes;
     private String prefix = "jacobi";
 
     public Emitter(int opset, Iterable<String> takenNames) {
-        this.opset = opset;
+        this(opset, new HashSet<>(), new ArrayList<>(), new HashMap<>(), new HashMap<>());
         takenNames.forEach(names::add);
+    }
+
+    private Emitter(int opset, Set<String> names, List<Onnx.TensorProto> initializers, Map<String, String> constants,
+                    Map<String, String> shapes) {
+        this.opset = opset;
+        this.names = names;
+        this.initializers = initializers;
+        this.constants = constants;
+        this.shapes = shapes;
+    }
+
+    /**
+     * An emitter for the nodes of a subgraph (an If branch): its own node list, while names, constants and
+     * initializers stay the enclosing graph's (a subgraph reads the enclosing graph's constants). Shape values emitted
+     * so far stay reusable; those emitted inside the subgraph are its own.
+     */
+    public Emitter subgraph() {
+        Emitter e = new Emitter(opset, names, initializers, constants, new HashMap<>(shapes));
+        e.prefix = prefix;
+        return e;
     }
 
     public int opset() {
