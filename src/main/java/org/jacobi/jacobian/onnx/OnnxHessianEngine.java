@@ -112,7 +112,7 @@ public final class OnnxHessianEngine implements HessianEngine {
         Onnx.ModelProto gradientGraph = renameValues(reverse.model(),
             Map.of(Differentiator.SEED, COTANGENT, Differentiator.RESULT, GRADIENT));
         probe.put(COTANGENT, ones(r.wrtValue().type(), concat(new long[] {1}, ofShape)));
-        ValueShapes second = ValueShapes.probe(gradientGraph, probe);
+        ValueShapes second = org.jacobi.autodiff.ControlFlow.probe(gradientGraph, probe); // If branches' values too
         DifferentiatedGraph forward = Differentiator.differentiate(gradientGraph, second, r.wrt(), GRADIENT,
             Differentiator.Direction.FORWARD, rules);
         Onnx.ModelProto graph = withOutput(forward.model(), r.of(), gradientGraph);
@@ -134,15 +134,11 @@ public final class OnnxHessianEngine implements HessianEngine {
 
     /** Renames values (inputs, outputs, node inputs and outputs, node names) of a graph. */
     static Onnx.ModelProto renameValues(Onnx.ModelProto model, Map<String, String> names) {
-        Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
-        for (Onnx.NodeProto.Builder n : g.getNodeBuilderList()) {
-            for (int i = 0; i < n.getInputCount(); i++) {
-                n.setInput(i, names.getOrDefault(n.getInput(i), n.getInput(i)));
-            }
-            for (int i = 0; i < n.getOutputCount(); i++) {
-                n.setOutput(i, names.getOrDefault(n.getOutput(i), n.getOutput(i)));
-            }
-            n.setName(names.getOrDefault(n.getName(), n.getName()));
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder().clearNode();
+        for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
+            // subgraphs (If branches) read the seed by name too
+            Onnx.NodeProto renamed = org.jacobi.autodiff.ControlFlow.rename(n, names);
+            g.addNode(renamed.toBuilder().setName(names.getOrDefault(n.getName(), n.getName())));
         }
         for (Onnx.ValueInfoProto.Builder v : g.getInputBuilderList()) {
             if (names.containsKey(v.getName()) && v.getType().getTensorType().getShape().getDimCount() > 0) {

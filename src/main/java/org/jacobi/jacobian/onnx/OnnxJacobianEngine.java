@@ -325,10 +325,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
         long[] shape = concat(r.batched() ? new long[] {samples} : new long[0], sampleOut, r.sampleInputShape());
         List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
-        return new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
+        JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, shape), output, r.wrt(), r.of(), r.sampleInputShape(), sampleOut,
             r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true, "ONNX autodiff on ONNX Runtime"
                 + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"),
             p.session().device(), total, System.nanoTime() - start, warnings);
+        return p.graph().dependsOnInput() ? result : result.independent(); // control flow: no zeros shown as a result
     }
 
     /**

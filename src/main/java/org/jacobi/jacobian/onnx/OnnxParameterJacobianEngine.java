@@ -45,7 +45,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
     private final Map<String, Prepared> cache = new HashMap<>();
 
     private record Prepared(OrtSessions.Opened session, long bytesPerPair, long[] parameterShape, long[] sampleOutputShape,
-                            boolean forward) {
+                            boolean forward, boolean dependsOnInput) {
     }
 
     public OnnxParameterJacobianEngine(OnnxModel model) {
@@ -123,7 +123,8 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             }
         }
         long perSample = r.batched() ? total / PROBE_SAMPLES : total;
-        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut, forward);
+        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut, forward,
+            graph.dependsOnInput());
         cache.put(key, p);
         return p;
     }
@@ -256,11 +257,12 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
         Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
         List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
-        return new JacobianResult(Tensor.ofFloats(jac, OnnxHessianEngine.concat(lead, p.sampleOutputShape(), p.parameterShape())),
+        JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, OnnxHessianEngine.concat(lead, p.sampleOutputShape(), p.parameterShape())),
             output, parameter, r.of(), p.parameterShape(), p.sampleOutputShape(), r.batched(),
             p.forward() ? JacobianMode.FORWARD : JacobianMode.REVERSE, true,
             "ONNX autodiff on ONNX Runtime (per-sample weight tangents)", p.session().device(), chunks,
             System.nanoTime() - start, warnings);
+        return p.dependsOnInput() ? result : result.independent(); // control flow
     }
 
     @Override
