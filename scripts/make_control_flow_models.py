@@ -11,6 +11,7 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   enclosing graph by the iteration number, with a scan output.
 - scan_rnn: a Scan over axis 1 of the input carrying a recurrent state.
 - while_loop: a Loop whose condition is computed from the data (a while loop): refused.
+- if_without_rule: an If whose taken branch holds an operator without a rule (Det): refused, naming the node.
 - independent: an output computed from `z` only, inside an If; its derivative with respect to `x` does not exist.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
@@ -217,6 +218,22 @@ def while_loop():
     save_model("while_loop", graph)
 
 
+def if_without_rule():
+    then = helper.make_graph([
+        helper.make_node("Reshape", ["x", "square"], ["xr"]),
+        helper.make_node("Det", ["xr"], ["d"], name="det"),
+        helper.make_node("Unsqueeze", ["d", "one"], ["v"]),
+    ], "then", [], [vinfo("v", F, None)])
+    otherwise = helper.make_graph([helper.make_node("ReduceSum", ["x", "one"], ["v"], keepdims=1)], "else", [],
+                                  [vinfo("v", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("If", ["cond"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "if_without_rule", [vinfo("x", F, ["batch", 4])], [vinfo("y", F, ["batch", 1])],
+        [init("cond", np.bool_(True)), init("square", np.array([-1, 2, 2], dtype=np.int64)),
+         init("one", np.array([1], dtype=np.int64))])
+    save_model("if_without_rule", graph)
+
+
 def independent():
     then = helper.make_graph([helper.make_node("Tanh", ["z"], ["v"])], "then", [], [vinfo("v", F, None)])
     otherwise = helper.make_graph([helper.make_node("Sin", ["z"], ["v"])], "else", [], [vinfo("v", F, None)])
@@ -254,6 +271,7 @@ def main():
     npy("loop_rnn.jacobian", per_sample(loop_rnn_torch, seq))
     npy("scan_rnn.jacobian", per_sample(scan_rnn_torch, seq))
     while_loop()
+    if_without_rule()
     independent()
     npy("independent.x", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
     npy("independent.z", rng.uniform(-1, 1, (2, 3)).astype(np.float32))

@@ -20,7 +20,7 @@ import org.jacobi.onnx.proto.Onnx;
 final class IfRule implements Rule {
     static final IfRule IF = new IfRule();
 
-    private static final String[] BRANCHES = {"then_branch", "else_branch"};
+    static final List<String> BRANCHES = List.of("then_branch", "else_branch");
 
     private IfRule() {
     }

@@ -48,8 +48,9 @@ record Walk(ValueShapes shapes, RuleRegistry rules, int opset, Set<String> activ
                     + " (opset " + opset + ") at node '" + label(nodes, i, scope) + "'.");
             }
             if (ControlFlow.isIf(node)) {
-                check(ControlFlow.branch(node, "then_branch").getNodeList(), label(nodes, i, scope) + "/then");
-                check(ControlFlow.branch(node, "else_branch").getNodeList(), label(nodes, i, scope) + "/else");
+                for (String branch : IfRule.BRANCHES) {
+                    check(ControlFlow.branch(node, branch).getNodeList(), label(nodes, i, scope) + "/" + branch);
+                }
             }
         }
     }

@@ -144,6 +144,19 @@ class ControlFlowModelsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"FORWARD", "REVERSE"})
+    void anOperatorWithoutARuleInsideABranchIsRefusedNamingIt(JacobianMode mode) {
+        try (OnnxModel model = load("if_without_rule"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            Tensor x = Tensor.ofFloats(new float[] {0.9f, -0.4f, 0.3f, 0.2f, 0.7f, -0.8f, 0.5f, 0.1f}, 2, 4);
+            JacobianRequest request = new JacobianRequest(Map.of("x", x), "x", "y", BatchAxis.AUTO, mode, 0);
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
+                () -> engine.compute(request, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("operator Det") && e.getMessage().contains("'choose/then_branch/det'"),
+                e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FORWARD", "REVERSE"})
     void anOutputThatDoesNotDependOnTheInputSaysSo(JacobianMode mode) {
         try (OnnxModel model = load("independent"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             Map<String, Tensor> inputs = Map.of("x", npy("independent.x"), "z", npy("independent.z"));
