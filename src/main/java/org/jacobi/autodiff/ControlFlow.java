@@ -263,6 +263,14 @@ public final class ControlFlow {
         if (ifs.isEmpty()) {
             return ValueShapes.probe(model, inputs);
         }
+        // ONNX Runtime wants node names unique in a graph; sibling branches often share them.
+        Set<String> nodeNames = new HashSet<>();
+        for (int i = 0; i < flat.size(); i++) {
+            String name = flat.get(i).getName();
+            if (!name.isEmpty() && !nodeNames.add(name)) {
+                flat.set(i, flat.get(i).toBuilder().setName("jacobi/probe/node_" + i).build());
+            }
+        }
         Onnx.GraphProto g = model.getGraph().toBuilder().clearNode().addAllNode(flat).addAllInitializer(initializers).build();
         try {
             return ValueShapes.probe(model.toBuilder().setGraph(g).build(), inputs);

@@ -45,10 +45,12 @@ final class IfRule implements Rule {
             c.e().copy(node);
             return;
         }
+        Map<String, String> outer = new HashMap<>(c.tangents());
+        outer.replaceAll((v, t) -> readable(c, t));
         Onnx.NodeProto.Builder b = node.toBuilder().clearAttribute();
         for (Onnx.AttributeProto a : node.getAttributeList()) {
             Onnx.GraphProto branch = a.hasG() ? ControlFlow.branch(node, a.getName()) : null;
-            b.addAttribute(branch == null ? a : a.toBuilder().setG(forwardBranch(c, branch, a.getName(), outputs, kRef)).build());
+            b.addAttribute(branch == null ? a : a.toBuilder().setG(forwardBranch(c, outer, branch, a.getName(), outputs, kRef)).build());
         }
         List<String> tangents = new ArrayList<>();
         for (int j : outputs) {
@@ -62,11 +64,11 @@ final class IfRule implements Rule {
         }
     }
 
-    private static Onnx.GraphProto forwardBranch(NodeContext c, Onnx.GraphProto branch, String name, List<Integer> outputs,
-                                                 String kRef) {
+    private static Onnx.GraphProto forwardBranch(NodeContext c, Map<String, String> outer, Onnx.GraphProto branch, String name,
+                                                 List<Integer> outputs, String kRef) {
         Emitter e = c.e().subgraph();
         String scope = c.label() + "/" + name;
-        Map<String, String> tangents = new HashMap<>(c.tangents());
+        Map<String, String> tangents = new HashMap<>(outer);
         c.walk().forward(branch.getNodeList(), scope, e, tangents);
         e.prefix("jvp/" + scope);
         Onnx.GraphProto.Builder g = branch.toBuilder().clearNode();
@@ -83,9 +85,11 @@ final class IfRule implements Rule {
     public void vjp(NodeContext c) {
         Onnx.NodeProto node = c.node();
         List<String> reads = ControlFlow.implicitInputs(node).stream().filter(c::isActive).toList();
+        List<String> outputCotangents = new ArrayList<>();
         String kRef = null;
-        for (int j = 0; j < c.outputCount() && kRef == null; j++) {
-            kRef = c.cotangent(j);
+        for (int j = 0; j < c.outputCount(); j++) {
+            outputCotangents.add(readable(c, c.cotangent(j)));
+            kRef = kRef != null ? kRef : outputCotangents.get(j);
         }
         if (reads.isEmpty() || kRef == null) {
             return;
@@ -94,7 +98,7 @@ final class IfRule implements Rule {
             .addInput(node.getInput(0));
         for (String name : BRANCHES) {
             b.addAttribute(Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.GRAPH)
-                .setG(reverseBranch(c, ControlFlow.branch(node, name), name, reads, kRef)));
+                .setG(reverseBranch(c, ControlFlow.branch(node, name), name, outputCotangents, reads, kRef)));
         }
         List<String> cotangents = new ArrayList<>();
         for (String v : reads) {
@@ -108,15 +112,15 @@ final class IfRule implements Rule {
         }
     }
 
-    private static Onnx.GraphProto reverseBranch(NodeContext c, Onnx.GraphProto branch, String name, List<String> reads,
-                                                 String kRef) {
+    private static Onnx.GraphProto reverseBranch(NodeContext c, Onnx.GraphProto branch, String name,
+                                                 List<String> outputCotangents, List<String> reads, String kRef) {
         Emitter e = c.e().subgraph();
         String scope = c.label() + "/" + name;
         branch.getNodeList().forEach(e::copy);
         e.prefix("vjp/" + scope);
         Map<String, String> cotangents = new HashMap<>();
-        for (int j = 0; j < c.outputCount(); j++) {
-            String g = c.cotangent(j);
+        for (int j = 0; j < outputCotangents.size(); j++) {
+            String g = outputCotangents.get(j);
             if (g != null) {
                 cotangents.merge(branch.getOutput(j).getName(), g, e::add);
             }
@@ -131,6 +135,14 @@ final class IfRule implements Rule {
             g.addOutput(info(e.op("Identity", ct != null ? ct : e.zerosLike(kRef, v, type)), type));
         }
         return g.addAllNode(e.nodes()).build();
+    }
+
+    /**
+     * {@code value}, or for the seed an alias of it emitted in the enclosing graph: the second pass of a Hessian renames
+     * the seed of the first where nodes name it, and a branch names the values it reads only inside itself.
+     */
+    private static String readable(NodeContext c, String value) {
+        return value != null && value.equals(Differentiator.SEED) ? c.e().op("Identity", value) : value;
     }
 
     private static Onnx.ValueInfoProto info(String name, int type) {

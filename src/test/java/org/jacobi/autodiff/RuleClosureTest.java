@@ -86,7 +86,7 @@ class RuleClosureTest {
         Tensor s = Tensor.ofDoubles(seed, seedShape);
         inputs.put("first/seed", g.floatType() == OperatorTableTest.F64 ? s : s.asType(ElementType.FLOAT32));
         try {
-            ValueShapes second = ValueShapes.probe(reverse, inputs);
+            ValueShapes second = ControlFlow.probe(reverse, inputs);
             DifferentiatedGraph dg = Differentiator.differentiate(reverse, second, wrt, "first/result",
                 Differentiator.Direction.FORWARD, RULES);
             for (Onnx.NodeProto node : dg.model().getGraph().getNodeList()) {

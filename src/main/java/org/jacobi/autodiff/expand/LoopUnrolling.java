@@ -204,7 +204,9 @@ public final class LoopUnrolling implements GraphPass {
                     }
                 }
                 for (Onnx.NodeProto n : body.getNodeList()) {
-                    e.add(ControlFlow.rename(n, names));
+                    // node names stay unique too (ONNX Runtime requires it): the copy's name under the iteration
+                    e.add(ControlFlow.rename(n, names).toBuilder().setName(e.fresh(n.getName().isEmpty() ? n.getOpType() : n.getName()))
+                        .build());
                 }
                 for (int k = 0; k < carried; k++) {
                     String out = body.getOutput(firstCarriedOutput + k).getName();
