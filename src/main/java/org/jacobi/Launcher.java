@@ -1,9 +1,16 @@
 package org.jacobi;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jacobi.cli.JacobiCli;
+import org.jacobi.ui.JacobiApp;
 
 /**
  * The entry point. No arguments (or a model file alone, or {@code app ...}) opens the desktop app; anything
@@ -12,8 +19,7 @@ import org.jacobi.cli.JacobiCli;
  */
 public final class Launcher {
     /** Held so the logger keeps its level: JavaFX warns on every class-path start, which is how we start. */
-    private static final java.util.logging.Logger JAVAFX_PLATFORM_LOG =
-        java.util.logging.Logger.getLogger("javafx");
+    private static final Logger JAVAFX_PLATFORM_LOG = Logger.getLogger("javafx");
 
     private Launcher() {
     }
@@ -21,13 +27,13 @@ public final class Launcher {
     public static void main(String[] args) {
         if (opensApp(args)) {
             String[] appArgs = args.length > 0 && args[0].equals("app")
-                ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
-            JAVAFX_PLATFORM_LOG.setLevel(java.util.logging.Level.SEVERE);
-            org.jacobi.ui.JacobiApp.launchApp(appArgs);
+                ? Arrays.copyOfRange(args, 1, args.length) : args;
+            JAVAFX_PLATFORM_LOG.setLevel(Level.SEVERE);
+            JacobiApp.launchApp(appArgs);
             return;
         }
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = JacobiCli.execute(args, out, err);
         System.exit(code);
     }
@@ -37,6 +43,6 @@ public final class Launcher {
             return true;
         }
         String first = args[0].toLowerCase(Locale.ROOT);
-        return (first.endsWith(".onnx") || first.endsWith(".pt")) && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[0]));
+        return (first.endsWith(".onnx") || first.endsWith(".pt")) && Files.isRegularFile(Path.of(args[0]));
     }
 }

@@ -1,7 +1,6 @@
 package org.jacobi;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -55,12 +54,25 @@ class ArchitectureTest {
 
     @Test
     void topLevelPackagesHaveNoCycles() {
-        // Known and tolerated: autodiff throws jacobian's NotDifferentiableException (it belongs in core; autodiff
-        // is another team's, so that move waits for them).
         slices().matching("org.jacobi.(*)..").should().beFreeOfCycles()
             .because("a cycle between packages means neither can be understood, tested or changed alone")
-            .ignoreDependency(resideInAPackage("org.jacobi.autodiff.."),
-                com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo(org.jacobi.jacobian.NotDifferentiableException.class))
+            .check(classes);
+    }
+
+    @Test
+    void derivativeEnginePackagesHaveNoCycles() {
+        // onnx, torch, lowering...: the engines of one format never reach into another's, nor does the runtime
+        // lowering reach back into the engines that use it
+        slices().matching("org.jacobi.jacobian.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theGraphTransformRunsNothing() {
+        noClasses().that().resideInAPackage("org.jacobi.autodiff..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "org.jacobi.jacobian..",
+                "org.jacobi.model.onnx..")
+            .because("autodiff is the graph-to-graph transform alone; running graphs (probing shapes, rewriting "
+                + "for ONNX Runtime) is the runtime side's, in org.jacobi.jacobian.lowering")
             .check(classes);
     }
 

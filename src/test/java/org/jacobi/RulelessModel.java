@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.math3.special.Erf;
+import org.jacobi.core.ElementType;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -18,8 +19,8 @@ public final class RulelessModel {
     }
 
     public static Path write(Path dir, int width) throws IOException {
-        Onnx.TypeProto type = Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1)
-            .setShape(Onnx.TensorShapeProto.newBuilder()
+        Onnx.TypeProto type = Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+            .setElemType(ElementType.FLOAT32.onnxCode()).setShape(Onnx.TensorShapeProto.newBuilder()
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(width)))).build();
         Onnx.GraphProto graph = Onnx.GraphProto.newBuilder().setName("ruleless")

@@ -1,5 +1,7 @@
 package org.jacobi.analysis;
 
+import java.util.List;
+
 /**
  * Colour maps as ARGB integers, so the heatmap, PNG export, reports and tests share one definition. All are
  * colour-blind safe: RdBu (ColorBrewer, diverging, for signed values centred on zero), viridis (perceptually
@@ -55,8 +57,8 @@ public enum ColorMaps {
     }
 
     /** The maps the heatmap offers (the light magma is for paper). */
-    public static java.util.List<ColorMaps> heatmapChoices() {
-        return java.util.List.of(RDBU, VIRIDIS);
+    public static List<ColorMaps> heatmapChoices() {
+        return List.of(RDBU, VIRIDIS);
     }
 
     /** Perceived brightness 0..1 of an ARGB colour, to choose black or white text on it. */

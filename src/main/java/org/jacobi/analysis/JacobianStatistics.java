@@ -1,8 +1,10 @@
 package org.jacobi.analysis;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -192,8 +194,8 @@ public final class JacobianStatistics implements Serializable {
         return m;
     }
 
-    private java.util.List<double[]> rows(double[] flat) {
-        java.util.List<double[]> out = new java.util.ArrayList<>();
+    private List<double[]> rows(double[] flat) {
+        List<double[]> out = new ArrayList<>();
         for (int o = 0; o < outputs; o++) {
             out.add(Arrays.copyOfRange(flat, o * inputs, (o + 1) * inputs));
         }

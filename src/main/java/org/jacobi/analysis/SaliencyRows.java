@@ -1,5 +1,7 @@
 package org.jacobi.analysis;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jacobi.core.CancelledException;
@@ -26,7 +28,7 @@ public final class SaliencyRows {
         }
         int samples = outputShape.length == 0 ? 1 : (int) outputShape[0];
         if (total > Integer.MAX_VALUE || samples <= 0) {
-            throw new JacobiException("The output of shape " + java.util.Arrays.toString(outputShape) + " is too large for one cotangent.");
+            throw new JacobiException("The output of shape " + Arrays.toString(outputShape) + " is too large for one cotangent.");
         }
         int perSample = (int) (total / samples);
         if (sample < 0 || sample >= samples) {
@@ -109,7 +111,7 @@ public final class SaliencyRows {
         int nIn = g.length / k;
         float[][] rows = new float[k][];
         for (int i = 0; i < k; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(g, i * nIn, (i + 1) * nIn);
+            rows[i] = Arrays.copyOfRange(g, i * nIn, (i + 1) * nIn);
         }
         return rows;
     }
@@ -121,7 +123,7 @@ public final class SaliencyRows {
             Tensor t = e.getValue();
             if (t.rank() > 0 && t.dim(0) == samples) {
                 Tensor one = t.sliceRows(sample, sample + 1);
-                out.put(e.getKey(), copies == 1 ? one : Tensor.concatRows(java.util.Collections.nCopies(copies, one)));
+                out.put(e.getKey(), copies == 1 ? one : Tensor.concatRows(Collections.nCopies(copies, one)));
             } else {
                 out.put(e.getKey(), t);
             }

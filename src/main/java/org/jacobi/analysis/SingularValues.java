@@ -1,5 +1,6 @@
 package org.jacobi.analysis;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -40,8 +41,8 @@ public final class SingularValues {
         }
         double[] s = svd.getSingularValues().clone();
         int k = Math.min(rows, cols);
-        double[] out = java.util.Arrays.copyOf(s, k);
-        java.util.Arrays.sort(out);
+        double[] out = Arrays.copyOf(s, k);
+        Arrays.sort(out);
         for (int i = 0; i < k / 2; i++) {
             double t = out[i];
             out[i] = out[k - 1 - i];

@@ -1,6 +1,7 @@
 package org.jacobi.analysis;
 
 import java.util.List;
+import org.jacobi.core.Tensor;
 
 /**
  * Labels for the elements of a flattened tensor: "x[3]" for a vector, "x[0, 12, 7]" for higher ranks,
@@ -17,7 +18,7 @@ public final class TensorLabels {
         if (shape.length == 0) {
             return sb.append(']').toString();
         }
-        long[] index = org.jacobi.core.Tensor.unravel(flat, shape);
+        long[] index = Tensor.unravel(flat, shape);
         for (int i = 0; i < index.length; i++) {
             if (i > 0) {
                 sb.append(", ");

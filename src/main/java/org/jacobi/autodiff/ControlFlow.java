@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -248,20 +248,20 @@ public final class ControlFlow {
     // ---- probing ----
 
     /**
-     * {@link ValueShapes#probe} that also learns the values inside the branches of every If (nested ones too): the
-     * probe runs a copy of the model in which both branches' nodes also stand in the enclosing graph. A branch that
-     * cannot run on these inputs (it is never taken for them) makes the If impossible to differentiate soundly.
+     * {@code probe} that also learns the values inside the branches of every If (nested ones too): it runs a copy of
+     * the model in which both branches' nodes also stand in the enclosing graph. A branch that cannot run on these
+     * inputs (it is never taken for them) makes the If impossible to differentiate soundly.
      */
-    public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+    public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs, ValueShapes.Probe probe) {
         if (!hasSubgraphs(model.getGraph())) {
-            return ValueShapes.probe(model, inputs);
+            return probe.probe(model, inputs);
         }
         List<Onnx.NodeProto> flat = new ArrayList<>();
         List<Onnx.TensorProto> initializers = new ArrayList<>();
         List<String> ifs = new ArrayList<>();
         flatten(model.getGraph().getNodeList(), flat, initializers, ifs);
         if (ifs.isEmpty()) {
-            return ValueShapes.probe(model, inputs);
+            return probe.probe(model, inputs);
         }
         // ONNX Runtime wants node names unique in a graph; sibling branches often share them.
         Set<String> nodeNames = new HashSet<>();
@@ -273,7 +273,7 @@ public final class ControlFlow {
         }
         Onnx.GraphProto g = model.getGraph().toBuilder().clearNode().addAllNode(flat).addAllInitializer(initializers).build();
         try {
-            return ValueShapes.probe(model.toBuilder().setGraph(g).build(), inputs);
+            return probe.probe(model.toBuilder().setGraph(g).build(), inputs);
         } catch (JacobiException e) {
             throw new NotDifferentiableException("Cannot differentiate If node '" + String.join("', '", ifs)
                 + "': both branches must run on the inputs to be differentiated, and one cannot (" + e.getMessage() + ").");

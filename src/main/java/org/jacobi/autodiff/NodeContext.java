@@ -2,7 +2,7 @@ package org.jacobi.autodiff;
 
 import java.util.Map;
 import java.util.Set;
-import org.jacobi.jacobian.NotDifferentiableException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /** What a rule sees of the node it differentiates: inputs, attributes, shapes, (co)tangents, the emitter. */

@@ -1,24 +1,16 @@
 package org.jacobi.autodiff;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
-import org.jacobi.model.onnx.OrtSessions;
-import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
  * The element type and shape of every value of a graph, and the contents of its small integer values,
- * learnt by running the graph once on example inputs with every intermediate value exposed as an output.
+ * learnt by running the graph once on example inputs with every intermediate value exposed as an output (a
+ * {@link Probe}, which the runtime side supplies).
  * Rules need ranks, static channel counts and constant axes; running the graph is simpler and more
  * faithful than re-implementing ONNX shape inference for every operator.
  */
@@ -30,60 +22,13 @@ public final class ValueShapes {
     private final Map<String, double[]> smallFloats = new HashMap<>();
     private static final int SMALL_FLOATS = 16;
 
-    /** Runs {@code model} on {@code inputs} (CPU) and records every value. */
-    public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
-        Onnx.GraphProto graph = model.getGraph();
-        Set<String> declared = new HashSet<>();
-        graph.getOutputList().forEach(v -> declared.add(v.getName()));
-        Onnx.GraphProto.Builder g = graph.toBuilder();
-        Set<String> wanted = new java.util.LinkedHashSet<>(declared);
-        for (Onnx.NodeProto node : graph.getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && declared.add(out)) {
-                    g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(out));
-                    wanted.add(out);
-                }
-            }
-        }
-        byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
-        ValueShapes v = new ValueShapes();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Set<String> initializers = v.recordInitializers(graph);
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
-            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            // One run, every value an output: graph optimisations could fuse nothing and only cost session time; all
-            // cores for the run itself (two samples of a ResNet at 224 x 224 are billions of FLOPs).
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-            try (OrtSession session = env.createSession(bytes, options)) {
-                for (Onnx.ValueInfoProto in : graph.getInputList()) {
-                    if (initializers.contains(in.getName())) {
-                        continue;
-                    }
-                    Tensor t = inputs.get(in.getName());
-                    if (t == null) {
-                        throw JacobiException.usage("No value given for model input '" + in.getName() + "'.");
-                    }
-                    feeds.put(in.getName(), OrtTensors.toOrt(env, t));
-                    v.record(in.getName(), t);
-                }
-                try (OrtSession.Result result = session.run(feeds, wanted)) {
-                    for (Map.Entry<String, OnnxValue> e : result) {
-                        if (e.getValue() instanceof OnnxTensor tensor) {
-                            v.record(e.getKey(), tensor);
-                        }
-                    }
-                }
-            }
-        } catch (OrtException e) {
-            throw new JacobiException("ONNX Runtime could not run the model to learn its value shapes: "
-                + OrtSessions.firstLine(e.getMessage()), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
-        return v;
+    /**
+     * Learns the shapes of every value of {@code model} on {@code inputs}: by running it, which the runtime side
+     * does ({@code org.jacobi.jacobian.lowering.OrtShapeProbe}); the graph transform itself runs nothing.
+     */
+    @FunctionalInterface
+    public interface Probe {
+        ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs);
     }
 
     /**
@@ -93,11 +38,12 @@ public final class ValueShapes {
     public static ValueShapes declared(Onnx.ModelProto model, Map<String, Tensor> inputs) {
         ValueShapes v = new ValueShapes();
         v.recordInitializers(model.getGraph());
-        inputs.forEach(v::record);
+        inputs.forEach(v::put);
         return v;
     }
 
-    private Set<String> recordInitializers(Onnx.GraphProto graph) {
+    /** The shapes (and small contents) of the graph's initializers; returns their names. */
+    public Set<String> recordInitializers(Onnx.GraphProto graph) {
         Set<String> initializers = new HashSet<>();
         for (Onnx.TensorProto init : graph.getInitializerList()) {
             initializers.add(init.getName());
@@ -114,19 +60,8 @@ public final class ValueShapes {
         return initializers;
     }
 
-    /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
-    private void record(String name, OnnxTensor tensor) throws OrtException {
-        ai.onnxruntime.TensorInfo info = tensor.getInfo();
-        switch (info.type) {
-            case FLOAT, DOUBLE, INT64, INT32, BOOL -> record(name, OrtTensors.fromOrt(tensor));
-            default -> {
-                shapes.put(name, info.getShape());
-                types.put(name, info.onnxType.value);
-            }
-        }
-    }
-
-    private void record(String name, Tensor t) {
+    /** Records a value from its contents (its shape, type, and the contents of a small one). */
+    public void put(String name, Tensor t) {
         shapes.put(name, t.shape());
         types.put(name, t.type().onnxCode());
         if (!t.type().isFloatingPoint() && t.size() <= 64) {
@@ -141,7 +76,7 @@ public final class ValueShapes {
         }
     }
 
-    /** Records a value by hand (for values the probe cannot see). */
+    /** Records a value's shape and type only (values the probe cannot see, or of types Jacobi does not read). */
     public void put(String name, long[] shape, int onnxType) {
         shapes.put(name, shape.clone());
         types.put(name, onnxType);

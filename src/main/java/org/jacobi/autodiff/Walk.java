@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jacobi.jacobian.NotDifferentiableException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

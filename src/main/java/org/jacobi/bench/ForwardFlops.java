@@ -5,8 +5,10 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.onnx.OnnxModel;
@@ -28,7 +30,7 @@ public final class ForwardFlops {
     public static double count(OnnxModel model, Map<String, Tensor> inputs) {
         Onnx.ModelProto proto = model.proto();
         Onnx.GraphProto.Builder graph = proto.getGraph().toBuilder();
-        java.util.Set<String> outputs = new java.util.HashSet<>();
+        Set<String> outputs = new HashSet<>();
         graph.getOutputList().forEach(o -> outputs.add(o.getName()));
         for (Onnx.NodeProto node : proto.getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {

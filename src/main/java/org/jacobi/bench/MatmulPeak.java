@@ -4,7 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
+import java.util.Random;
 import org.jacobi.core.DevicePreference;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.onnx.OrtSessions;
@@ -25,7 +27,7 @@ public final class MatmulPeak {
 
     public static Peak measure(int n, DevicePreference device) {
         Onnx.TypeProto type = Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
-            .setElemType(1).setShape(Onnx.TensorShapeProto.newBuilder()
+            .setElemType(ElementType.FLOAT32.onnxCode()).setShape(Onnx.TensorShapeProto.newBuilder()
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(n))
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(n)))).build();
         Onnx.GraphProto graph = Onnx.GraphProto.newBuilder().setName("matmul_peak")
@@ -36,7 +38,7 @@ public final class MatmulPeak {
         byte[] model = Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
             .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).build().toByteArray();
         float[] data = new float[n * n];
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextFloat() - 0.5f;
         }

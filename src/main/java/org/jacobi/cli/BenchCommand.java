@@ -12,6 +12,7 @@ import org.jacobi.bench.ForwardFlops;
 import org.jacobi.bench.MatmulPeak;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.analysis.SampleInputs;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Json;
@@ -68,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batch < 1 || repeats < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
-            throw org.jacobi.core.JacobiException.usage("--batch and --repeats must be at least 1, --warmup and --warmup-seconds at least 0.");
+            throw JacobiException.usage("--batch and --repeats must be at least 1, --warmup and --warmup-seconds at least 0.");
         }
         PrintWriter out = spec.commandLine().getOut();
         jacobianOptions.request(Map.of());

@@ -1,5 +1,6 @@
 package org.jacobi.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The subcommands beyond {@code info}; each is a picocli command class in this package. */
@@ -9,7 +10,7 @@ final class CliRegistry {
 
     /** One command a line, in the order {@code --help} lists them. */
     static List<Class<?>> subcommands() {
-        List<Class<?>> all = new java.util.ArrayList<>(List.of(
+        List<Class<?>> all = new ArrayList<>(List.of(
             JacobianCommand.class,
             BenchCommand.class,
             OptimizeCommand.class,

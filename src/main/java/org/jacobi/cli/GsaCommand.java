@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -159,7 +160,7 @@ public final class GsaCommand implements Callable<Integer> {
         int n = samples == null ? -1 : parseSamples(samples);
         GsaStudy base = studyFile != null ? GsaStudy.load(studyFile) : null;
         if (base == null) {
-            base = GsaStudy.of(null, null, List.of(), methods == null ? java.util.EnumSet.of(GsaMethod.SOBOL)
+            base = GsaStudy.of(null, null, List.of(), methods == null ? EnumSet.of(GsaMethod.SOBOL)
                 : GsaMethod.parseList(methods), n > 0 ? n : 4096);
         }
         GsaStudy s = base.withModel(modelPath.toString(), wrt != null ? wrt : base.wrt(), of != null ? of : base.of());

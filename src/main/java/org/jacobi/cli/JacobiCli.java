@@ -1,6 +1,8 @@
 package org.jacobi.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.jacobi.core.BuildInfo;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
@@ -80,7 +82,7 @@ public final class JacobiCli implements Runnable {
     /** Runs the command line and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = false;
-        java.util.List<String> rest = new java.util.ArrayList<>();
+        List<String> rest = new ArrayList<>();
         for (String a : args) {
             if (a.equals("--verbose") || a.equals("-v")) {
                 verbose = true;

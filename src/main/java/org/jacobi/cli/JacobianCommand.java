@@ -1,12 +1,14 @@
 package org.jacobi.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.AtomicFiles;
@@ -16,6 +18,7 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
+import org.jacobi.model.ElementLabels;
 import org.jacobi.model.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,9 +68,9 @@ public final class JacobianCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         if (!output.force && out.toFile().exists()) {
-            throw org.jacobi.core.JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
+            throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
-        jacobianOptions.request(java.util.Map.of()); // check the options before any slow work
+        jacobianOptions.request(Map.of()); // check the options before any slow work
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
@@ -91,7 +94,7 @@ public final class JacobianCommand implements Callable<Integer> {
             Npy.write(out, result.jacobian(), output.force);
             Path metaPath = Path.of(out + ".json");
             String meta = Json.write(metadata(model, result));
-            AtomicFiles.write(metaPath, true, o -> o.write(meta.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            AtomicFiles.write(metaPath, true, o -> o.write(meta.getBytes(StandardCharsets.UTF_8)));
             if (!output.quiet) {
                 stdout.println(summary(result) + " -> " + out + " " + Tensor.shapeToString(result.jacobian().shape()));
             }
@@ -147,8 +150,8 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("seconds", r.seconds());
         m.put("warnings", r.warnings());
         // element names the model declares (class names of a classifier's outputs), when it declares them
-        org.jacobi.model.ElementLabels.of(model, r.wrt(), r.inputsPerSample()).ifPresent(l -> m.put("input_labels", l));
-        org.jacobi.model.ElementLabels.of(model, r.of(), r.outputsPerSample()).ifPresent(l -> m.put("output_labels", l));
+        ElementLabels.of(model, r.wrt(), r.inputsPerSample()).ifPresent(l -> m.put("input_labels", l));
+        ElementLabels.of(model, r.of(), r.outputsPerSample()).ifPresent(l -> m.put("output_labels", l));
         return m;
     }
 

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
+import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,7 @@ public final class ModelOptions {
 
     public DevicePreference devicePreference() {
         try {
-            return DevicePreference.valueOf(device.toUpperCase(java.util.Locale.ROOT));
+            return DevicePreference.valueOf(device.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw JacobiException.usage("Unknown device '" + device + "'. Use auto, cpu or cuda.");
         }
@@ -57,7 +59,7 @@ public final class ModelOptions {
         return new ModelLoader.Options(devicePreference(), sampleShapes());
     }
 
-    public org.jacobi.model.Model load(Path model) {
+    public Model load(Path model) {
         return ModelLoader.load(model, loaderOptions());
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         List<Optimizer> optimizers = optimizers();
         Map<OptimizationMethod, Path> outFiles = outputFiles(optimizers);
         if (!force) {
-            List<Path> planned = new ArrayList<>(new java.util.LinkedHashSet<>(outFiles.values()));
+            List<Path> planned = new ArrayList<>(new LinkedHashSet<>(outFiles.values()));
             if (trace != null) {
                 planned.add(trace);
             }

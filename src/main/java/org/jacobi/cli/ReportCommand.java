@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jacobi.core.JacobiException;
@@ -21,6 +22,7 @@ import org.jacobi.report.ReportDataZip;
 import org.jacobi.report.ReportOptions;
 import org.jacobi.report.ReportSource;
 import org.jacobi.report.ReportWriters;
+import org.jacobi.report.SecondOrder;
 import org.jacobi.report.TraceRow;
 import org.jacobi.report.TraceRows;
 import picocli.CommandLine;
@@ -98,7 +100,7 @@ public final class ReportCommand implements Callable<Integer> {
         ReportWriters.formatOf(out);
         refuseExisting(out);
         if (dataZip != null) {
-            if (!dataZip.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            if (!dataZip.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
                 throw JacobiException.usage("--data-zip " + dataZip + ": give a file name ending in .zip.");
             }
             refuseExisting(dataZip);
@@ -115,8 +117,8 @@ public final class ReportCommand implements Callable<Integer> {
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
-            org.jacobi.report.SecondOrder secondOrder = noSecondOrder ? org.jacobi.report.SecondOrder.NONE
-                : org.jacobi.report.SecondOrder.compute(model, request, result, monitor);
+            SecondOrder secondOrder = noSecondOrder ? SecondOrder.NONE
+                : SecondOrder.compute(model, request, result, monitor);
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
                 secondOrder, monitor);
             if (gsaStudy != null) {
@@ -152,7 +154,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (title != null) {
             options = options.withTitle(title);
         }
-        return options.withPooling(switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+        return options.withPooling(switch (pooling.toLowerCase(Locale.ROOT)) {
             case "max-abs", "maxabs", "max" -> ReportOptions.Pooling.MAX_ABS;
             case "mean", "block-mean", "average" -> ReportOptions.Pooling.BLOCK_MEAN;
             default -> throw JacobiException.usage("Unknown pooling '" + pooling + "'. Use max-abs or mean.");

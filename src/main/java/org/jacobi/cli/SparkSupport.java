@@ -1,8 +1,14 @@
 package org.jacobi.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.gsa.GsaResult;
+import org.jacobi.gsa.GsaSetup;
+import org.jacobi.model.ModelFormat;
+import org.jacobi.model.ModelLoader;
 
 /**
  * Whether this build and class path can run Spark jobs. The Spark job's classes (src/spark, built by the spark
@@ -45,8 +51,8 @@ final class SparkSupport {
     /** Runs a prepared study as a Spark job; the Spark build implements it ({@code SparkGsaBridge}). */
     interface StudyRunner {
         /** @param master the --spark option, or null for the master spark-submit configured */
-        org.jacobi.gsa.GsaResult run(org.jacobi.gsa.GsaSetup.Prepared prepared, java.nio.file.Path model, String master,
-                                     int partitions, long maxMemoryBytes, org.jacobi.core.ProgressMonitor monitor);
+        GsaResult run(GsaSetup.Prepared prepared, Path model, String master, int partitions, long maxMemoryBytes,
+                      ProgressMonitor monitor);
     }
 
     /**
@@ -61,9 +67,9 @@ final class SparkSupport {
     }
 
     /** The Spark build's study runner, after checking that Spark can run and the model is ONNX. */
-    static StudyRunner studyRunner(java.nio.file.Path model) {
+    static StudyRunner studyRunner(Path model) {
         require();
-        if (org.jacobi.model.ModelLoader.detectFormat(model) != org.jacobi.model.ModelFormat.ONNX) {
+        if (ModelLoader.detectFormat(model) != ModelFormat.ONNX) {
             throw JacobiException.usage("The Spark job takes ONNX models; " + model.getFileName() + " is TorchScript. Export "
                 + "it with torch.onnx.export, or run the study without --spark.");
         }

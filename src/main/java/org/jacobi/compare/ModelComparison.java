@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.analysis.Sensitivity;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -147,7 +148,7 @@ public final class ModelComparison {
     }
 
     /** Model A's input name to model B's, or a mismatch error listing both sides. */
-    static Map<String, String> pairInputs(ModelInfo a, ModelInfo b, java.util.Set<String> given, NameMapping mapping) {
+    static Map<String, String> pairInputs(ModelInfo a, ModelInfo b, Set<String> given, NameMapping mapping) {
         for (String name : mapping.aToB().keySet()) {
             if (a.input(name) == null && a.output(name) == null) {
                 throw JacobiException.usage("--map names '" + name + "', but " + a.fileName() + " has no input or output "

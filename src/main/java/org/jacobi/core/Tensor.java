@@ -1,5 +1,6 @@
 package org.jacobi.core;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -19,9 +20,9 @@ public final class Tensor {
         this.shape = shape.clone();
         this.data = data;
         long expected = elementCount(shape);
-        if (expected != java.lang.reflect.Array.getLength(data)) {
+        if (expected != Array.getLength(data)) {
             throw new IllegalArgumentException("shape " + shapeToString(shape) + " needs " + expected
-                + " elements but " + java.lang.reflect.Array.getLength(data) + " were given");
+                + " elements but " + Array.getLength(data) + " were given");
         }
     }
 
@@ -76,7 +77,7 @@ public final class Tensor {
 
     /** Number of elements. */
     public int size() {
-        return java.lang.reflect.Array.getLength(data);
+        return Array.getLength(data);
     }
 
     /** The backing array when the type is float32 (no copy). */
@@ -205,7 +206,7 @@ public final class Tensor {
         int rowSize = Math.toIntExact(elementCount(shape) / Math.max(1, shape[0]));
         long[] newShape = shape.clone();
         newShape[0] = to - from;
-        Object out = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), (to - from) * rowSize);
+        Object out = Array.newInstance(data.getClass().getComponentType(), (to - from) * rowSize);
         System.arraycopy(data, from * rowSize, out, 0, (to - from) * rowSize);
         return new Tensor(type, newShape, out);
     }
@@ -226,7 +227,7 @@ public final class Tensor {
             rows += t.shape[0];
             total += t.size();
         }
-        Object out = java.lang.reflect.Array.newInstance(first.data.getClass().getComponentType(), total);
+        Object out = Array.newInstance(first.data.getClass().getComponentType(), total);
         int offset = 0;
         for (Tensor t : parts) {
             System.arraycopy(t.data, 0, out, offset, t.size());

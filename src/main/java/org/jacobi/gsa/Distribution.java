@@ -1,5 +1,6 @@
 package org.jacobi.gsa;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.commons.math3.distribution.LogNormalDistribution;
@@ -12,7 +13,7 @@ import org.jacobi.core.JacobiException;
  * in the unit cube and maps coordinate {@code u} to {@code quantile(u)}, so one design serves every distribution.
  * Construction checks the parameters and fails with a usage message naming what is wrong.
  */
-public sealed interface Distribution extends java.io.Serializable {
+public sealed interface Distribution extends Serializable {
     /** The value at probability {@code u} in (0, 1). */
     double quantile(double u);
 

@@ -1,6 +1,7 @@
 package org.jacobi.gsa;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ public record GsaResult(StudyPlan plan, Map<GsaMethod, List<IndexSet>> convergen
     public GsaResult {
         Map<GsaMethod, List<IndexSet>> copy = new EnumMap<>(GsaMethod.class);
         convergence.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        convergence = java.util.Collections.unmodifiableMap(copy);
+        convergence = Collections.unmodifiableMap(copy);
         warnings = List.copyOf(warnings);
     }
 

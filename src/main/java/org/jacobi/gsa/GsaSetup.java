@@ -2,6 +2,7 @@ package org.jacobi.gsa;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Set;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.analysis.SampleInputs;
 import org.jacobi.analysis.TensorLabels;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
@@ -73,12 +75,12 @@ public final class GsaSetup {
             Map<String, Tensor> feed = new LinkedHashMap<>(one);
             long[] shape = r.batched() ? prepend(r.sampleInputShape()) : r.sampleInputShape();
             feed.put(r.wrt(), Tensor.ofDoubles(median, shape).asType(wrtValue.type().isFloatingPoint()
-                ? wrtValue.type() : org.jacobi.core.ElementType.FLOAT32));
+                ? wrtValue.type() : ElementType.FLOAT32));
             y = model.run(feed, Set.of(r.of())).get(r.of());
         }
         double[] shift = y.toDoubleArray();
         long[] outShape = y.shape();
-        long[] sampleOut = r.batched() && outShape.length > 0 ? java.util.Arrays.copyOfRange(outShape, 1, outShape.length)
+        long[] sampleOut = r.batched() && outShape.length > 0 ? Arrays.copyOfRange(outShape, 1, outShape.length)
             : outShape;
         int outputs = shift.length;
         for (int i = 0; i < outputs; i++) {

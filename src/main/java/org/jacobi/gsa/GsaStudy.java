@@ -1,6 +1,7 @@
 package org.jacobi.gsa;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ import org.jacobi.io.JsonParser;
  */
 public record GsaStudy(String model, String wrt, String of, List<String> distributions, Set<GsaMethod> methods,
                        int samples, DesignKind design, long seed, int bootstrap, int trajectories, String reference,
-                       int referenceSample) implements java.io.Serializable {
+                       int referenceSample) implements Serializable {
     public static final int DEFAULT_BOOTSTRAP = 100;
     public static final int FORMAT_VERSION = 1;
 

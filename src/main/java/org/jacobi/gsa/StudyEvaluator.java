@@ -1,6 +1,9 @@
 package org.jacobi.gsa;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
@@ -11,6 +14,7 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.model.Model;
+import org.jacobi.model.TensorSpec;
 
 /**
  * Runs a model on rows of a study: the varied input takes each row's values, every other input keeps the reference
@@ -74,7 +78,7 @@ public final class StudyEvaluator {
             double[] out = new double[n * outputs];
             int e = rows.length / Math.max(1, n);
             for (int r = 0; r < n; r++) {
-                double[] one = java.util.Arrays.copyOfRange(rows, r * e, (r + 1) * e);
+                double[] one = Arrays.copyOfRange(rows, r * e, (r + 1) * e);
                 System.arraycopy(run(one, 1, monitor), 0, out, r * outputs, outputs);
             }
             return out;
@@ -107,7 +111,7 @@ public final class StudyEvaluator {
         int step = batched ? n : 1;
         for (int start = 0; start < n; start += step) {
             int m = Math.min(step, n - start);
-            double[] part = batched && m == n ? rows : java.util.Arrays.copyOfRange(rows, start * e, (start + m) * e);
+            double[] part = batched && m == n ? rows : Arrays.copyOfRange(rows, start * e, (start + m) * e);
             JacobianRequest request = JacobianRequest.of(feed(part, m)).withWrtOf(wrt, of)
                 .withMode(JacobianMode.AUTO).withMaxMemory(memoryBudget);
             JacobianResult result;
@@ -151,7 +155,7 @@ public final class StudyEvaluator {
 
     private Map<String, Tensor> feed(double[] rows, int n) {
         Map<String, Tensor> feed = new LinkedHashMap<>();
-        for (org.jacobi.model.TensorSpec spec : model.info().inputs()) {
+        for (TensorSpec spec : model.info().inputs()) {
             String name = spec.name();
             if (name.equals(wrt)) {
                 feed.put(name, Tensor.ofDoubles(rows, batchShape(n)).asType(wrtType));
@@ -174,7 +178,7 @@ public final class StudyEvaluator {
     }
 
     private static Tensor repeat(Tensor one, int n) {
-        java.util.List<Tensor> parts = java.util.Collections.nCopies(n, one);
+        List<Tensor> parts = Collections.nCopies(n, one);
         return Tensor.concatRows(parts);
     }
 }

@@ -2,6 +2,7 @@ package org.jacobi.gsa;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jacobi.core.JacobiException;
@@ -254,7 +255,7 @@ public final class StudyPlan implements Serializable {
     /** The values at the medians: a typical input, where the output shift is taken. */
     public double[] medianRow() {
         double[] u = new double[varied.length];
-        java.util.Arrays.fill(u, 0.5);
+        Arrays.fill(u, 0.5);
         double[] row = new double[distributions.length];
         writeRow(u, row, 0);
         return row;

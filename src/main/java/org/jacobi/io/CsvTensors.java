@@ -1,13 +1,17 @@
 package org.jacobi.io;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 
@@ -21,9 +25,9 @@ public final class CsvTensors {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new JacobiException("File not found: " + file + ". Check the path.", e);
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new JacobiException(file + " is not a text CSV file.", e);
         } catch (IOException e) {
             throw new JacobiException("Could not read " + file + ": " + AtomicFiles.describe(e) + ".", e);
@@ -77,7 +81,7 @@ public final class CsvTensors {
      */
     public static void write(Path file, Tensor tensor, List<String> header, boolean overwrite) {
         AtomicFiles.write(file, overwrite, out -> {
-            Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             long[] shape = tensor.shape();
             int rows = shape.length == 0 ? 1 : (int) shape[0];
             int cols = rows == 0 ? 0 : tensor.size() / Math.max(1, rows);
@@ -93,7 +97,7 @@ public final class CsvTensors {
                         sb.append(',');
                     }
                     double v = tensor.getDouble(r * cols + c);
-                    sb.append(tensor.type() == org.jacobi.core.ElementType.FLOAT32 ? Float.toString((float) v) : format(v));
+                    sb.append(tensor.type() == ElementType.FLOAT32 ? Float.toString((float) v) : format(v));
                 }
                 sb.append('\n');
                 w.write(sb.toString());

@@ -1,5 +1,6 @@
 package org.jacobi.io;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -67,9 +68,9 @@ public final class Json {
             }
             sb.append(']');
         } else if (v instanceof long[] a) {
-            write(sb, java.util.Arrays.stream(a).boxed().toList(), indent, pretty);
+            write(sb, Arrays.stream(a).boxed().toList(), indent, pretty);
         } else if (v instanceof double[] a) {
-            write(sb, java.util.Arrays.stream(a).boxed().toList(), indent, pretty);
+            write(sb, Arrays.stream(a).boxed().toList(), indent, pretty);
         } else {
             quote(sb, v.toString());
         }

@@ -1,20 +1,25 @@
 package org.jacobi.io;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jacobi.core.ElementType;
+import org.jacobi.core.HalfFloats;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 
@@ -33,9 +38,9 @@ public final class Npy {
     }
 
     public static Tensor read(Path file) {
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return read(in, file.toString());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new JacobiException("File not found: " + file + ". Check the path.", e);
         } catch (IOException e) {
             throw new JacobiException("Could not read " + file + ": " + AtomicFiles.describe(e) + ".", e);
@@ -45,7 +50,7 @@ public final class Npy {
     /** Reads one array; {@code source} names the file in messages. */
     public static Tensor read(InputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(8);
-        if (magic.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(magic, 6), MAGIC)) {
+        if (magic.length < 8 || !Arrays.equals(Arrays.copyOf(magic, 6), MAGIC)) {
             throw new JacobiException(source + " is not an NPY file (no NumPy header). Save arrays with numpy.save.");
         }
         int major = magic[6];
@@ -104,7 +109,7 @@ public final class Npy {
         if (half) {
             float[] a = new float[n];
             for (int i = 0; i < n; i++) {
-                a[i] = org.jacobi.core.HalfFloats.float16ToFloat(buf.getShort(2 * i) & 0xffff);
+                a[i] = HalfFloats.float16ToFloat(buf.getShort(2 * i) & 0xffff);
             }
             t = Tensor.ofFloats(a, shape);
         } else switch (type) {
@@ -156,7 +161,7 @@ public final class Npy {
         }
         int[] idx = new int[rank];
         Object src = t.array();
-        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), n);
+        Object dst = Array.newInstance(src.getClass().getComponentType(), n);
         for (int c = 0; c < n; c++) {
             int f = 0;
             for (int a = 0; a < rank; a++) {

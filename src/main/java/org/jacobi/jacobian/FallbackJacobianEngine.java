@@ -1,6 +1,6 @@
 package org.jacobi.jacobian;
 
-import java.util.List;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Model;

@@ -1,6 +1,7 @@
 package org.jacobi.jacobian;
 
 import java.util.List;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.model.Model;
 

@@ -1,5 +1,7 @@
 package org.jacobi.model;
 
+import java.util.Objects;
+
 /**
  * One dimension of a declared tensor shape: a fixed size, a named dynamic axis (ONNX {@code dim_param},
  * e.g. "batch"), or unknown.
@@ -50,11 +52,11 @@ public final class Dim {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Dim && ((Dim) o).size == size && java.util.Objects.equals(((Dim) o).symbol, symbol);
+        return o instanceof Dim && ((Dim) o).size == size && Objects.equals(((Dim) o).symbol, symbol);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(size) * 31 + java.util.Objects.hashCode(symbol);
+        return Long.hashCode(size) * 31 + Objects.hashCode(symbol);
     }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class ElementLabels {
             return labels;
         } catch (IOException e) {
             throw new JacobiException("Could not read the labels file " + file.getFileName() + ": " + e.getMessage() + ".", e);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new JacobiException(file.getFileName() + " is not a text file. Give one name per line.", e);
         }
     }

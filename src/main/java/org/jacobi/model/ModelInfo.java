@@ -1,6 +1,8 @@
 package org.jacobi.model;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +32,8 @@ public record ModelInfo(
     public ModelInfo {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
-        operatorCounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(operatorCounts));
-        opsets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(opsets));
+        operatorCounts = Collections.unmodifiableMap(new LinkedHashMap<>(operatorCounts));
+        opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
     }
 
     public String fileName() {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import org.jacobi.core.CancelledException;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 
 /**
@@ -53,7 +54,7 @@ public final class LbfgsOptimizer implements Optimizer {
     /** The most function evaluations; 0 for PyTorch's default, 1.25 x max iterations. */
     public LbfgsOptimizer withMaxEvaluations(int value) {
         if (value < 0) {
-            throw org.jacobi.core.JacobiException.usage("The max evaluations must be >= 0, not " + value + ".");
+            throw JacobiException.usage("The max evaluations must be >= 0, not " + value + ".");
         }
         return new LbfgsOptimizer(maxIterations, value, historySize, c1, c2, toleranceGrad, toleranceChange, learningRate, maxLineSearchSteps);
     }
@@ -65,7 +66,7 @@ public final class LbfgsOptimizer implements Optimizer {
     /** The Wolfe constants, {@code 0 < c1 < c2 < 1}. */
     public LbfgsOptimizer withWolfe(double newC1, double newC2) {
         if (!(newC1 > 0 && newC1 < newC2 && newC2 < 1)) {
-            throw org.jacobi.core.JacobiException.usage("The Wolfe constants need 0 < c1 < c2 < 1; got c1 " + newC1 + ", c2 " + newC2 + ".");
+            throw JacobiException.usage("The Wolfe constants need 0 < c1 < c2 < 1; got c1 " + newC1 + ", c2 " + newC2 + ".");
         }
         return new LbfgsOptimizer(maxIterations, maxEvaluations, historySize, newC1, newC2, toleranceGrad, toleranceChange, learningRate, maxLineSearchSteps);
     }
@@ -80,7 +81,7 @@ public final class LbfgsOptimizer implements Optimizer {
 
     public LbfgsOptimizer withLearningRate(double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw org.jacobi.core.JacobiException.usage("The learning rate must be > 0, not " + value + ".");
+            throw JacobiException.usage("The learning rate must be > 0, not " + value + ".");
         }
         return new LbfgsOptimizer(maxIterations, maxEvaluations, historySize, c1, c2, toleranceGrad, toleranceChange, value, maxLineSearchSteps);
     }

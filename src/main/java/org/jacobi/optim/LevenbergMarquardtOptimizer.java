@@ -1,10 +1,12 @@
 package org.jacobi.optim;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.jacobi.core.CancelledException;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 
 /**
@@ -63,7 +65,7 @@ public final class LevenbergMarquardtOptimizer implements Optimizer {
     /** tau in {@code mu0 = tau * max diag(J^T J)}: small trusts Gauss-Newton from the start, large starts like gradient descent. */
     public LevenbergMarquardtOptimizer withInitialDampingFactor(double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw org.jacobi.core.JacobiException.usage("The initial damping factor must be > 0, not " + value + ".");
+            throw JacobiException.usage("The initial damping factor must be > 0, not " + value + ".");
         }
         return new LevenbergMarquardtOptimizer(maxIterations, gradientTolerance, costTolerance, stepTolerance, value);
     }
@@ -310,21 +312,21 @@ public final class LevenbergMarquardtOptimizer implements Optimizer {
             return x;
         }
         if (!CommonOps_DDRM.solve(a, b, x)) {
-            java.util.Arrays.fill(x.data, Double.NaN);
+            Arrays.fill(x.data, Double.NaN);
         }
         return x;
     }
 
     static int positive(int value, String what) {
         if (value < 1) {
-            throw org.jacobi.core.JacobiException.usage("The " + what + " must be at least 1, not " + value + ".");
+            throw JacobiException.usage("The " + what + " must be at least 1, not " + value + ".");
         }
         return value;
     }
 
     static double nonNegative(double value, String what) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw org.jacobi.core.JacobiException.usage("The " + what + " must be a finite number >= 0, not " + value + ".");
+            throw JacobiException.usage("The " + what + " must be a finite number >= 0, not " + value + ".");
         }
         return value;
     }

@@ -1,17 +1,19 @@
 package org.jacobi.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.NotDifferentiableException;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
@@ -98,7 +100,7 @@ public final class ModelFunction implements DifferentiableFunction {
             throw JacobiException.usage("Cannot put " + value.describe() + " into sample " + sample + " of input '" + name
                 + "' " + batch.describe() + ".");
         }
-        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        List<Tensor> parts = new ArrayList<>();
         if (sample > 0) {
             parts.add(batch.sliceRows(0, sample));
         }

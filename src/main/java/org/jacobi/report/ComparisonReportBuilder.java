@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.jacobi.compare.ComparisonResult;
 import org.jacobi.compare.OutputDifference;
 import org.jacobi.compare.RankChange;
@@ -184,7 +185,7 @@ public final class ComparisonReportBuilder {
         double[] diffPerOutput = r.maxAbsJacobianDifferencePerOutput();
         double[] aPerOutput = r.maxAbsJacobianPerOutputA();
         List<List<String>> rows = new ArrayList<>();
-        int[] order = java.util.stream.IntStream.range(0, nOut).boxed()
+        int[] order = IntStream.range(0, nOut).boxed()
             .sorted((x, y) -> Double.compare(diffPerOutput[y], diffPerOutput[x])).limit(options.maxOutputsInTable())
             .mapToInt(Integer::intValue).toArray();
         for (int o : order) {

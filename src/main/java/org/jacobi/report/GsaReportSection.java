@@ -1,6 +1,7 @@
 package org.jacobi.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,7 +124,7 @@ public final class GsaReportSection {
             header.add("ST (Sobol')");
         }
         boolean[] numeric = new boolean[header.size()];
-        java.util.Arrays.fill(numeric, 1, numeric.length, true);
+        Arrays.fill(numeric, 1, numeric.length, true);
         b.add(new Block.Table("DGSM of " + output(r, focus) + more(r.inputs().size()), header, rows, numeric));
         if (r.outputs().size() > 1 && !sobol) {
             b.add(heatmap(r, g.get("sobol_total_bound"), "DGSM bound on ST"));

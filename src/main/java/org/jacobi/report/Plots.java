@@ -13,6 +13,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
@@ -147,7 +148,7 @@ final class Plots {
             renderer.setSeriesPaint(i, line.color());
             renderer.setSeriesStroke(i, stroke(line.dashed()));
             renderer.setSeriesShapesVisible(i, line.x().length <= 64);
-            renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
             if (line.inLegend()) {
                 legend.add(legendItem(line));
             }

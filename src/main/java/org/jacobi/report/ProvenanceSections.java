@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -80,7 +81,7 @@ final class ProvenanceSections {
             + " (" + System.getProperty("os.arch") + ")"));
         kv.add(List.of("Processors", Integer.toString(Runtime.getRuntime().availableProcessors())));
         kv.add(List.of("Generated", DateTimeFormatter.ISO_INSTANT.format(created.atOffset(ZoneOffset.UTC).toInstant()
-            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+            .truncatedTo(ChronoUnit.SECONDS))));
         return new Section("environment", "Environment", List.of(Block.Table.keyValues("", kv)));
     }
 

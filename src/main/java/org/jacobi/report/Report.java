@@ -1,6 +1,8 @@
 package org.jacobi.report;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +25,7 @@ public record Report(String title, Instant created, List<Section> sections, Sens
     public Report {
         sections = List.copyOf(sections);
         shownSamples = List.copyOf(shownSamples);
-        singularValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(singularValues));
+        singularValues = Collections.unmodifiableMap(new LinkedHashMap<>(singularValues));
     }
 
     /** The section with this id, or null. */

@@ -2,10 +2,12 @@ package org.jacobi.report;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.jacobi.analysis.SingularValues;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -236,7 +238,7 @@ public final class ReportBuilder {
         List<List<String>> rows = new ArrayList<>();
         int shownOutputs = Math.min(options.maxOutputsInTable(), stats.outputs());
         // when not all outputs fit, the most sensitive ones are the interesting ones; listed in index order
-        int[] outputs = java.util.stream.IntStream.range(0, stats.outputs()).boxed()
+        int[] outputs = IntStream.range(0, stats.outputs()).boxed()
             .sorted((x, y) -> Double.compare(stats.outputTotal(y), stats.outputTotal(x))).limit(shownOutputs)
             .sorted().mapToInt(Integer::intValue).toArray();
         for (int i : outputs) {
@@ -254,7 +256,7 @@ public final class ReportBuilder {
             header, rows, numeric));
         List<List<String>> overall = new ArrayList<>();
         int k = Math.min(options.topInputs(), stats.inputs());
-        int[] order = java.util.stream.IntStream.range(0, stats.inputs()).boxed()
+        int[] order = IntStream.range(0, stats.inputs()).boxed()
             .sorted((x, y) -> Double.compare(stats.dgsmOverall()[y], stats.dgsmOverall()[x]))
             .mapToInt(Integer::intValue).toArray();
         for (int r = 0; r < k; r++) {
@@ -323,7 +325,7 @@ public final class ReportBuilder {
             header.add("sigma_" + (i + 1));
         }
         boolean[] numeric = new boolean[header.size()];
-        java.util.Arrays.fill(numeric, true);
+        Arrays.fill(numeric, true);
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<Integer, double[]> e : spectra.entrySet()) {
             double[] sv = e.getValue();

@@ -1,5 +1,6 @@
 package org.jacobi.report;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import org.jacobi.model.ModelInfo;
 public record ReportSource(ModelInfo model, String modelDevice, Map<String, Tensor> inputs, JacobianResult jacobian,
                            List<TraceRow> traces, List<String> inputLabels, List<String> outputLabels) {
     public ReportSource {
-        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         traces = List.copyOf(traces);
         inputLabels = inputLabels == null || inputLabels.size() != jacobian.inputsPerSample() ? null : List.copyOf(inputLabels);
         outputLabels = outputLabels == null || outputLabels.size() != jacobian.outputsPerSample() ? null

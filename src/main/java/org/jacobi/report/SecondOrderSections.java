@@ -1,6 +1,7 @@
 package org.jacobi.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jacobi.analysis.HessianSpectrum;
 import org.jacobi.jacobian.HessianResult;
@@ -117,7 +118,7 @@ final class SecondOrderSections {
         for (int i = 0; i < v.length; i++) {
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, (a, c) -> Double.compare(Math.abs(v[c]), Math.abs(v[a])));
+        Arrays.sort(idx, (a, c) -> Double.compare(Math.abs(v[c]), Math.abs(v[a])));
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < Math.min(4, v.length); k++) {
             sb.append(k == 0 ? "" : ", ").append(source.inputName(idx[k])).append(' ').append(Charts.fmt(v[idx[k]]));

@@ -12,8 +12,8 @@
  * ReportExport.export(source, options, path, overwrite, zipPathOrNull, monitor);
  * }</pre>
  *
- * <p>{@link org.jacobi.report.Report} holds the content as {@link org.jacobi.report.Section}s of
- * {@link org.jacobi.report.Block}s, which both writers render, so HTML and PDF say the same; it also keeps the
- * numbers ({@link org.jacobi.report.SensitivityStatistics}, singular values) for the data ZIP and for tests.
+ * <p>{@link Report} holds the content as {@link Section}s of
+ * {@link Block}s, which both writers render, so HTML and PDF say the same; it also keeps the
+ * numbers ({@link SensitivityStatistics}, singular values) for the data ZIP and for tests.
  */
 package org.jacobi.report;

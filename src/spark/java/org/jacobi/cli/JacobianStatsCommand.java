@@ -1,7 +1,11 @@
 package org.jacobi.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -145,14 +149,14 @@ public final class JacobianStatsCommand implements Callable<Integer> {
             throw JacobiException.usage("--samples goes with --generate; an --input is used whole.");
         }
         String lower = input.toLowerCase(Locale.ROOT);
-        boolean npy = lower.endsWith(".npy") || java.nio.file.Files.isDirectory(Path.of(input)) && hasNpy(Path.of(input));
+        boolean npy = lower.endsWith(".npy") || Files.isDirectory(Path.of(input)) && hasNpy(Path.of(input));
         return npy ? new NpySamples(input) : new ParquetSamples(input, column);
     }
 
     private static boolean hasNpy(Path dir) {
-        try (var s = java.nio.file.Files.list(dir)) {
+        try (var s = Files.list(dir)) {
             return s.anyMatch(p -> p.getFileName().toString().endsWith(".npy"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -206,11 +210,11 @@ public final class JacobianStatsCommand implements Callable<Integer> {
             m.put("jacobians", r.shardsLocation());
         }
         String json = Json.write(m);
-        AtomicFiles.write(out, true, o -> o.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        AtomicFiles.write(out, true, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static long[] concat(long[] a, long[] b) {
-        long[] o = java.util.Arrays.copyOf(a, a.length + b.length);
+        long[] o = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, o, a.length, b.length);
         return o;
     }

@@ -3,6 +3,7 @@ package org.jacobi.spark;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class ForwardRunner implements AutoCloseable {
         this.modelName = modelName;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
-            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);

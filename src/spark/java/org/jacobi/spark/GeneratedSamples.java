@@ -2,6 +2,7 @@ package org.jacobi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -44,7 +45,7 @@ public final class GeneratedSamples implements SampleSource {
     /** Parses {@code uniform:LOW,HIGH} or {@code normal:MEAN,STD} (plain {@code uniform} is [-1, 1), {@code normal} is (0, 1)). */
     public static GeneratedSamples parse(String spec, long count, long seed) {
         String[] kv = spec.split(":", 2);
-        Kind kind = switch (kv[0].trim().toLowerCase(java.util.Locale.ROOT)) {
+        Kind kind = switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
             case "uniform" -> Kind.UNIFORM;
             case "normal" -> Kind.NORMAL;
             default -> throw JacobiException.usage("Unknown distribution '" + kv[0] + "': use uniform:LOW,HIGH or normal:MEAN,STD.");

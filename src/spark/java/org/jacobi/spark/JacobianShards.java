@@ -1,5 +1,6 @@
 package org.jacobi.spark;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -72,7 +74,7 @@ public final class JacobianShards {
         if (format == Format.NPY) {
             FileSystem fs = fileSystem(path, conf);
             long[] shape = concat(new long[] {count}, sampleOut, sampleIn);
-            try (OutputStream out = new java.io.BufferedOutputStream(fs.create(path, true), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(fs.create(path, true), 1 << 16)) {
                 Npy.write(out, Tensor.ofFloats(jac, shape));
             }
         } else {
@@ -85,7 +87,7 @@ public final class JacobianShards {
     /** The file system of {@code path}; on local disk without Hadoop's .crc side files. */
     static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
-        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType(

@@ -3,9 +3,11 @@ package org.jacobi.spark;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,7 @@ public final class NpySamples implements SampleSource {
     }
 
     /** One file, its first sample index and its row count. */
-    record Part(String path, long first, long rows) implements java.io.Serializable {
+    record Part(String path, long first, long rows) implements Serializable {
     }
 
     List<Part> parts(SparkSession spark, int elements) {
@@ -59,7 +61,7 @@ public final class NpySamples implements SampleSource {
                     }
                 }
             }
-            files.sort(java.util.Comparator.comparing(Path::toString));
+            files.sort(Comparator.comparing(Path::toString));
             if (files.isEmpty()) {
                 throw JacobiException.usage("No NPY file found at " + location + ". Give a .npy file, a folder of them or a glob.");
             }

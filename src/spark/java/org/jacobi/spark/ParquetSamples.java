@@ -1,12 +1,15 @@
 package org.jacobi.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -59,7 +62,7 @@ public final class ParquetSamples implements SampleSource {
             return df.select(arrays.get(0));
         }
         if (arrays.isEmpty() && numeric.size() == elements) {
-            return df.select(numeric.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+            return df.select(numeric.stream().map(functions::col).toArray(Column[]::new));
         }
         throw JacobiException.usage("The table " + path + " has " + numeric.size() + " numeric and " + arrays.size()
             + " array columns, but the model takes " + elements + " values per sample: give one numeric column per input "
@@ -95,7 +98,7 @@ public final class ParquetSamples implements SampleSource {
                     read(t._1(), array, buf, n * elements, elements, source, t._2());
                     n++;
                 }
-                return new SampleBlock(first, n, elements, n == GeneratedSamples.BLOCK ? buf : java.util.Arrays.copyOf(buf, n * elements));
+                return new SampleBlock(first, n, elements, n == GeneratedSamples.BLOCK ? buf : Arrays.copyOf(buf, n * elements));
             }
         };
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
 import org.jacobi.model.Dim;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
@@ -72,7 +73,7 @@ class InputLogicTest {
             // one unnamed file: it goes to the chosen input, the other keeps its value
             Map<String, Tensor> read = InputFiles.read(info, gen, List.of(x2), ImageInputs.Normalisation.unit(), "x2");
             assertEquals(gen.get("x1"), read.get("x1"));
-            assertArrayEquals(org.jacobi.io.Npy.read(x2).floats(), read.get("x2").floats());
+            assertArrayEquals(Npy.read(x2).floats(), read.get("x2").floats());
             JacobiException missing = assertThrows(JacobiException.class,
                 () -> InputFiles.read(info, Map.of(), List.of(x2), ImageInputs.Normalisation.unit(), "x2"));
             assertTrue(missing.getMessage().contains("'x1'"), missing.getMessage());

@@ -13,6 +13,7 @@ import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RuleClosureTest {
             row.graph().accept(g);
             // The model as the engines differentiate it (recurrent layers expanded, functions inlined, ...).
             GraphPasses.Prepared prepared =
-                GraphPasses.prepareForDifferentiation(g.build(), RULES, g.values());
+                GraphPasses.prepareForDifferentiation(g.build(), RULES, g.values(), OrtShapeProbe::probe);
             Onnx.ModelProto model = prepared.model();
             ValueShapes shapes = prepared.shapes();
             for (String wrt : g.values().keySet()) {
@@ -86,7 +87,7 @@ class RuleClosureTest {
         Tensor s = Tensor.ofDoubles(seed, seedShape);
         inputs.put("first/seed", g.floatType() == OperatorTableTest.F64 ? s : s.asType(ElementType.FLOAT32));
         try {
-            ValueShapes second = ControlFlow.probe(reverse, inputs);
+            ValueShapes second = ControlFlow.probe(reverse, inputs, OrtShapeProbe::probe);
             DifferentiatedGraph dg = Differentiator.differentiate(reverse, second, wrt, "first/result",
                 Differentiator.Direction.FORWARD, RULES);
             for (Onnx.NodeProto node : dg.model().getGraph().getNodeList()) {

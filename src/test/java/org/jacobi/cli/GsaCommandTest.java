@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +118,7 @@ class GsaCommandTest {
         String[] expected = {"needs sigma > 0", "needs a < b", "has no element 'x9'", "--samples must be a positive whole number",
             "--samples must be a positive whole number", "Unknown method 'fast'"};
         for (int i = 0; i < cases.length; i++) {
-            List<String> args = new java.util.ArrayList<>(List.of("gsa", model.toString(), "--out", out.toString()));
+            List<String> args = new ArrayList<>(List.of("gsa", model.toString(), "--out", out.toString()));
             args.addAll(List.of(cases[i]));
             CliRunner r = CliRunner.run(args.toArray(String[]::new));
             assertEquals(2, r.exitCode, r.toString());
@@ -129,7 +130,7 @@ class GsaCommandTest {
 
     @Test
     void nanOutputsNameTheSampleAndValues(@TempDir Path dir) throws Exception {
-        Path model = org.jacobi.gsa.GsaGraphs.linear(dir, new double[][] {{1}, {1}});
+        Path model = GsaGraphs.linear(dir, new double[][] {{1}, {1}});
         Path logModel = dir.resolve("log.onnx");
         // log(x) is NaN for x < 0: a range that crosses zero gives NaN for some design samples
         Files.write(logModel, LogGraph.bytes());

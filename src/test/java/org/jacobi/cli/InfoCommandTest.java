@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jacobi.TestFiles;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -53,7 +54,7 @@ class InfoCommandTest {
         assertTrue(r.out.contains("Parameters  " + params), r.out);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void twoInputTorchScriptWithShapes() {
         CliRunner r = CliRunner.run("info", TestFiles.fixture("two_inputs.pt").toString(), "--shape", "x1=6", "--shape", "x2=3");
         assertEquals(0, r.exitCode, r.toString());
@@ -62,7 +63,7 @@ class InfoCommandTest {
         assertTrue(r.out.contains("[batch, 5]"), r.out);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void torchScriptWithoutShapeSaysHowToGiveOne() {
         CliRunner r = CliRunner.run("info", TestFiles.fixture("mlp_tanh.pt").toString());
         assertEquals(0, r.exitCode, r.toString());

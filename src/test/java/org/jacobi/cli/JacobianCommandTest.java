@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jacobi.TestFiles;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.jacobi.onnx.proto.Onnx;
@@ -126,7 +127,7 @@ class JacobianCommandTest {
         assertTrue(r.out.contains("(float16 model computed in float32)"), r.out);
         String meta = Files.readString(Path.of(out + ".json"));
         assertTrue(meta.contains("\"precision\": \"float16 model computed in float32\""), meta);
-        assertEquals(org.jacobi.core.ElementType.FLOAT32, Npy.read(out).type());
+        assertEquals(ElementType.FLOAT32, Npy.read(out).type());
         CliRunner info = CliRunner.run("info", models.resolve("conv_fp16.onnx").toString());
         assertTrue(info.out.contains("Precision   float16 model computed in float32"), info.out);
     }

@@ -1,5 +1,6 @@
 package org.jacobi.cli;
 
+import org.jacobi.core.ElementType;
 import org.jacobi.onnx.proto.Onnx;
 
 /** y = log(x), x [batch, 2]: a model that is NaN for negative inputs. */
@@ -12,7 +13,7 @@ final class LogGraph {
             .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
             .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(2)).build();
         Onnx.TypeProto type = Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
-            .setElemType(1).setShape(shape)).build();
+            .setElemType(ElementType.FLOAT32.onnxCode()).setShape(shape)).build();
         Onnx.GraphProto graph = Onnx.GraphProto.newBuilder().setName("log")
             .addInput(Onnx.ValueInfoProto.newBuilder().setName("x").setType(type))
             .addOutput(Onnx.ValueInfoProto.newBuilder().setName("y").setType(type))

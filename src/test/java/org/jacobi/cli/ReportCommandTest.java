@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.jacobi.TestFiles;
+import org.jacobi.optim.TraceCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +44,7 @@ class ReportCommandTest {
         assertTrue(again.err.contains("already exists") && again.err.contains("--force"), again.err);
         assertEquals(modified, Files.getLastModifiedTime(pdf).toMillis());
 
-        String[] forced = java.util.Arrays.copyOf(args, args.length + 1);
+        String[] forced = Arrays.copyOf(args, args.length + 1);
         forced[args.length] = "--force";
         CliRunner replaced = CliRunner.run(forced);
         assertEquals(0, replaced.exitCode, replaced.toString());
@@ -64,7 +66,7 @@ class ReportCommandTest {
     @Test
     void includesAnOptimizationTraceFromTheOptimizeCommand(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("trace.csv");
-        Files.writeString(trace, String.join(",", org.jacobi.optim.TraceCsv.HEADER) + "\n"
+        Files.writeString(trace, String.join(",", TraceCsv.HEADER) + "\n"
             + "lbfgs,0,0.5,,0.25,0.0,,0,,,true,1.000\n"
             + "lbfgs,1,0.125,0.375,0.0625,0.5,,2,,1.0,true,4.500\n");
         Path html = dir.resolve("opt.html");

@@ -1,5 +1,6 @@
 package org.jacobi.compare;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,7 +29,7 @@ public final class EditedModels {
                 int at = (row * cols + c) * Float.BYTES;
                 buf.putFloat(at, buf.getFloat(at) * factor);
             }
-            graph.setInitializer(k, init.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(buf.array())));
+            graph.setInitializer(k, init.toBuilder().setRawData(ByteString.copyFrom(buf.array())));
             found = true;
         }
         if (!found) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jacobi.TestFiles;
 import org.jacobi.core.CancelledException;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.TensorFiles;
@@ -176,8 +177,8 @@ class ModelComparisonTest {
     @Test
     void mappingsParseAndRefuseMalformedPairs() {
         assertEquals(Map.of("x", "input"), NameMapping.parse(List.of("x=input")).aToB());
-        assertThrows(org.jacobi.core.JacobiException.class, () -> NameMapping.parse(List.of("x")));
-        assertThrows(org.jacobi.core.JacobiException.class, () -> NameMapping.parse(List.of("x=a", "x=b")));
+        assertThrows(JacobiException.class, () -> NameMapping.parse(List.of("x")));
+        assertThrows(JacobiException.class, () -> NameMapping.parse(List.of("x=a", "x=b")));
         assertEquals(Map.of("a", "a", "b", "q"), NameMapping.suggest(List.of("a", "b"), List.of("q", "a")).aToB());
         assertEquals("--map b=q", NameMapping.suggest(List.of("a", "b"), List.of("q", "a")).asOptions());
     }

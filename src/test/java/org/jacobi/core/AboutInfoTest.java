@@ -3,8 +3,10 @@ package org.jacobi.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -47,14 +49,14 @@ class AboutInfoTest {
 
     @Test
     void libtorchCacheFollowsDjlSettings() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ENGINE_CACHE_DIR") == null
+        assumeTrue(System.getenv("ENGINE_CACHE_DIR") == null
             && System.getenv("DJL_CACHE_DIR") == null, "the environment sets DJL's cache directory");
-        assertEquals(java.nio.file.Path.of(System.getProperty("user.home"), ".djl.ai"), AboutInfo.djlCacheDir());
+        assertEquals(Path.of(System.getProperty("user.home"), ".djl.ai"), AboutInfo.djlCacheDir());
         System.setProperty("DJL_CACHE_DIR", "/tmp/djl-cache");
         try {
-            assertEquals(java.nio.file.Path.of("/tmp/djl-cache"), AboutInfo.djlCacheDir());
+            assertEquals(Path.of("/tmp/djl-cache"), AboutInfo.djlCacheDir());
             System.setProperty("ENGINE_CACHE_DIR", "/tmp/engine-cache");
-            assertEquals(java.nio.file.Path.of("/tmp/engine-cache"), AboutInfo.djlCacheDir());
+            assertEquals(Path.of("/tmp/engine-cache"), AboutInfo.djlCacheDir());
         } finally {
             System.clearProperty("DJL_CACHE_DIR");
             System.clearProperty("ENGINE_CACHE_DIR");

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jacobi.core.ElementType;
 import org.jacobi.onnx.proto.Onnx;
 
 /** The test functions of global sensitivity analysis, built as ONNX graphs, with their analytic indices. */
@@ -67,7 +68,8 @@ public final class GsaGraphs {
     public static Path linear(Path dir, double[][] w) throws IOException {
         int in = w.length;
         int out = w[0].length;
-        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName("W").setDataType(1).addDims(in).addDims(out);
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName("W").setDataType(ElementType.FLOAT32.onnxCode())
+            .addDims(in).addDims(out);
         for (double[] row : w) {
             for (double v : row) {
                 t.addFloatData((float) v);
@@ -157,15 +159,16 @@ public final class GsaGraphs {
             .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
             .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
         return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
-            .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+            .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT32.onnxCode()).setShape(shape))).build();
     }
 
     private static Onnx.TensorProto scalar(String name, double v) {
-        return Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addFloatData((float) v).build();
+        return Onnx.TensorProto.newBuilder().setName(name).setDataType(ElementType.FLOAT32.onnxCode()).addFloatData((float) v).build();
     }
 
     private static Onnx.TensorProto vector(String name, float[] v) {
-        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addDims(v.length);
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(ElementType.FLOAT32.onnxCode())
+            .addDims(v.length);
         for (float f : v) {
             b.addFloatData(f);
         }

@@ -1,12 +1,15 @@
 package org.jacobi.gsa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jacobi.core.CancelledException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.Jacobians;
@@ -134,7 +137,7 @@ class KnownAnswerTest {
     @Test
     void cancelStopsBetweenBatches(@TempDir Path dir) throws Exception {
         GsaStudy study = GsaStudy.of(null, null, List.of("uniform:0,1"), EnumSet.of(GsaMethod.SOBOL), 4096);
-        java.util.concurrent.atomic.AtomicLong reported = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong reported = new AtomicLong();
         ProgressMonitor cancelAfterFirstBatch = new ProgressMonitor() {
             @Override
             public void progress(long done, long total, String message) {
@@ -148,7 +151,7 @@ class KnownAnswerTest {
         };
         try (Model m = ModelLoader.load(GsaGraphs.gFunction(dir)); JacobianEngine engine = Jacobians.engineFor(m)) {
             GsaSetup.Prepared p = GsaSetup.prepare(study, m, engine, null, null, 1 << 20);
-            org.junit.jupiter.api.Assertions.assertThrows(org.jacobi.core.CancelledException.class,
+            assertThrows(CancelledException.class,
                 () -> GsaRunner.run(p, cancelAfterFirstBatch));
             assertTrue(reported.get() > 0 && reported.get() < 4096L * 10, "stopped after " + reported.get() + " runs");
         }

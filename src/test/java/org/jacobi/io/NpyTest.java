@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.jacobi.TestFiles;
 import org.jacobi.core.ElementType;
@@ -87,7 +90,7 @@ class NpyTest {
         Npy.write(good, Tensor.ofFloats(new float[100], 10, 10), false);
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = dir.resolve("truncated.npy");
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 10));
         assertTrue(assertThrows(JacobiException.class, () -> Npy.read(truncated)).getMessage().contains("truncated"));
         Path text = dir.resolve("text.npy");
         Files.writeString(text, "hello world, not numpy");
@@ -104,7 +107,7 @@ class NpyTest {
         // A writer that fails half way must leave the old file and no temporary file behind.
         assertThrows(JacobiException.class, () -> AtomicFiles.write(file, true, out -> {
             out.write(new byte[] {1, 2, 3});
-            throw new java.io.IOException("disk full");
+            throw new IOException("disk full");
         }));
         assertEquals(1f, Npy.read(file).floats()[0]);
         try (var files = Files.list(dir)) {
@@ -115,7 +118,7 @@ class NpyTest {
     @Test
     void npzRoundTripAndNumpyArchives() {
         Map<String, Tensor> two = Npz.read(TestFiles.resource("io/two_inputs.npz"));
-        assertEquals(java.util.List.of("x1", "x2"), java.util.List.copyOf(two.keySet()));
+        assertEquals(List.of("x1", "x2"), List.copyOf(two.keySet()));
         assertEquals(0.5f, two.get("x2").floats()[0]);
         Map<String, Tensor> plain = Npz.read(TestFiles.resource("io/plain.npz"));
         assertArrayEquals(new long[] {0, 1, 2}, plain.get("b").longs());

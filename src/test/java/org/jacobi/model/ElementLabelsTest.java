@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jacobi.cli.CliRunner;
+import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class ElementLabelsTest {
     @Test
     void torchScriptExtraFilesNameTheOutputs() {
         try (Model m = ModelLoader.load(LABELS.resolve("mlp_tanh.labels.pt"), new ModelLoader.Options(
-                org.jacobi.core.DevicePreference.CPU, java.util.Map.of("x", new long[] {8})))) {
+                DevicePreference.CPU, Map.of("x", new long[] {8})))) {
             assertTrue(m.metadata().containsKey("labels.json"), m.metadata().toString());
             String output = m.info().outputs().get(0).name();
             assertEquals(Optional.of(COMPASS), ElementLabels.of(m, output, 4));

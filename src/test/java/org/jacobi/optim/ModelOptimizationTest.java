@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.RulelessModel;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -135,7 +136,7 @@ class ModelOptimizationTest {
     @Test
     void anOperatorWithoutADerivativeRuleFallsBackToFiniteDifferences(@TempDir Path dir) throws Exception {
         // An operator outside the default domain: no rule in the ONNX autodiff.
-        try (Model model = ModelLoader.load(org.jacobi.RulelessModel.write(dir, 3)); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
+        try (Model model = ModelLoader.load(RulelessModel.write(dir, 3)); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
             ModelFunction f = ModelFunction.create(model, engine, Map.of("x", Tensor.ofFloats(new float[] {0.1f, -0.5f, 2f}, 1, 3)), null, null, 0);
             double[] target = {0.5, 0.2, 1.0};
             for (Optimizer o : BOTH) {
@@ -143,10 +144,10 @@ class ModelOptimizationTest {
                     IterationListener.NONE, ProgressMonitor.NONE);
                 assertTrue(r.costReduction() >= 1e6, r.summary());
                 for (int i = 0; i < 3; i++) {
-                    assertEquals(org.jacobi.RulelessModel.inverse(target[i]), r.x()[i], 1e-3);
+                    assertEquals(RulelessModel.inverse(target[i]), r.x()[i], 1e-3);
                 }
                 if (!engine.name().equals("finite differences")) {
-                    assertTrue(f.warning() != null && f.warning().contains(org.jacobi.RulelessModel.OPERATOR), String.valueOf(f.warning()));
+                    assertTrue(f.warning() != null && f.warning().contains(RulelessModel.OPERATOR), String.valueOf(f.warning()));
                     assertTrue(r.derivativeSource().contains("approximate"), r.derivativeSource());
                 }
             }

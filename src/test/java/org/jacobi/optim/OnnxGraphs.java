@@ -3,6 +3,8 @@ package org.jacobi.optim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.jacobi.core.ElementType;
 import org.jacobi.onnx.proto.Onnx;
 
 /** Tiny ONNX graphs built in tests with the protobuf classes. */
@@ -39,7 +41,7 @@ final class OnnxGraphs {
     /** One elementwise operator: x [batch, width] -> y = op(x). */
     static Path elementwise(Path dir, String op, int width) throws IOException {
         Onnx.GraphProto graph = Onnx.GraphProto.newBuilder()
-            .setName(op.toLowerCase(java.util.Locale.ROOT))
+            .setName(op.toLowerCase(Locale.ROOT))
             .addInput(value("x", width))
             .addOutput(value("y", width))
             .addNode(node(op, new String[] {"x"}, new String[] {"y"}))
@@ -50,7 +52,7 @@ final class OnnxGraphs {
             .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
             .setGraph(graph)
             .build();
-        Path file = dir.resolve(op.toLowerCase(java.util.Locale.ROOT) + ".onnx");
+        Path file = dir.resolve(op.toLowerCase(Locale.ROOT) + ".onnx");
         Files.write(file, model.toByteArray());
         return file;
     }
@@ -62,12 +64,12 @@ final class OnnxGraphs {
             .build();
         return Onnx.ValueInfoProto.newBuilder().setName(name)
             .setType(Onnx.TypeProto.newBuilder().setTensorType(
-                Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape)))
+                Onnx.TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT32.onnxCode()).setShape(shape)))
             .build();
     }
 
     private static Onnx.TensorProto scalar(String name, float v) {
-        return Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addFloatData(v).build();
+        return Onnx.TensorProto.newBuilder().setName(name).setDataType(ElementType.FLOAT32.onnxCode()).addFloatData(v).build();
     }
 
     private static Onnx.NodeProto.Builder node(String op, String[] inputs, String[] outputs) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,7 +138,7 @@ class OptimizerTest {
         List<double[]> iterates = new ArrayList<>();
         OptimizationResult r = o.optimize(p, (rec, x) -> iterates.add(x), ProgressMonitor.NONE);
         for (double[] x : iterates) {
-            assertTrue(x[0] >= -2 && x[0] <= 0.5 && x[1] >= -2 && x[1] <= 2, java.util.Arrays.toString(x));
+            assertTrue(x[0] >= -2 && x[0] <= 0.5 && x[1] >= -2 && x[1] <= 2, Arrays.toString(x));
         }
         assertArrayEquals(new double[] {0.5, 0.25}, r.x(), 1e-5, r.summary());
         assertTrue(r.stopReason().converged(), r.summary());

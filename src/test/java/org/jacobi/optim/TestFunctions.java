@@ -1,5 +1,6 @@
 package org.jacobi.optim;
 
+import java.util.Random;
 import java.util.function.Function;
 import org.jacobi.core.ProgressMonitor;
 
@@ -64,7 +65,7 @@ final class TestFunctions {
             x -> new double[] {-20 * x[0], 10, -1, 0});
     }
 
-    static double[] random(java.util.Random rnd, int count) {
+    static double[] random(Random rnd, int count) {
         double[] v = new double[count];
         for (int i = 0; i < count; i++) {
             v[i] = rnd.nextGaussian();

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -34,6 +35,7 @@ import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.JacobianResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,7 +178,7 @@ class ReportContentTest {
         assertTrue(dec.contains("the 20 of 784 outputs with the largest sums"));
         List<List<String>> rows = tableRows(parse(dec), "DGSM per output");
         assertEquals(20, rows.size());
-        double[] totals = java.util.stream.IntStream.range(0, 784).mapToDouble(decoder.statistics()::outputTotal)
+        double[] totals = IntStream.range(0, 784).mapToDouble(decoder.statistics()::outputTotal)
             .sorted().toArray();
         double twentiethLargest = totals[784 - 20];
         for (List<String> row : rows) {
@@ -317,7 +319,7 @@ class ReportContentTest {
         var jr = good.jacobian();
         float[] values = jr.jacobian().floats().clone();
         values[32 + 5] = Float.NaN; // sample 1
-        var broken = new org.jacobi.jacobian.JacobianResult(Tensor.ofFloats(values, jr.jacobian().shape()), jr.output(),
+        var broken = new JacobianResult(Tensor.ofFloats(values, jr.jacobian().shape()), jr.output(),
             jr.wrt(), jr.of(), jr.sampleInputShape(), jr.sampleOutputShape(), true, jr.mode(), true, jr.backend(),
             jr.device(), 1, 1, List.of());
         Report report = ReportBuilder.build(ReportSource.of(good.model(), "CPU", good.inputs(), broken),

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jacobi.TestFiles;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.JacobianMode;
@@ -46,7 +47,7 @@ final class ReportFixtures {
         long[] in = inputs.get(wrt).shape();
         long[] sampleIn = Arrays.copyOfRange(in, 1, in.length);
         long[] sampleOut = Arrays.copyOfRange(js, 1, js.length - sampleIn.length);
-        JacobianResult result = new JacobianResult(reference.asType(org.jacobi.core.ElementType.FLOAT32), output, wrt, "y",
+        JacobianResult result = new JacobianResult(reference.asType(ElementType.FLOAT32), output, wrt, "y",
             sampleIn, sampleOut, true, JacobianMode.REVERSE, true, "reference (test)", "CPU", 1, 2_000_000L, List.of());
         return ReportSource.of(info, "CPU", inputs, result);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.jacobi.TestFiles;
 import org.jacobi.cli.CliRunner;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class SecondOrderReportTest {
         assertTrue(text.contains("Eigenvalues of the Hessian of sample 0"), "no eigenvalues");
         assertTrue(text.contains("Parameters (weight sensitivity)") && text.contains("l2.weight"), "no Parameters section");
         if (System.getProperty("jacobi.keepReport") != null) {
-            Files.copy(html, Path.of(System.getProperty("jacobi.keepReport")), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(html, Path.of(System.getProperty("jacobi.keepReport")), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -10,7 +10,7 @@ import org.jacobi.onnx.proto.Onnx;
 
 /**
  * The pre-passes run on a model before it is differentiated, in order, and the shapes of the model they
- * produce. Shapes are learnt by running the graph ({@link ValueShapes#probe}); a pass first sees what is known
+ * produce. Shapes are learnt by running the graph (a {@link ValueShapes.Probe}, which the runtime side supplies); a pass first sees what is known
  * without running (inputs and initializers), and the shapes of the model as it stands only when it needs more.
  * The result is probed once more, so a model no pass touches is probed once.
  */
@@ -46,12 +46,13 @@ public final class GraphPasses {
      * Everything a model goes through before it is differentiated, in the one order every engine uses:
      * {@link #normalized}, then the standard shape-dependent passes, probed on {@code inputs}.
      */
-    public static Prepared prepareForDifferentiation(Onnx.ModelProto model, RuleRegistry rules, Map<String, Tensor> inputs) {
-        return STANDARD.prepare(normalized(model, rules), inputs);
+    public static Prepared prepareForDifferentiation(Onnx.ModelProto model, RuleRegistry rules, Map<String, Tensor> inputs,
+                                                     ValueShapes.Probe probe) {
+        return STANDARD.prepare(normalized(model, rules), inputs, probe);
     }
 
     /** Applies every pass that applies to {@code model} and probes the result on {@code inputs}. */
-    public Prepared prepare(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+    public Prepared prepare(Onnx.ModelProto model, Map<String, Tensor> inputs, ValueShapes.Probe probe) {
         ValueShapes shapes = null;
         for (GraphPass pass : passes) {
             if (!pass.appliesTo(model)) {
@@ -66,7 +67,7 @@ public final class GraphPasses {
                 try {
                     rewritten = pass.apply(model, ValueShapes.declared(model, inputs));
                 } catch (IllegalStateException notEnough) {
-                    shapes = ValueShapes.probe(model, inputs);
+                    shapes = probe.probe(model, inputs);
                     rewritten = pass.apply(model, shapes);
                 }
             }
@@ -76,6 +77,6 @@ public final class GraphPasses {
             }
         }
         return new Prepared(model, shapes != null && !ControlFlow.hasSubgraphs(model.getGraph()) ? shapes
-            : ControlFlow.probe(model, inputs));
+            : ControlFlow.probe(model, inputs, probe));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.TensorProtos;
-import org.jacobi.jacobian.NotDifferentiableException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

@@ -10,7 +10,7 @@ import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.ValueShapes;
-import org.jacobi.jacobian.NotDifferentiableException;
+import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

@@ -6,6 +6,7 @@ import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
 import org.jacobi.autodiff.Rule;
+import org.jacobi.core.NotDifferentiableException;
 
 /**
  * Resize in every mode. For a fixed input and output shape, Resize is linear in its input and separable: along
@@ -267,7 +268,7 @@ public final class ResizeRules {
                 return lout > 1 ? roiStart * (lin - 1) + x * (roiEnd - roiStart) * (lin - 1) / (lout - 1)
                     : 0.5f * (roiStart + roiEnd) * (lin - 1);
             default:
-                throw new org.jacobi.jacobian.NotDifferentiableException(
+                throw new NotDifferentiableException(
                     "Cannot differentiate Resize: unknown coordinate_transformation_mode '" + coords + "'.");
         }
     }
@@ -284,7 +285,7 @@ public final class ResizeRules {
             case "ceil":
                 return (long) Math.ceil(x);
             default:
-                throw new org.jacobi.jacobian.NotDifferentiableException(
+                throw new NotDifferentiableException(
                     "Cannot differentiate Resize: unknown nearest_mode '" + rounding + "'.");
         }
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
@@ -21,6 +22,7 @@ import org.jacobi.jacobian.HessianRequest;
 import org.jacobi.jacobian.HessianResult;
 import org.jacobi.jacobian.Hessians;
 import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
@@ -98,7 +100,7 @@ public final class OnnxHessianEngine implements HessianEngine {
             return p;
         }
         Map<String, Tensor> probe = probeInputs(r);
-        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe);
+        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe, OrtShapeProbe::probe);
         ValueShapes first = source.shapes();
         long[] ofShape = first.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
@@ -112,11 +114,11 @@ public final class OnnxHessianEngine implements HessianEngine {
         Onnx.ModelProto gradientGraph = renameValues(reverse.model(),
             Map.of(Differentiator.SEED, COTANGENT, Differentiator.RESULT, GRADIENT));
         probe.put(COTANGENT, ones(r.wrtValue().type(), concat(new long[] {1}, ofShape)));
-        ValueShapes second = org.jacobi.autodiff.ControlFlow.probe(gradientGraph, probe); // If branches' values too
+        ValueShapes second = ControlFlow.probe(gradientGraph, probe, OrtShapeProbe::probe); // If branches' values too
         DifferentiatedGraph forward = Differentiator.differentiate(gradientGraph, second, r.wrt(), GRADIENT,
             Differentiator.Direction.FORWARD, rules);
         Onnx.ModelProto graph = withOutput(forward.model(), r.of(), gradientGraph);
-        OrtSessions.Opened session = OrtSessions.open(org.jacobi.autodiff.OrtLowering.lower(graph).toByteArray(), model.devicePreference(),
+        OrtSessions.Opened session = OrtSessions.open(org.jacobi.jacobian.lowering.OrtLowering.lower(graph).toByteArray(), model.devicePreference(),
             model.info().fileName() + " (second-order derivative)");
         p = new Prepared(graph, session, bytesPerPair(gradientGraph, second, r), sampleOut);
         cache.put(key, p);

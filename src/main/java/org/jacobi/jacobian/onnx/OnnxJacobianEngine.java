@@ -21,6 +21,7 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
@@ -107,7 +108,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
 
     /**
      * The graph of {@link #differentiatedGraph} as this engine's sessions run it, rewritten for ONNX Runtime
-     * ({@link org.jacobi.autodiff.OrtLowering}, {@link org.jacobi.autodiff.ForwardBlockLayout}): for sessions opened elsewhere (the Spark job's executors).
+     * ({@link org.jacobi.jacobian.lowering.OrtLowering}, {@link org.jacobi.jacobian.lowering.ForwardBlockLayout}): for sessions opened elsewhere (the Spark job's executors).
      */
     byte[] sessionGraph(JacobianRequest request) {
         return prepare(ResolvedRequest.resolve(model.info(), request), null).sessionBytes();
@@ -173,7 +174,7 @@ public final class OnnxJacobianEngine implements JacobianEngine {
      * the shapes of its values, learnt on (at most two) samples.
      */
     private GraphPasses.Prepared probe(ResolvedRequest r) {
-        return GraphPasses.standard().prepare(source(), DerivativeRuns.probeInputs(model, r, !fixedBatch(r)));
+        return GraphPasses.standard().prepare(source(), DerivativeRuns.probeInputs(model, r, !fixedBatch(r)), OrtShapeProbe::probe);
     }
 
     private String signature(ResolvedRequest r) {

@@ -22,6 +22,7 @@ import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ParameterJacobianEngine;
 import org.jacobi.jacobian.ParameterNorms;
 import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
@@ -101,7 +102,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             return p;
         }
         Map<String, Tensor> probe = DerivativeRuns.probeInputs(model, r);
-        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe);
+        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe, OrtShapeProbe::probe);
         ValueShapes shapes = source.shapes();
         long[] ofShape = shapes.shape(r.of());
         if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
@@ -112,7 +113,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         boolean forward = !r.batched() || forward(r, Tensor.elementCount(shapes.shape(parameter)), sampleOut);
         DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, parameter, r.of(),
             forward ? Differentiator.Direction.FORWARD : Differentiator.Direction.REVERSE, rules);
-        OrtSessions.Opened session = OrtSessions.open(org.jacobi.autodiff.OrtLowering.lower(graph.model()).toByteArray(), model.devicePreference(),
+        OrtSessions.Opened session = OrtSessions.open(org.jacobi.jacobian.lowering.OrtLowering.lower(graph.model()).toByteArray(), model.devicePreference(),
             model.info().fileName() + " (derivative with respect to " + parameter + ")");
         long total = 0;
         for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {

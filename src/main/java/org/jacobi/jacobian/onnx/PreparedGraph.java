@@ -3,12 +3,12 @@ package org.jacobi.jacobian.onnx;
 import ai.onnxruntime.OrtSession;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
-import org.jacobi.autodiff.ForwardBlockLayout;
-import org.jacobi.autodiff.OrtLowering;
-import org.jacobi.autodiff.SeedBroadcast;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.lowering.ForwardBlockLayout;
+import org.jacobi.jacobian.lowering.OrtLowering;
+import org.jacobi.jacobian.lowering.SeedBroadcast;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -37,8 +37,8 @@ final class PreparedGraph implements AutoCloseable {
     private OrtSessions.Opened serial;
 
     /**
-     * {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.autodiff.OrtLowering});
-     * {@code broadcastSeed}: unit seeds may have batch size 1 ({@link org.jacobi.autodiff.SeedBroadcast}).
+     * {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.jacobian.lowering.OrtLowering});
+     * {@code broadcastSeed}: unit seeds may have batch size 1 ({@link org.jacobi.jacobian.lowering.SeedBroadcast}).
      */
     PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, byte[] sessionBytes, boolean broadcastSeed,
                   OrtSessions.Opened session, ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, String name) {

@@ -1,7 +1,9 @@
 package org.jacobi.model.onnx;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.HalfFloats;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -13,11 +15,18 @@ import org.jacobi.onnx.proto.Onnx;
  * rounding). Subgraphs (If, Loop, Scan bodies) are rewritten too.
  */
 public final class HalfPrecision {
-    static final int FLOAT = 1;
-    static final int FLOAT16 = 10;
-    static final int BFLOAT16 = 16;
+    private static final int FLOAT = ElementType.FLOAT32.onnxCode();
+    // ONNX codes of the half types; ElementType leaves them out because no Jacobi tensor holds them (they are
+    // widened here, on load).
+    private static final int FLOAT16 = 10;
+    private static final int BFLOAT16 = 16;
 
     private HalfPrecision() {
+    }
+
+    /** Whether an ONNX element type code is float16 or bfloat16. */
+    static boolean isHalf(long onnxCode) {
+        return onnxCode == FLOAT16 || onnxCode == BFLOAT16;
     }
 
     /** The half-precision types a model uses ("float16", "bfloat16" or "float16 and bfloat16"), or null. */
@@ -101,7 +110,7 @@ public final class HalfPrecision {
                 for (int k = 0; k < a.getTensorsCount(); k++) {
                     a.setTensors(k, upcast(a.getTensors(k)));
                 }
-                if (isTypeAttribute(a.build()) && (a.getI() == FLOAT16 || a.getI() == BFLOAT16)) {
+                if (isTypeAttribute(a.build()) && isHalf(a.getI())) {
                     a.setI(FLOAT);
                 }
                 if (a.hasG()) {
@@ -119,7 +128,7 @@ public final class HalfPrecision {
 
     private static Onnx.ValueInfoProto upcast(Onnx.ValueInfoProto v) {
         int type = elemType(v);
-        if (type != FLOAT16 && type != BFLOAT16) {
+        if (!isHalf(type)) {
             return v;
         }
         Onnx.ValueInfoProto.Builder b = v.toBuilder();
@@ -130,7 +139,7 @@ public final class HalfPrecision {
     /** A float16 or bfloat16 tensor as float32 (other tensors unchanged). */
     static Onnx.TensorProto upcast(Onnx.TensorProto t) {
         int type = t.getDataType();
-        if (type != FLOAT16 && type != BFLOAT16) {
+        if (!isHalf(type)) {
             return t;
         }
         if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
@@ -151,6 +160,6 @@ public final class HalfPrecision {
         }
         out.flip();
         return t.toBuilder().setDataType(FLOAT).clearInt32Data().clearRawData()
-            .setRawData(com.google.protobuf.ByteString.copyFrom(out)).build();
+            .setRawData(ByteString.copyFrom(out)).build();
     }
 }

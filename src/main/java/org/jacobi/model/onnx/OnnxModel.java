@@ -79,7 +79,7 @@ public final class OnnxModel implements Model {
 
     @Override
     public Map<String, String> metadata() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (Onnx.StringStringEntryProto entry : proto.getMetadataPropsList()) {
             out.put(entry.getKey(), entry.getValue());
         }

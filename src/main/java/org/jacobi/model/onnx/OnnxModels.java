@@ -3,6 +3,7 @@ package org.jacobi.model.onnx;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class OnnxModels {
     public static byte[] readBytes(Path file) {
         try {
             return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new JacobiException("File not found: " + file + ". Check the path.", e);
         } catch (IOException e) {
             throw new JacobiException("Could not read " + file + ": " + e.getMessage() + ".", e);
@@ -62,7 +63,7 @@ public final class OnnxModels {
         for (Onnx.TensorProto init : graph.getInitializerList()) {
             initializerNames.add(init.getName());
             ElementType type = ElementType.fromOnnxCode(init.getDataType());
-            if (type != null && type.isFloatingPoint() || init.getDataType() == 10 || init.getDataType() == 16) {
+            if (type != null && type.isFloatingPoint() || HalfPrecision.isHalf(init.getDataType())) {
                 long n = 1;
                 for (long d : init.getDimsList()) {
                     n *= d;

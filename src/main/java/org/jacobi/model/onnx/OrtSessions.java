@@ -2,7 +2,10 @@ package org.jacobi.model.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
@@ -37,7 +40,7 @@ public final class OrtSessions {
     /** True when the loaded ONNX Runtime offers the CUDA execution provider. */
     public static boolean cudaProviderAvailable() {
         try {
-            return OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+            return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
@@ -79,12 +82,12 @@ public final class OrtSessions {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger SAVED_GRAPHS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger SAVED_GRAPHS = new AtomicInteger();
 
     private static OrtSession.SessionOptions baseOptions() throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
-        options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
         // -Djacobi.ortProfile=PREFIX writes ONNX Runtime's per-node profile of every session (a JSON file per session,

@@ -1,5 +1,6 @@
 package org.jacobi.model.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -50,7 +51,7 @@ public final class OrtTensors {
                     b.put((byte) (v ? 1 : 0));
                 }
                 b.rewind();
-                return OnnxTensor.createTensor(env, b, shape, ai.onnxruntime.OnnxJavaType.BOOL);
+                return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL);
             }
             default:
                 throw new IllegalArgumentException(t.type().toString());

@@ -1,11 +1,13 @@
 package org.jacobi.model.torch;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -93,7 +95,7 @@ final class TorchScriptArchive {
 
     /** Extra files saved with {@code torch.jit.save(..., _extra_files=...)}: name to UTF-8 text (at most 1 MB each). */
     static Map<String, String> extraFiles(Path path) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(path.toFile())) {
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
@@ -102,7 +104,7 @@ final class TorchScriptArchive {
                 if (at >= 0 && at == name.indexOf('/') && !entry.isDirectory() && entry.getSize() <= (1 << 20)) {
                     try (InputStream in = zip.getInputStream(entry)) {
                         out.put(name.substring(at + "/extra/".length()),
-                            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     }
                 }
             }
@@ -124,7 +126,7 @@ final class TorchScriptArchive {
                 crc.update(buffer, 0, n);
                 total += n;
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new JacobiException(file + " is truncated or corrupt (entry " + entry.getName() + " cannot be read: "
                 + e.getMessage() + "). Copy or export the model again.", e);
         }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -403,7 +404,7 @@ public final class TorchScriptModel implements Model {
         try {
             return IValueUtils.forward(block, inputs, recordGradients);
         } catch (EngineException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
-            String given = inputs.stream().map(a -> a.getDataType().toString().toLowerCase(java.util.Locale.ROOT) + " "
+            String given = inputs.stream().map(a -> a.getDataType().toString().toLowerCase(Locale.ROOT) + " "
                 + Tensor.shapeToString(a.getShape().getShape())).collect(Collectors.joining(", "));
             throw new JacobiException(path.getFileName() + " failed on inputs " + given + ": " + TorchRuntime.bestLine(e)
                 + ". Check that the inputs have the shapes the model expects.", e);

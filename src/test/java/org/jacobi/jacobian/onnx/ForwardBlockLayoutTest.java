@@ -11,12 +11,13 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import org.jacobi.autodiff.Differentiator;
-import org.jacobi.autodiff.ForwardBlockLayout;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.lowering.ForwardBlockLayout;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;
@@ -33,7 +34,7 @@ class ForwardBlockLayoutTest {
         try (OnnxModel model = OnnxModel.load(FixtureJacobianTest.FIXTURES.resolve("decoder_sigmoid.onnx"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             Onnx.ModelProto graph = runGraph(engine, inputs, JacobianMode.FORWARD);
-            ValueShapes shapes = ValueShapes.probe(model.proto(), inputs);
+            ValueShapes shapes = OrtShapeProbe.probe(model.proto(), inputs);
             Onnx.ModelProto lowered = ForwardBlockLayout.lower(graph, Differentiator.SEED, OnnxJacobianEngine.BLOCK, shapes);
             Onnx.NodeProto last = lowered.getGraph().getNode(lowered.getGraph().getNodeCount() - 1);
             assertEquals(OnnxJacobianEngine.BLOCK, last.getOutput(0));
@@ -61,7 +62,7 @@ class ForwardBlockLayoutTest {
         Map<String, Tensor> tanh = FixtureJacobianTest.inputs("mlp_tanh");
         try (OnnxModel model = OnnxModel.load(FixtureJacobianTest.FIXTURES.resolve("mlp_tanh.onnx"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            ValueShapes shapes = ValueShapes.probe(model.proto(), tanh);
+            ValueShapes shapes = OrtShapeProbe.probe(model.proto(), tanh);
             // a last layer that narrows (8 -> 4): moving its tangent would cost more than the block's Transpose
             Onnx.ModelProto forward = runGraph(engine, tanh, JacobianMode.FORWARD);
             assertSame(forward, ForwardBlockLayout.lower(forward, Differentiator.SEED, OnnxJacobianEngine.BLOCK, shapes));

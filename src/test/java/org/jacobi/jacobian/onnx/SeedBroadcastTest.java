@@ -8,15 +8,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jacobi.autodiff.Differentiator;
-import org.jacobi.autodiff.SeedBroadcast;
 import org.jacobi.autodiff.TestGraph;
-import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.lowering.OrtShapeProbe;
+import org.jacobi.jacobian.lowering.SeedBroadcast;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class SeedBroadcastTest {
         Onnx.ModelProto graph = engine.differentiatedGraph(JacobianRequest.of(inputs).withMode(mode));
         int seedRank = 3; // [K, B, features]: these models take and give vectors
         return SeedBroadcast.broadcast(graph, Differentiator.SEED, OnnxJacobianEngine.BLOCK, seedRank, row,
-            ValueShapes.probe(model.proto(), inputs), inputs.values().iterator().next().dim(0)) != null;
+            OrtShapeProbe.probe(model.proto(), inputs), inputs.values().iterator().next().dim(0)) != null;
     }
 
     /** 16 -> 256 (tanh) -> 4: rows of 256 meet the per-sample tanh slope. */

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jacobi.core.DevicePreference;
@@ -124,7 +130,7 @@ class TorchScriptModelTest {
             assertEquals(List.of("output0", "output1"), List.copyOf(all.keySet()));
             assertArrayEquals(new long[] {4, 2, 2}, all.get("output1").shape());
             assertEquals("[batch, 2, 2]", model.info().output("output1").shapeText());
-            assertEquals(List.of("output1"), List.copyOf(model.run(inputs, java.util.Set.of("output1")).keySet()));
+            assertEquals(List.of("output1"), List.copyOf(model.run(inputs, Set.of("output1")).keySet()));
         }
     }
 
@@ -140,8 +146,8 @@ class TorchScriptModelTest {
     @Test
     void outputsReturnedAsADictKeepTheirNames() {
         try (Model model = ModelLoader.load(MODELS.resolve("named_outputs.pt"), shapes(Map.of("x", new long[] {3})))) {
-            assertEquals(java.util.Set.of("mean", "scale"),
-                model.info().outputs().stream().map(TensorSpec::name).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(Set.of("mean", "scale"),
+                model.info().outputs().stream().map(TensorSpec::name).collect(Collectors.toSet()));
             Map<String, Tensor> out = model.run(Map.of("x", Npy.read(MODELS.resolve("named_outputs.input.npy"))));
             for (String key : new String[] {"mean", "scale"}) {
                 Tensor expected = Npy.read(MODELS.resolve("named_outputs.output." + key + ".npy"));
@@ -168,7 +174,7 @@ class TorchScriptModelTest {
     void truncatedFileIsRefused() throws IOException {
         byte[] bytes = Files.readAllBytes(FIXTURES.resolve("mlp_tanh.pt"));
         Path truncated = tmp.resolve("truncated.pt");
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         assertOneLineError(() -> ModelLoader.load(truncated), "truncated or corrupt");
     }
 
@@ -176,7 +182,7 @@ class TorchScriptModelTest {
     void corruptFileIsRefused() throws IOException {
         byte[] bytes = Files.readAllBytes(FIXTURES.resolve("mlp_tanh.pt"));
         // Damage bytes inside a stored weight record, keeping the ZIP structure intact: only checksums see it.
-        int at = indexOf(bytes, "mlp_tanh/data/0".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 200;
+        int at = indexOf(bytes, "mlp_tanh/data/0".getBytes(StandardCharsets.US_ASCII)) + 200;
         for (int i = at; i < at + 16; i++) {
             bytes[i] ^= 0x5a;
         }
@@ -186,7 +192,7 @@ class TorchScriptModelTest {
 
         Path garbage = tmp.resolve("garbage.pt");
         byte[] junk = new byte[4096];
-        new java.util.Random(1).nextBytes(junk);
+        new Random(1).nextBytes(junk);
         junk[0] = 'P';
         junk[1] = 'K';
         Files.write(garbage, junk);
@@ -216,7 +222,7 @@ class TorchScriptModelTest {
         Path zip = tmp.resolve("notes.pt");
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
             z.putNextEntry(new ZipEntry("notes/readme.txt"));
-            z.write("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.write("hello".getBytes(StandardCharsets.UTF_8));
             z.closeEntry();
         }
         assertOneLineError(() -> ModelLoader.load(zip), "holds no PyTorch model");
@@ -243,7 +249,7 @@ class TorchScriptModelTest {
 
     @Test
     void cudaRequestedWithoutGpuSaysSo() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(TorchRuntime.cudaUsable());
+        assumeFalse(TorchRuntime.cudaUsable());
         try (TorchScriptModel model = (TorchScriptModel) ModelLoader.load(FIXTURES.resolve("mlp_tanh.pt"),
             new ModelLoader.Options(DevicePreference.CUDA, Map.of()))) {
             assertEquals("CPU", model.device());

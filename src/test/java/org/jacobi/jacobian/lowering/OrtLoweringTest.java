@@ -1,4 +1,4 @@
-package org.jacobi.autodiff;
+package org.jacobi.jacobian.lowering;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jacobi.autodiff.Attr;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;

@@ -1,9 +1,13 @@
-package org.jacobi.autodiff;
+package org.jacobi.jacobian.lowering;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jacobi.autodiff.Attr;
+import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.Emitter;
+import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

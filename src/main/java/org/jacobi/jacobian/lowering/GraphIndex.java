@@ -1,4 +1,4 @@
-package org.jacobi.autodiff;
+package org.jacobi.jacobian.lowering;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

@@ -1,9 +1,14 @@
-package org.jacobi.autodiff;
+package org.jacobi.jacobian.lowering;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.autodiff.Attr;
+import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.Emitter;
+import org.jacobi.autodiff.TensorProtos;
+import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

@@ -1,6 +1,4 @@
-package org.jacobi.jacobian;
-
-import org.jacobi.core.JacobiException;
+package org.jacobi.core;
 
 /**
  * The exact engine cannot differentiate this model (an operator without a rule, say). The message names

@@ -1,9 +1,12 @@
-package org.jacobi.autodiff;
+package org.jacobi.jacobian.lowering;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jacobi.autodiff.Attr;
+import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.Emitter;
 import org.jacobi.onnx.proto.Onnx;
 
 /**

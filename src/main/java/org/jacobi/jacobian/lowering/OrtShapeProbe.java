@@ -1,0 +1,94 @@
+package org.jacobi.jacobian.lowering;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.OrtSessions;
+import org.jacobi.model.onnx.OrtTensors;
+import org.jacobi.onnx.proto.Onnx;
+
+/**
+ * The {@link ValueShapes.Probe} that runs the graph on ONNX Runtime (CPU) once, with every intermediate value exposed
+ * as an output, and records what comes out.
+ */
+public final class OrtShapeProbe {
+    private OrtShapeProbe() {
+    }
+
+    /** Runs {@code model} on {@code inputs} (CPU) and records every value. */
+    public static ValueShapes probe(Onnx.ModelProto model, Map<String, Tensor> inputs) {
+        Onnx.GraphProto graph = model.getGraph();
+        Set<String> declared = new HashSet<>();
+        graph.getOutputList().forEach(v -> declared.add(v.getName()));
+        Onnx.GraphProto.Builder g = graph.toBuilder();
+        Set<String> wanted = new LinkedHashSet<>(declared);
+        for (Onnx.NodeProto node : graph.getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && declared.add(out)) {
+                    g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(out));
+                    wanted.add(out);
+                }
+            }
+        }
+        byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+        ValueShapes v = new ValueShapes();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Set<String> initializers = v.recordInitializers(graph);
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // One run, every value an output: graph optimisations could fuse nothing and only cost session time; all
+            // cores for the run itself (two samples of a ResNet at 224 x 224 are billions of FLOPs).
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            try (OrtSession session = env.createSession(bytes, options)) {
+                for (Onnx.ValueInfoProto in : graph.getInputList()) {
+                    if (initializers.contains(in.getName())) {
+                        continue;
+                    }
+                    Tensor t = inputs.get(in.getName());
+                    if (t == null) {
+                        throw JacobiException.usage("No value given for model input '" + in.getName() + "'.");
+                    }
+                    feeds.put(in.getName(), OrtTensors.toOrt(env, t));
+                    v.put(in.getName(), t);
+                }
+                try (OrtSession.Result result = session.run(feeds, wanted)) {
+                    for (Map.Entry<String, OnnxValue> e : result) {
+                        if (e.getValue() instanceof OnnxTensor tensor) {
+                            record(v, e.getKey(), tensor);
+                        }
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new JacobiException("ONNX Runtime could not run the model to learn its value shapes: "
+                + OrtSessions.firstLine(e.getMessage()), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+        return v;
+    }
+
+    /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
+    private static void record(ValueShapes v, String name, OnnxTensor tensor) throws OrtException {
+        TensorInfo info = tensor.getInfo();
+        switch (info.type) {
+            case FLOAT, DOUBLE, INT64, INT32, BOOL -> v.put(name, OrtTensors.fromOrt(tensor));
+            default -> v.put(name, info.getShape(), info.onnxType.value);
+        }
+    }
+}
