@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.Tensor;
@@ -135,12 +136,17 @@ public final class ControlFlow {
         for (int i = 0; i < b.getOutputCount(); i++) {
             b.setOutput(i, names.getOrDefault(b.getOutput(i), b.getOutput(i)));
         }
+        return withSubgraphs(b, g -> rename(g, names));
+    }
+
+    /** The node with every graph attribute replaced by {@code f} of it. */
+    private static Onnx.NodeProto withSubgraphs(Onnx.NodeProto.Builder b, UnaryOperator<Onnx.GraphProto> f) {
         for (Onnx.AttributeProto.Builder a : b.getAttributeBuilderList()) {
             if (a.hasG()) {
-                a.setG(rename(a.getG(), names));
+                a.setG(f.apply(a.getG()));
             }
             for (int i = 0; i < a.getGraphsCount(); i++) {
-                a.setGraphs(i, rename(a.getGraphs(i), names));
+                a.setGraphs(i, f.apply(a.getGraphs(i)));
             }
         }
         return b.build();
@@ -165,6 +171,13 @@ public final class ControlFlow {
             t.setName(names.getOrDefault(t.getName(), t.getName()));
         }
         return b.build();
+    }
+
+    /** Every value name a model's graph defines, its subgraphs' included: names a rewrite must not take. */
+    public static Set<String> names(Onnx.GraphProto graph) {
+        Set<String> out = new HashSet<>();
+        allDefinitions(graph, out);
+        return out;
     }
 
     /** The names a subgraph defines at its own level: its inputs, initializers and node outputs. */
@@ -213,16 +226,7 @@ public final class ControlFlow {
         if (!hasSubgraphs(node)) {
             return node;
         }
-        Onnx.NodeProto.Builder b = node.toBuilder();
-        for (Onnx.AttributeProto.Builder a : b.getAttributeBuilderList()) {
-            if (a.hasG()) {
-                a.setG(unique(a.getG(), taken));
-            }
-            for (int i = 0; i < a.getGraphsCount(); i++) {
-                a.setGraphs(i, unique(a.getGraphs(i), taken));
-            }
-        }
-        return b.build();
+        return withSubgraphs(node.toBuilder(), g -> unique(g, taken));
     }
 
     private static Onnx.GraphProto unique(Onnx.GraphProto g, Set<String> taken) {
@@ -299,13 +303,7 @@ public final class ControlFlow {
             // branches' values now stand in the enclosing graph.
             Map<String, String> hidden = new HashMap<>();
             inside.forEach(v -> hidden.put(v, "jacobi/probe/" + v));
-            Onnx.NodeProto.Builder b = n.toBuilder();
-            for (Onnx.AttributeProto.Builder a : b.getAttributeBuilderList()) {
-                if (a.hasG()) {
-                    a.setG(rename(a.getG(), hidden));
-                }
-            }
-            flat.add(b.build());
+            flat.add(withSubgraphs(n.toBuilder(), g -> rename(g, hidden)));
         }
     }
 }

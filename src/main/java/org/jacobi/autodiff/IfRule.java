@@ -52,13 +52,7 @@ final class IfRule implements Rule {
             Onnx.GraphProto branch = a.hasG() ? ControlFlow.branch(node, a.getName()) : null;
             b.addAttribute(branch == null ? a : a.toBuilder().setG(forwardBranch(c, outer, branch, a.getName(), outputs, kRef)).build());
         }
-        List<String> tangents = new ArrayList<>();
-        for (int j : outputs) {
-            String t = c.e().fresh("tangent");
-            b.addOutput(t);
-            tangents.add(t);
-        }
-        c.e().add(b.build());
+        List<String> tangents = emit(c, b, outputs.size(), "tangent");
         for (int i = 0; i < outputs.size(); i++) {
             c.setTangent(outputs.get(i), tangents.get(i));
         }
@@ -100,13 +94,7 @@ final class IfRule implements Rule {
             b.addAttribute(Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.GRAPH)
                 .setG(reverseBranch(c, ControlFlow.branch(node, name), name, outputCotangents, reads, kRef)));
         }
-        List<String> cotangents = new ArrayList<>();
-        for (String v : reads) {
-            String g = c.e().fresh("cotangent");
-            b.addOutput(g);
-            cotangents.add(g);
-        }
-        c.e().add(b.build());
+        List<String> cotangents = emit(c, b, reads.size(), "cotangent");
         for (int i = 0; i < reads.size(); i++) {
             c.addCotangentOf(reads.get(i), cotangents.get(i));
         }
@@ -135,6 +123,16 @@ final class IfRule implements Rule {
             g.addOutput(info(e.op("Identity", ct != null ? ct : e.zerosLike(kRef, v, type)), type));
         }
         return g.addAllNode(e.nodes()).build();
+    }
+
+    /** Emits the If built in {@code b} with {@code count} more outputs of fresh names, which it returns. */
+    private static List<String> emit(NodeContext c, Onnx.NodeProto.Builder b, int count, String tag) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(c.e().fresh(tag));
+        }
+        c.e().add(b.addAllOutput(names).build());
+        return names;
     }
 
     /**

@@ -2,10 +2,8 @@ package org.jacobi.autodiff.expand;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.Differentiator;
@@ -42,14 +40,7 @@ public final class LoopUnrolling implements GraphPass {
     @Override
     public Onnx.ModelProto apply(Onnx.ModelProto model, ValueShapes shapes) {
         Onnx.GraphProto graph = model.getGraph();
-        Set<String> taken = new HashSet<>();
-        graph.getInputList().forEach(v -> taken.add(v.getName()));
-        graph.getInitializerList().forEach(t -> taken.add(t.getName()));
-        for (Onnx.NodeProto n : graph.getNodeList()) {
-            taken.addAll(n.getOutputList());
-            ControlFlow.subgraphs(n).forEach(g -> taken.addAll(ControlFlow.definedInside(g)));
-        }
-        Emitter e = new Emitter(Differentiator.opset(model), taken);
+        Emitter e = new Emitter(Differentiator.opset(model), ControlFlow.names(graph));
         boolean changed = false;
         List<Onnx.NodeProto> nodes = graph.getNodeList();
         for (int i = 0; i < nodes.size(); i++) {
