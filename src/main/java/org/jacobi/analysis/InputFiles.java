@@ -7,15 +7,17 @@ import java.util.List;
 import java.util.Map;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.MediaInputs;
 import org.jacobi.io.TensorFiles;
 import org.jacobi.model.InputBinder;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
 /**
- * A model's inputs from files the user dropped or chose (NPY, NPZ, CSV, PNG, JPEG), or generated: each
- * array goes to the input of its name, else to the next input without a value; images all feed one input,
- * stacked as a batch.
+ * A model's inputs from files the user dropped or chose (NPY, NPZ, CSV, photos, WAV clips), or generated: each
+ * array goes to the input of its name, else to the next input without a value; photos or clips all feed one
+ * input, stacked as a batch.
  */
 public final class InputFiles {
     private InputFiles() {
@@ -55,31 +57,29 @@ public final class InputFiles {
      */
     public static Map<String, Tensor> read(ModelInfo info, Map<String, Tensor> current, List<Path> files,
                                            ImageInputs.Normalisation norm, String target) {
+        return read(info, current, files, norm.settings(), target);
+    }
+
+    /**
+     * Reads {@code files} as inputs of the model, on top of {@code current}; photos (or WAV clips) all feed one
+     * input, as a batch, made as {@code settings} say.
+     *
+     * @param target the input that photos, clips and the first unnamed array feed, or null for the model's first input
+     */
+    public static Map<String, Tensor> read(ModelInfo info, Map<String, Tensor> current, List<Path> files,
+                                           InputSettings settings, String target) {
         Map<String, Tensor> in = new LinkedHashMap<>(current);
         List<String> unassigned = new ArrayList<>(info.inputs().stream().map(TensorSpec::name).toList());
         if (target != null && unassigned.remove(target)) {
             unassigned.add(0, target);
         }
-        List<Path> images = files.stream().filter(ImageInputs::isImageFile).toList();
-        if (!images.isEmpty()) {
+        List<Path> media = files.stream().filter(MediaInputs::isMediaFile).toList();
+        if (!media.isEmpty()) {
             TensorSpec spec = info.input(unassigned.isEmpty() ? info.inputs().get(0).name() : unassigned.remove(0));
-            long[] s = SampleShapes.sampleShape(spec);
-            if (s.length != 3) {
-                throw new JacobiException("Input '" + spec.name() + "' is shaped " + spec.shapeText()
-                    + ", not like an image [batch, C, H, W]. Drop a tensor file instead.");
-            }
-            if (images.size() > 1 && !spec.hasDynamicLeadingAxis()) {
-                throw new JacobiException("Input '" + spec.name() + "' takes one image " + spec.shapeText()
-                    + "; drop one image at a time.");
-            }
-            List<Tensor> batch = new ArrayList<>();
-            for (Path f : images) {
-                batch.add(ImageInputs.toTensor(ImageInputs.read(f), (int) s[0], (int) s[1], (int) s[2], norm).reshape(1, s[0], s[1], s[2]));
-            }
-            in.put(spec.name(), InputBinder.check(spec, Tensor.concatRows(batch), describe(images)));
+            in.put(spec.name(), MediaInputs.read(spec, media, settings));
         }
         for (Path f : files) {
-            if (ImageInputs.isImageFile(f)) {
+            if (MediaInputs.isMediaFile(f)) {
                 continue;
             }
             for (Map.Entry<String, Tensor> e : TensorFiles.read(f).entrySet()) {
@@ -107,6 +107,6 @@ public final class InputFiles {
 
     /** True for the file kinds {@link #read} takes. */
     public static boolean isInputFile(Path file) {
-        return TensorFiles.isTensorFile(file) || ImageInputs.isImageFile(file);
+        return TensorFiles.isTensorFile(file) || MediaInputs.isMediaFile(file);
     }
 }

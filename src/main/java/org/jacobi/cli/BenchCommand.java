@@ -61,6 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    InputFileOptions inputFiles;
+
+    @Mixin
     JacobianOptions jacobianOptions;
 
     @CommandLine.Spec
@@ -77,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> values = inputs == null || inputs.isEmpty()
                 ? SampleInputs.generate(model.info(), batch, SampleGenerator.Kind.NORMAL, 1)
-                : JacobianOptions.bindInputs(model, inputs);
+                : inputFiles.bind(model, inputs, null);
             JacobianRequest request = jacobianOptions.request(values);
             JacobianResult last = null;
             long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);

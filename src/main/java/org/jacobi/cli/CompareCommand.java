@@ -48,7 +48,7 @@ public final class CompareCommand implements Callable<Integer> {
     Path modelB;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input values (.npy, .npz or .csv) by model A's input names; repeat for several inputs.")
+        description = "Input values by model A's input names: tensor files (.npy, .npz, .csv), photos or WAV clips; repeat for several inputs.")
     List<String> inputs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "R.json|R.html|R.pdf", required = true,
@@ -73,6 +73,9 @@ public final class CompareCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    InputFileOptions inputFiles;
+
+    @Mixin
     JacobianOptions jacobianOptions;
 
     @CommandLine.Spec
@@ -94,7 +97,7 @@ public final class CompareCommand implements Callable<Integer> {
         NameMapping mapping = NameMapping.parse(map);
         JacobianRequest settings = jacobianOptions.request(Map.of());
         try (Model a = modelOptions.load(modelA); Model b = modelOptions.load(modelB)) {
-            Map<String, Tensor> bound = JacobianOptions.bindInputs(a, inputs);
+            Map<String, Tensor> bound = inputFiles.bind(a, inputs, output.quiet ? null : stderr);
             ComparisonRequest request = new ComparisonRequest(bound, settings.wrt(), settings.of(), settings.batchAxis(),
                 settings.mode(), settings.maxMemoryBytes(), mapping);
             ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);

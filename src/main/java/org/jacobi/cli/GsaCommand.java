@@ -75,7 +75,7 @@ public final class GsaCommand implements Callable<Integer> {
     Integer trajectories;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE",
-        description = "A reference sample for around, fixed and the model's other inputs (.npy, .npz or .csv).")
+        description = "A reference sample for around, fixed and the model's other inputs (.npy, .npz, .csv, a photo or a WAV clip).")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--sample", paramLabel = "K", description = "Which sample of --input is the reference. Default: 0.")
@@ -108,6 +108,9 @@ public final class GsaCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    InputFileOptions inputFiles;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -130,7 +133,7 @@ public final class GsaCommand implements Callable<Integer> {
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.engineFor(model)) {
             List<String> referenceFiles = !inputs.isEmpty() ? inputs
                 : study.reference() != null ? List.of(study.reference().split(";")) : List.of();
-            Map<String, Tensor> reference = referenceFiles.isEmpty() ? null : JacobianOptions.bindInputs(model, referenceFiles);
+            Map<String, Tensor> reference = referenceFiles.isEmpty() ? null : inputFiles.bind(model, referenceFiles, output.quiet ? null : stderr);
             Path baseDir = studyFile != null && studyFile.toAbsolutePath().getParent() != null && dists.isEmpty()
                 ? studyFile.toAbsolutePath().getParent() : null;
             GsaSetup.Prepared prepared = GsaSetup.prepare(study, model, engine, reference, baseDir, budget);

@@ -38,7 +38,7 @@ public final class HessianCommand implements Callable<Integer> {
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input values (.npy, .npz or .csv); repeat with NAME=FILE for several inputs.")
+        description = "Input values: tensor files (.npy, .npz, .csv), photos (.png, .jpg, .bmp, .tif; several form a batch) or WAV clips; NAME=FILE for a named input.")
     List<String> inputs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "H.npy", required = true, description = "Where to write the Hessians.")
@@ -77,6 +77,9 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    InputFileOptions inputFiles;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -105,7 +108,7 @@ public final class HessianCommand implements Callable<Integer> {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         Tensor v = vector == null ? null : TensorFiles.readSingle(vector);
         try (Model model = modelOptions.load(modelPath); HessianEngine engine = Hessians.engineFor(model)) {
-            Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
             HessianRequest request = new HessianRequest(bound, wrt, of, target, v, axis, budget);
             if (saveGraph != null) {
                 if (!(engine instanceof OnnxHessianEngine onnx)) {

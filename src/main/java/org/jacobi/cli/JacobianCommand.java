@@ -36,7 +36,7 @@ public final class JacobianCommand implements Callable<Integer> {
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input values (.npy, .npz or .csv); repeat with NAME=FILE for several inputs.")
+        description = "Input values: tensor files (.npy, .npz, .csv), photos (.png, .jpg, .bmp, .tif; several form a batch) or WAV clips; NAME=FILE for a named input.")
     List<String> inputs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "J.npy", required = true, description = "Where to write the Jacobian.")
@@ -58,6 +58,9 @@ public final class JacobianCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    InputFileOptions inputFiles;
+
+    @Mixin
     JacobianOptions jacobianOptions;
 
     @CommandLine.Spec
@@ -73,7 +76,7 @@ public final class JacobianCommand implements Callable<Integer> {
         jacobianOptions.request(Map.of()); // check the options before any slow work
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
-            Map<String, Tensor> bound = JacobianOptions.bindInputs(model, inputs);
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
             JacobianRequest request = jacobianOptions.request(bound);
             if (wrtParams != null) {
                 ParameterNormsOutput.write(model, request, wrtParams, out, output.force, output.quiet, stdout, stderr);

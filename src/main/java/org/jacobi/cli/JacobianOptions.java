@@ -1,15 +1,10 @@
 package org.jacobi.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.jacobi.core.Tensor;
-import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
-import org.jacobi.model.InputBinder;
-import org.jacobi.model.Model;
 import picocli.CommandLine.Option;
 
 /** Options that choose what to differentiate and how; shared by jacobian, bench and report. */
@@ -38,14 +33,5 @@ public final class JacobianOptions {
     JacobianRequest request(Map<String, Tensor> inputs) {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         return new JacobianRequest(inputs, wrt, of, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
-    }
-
-    /** Reads and checks the {@code --input} files against the model. */
-    static Map<String, Tensor> bindInputs(Model model, List<String> inputs) {
-        List<TensorFiles.InputArgument> args = new ArrayList<>();
-        for (String s : inputs) {
-            args.add(TensorFiles.InputArgument.parse(s));
-        }
-        return InputBinder.bind(model.info(), args);
     }
 }

@@ -18,7 +18,6 @@ import org.jacobi.io.Npz;
 import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.InputBinder;
 import org.jacobi.model.Model;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.LbfgsOptimizer;
@@ -59,7 +58,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]FILE", required = true,
-        description = "Input data (.npy, .npz or .csv); repeat for models with several inputs.")
+        description = "Input data: tensor files (.npy, .npz, .csv), photos or WAV clips; repeat for models with several inputs.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--sample", paramLabel = "K", defaultValue = "0", description = "Which sample of the batch to start from. Default: ${DEFAULT-VALUE}.")
@@ -121,7 +120,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--tolerance-grad", paramLabel = "G", defaultValue = "1e-7", description = "L-BFGS: stop when the max norm of the gradient is at most G. Default: ${DEFAULT-VALUE}.")
     double toleranceGrad;
 
-    @Option(names = "--tolerance-change", paramLabel = "C", defaultValue = "1e-9", description = "L-BFGS: stop when cost or step change by less than C. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tolerance-change", paramLabel = "C", defaultValue = "1e-9", description = "L-BFGS: stop when the cost changes by less than C relative to max(|cost|, 1) (SciPy's ftol), or the step by less than C. Default: ${DEFAULT-VALUE}.")
     double toleranceChange;
 
     @Option(names = "--damping", paramLabel = "TAU", defaultValue = "1e-3", description = "Gauss-Newton: initial damping mu0 = TAU * max diag(J^T J). Default: ${DEFAULT-VALUE}.")
@@ -129,6 +128,9 @@ public final class OptimizeCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    InputFileOptions inputFiles;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -150,8 +152,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             }
         }
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
-            Map<String, Tensor> bound = InputBinder.bind(model.info(),
-                inputs.stream().map(TensorFiles.InputArgument::parse).toList());
+            Map<String, Tensor> bound = inputFiles.bind(model, inputs, spec.commandLine().getErr());
             ModelFunction function = ModelFunction.create(model, engine, bound, wrt, of, sample);
             OptimizationProblem problem = problem(function);
             if (!function.exactDerivatives()) {

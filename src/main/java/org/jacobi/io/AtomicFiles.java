@@ -9,13 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.SecureRandom;
 import org.jacobi.core.JacobiException;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never half of it:
- * the content goes to a temporary file beside the target, which is then moved over it.
+ * the content goes to a temporary file beside the target, which is then moved over it. The temporary file is
+ * created as any new file is (mode 0666 less the user's umask), not with {@code Files.createTempFile}'s private
+ * 0600, so a report or an array written here can be read by whoever may read the user's other files; a file
+ * replaced keeps its own permissions.
  */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -39,10 +47,12 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".partial");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+            temp = dir.resolve("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".partial");
+            try (OutputStream out = new BufferedOutputStream(
+                Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
                 writer.write(out);
             }
+            keepPermissions(absolute, temp);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -60,6 +70,13 @@ public final class AtomicFiles {
                     // best effort: a stray .partial file is harmless
                 }
             }
+        }
+    }
+
+    /** Gives {@code temp} the permissions of the file it replaces, where the file system has POSIX permissions. */
+    private static void keepPermissions(Path existing, Path temp) throws IOException {
+        if (Files.exists(existing) && Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(existing));
         }
     }
 

@@ -1,81 +1,17 @@
 package org.jacobi.model;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
-import org.jacobi.io.TensorFiles;
-import org.jacobi.io.TensorFiles.InputArgument;
 
 /**
- * Matches input files to a model's inputs and checks them: element type, shape against the declared
- * shape (a single sample gets its batch axis added), and no NaN or infinity.
+ * Checks a value for a model input: element type, shape against the declared shape (a single sample gets its
+ * batch axis added), and no NaN or infinity. Files are matched to inputs by {@code org.jacobi.inputs.InputSources}.
  */
 public final class InputBinder {
     private InputBinder() {
-    }
-
-    /** Reads the files and binds them to model inputs by name, or in declaration order when unnamed. */
-    public static Map<String, Tensor> bind(ModelInfo info, List<InputArgument> arguments) {
-        Map<String, Tensor> given = new LinkedHashMap<>();
-        Map<String, String> sources = new LinkedHashMap<>();
-        List<String> unassigned = new ArrayList<>();
-        for (TensorSpec spec : info.inputs()) {
-            unassigned.add(spec.name());
-        }
-        for (InputArgument arg : arguments) {
-            Map<String, Tensor> arrays = TensorFiles.read(arg.file());
-            if (arg.name() != null) {
-                if (info.input(arg.name()) == null) {
-                    throw JacobiException.usage("The model has no input '" + arg.name() + "'. Its inputs are "
-                        + inputNames(info) + ".");
-                }
-                if (arrays.size() != 1) {
-                    throw JacobiException.usage(arg.file() + " holds several arrays; name one file per input.");
-                }
-                put(given, sources, unassigned, arg.name(), arrays.values().iterator().next(), arg.file().toString());
-            } else if (arrays.size() > 1 || (arrays.size() == 1 && !arrays.containsKey("") && info.input(arrays.keySet().iterator().next()) != null)) {
-                for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
-                    if (info.input(e.getKey()) == null) {
-                        throw JacobiException.usage(arg.file() + " holds an array '" + e.getKey()
-                            + "' but the model has no such input. Its inputs are " + inputNames(info) + ".");
-                    }
-                    put(given, sources, unassigned, e.getKey(), e.getValue(), arg.file() + ":" + e.getKey());
-                }
-            } else {
-                if (unassigned.isEmpty()) {
-                    throw JacobiException.usage("More input files than model inputs " + inputNames(info) + ".");
-                }
-                put(given, sources, unassigned, unassigned.get(0), arrays.values().iterator().next(), arg.file().toString());
-            }
-        }
-        if (!unassigned.isEmpty()) {
-            throw JacobiException.usage("No input file for model input" + (unassigned.size() > 1 ? "s " : " ")
-                + unassigned + ". Give --input NAME=FILE for each.");
-        }
-        Map<String, Tensor> bound = new LinkedHashMap<>();
-        for (TensorSpec spec : info.inputs()) {
-            bound.put(spec.name(), check(spec, given.get(spec.name()), sources.get(spec.name())));
-        }
-        return bound;
-    }
-
-    private static void put(Map<String, Tensor> given, Map<String, String> sources, List<String> unassigned,
-                            String name, Tensor t, String source) {
-        if (given.containsKey(name)) {
-            throw JacobiException.usage("Input '" + name + "' is given twice (" + sources.get(name) + " and " + source + ").");
-        }
-        given.put(name, t);
-        sources.put(name, source);
-        unassigned.remove(name);
-    }
-
-    private static String inputNames(ModelInfo info) {
-        return info.inputs().stream().map(TensorSpec::name).toList().toString();
     }
 
     /**

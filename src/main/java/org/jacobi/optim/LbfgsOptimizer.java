@@ -9,9 +9,11 @@ import org.jacobi.core.ProgressMonitor;
 
 /**
  * L-BFGS as in PyTorch's {@code torch.optim.LBFGS} with {@code line_search_fn="strong_wolfe"}, and its defaults:
- * history 100, c1 1e-4, c2 0.9, tolerance_grad 1e-7 (max norm of the gradient), tolerance_change 1e-9 (absolute
- * change of cost or step), learning rate 1, at most 1.25 x max iterations function evaluations. The gradient is
- * {@code J^T c} from one vector-Jacobian product per evaluation; the Jacobian is never formed.
+ * history 100, c1 1e-4, c2 0.9, tolerance_grad 1e-7 (max norm of the gradient), tolerance_change 1e-9, learning
+ * rate 1, at most 1.25 x max iterations function evaluations. The cost test is relative, as SciPy's L-BFGS-B
+ * {@code ftol}: stop when {@code (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1) <= tolerance_change} (PyTorch's absolute
+ * test stopped problems with large costs long before they converged); the step test stays PyTorch's absolute one.
+ * The gradient is {@code J^T c} from one vector-Jacobian product per evaluation; the Jacobian is never formed.
  *
  * <p>Box bounds and the mask, projected: elements fixed, or at a bound the gradient pushes against, are left out
  * of the search direction. When the first trial step stays inside the box, the strong Wolfe search runs, capped at
@@ -162,7 +164,8 @@ public final class LbfgsOptimizer implements Optimizer {
                 double[] d = direction(current.gradient, free, history, hessianDiagonal);
                 keepInsideBox(problem, current.x, d);
                 double gtd = Evaluator.dot(current.gradient, d);
-                if (gtd > -toleranceChange && !history.isEmpty()) {
+                double costScale = Math.max(Math.abs(current.cost), 1);
+                if (gtd > -toleranceChange * costScale && !history.isEmpty()) {
                     // The history no longer gives a descent direction (the active set changed): restart from steepest descent.
                     history.clear();
                     hessianDiagonal = 1;
@@ -170,7 +173,8 @@ public final class LbfgsOptimizer implements Optimizer {
                     keepInsideBox(problem, current.x, d);
                     gtd = Evaluator.dot(current.gradient, d);
                 }
-                if (gtd > -toleranceChange) {
+                if (gtd > -toleranceChange * costScale) {
+                    // the predicted decrease is below the relative cost tolerance
                     return ev.result(current, StopReason.COST_TOLERANCE);
                 }
                 double t = history.isEmpty() && iteration == 1
@@ -207,6 +211,7 @@ public final class LbfgsOptimizer implements Optimizer {
                     hessianDiagonal = ys / Evaluator.dot(y, y);
                 }
                 double costChange = current.cost - next.cost;
+                double relativeCostChange = costChange / Math.max(Math.max(Math.abs(current.cost), Math.abs(next.cost)), 1);
                 double stepMax = Evaluator.maxAbs(s);
                 current = next;
                 gradientNorm = ev.projectedGradientNorm(current.x, current.gradient);
@@ -218,7 +223,7 @@ public final class LbfgsOptimizer implements Optimizer {
                 if (stepMax <= toleranceChange) {
                     return ev.result(current, StopReason.STEP_TOLERANCE);
                 }
-                if (Math.abs(costChange) < toleranceChange) {
+                if (relativeCostChange <= toleranceChange) {
                     return ev.result(current, StopReason.COST_TOLERANCE);
                 }
                 if (evaluations >= evaluationLimit) {

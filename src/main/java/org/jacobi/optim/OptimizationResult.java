@@ -23,6 +23,8 @@ public record OptimizationResult(OptimizationMethod method, double[] x, double[]
                                  int derivativeEvaluations, String derivativeSource) {
     /** A target counts as reached when its residual is zero or its cost fell a million-fold (a thousandfold in norm). */
     public static final double TARGET_REACHED_RATIO = 1e-6;
+    /** How far {@code |gradient| / sqrt(cost)} must fall below its start for the gradient test of {@link #stationary()}. */
+    public static final double STATIONARY_RATIO = 1e-4;
 
     public OptimizationResult {
         records = List.copyOf(records);
@@ -42,6 +44,24 @@ public record OptimizationResult(OptimizationMethod method, double[] x, double[]
         return finalTargetCost == 0 || finalTargetCost <= TARGET_REACHED_RATIO * initialTargetCost;
     }
 
+    /**
+     * The gradient test: the residual left is one the input cannot reduce, because the (projected) gradient
+     * vanished, or fell far below what a residual of this size gave at the start: {@code |g| / sqrt(cost)} at most
+     * {@link #STATIONARY_RATIO} of its initial value. Near a reachable target that ratio stays of the order of the
+     * Jacobian's smallest singular value; at a minimum with a residual left it goes to zero.
+     */
+    public boolean stationary() {
+        if (stopReason == StopReason.GRADIENT_TOLERANCE) {
+            return true;
+        }
+        if (records.isEmpty() || !(finalCost > 0) || !(initialCost > 0)) {
+            return false;
+        }
+        double g0 = records.get(0).gradientNorm();
+        double g = records.get(records.size() - 1).gradientNorm();
+        return g == 0 || g / Math.sqrt(finalCost) <= STATIONARY_RATIO * g0 / Math.sqrt(initialCost);
+    }
+
     /** One or two sentences for the CLI and the panel's status line. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
@@ -49,9 +69,16 @@ public record OptimizationResult(OptimizationMethod method, double[] x, double[]
             method.label(), iterations(), initialCost, finalCost, stopReason.description()));
         if (!targetReached() && stopReason != StopReason.CANCELLED && stopReason != StopReason.ITERATION_LIMIT
             && stopReason != StopReason.EVALUATION_LIMIT && stopReason != StopReason.NON_FINITE) {
-            sb.append(String.format(Locale.ROOT, " The target is not reached: the residual norm is still %.4g;"
-                + " no input near this one (within any bounds and mask set) gives that output; try another start or a reachable target.",
-                Math.sqrt(2 * finalTargetCost)));
+            double residual = Math.sqrt(2 * finalTargetCost);
+            if (stationary()) {
+                sb.append(String.format(Locale.ROOT, " The target is not reached: the residual norm is still %.4g;"
+                    + " no input near this one (within any bounds and mask set) gives that output; try another start or a reachable target.",
+                    residual));
+            } else {
+                sb.append(String.format(Locale.ROOT, " The target is not reached yet: the residual norm is still %.4g and the gradient"
+                    + " shows no minimum here, so the target may well be reachable; try Gauss-Newton, more iterations or a smaller tolerance.",
+                    residual));
+            }
         }
         return sb.toString();
     }

@@ -3,7 +3,7 @@ package org.jacobi.optim;
 /** Why an optimizer stopped, in words a user understands. */
 public enum StopReason {
     GRADIENT_TOLERANCE("the gradient fell below its tolerance"),
-    COST_TOLERANCE("the cost stopped changing (cost tolerance)"),
+    COST_TOLERANCE("the cost stopped changing (its relative change fell below the cost tolerance)"),
     STEP_TOLERANCE("the step became negligible (step tolerance)"),
     ITERATION_LIMIT("the iteration limit was reached"),
     EVALUATION_LIMIT("the function evaluation limit was reached"),

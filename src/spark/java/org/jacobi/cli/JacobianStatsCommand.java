@@ -19,6 +19,8 @@ import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.spark.FixedInputs;
 import org.jacobi.spark.GeneratedSamples;
 import org.jacobi.spark.JacobianJob;
 import org.jacobi.spark.JacobianShards;
@@ -43,7 +45,7 @@ import picocli.CommandLine.Parameters;
         "Writes STATS.json and beside it STATS.mean.npy, .mean_abs.npy, .mean_square.npy ([*out, *in], float64)",
         "and .singular_values.npy ([4, k]: mean, std, min, max); --jacobians also writes every sample's Jacobian."})
 public final class JacobianStatsCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) file with one input.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) file (with several inputs: --wrt and --fixed).")
     Path modelPath;
 
     @Option(names = {"-i", "--input"}, paramLabel = "TABLE|NPY",
@@ -63,6 +65,13 @@ public final class JacobianStatsCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of --generate (default 0).")
     long seed;
+
+    @Option(names = "--wrt", paramLabel = "NAME", description = "The input to differentiate with respect to (default: the first).")
+    String wrt;
+
+    @Option(names = "--fixed", paramLabel = "NAME=FILE.npy",
+        description = "One sample of another input of the model, held fixed for every sample (repeat for each other input).")
+    Map<String, Path> fixed = new LinkedHashMap<>();
 
     @Option(names = "--of", paramLabel = "NAME", description = "The output (default: the first).")
     String of;
@@ -118,10 +127,14 @@ public final class JacobianStatsCommand implements Callable<Integer> {
             }
         }
         SparkSupport.require();
-        JacobianJob.loadOnnx(modelPath).close();
+        Map<String, Tensor> fixedValues = new LinkedHashMap<>();
+        fixed.forEach((name, file) -> fixedValues.put(name, Npy.read(file)));
+        try (OnnxModel model = JacobianJob.loadOnnx(modelPath)) {
+            FixedInputs.bake(model, wrt, fixedValues).close();
+        }
         long start = System.nanoTime();
         SparkSession spark = SparkSessions.open(master, "jacobi jacobian-stats " + modelPath.getFileName());
-        JacobianJob.Outcome r = JacobianJob.run(spark, new JacobianJob.Settings(modelPath, of, jacobianMode, source, budget,
+        JacobianJob.Outcome r = JacobianJob.run(spark, new JacobianJob.Settings(modelPath, wrt, fixedValues, of, jacobianMode, source, budget,
             partitions, jacobians, format, output.force));
         double seconds = (System.nanoTime() - start) / 1e9;
         write(r, files, seconds, spark.sparkContext().master());

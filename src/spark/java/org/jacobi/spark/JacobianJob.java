@@ -37,12 +37,14 @@ public final class JacobianJob {
     }
 
     /**
+     * @param wrt the input to differentiate with respect to, or null for the first
+     * @param fixed one sample of each other input, held fixed ({@link FixedInputs})
      * @param of the output, or null for the first
      * @param mode forward, reverse or auto
      * @param partitions how many partitions to spread generated samples over (0: Spark's default parallelism)
      * @param shards where to write per-sample Jacobians, or null for none
      */
-    public record Settings(Path model, String of, JacobianMode mode, SampleSource source, long maxMemoryBytes,
+    public record Settings(Path model, String wrt, Map<String, Tensor> fixed, String of, JacobianMode mode, SampleSource source, long maxMemoryBytes,
                            int partitions, String shards, JacobianShards.Format format, boolean overwrite) {
     }
 
@@ -74,7 +76,7 @@ public final class JacobianJob {
         List<TensorSpec> inputs = model.info().inputs();
         if (inputs.size() != 1) {
             throw JacobiException.usage(model.info().fileName() + " has " + inputs.size()
-                + " inputs; the Spark job differentiates models with one input.");
+                + " inputs; gsa --spark takes models with one input (jacobian-stats holds the others with --fixed).");
         }
         TensorSpec spec = inputs.get(0);
         if (!spec.hasShape() || spec.dims().isEmpty() || !spec.hasDynamicLeadingAxis()) {
@@ -95,7 +97,7 @@ public final class JacobianJob {
     public static Outcome run(SparkSession spark, Settings s) {
         PrebuiltJacobianGraph graph;
         int elements;
-        try (OnnxModel model = loadOnnx(s.model())) {
+        try (OnnxModel file = loadOnnx(s.model()); OnnxModel model = FixedInputs.bake(file, s.wrt(), s.fixed())) {
             long[] sampleShape = sampleShape(model);
             elements = Math.toIntExact(Tensor.elementCount(sampleShape));
             float[] first = s.source().firstRows(spark, elements, 2);
@@ -119,7 +121,7 @@ public final class JacobianJob {
             List<JacobianShards.Shard> shards = new ArrayList<>(total.shards());
             shards.sort(Comparator.comparingLong(JacobianShards.Shard::first));
             if (folder != null) {
-                folder.commit(manifest(s, graph, total.statistics().count(), shards));
+                folder.commit(manifest(s, graph, total.statistics().count(), shards), shards);
             }
             return new Outcome(total.statistics(), graph, shards, folder == null ? null : folder.location());
         } catch (Exception e) {
@@ -137,6 +139,11 @@ public final class JacobianJob {
         m.put("kind", "jacobi per-sample jacobians");
         m.put("model", s.model().getFileName().toString());
         m.put("wrt", g.wrt());
+        if (!s.fixed().isEmpty()) {
+            Map<String, Object> fixed = new LinkedHashMap<>();
+            s.fixed().forEach((name, value) -> fixed.put(name, value.toDoubleArray()));
+            m.put("fixed", fixed);
+        }
         m.put("of", g.of());
         m.put("mode", g.forward() ? "forward" : "reverse");
         m.put("source", s.source().describe());

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -66,20 +67,35 @@ public final class JacobianShards {
     private JacobianShards() {
     }
 
+    /**
+     * Writes one shard under a hidden temporary name and then renames it, so the folder never holds part of a
+     * shard: an attempt killed while writing leaves only its temporary file, which the driver removes at commit.
+     */
     static Shard write(String folder, Format format, long first, int count, float[] y, float[] jac, long[] sampleOut,
                        long[] sampleIn) throws IOException {
         String name = String.format(Locale.ROOT, "part-%012d.%s", first, format.extension());
         Path path = new Path(folder, name);
+        Path temporary = new Path(folder, "." + name + ".attempt-" + UUID.randomUUID());
         Configuration conf = new Configuration();
+        FileSystem fs;
         if (format == Format.NPY) {
-            FileSystem fs = fileSystem(path, conf);
+            fs = fileSystem(path, conf);
             long[] shape = concat(new long[] {count}, sampleOut, sampleIn);
-            try (OutputStream out = new BufferedOutputStream(fs.create(path, true), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(fs.create(temporary, true), 1 << 16)) {
                 Npy.write(out, Tensor.ofFloats(jac, shape));
             }
         } else {
-            writeParquet(path, conf, first, count, y, jac, (int) Tensor.elementCount(sampleOut),
+            // Parquet's writer goes through Hadoop's checksummed file system; renaming there moves the .crc too.
+            fs = path.getFileSystem(conf);
+            writeParquet(temporary, conf, first, count, y, jac, (int) Tensor.elementCount(sampleOut),
                 (int) Tensor.elementCount(sampleIn));
+        }
+        if (!fs.rename(temporary, path)) {
+            // Another attempt of the same task got there first: its shard holds the same samples.
+            if (!fs.exists(path)) {
+                throw new IOException("Could not rename " + temporary + " to " + path);
+            }
+            fs.delete(temporary, false);
         }
         return new Shard(name, first, count);
     }

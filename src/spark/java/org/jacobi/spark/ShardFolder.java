@@ -3,7 +3,11 @@ package org.jacobi.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.jacobi.core.JacobiException;
@@ -55,9 +59,22 @@ final class ShardFolder {
         return target.toString();
     }
 
-    /** Writes the manifest and moves the folder into place. */
-    void commit(String manifestJson) {
+    /**
+     * Removes what the shards listed do not account for (temporary files of attempts killed while writing), writes
+     * the manifest and moves the folder into place.
+     */
+    void commit(String manifestJson, List<JacobianShards.Shard> shards) {
         try {
+            Set<String> keep = new HashSet<>();
+            for (JacobianShards.Shard s : shards) {
+                keep.add(s.file());
+                keep.add("." + s.file() + ".crc");
+            }
+            for (FileStatus f : fs.listStatus(partial)) {
+                if (!keep.contains(f.getPath().getName())) {
+                    fs.delete(f.getPath(), true);
+                }
+            }
             try (OutputStream out = fs.create(new Path(partial, MANIFEST), true)) {
                 out.write(manifestJson.getBytes(StandardCharsets.UTF_8));
             }

@@ -33,7 +33,7 @@ public final class SparkSessions {
     /**
      * The session for {@code master}; null master means the one spark-submit configured (or the active one).
      * Executors get {@code -Xss8m} (ONNX Runtime's start needs a big stack) unless their options set a stack size,
-     * and a master other than local gets this job's jar, so that its executors can load Jacobi.
+     * and a master other than local gets Jacobi's classes sent ({@link #shipJacobi}).
      */
     public static SparkSession open(String master, String appName) {
         SparkConf conf = new SparkConf(true);
@@ -50,11 +50,13 @@ public final class SparkSessions {
             conf.set("spark.executor.extraJavaOptions", (executorOptions + " -Xss8m").trim());
         }
         String effective = conf.get("spark.master");
-        if (!effective.startsWith("local") && !conf.contains("spark.jars")) {
-            Path jar = ownJar();
-            if (jar != null) {
-                conf.set("spark.jars", jar.toUri().toString());
-            }
+        if (!effective.startsWith("local")) {
+            shipJacobi(conf);
+        }
+        if (loopback(effective)) {
+            // A master on this machine's loopback: the driver listens there too, reachable by the executors only.
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         try {
             return SparkSession.builder().config(conf).getOrCreate();
@@ -62,6 +64,30 @@ public final class SparkSessions {
             throw new JacobiException("Spark could not start with master " + effective + ": "
                 + ParquetSamples.firstLine(e.getMessage()) + ".", e);
         }
+    }
+
+    /**
+     * Makes Jacobi's classes (and ONNX Runtime's natives, which its jar carries) reach executors in other JVMs:
+     * this job's jar as {@code spark.jars}, which executors fetch from the driver. Run from class folders (the
+     * tests, an IDE) there is no jar to send; the executors then get the driver's class path, which holds when
+     * they run on this machine (a standalone cluster of scripts/spark-standalone.sh).
+     */
+    static void shipJacobi(SparkConf conf) {
+        if (conf.contains("spark.jars") || conf.contains("spark.executor.extraClassPath")) {
+            return;
+        }
+        Path jar = ownJar();
+        if (jar != null) {
+            conf.set("spark.jars", jar.toUri().toString());
+        } else {
+            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+    }
+
+    /** True for {@code spark://127.0.0.1:PORT} or {@code spark://localhost:PORT}. */
+    static boolean loopback(String master) {
+        String m = master.toLowerCase(Locale.ROOT);
+        return m.startsWith("spark://127.0.0.1:") || m.startsWith("spark://localhost:");
     }
 
     /** The jar this class was loaded from, or null when it runs from a class folder. */

@@ -22,7 +22,8 @@ import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.InputBinder;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.InputSources;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class CompareCommandTest {
         Tensor yb;
         try (Model a = ModelLoader.load(ONNX); Model b = ModelLoader.load(perturbed);
              JacobianEngine ea = Jacobians.engineFor(a); JacobianEngine eb = Jacobians.engineFor(b)) {
-            Map<String, Tensor> x = InputBinder.bind(a.info(), List.of(new TensorFiles.InputArgument(null, INPUT)));
+            Map<String, Tensor> x = InputSources.bind(a.info(), List.of(new TensorFiles.InputArgument(null, INPUT)), InputSettings.defaults());
             ja = ea.compute(JacobianRequest.of(x), ProgressMonitor.NONE).jacobian().floats();
             jb = eb.compute(JacobianRequest.of(x), ProgressMonitor.NONE).jacobian().floats();
             ya = a.run(x).get("y");

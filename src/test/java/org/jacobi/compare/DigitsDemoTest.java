@@ -9,7 +9,8 @@ import org.jacobi.TestFiles;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.TensorFiles;
-import org.jacobi.model.InputBinder;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.InputSources;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.jacobi.model.onnx.OnnxModel;
@@ -22,8 +23,8 @@ class DigitsDemoTest {
     void bothExportsClassifyTheBundledDigitsAndHaveTheSameJacobians() {
         try (Model onnx = ModelLoader.load(TestFiles.resource("assets/models/digits.onnx"));
              Model torch = ModelLoader.load(TestFiles.resource("assets/models/digits.pt"))) {
-            Map<String, Tensor> x = InputBinder.bind(onnx.info(),
-                List.of(new TensorFiles.InputArgument(null, TestFiles.resource("assets/samples/digits.input.npy"))));
+            Map<String, Tensor> x = InputSources.bind(onnx.info(),
+                List.of(new TensorFiles.InputArgument(null, TestFiles.resource("assets/samples/digits.input.npy"))), InputSettings.defaults());
             ComparisonResult r = ModelComparison.compare(onnx, torch, ComparisonRequest.of(x), ProgressMonitor.NONE);
             Tensor logits = r.differentiatedOutput().valueA();
             for (int digit = 0; digit < 10; digit++) {

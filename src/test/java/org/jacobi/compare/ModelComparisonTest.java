@@ -19,7 +19,8 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.InputBinder;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.InputSources;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,8 @@ class ModelComparisonTest {
     private static final Path TORCH = TestFiles.fixture("mlp_tanh.pt");
 
     private static Map<String, Tensor> inputs(Model model) {
-        return InputBinder.bind(model.info(),
-            List.of(new TensorFiles.InputArgument(null, TestFiles.fixture("mlp_tanh.input.npy"))));
+        return InputSources.bind(model.info(),
+            List.of(new TensorFiles.InputArgument(null, TestFiles.fixture("mlp_tanh.input.npy"))), InputSettings.defaults());
     }
 
     @Test
@@ -57,8 +58,8 @@ class ModelComparisonTest {
     @Test
     void aTorchScriptModelCanBeModelA() {
         try (Model a = ModelLoader.load(TORCH); Model b = ModelLoader.load(ONNX)) {
-            Map<String, Tensor> x = InputBinder.bind(a.info(),
-                List.of(new TensorFiles.InputArgument(null, TestFiles.fixture("mlp_tanh.input.npy"))));
+            Map<String, Tensor> x = InputSources.bind(a.info(),
+                List.of(new TensorFiles.InputArgument(null, TestFiles.fixture("mlp_tanh.input.npy"))), InputSettings.defaults());
             ComparisonResult r = ModelComparison.compare(a, b, ComparisonRequest.of(x), ProgressMonitor.NONE);
             assertEquals("output0", r.jacobianA().of());
             assertEquals("y", r.jacobianB().of());

@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jacobi.gsa.GsaGraphs;
-import org.jacobi.io.JsonParser;
 import org.jacobi.spark.LocalSpark;
+import org.jacobi.spark.SparkAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,40 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkGsaCommandTest {
     private static final double PI = Math.PI;
-    /** What may differ between the two runs: timing and where it ran. */
-    private static final Set<String> RUN_FACTS = Set.of("seconds", "evaluations_per_second", "device", "engine");
 
     @BeforeAll
     static void spark() {
         // The session the tests share (loopback, no UI); the command's getOrCreate finds it.
         LocalSpark.session();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> json(Path file) throws Exception {
-        return (Map<String, Object>) JsonParser.parse(Files.readString(file), file.toString());
-    }
-
-    private static void assertSameJson(Object expected, Object actual, String where) {
-        if (expected instanceof Map<?, ?> e) {
-            Map<?, ?> a = (Map<?, ?>) actual;
-            assertEquals(e.keySet(), a.keySet(), where);
-            for (Object k : e.keySet()) {
-                if (!RUN_FACTS.contains(k)) {
-                    assertSameJson(e.get(k), a.get(k), where + "." + k);
-                }
-            }
-        } else if (expected instanceof List<?> e) {
-            List<?> a = (List<?>) actual;
-            assertEquals(e.size(), a.size(), where);
-            for (int i = 0; i < e.size(); i++) {
-                assertSameJson(e.get(i), a.get(i), where + "[" + i + "]");
-            }
-        } else if (expected instanceof Double e) {
-            assertEquals(e, (Double) actual, 1e-6, where);
-        } else {
-            assertEquals(expected, actual, where);
-        }
     }
 
     private static Map<String, Object> both(Path dir, String... args) throws Exception {
@@ -66,9 +36,9 @@ class SparkGsaCommandTest {
         assertEquals(0, a.exitCode, a.toString());
         CliRunner b = CliRunner.run(concat(args, "--spark", "local[2]", "--partitions", "5", "--out", spark.toString()));
         assertEquals(0, b.exitCode, b.toString());
-        Map<String, Object> expected = json(single);
-        Map<String, Object> actual = json(spark);
-        assertSameJson(expected, actual, "json");
+        Map<String, Object> expected = SparkAssertions.json(single);
+        Map<String, Object> actual = SparkAssertions.json(spark);
+        SparkAssertions.assertSameJson(expected, actual, 1e-6, "json");
         assertTrue(String.valueOf(actual.get("device")).startsWith("Spark local"), String.valueOf(actual.get("device")));
         return actual;
     }

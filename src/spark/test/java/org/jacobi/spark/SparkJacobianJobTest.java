@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jacobi.spark.SparkAssertions.assertClose;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,24 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.jacobi.analysis.JacobianStatistics;
+import org.jacobi.cli.CliRunner;
 import org.jacobi.core.JacobiException;
-import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.JacobianMode;
-import org.jacobi.jacobian.JacobianRequest;
-import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
-import org.jacobi.model.onnx.OnnxModel;
-import org.jacobi.core.DevicePreference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serves every test (starting one takes seconds).
  */
 class SparkJacobianJobTest {
-    static final Path MLP = Path.of("src/test/resources/fixtures/mlp_tanh.onnx");
+    static final Path MLP = SparkAssertions.MLP;
     private static SparkSession spark;
 
     @TempDir
@@ -50,35 +44,8 @@ class SparkJacobianJobTest {
         spark = LocalSpark.session();
     }
 
-    @AfterAll
-    static void stop() {
-        LocalSpark.stop();
-    }
-
     private static JacobianJob.Settings settings(SampleSource source, String shards, JacobianShards.Format format) {
-        return new JacobianJob.Settings(MLP, null, JacobianMode.AUTO, source, 0, 4, shards, format, false);
-    }
-
-    /** The single-process answer: the ordinary ONNX engine on the same samples, statistics in one pass. */
-    private static JacobianStatistics singleProcess(GeneratedSamples source, int n) {
-        SampleBlock all = source.rows(0, n, 8);
-        try (OnnxModel model = OnnxModel.load(MLP, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            JacobianResult r = engine.compute(JacobianRequest.of(Map.of("x", Tensor.ofFloats(all.rows(), n, 8))), ProgressMonitor.NONE);
-            JacobianStatistics stats = new JacobianStatistics(4, 8);
-            stats.add(r.jacobian().floats(), 0, n);
-            return stats;
-        }
-    }
-
-    private static void assertClose(double[] expected, double[] actual, double relative) {
-        double scale = 0;
-        for (double v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], relative * scale, "entry " + i);
-        }
+        return new JacobianJob.Settings(MLP, null, Map.of(), null, JacobianMode.AUTO, source, 0, 4, shards, format, false);
     }
 
     @Test
@@ -86,47 +53,22 @@ class SparkJacobianJobTest {
         int n = 200_000;
         GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 11);
         JacobianJob.Outcome spark4 = JacobianJob.run(spark, settings(source, null, JacobianShards.Format.NPY));
-        JacobianStatistics expected = singleProcess(source, n);
         JacobianStatistics actual = spark4.statistics();
         assertEquals(n, actual.count());
-        assertClose(expected.mean(), actual.mean(), 1e-6);
-        assertClose(expected.meanAbs(), actual.meanAbs(), 1e-6);
-        assertClose(expected.meanSquare(), actual.meanSquare(), 1e-6);
-        for (int row = 0; row < 4; row++) {
-            assertClose(expected.singularValueSpread()[row], actual.singularValueSpread()[row], 1e-6);
-        }
+        SparkAssertions.assertSameStatistics(SparkAssertions.singleProcess(source, n), actual, 1e-6);
         // The DGSM of a non-trivial model is not zero: the comparison above compares something.
         assertTrue(actual.meanSquare()[0] > 1e-4);
     }
 
     /** Fails the first attempt of partition 1, as a lost executor would. */
-    static final class FailsOnce implements SampleSource {
-        private final GeneratedSamples inner;
-
-        FailsOnce(GeneratedSamples inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public JavaRDD<SampleBlock> blocks(SparkSession s, int elements, int partitions) {
-            return inner.blocks(s, elements, partitions).map(b -> {
-                TaskContext t = TaskContext.get();
-                if (t.partitionId() == 1 && t.attemptNumber() == 0) {
-                    throw new IllegalStateException("injected executor failure");
-                }
-                return b;
-            });
-        }
-
-        @Override
-        public float[] firstRows(SparkSession s, int elements, int n) {
-            return inner.firstRows(s, elements, n);
-        }
-
-        @Override
-        public String describe() {
-            return "fails once: " + inner.describe();
-        }
+    private static SampleSource failsOnce(GeneratedSamples source) {
+        return new InterceptedSamples(source, "fails once", b -> {
+            TaskContext t = TaskContext.get();
+            if (t.partitionId() == 1 && t.attemptNumber() == 0) {
+                throw new IllegalStateException("injected executor failure");
+            }
+            return b;
+        });
     }
 
     @Test
@@ -134,7 +76,7 @@ class SparkJacobianJobTest {
         GeneratedSamples source = GeneratedSamples.parse("uniform:-2,2", 20_000, 5);
         JacobianJob.Outcome clean = JacobianJob.run(spark, settings(source, null, JacobianShards.Format.NPY));
         Path out = dir.resolve("j-npy");
-        JacobianJob.Outcome retried = JacobianJob.run(spark, settings(new FailsOnce(source), out.toString(), JacobianShards.Format.NPY));
+        JacobianJob.Outcome retried = JacobianJob.run(spark, settings(failsOnce(source), out.toString(), JacobianShards.Format.NPY));
         assertClose(clean.statistics().meanSquare(), retried.statistics().meanSquare(), 1e-12);
         assertClose(clean.statistics().mean(), retried.statistics().mean(), 1e-12);
         assertEquals(20_000, retried.statistics().count());
@@ -176,7 +118,7 @@ class SparkJacobianJobTest {
         Path out = dir.resolve("jacobians");
         JacobianJob.Outcome r = JacobianJob.run(spark, settings(new ParquetSamples(table.toString(), null), out.toString(),
             JacobianShards.Format.PARQUET));
-        assertClose(singleProcess(gen, n).meanSquare(), r.statistics().meanSquare(), 1e-6);
+        assertClose(SparkAssertions.singleProcess(gen, n).meanSquare(), r.statistics().meanSquare(), 1e-6);
 
         List<Row> written = spark.read().parquet(out.toString()).collectAsList();
         assertEquals(n, written.size());
@@ -207,5 +149,46 @@ class SparkJacobianJobTest {
         try (var listing = Files.list(dir)) {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("partial")));
         }
+    }
+
+    @Test
+    void aModelWithTwoInputsIsDifferentiatedWithRespectToEitherWhileTheOtherIsHeld() {
+        Path model = Path.of("src/test/resources/fixtures/two_inputs.onnx");
+        Tensor x1 = Npy.read(Path.of("src/test/resources/fixtures/two_inputs.input.x1.npy"));
+        Tensor x2 = Npy.read(Path.of("src/test/resources/fixtures/two_inputs.input.x2.npy"));
+        int n = 3000;
+        GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 7);
+        // x2 held at its sample 2, given with its batch axis of 1.
+        Map<String, Tensor> heldX2 = Map.of("x2", x2.sliceRows(2, 3));
+        JacobianJob.Outcome r1 = JacobianJob.run(spark, new JacobianJob.Settings(model, "x1", heldX2, null, JacobianMode.AUTO,
+            source, 0, 3, null, JacobianShards.Format.NPY, false));
+        assertEquals("x1", r1.graph().wrt());
+        SparkAssertions.assertSameStatistics(SparkAssertions.singleProcess(model, "x1", heldX2, source, n, 6, 5), r1.statistics(), 1e-6);
+        assertTrue(r1.statistics().meanSquare()[0] > 1e-6, "y depends on x1");
+        // The same from the command line: --wrt and --fixed NAME=FILE.npy.
+        Path x2File = dir.resolve("x2.npy");
+        Npy.write(x2File, x2.sliceRows(2, 3), false);
+        Path stats = dir.resolve("stats.json");
+        CliRunner cli = CliRunner.run("jacobian-stats", model.toString(), "--wrt", "x1", "--fixed", "x2=" + x2File,
+            "--generate", "normal:0,1", "--samples", String.valueOf(n), "--seed", "7", "--spark", "local[2]",
+            "--out", stats.toString(), "--quiet");
+        assertEquals(0, cli.exitCode, cli.toString());
+        assertClose(r1.statistics().meanSquare(), Npy.read(dir.resolve("stats.mean_square.npy")).doubles(), 1e-9);
+        // x1 held at its sample 1, given as one sample without the batch axis; both modes.
+        Map<String, Tensor> heldX1 = Map.of("x1", Tensor.ofFloats(x1.sliceRows(1, 2).floats(), 6));
+        JacobianStatistics expected = SparkAssertions.singleProcess(model, "x2", heldX1, source, n, 3, 5);
+        for (JacobianMode mode : List.of(JacobianMode.FORWARD, JacobianMode.REVERSE)) {
+            JacobianJob.Outcome r2 = JacobianJob.run(spark, new JacobianJob.Settings(model, "x2", heldX1, null, mode, source, 0, 3,
+                null, JacobianShards.Format.NPY, false));
+            assertEquals(mode == JacobianMode.FORWARD, r2.graph().forward());
+            SparkAssertions.assertSameStatistics(expected, r2.statistics(), 1e-6);
+        }
+        // An input left out, or a sample of the wrong shape: one line saying what to give.
+        JacobiException missing = assertThrows(JacobiException.class, () -> JacobianJob.run(spark, new JacobianJob.Settings(model,
+            "x1", Map.of(), null, JacobianMode.AUTO, source, 0, 3, null, JacobianShards.Format.NPY, false)));
+        assertTrue(missing.getMessage().contains("--fixed x2=FILE.npy"), missing.getMessage());
+        JacobiException shape = assertThrows(JacobiException.class, () -> JacobianJob.run(spark, new JacobianJob.Settings(model,
+            "x1", Map.of("x2", x1.sliceRows(0, 1)), null, JacobianMode.AUTO, source, 0, 3, null, JacobianShards.Format.NPY, false)));
+        assertTrue(shape.getMessage().contains("takes one sample of shape"), shape.getMessage());
     }
 }
