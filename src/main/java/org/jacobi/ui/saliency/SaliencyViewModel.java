@@ -23,7 +23,7 @@ import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 
 /**
- * The Saliency tab: for an image-shaped input, one output's row of the Jacobian as an image beside the
+ * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), one output's row of the Jacobian as an image beside the
  * input. Which output (by its label), signed or absolute, which channel (-1: summed), overlay opacity.
  */
 public final class SaliencyViewModel {
@@ -92,10 +92,11 @@ public final class SaliencyViewModel {
             clearChoices();
             return;
         }
-        long[] s = r.sampleInputShape();
+        long[] s = Saliency.channelsFirstShape(r.sampleInputShape());
         int c = (int) s[0];
         int h = (int) s[1];
         int w = (int) s[2];
+        x = Saliency.channelsFirst(x, r.sampleInputShape());
         int sampleIndex = state.sampleOf(r);
         double[] y = new double[r.outputsPerSample()];
         System.arraycopy(r.output().toDoubleArray(), sampleIndex * y.length, y, 0, y.length);
@@ -115,7 +116,7 @@ public final class SaliencyViewModel {
             clearChoices();
             return;
         }
-        int c = (int) s[0];
+        int c = (int) Saliency.channelsFirstShape(s)[0];
         int nOut = (int) large.size().outputsPerSample();
         int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
         setChoices(c, large.outputSample(sample));
@@ -144,7 +145,7 @@ public final class SaliencyViewModel {
         }
         computing.set(false);
         Saliency.Map2D map = Saliency.map(row, s, Math.min(channel.get(), c - 1), absolute.get());
-        show(map, x, c, (int) s[1], (int) s[2], "d " + state.outputLabel(out) + " / d " + large.request().wrt());
+        show(map, Saliency.channelsFirst(x, s), c, map.height(), map.width(), "d " + state.outputLabel(out) + " / d " + large.request().wrt());
     }
 
     /** The output with the largest value in {@code sample}: for a classifier, its top class. */
