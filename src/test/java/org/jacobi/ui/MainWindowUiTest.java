@@ -154,6 +154,11 @@ class MainWindowUiTest {
         Label message = robot.lookup("#messageText").queryAs(Label.class);
         assertTrue(message.isVisible());
         assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
+        robot.clickOn("Summaries");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.chart.LineChart<?, ?> sv = robot.lookup("#singularValueChart").queryAs(javafx.scene.chart.LineChart.class);
+        assertFalse(sv.getYAxis().isTickLabelsVisible(), "no singular values: no axis of powers of ten up to 1e100");
+        robot.clickOn("Jacobian");
         assertFalse(message.getText().contains("Exception"), message.getText());
         assertTrue(robot.lookup("#messageDetails").query().isVisible());
         robot.clickOn("#messageDetails");
@@ -175,6 +180,11 @@ class MainWindowUiTest {
             && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
             .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("What if");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.layout.GridPane whatIf = robot.lookup("#whatIfTable").queryAs(javafx.scene.layout.GridPane.class);
+        String said = ((Label) whatIf.getChildren().get(0)).getText();
+        assertTrue(said.contains("784 elements per sample"), "not 'No input yet' with an input loaded: " + said);
         robot.clickOn("Summaries");
         @SuppressWarnings("unchecked")
         javafx.scene.chart.BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(javafx.scene.chart.BarChart.class);

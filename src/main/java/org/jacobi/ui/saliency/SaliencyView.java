@@ -67,6 +67,7 @@ public final class SaliencyView extends ScrollPane {
         images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
         images.setPadding(new Insets(6));
         scaleNote.setId("saliencyScale");
+        scaleNote.setWrapText(true);
         Tooltip.install(saliency, saliencyTip);
         largeNote.setId("saliencyLargeJacobian");
         computeFull.setId("saliencyComputeFull");
@@ -109,6 +110,10 @@ public final class SaliencyView extends ScrollPane {
         overlayTop.setImage(salImg);
         saliencyTip.setText(p.derivative());
         scaleNote.setText(p.scaleNote());
+        scaleNote.setStyle(p.flat() ? "-fx-text-fill: #b35900; -fx-font-weight: bold;" : "");
+        for (ImageView v : List.of(saliency, overlayTop)) {
+            v.setVisible(!p.flat()); // a blank map would say nothing; the words below say why
+        }
     }
 
     private static ImageView pixelView() {
