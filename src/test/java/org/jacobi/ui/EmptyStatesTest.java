@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
+import org.jacobi.TestFiles;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,7 @@ class EmptyStatesTest {
     void exportingWithoutAJacobianSaysWhatIsMissing(@TempDir Path dir) {
         vm.exports().exportReport(dir.resolve("r.html"));
         assertTrue(vm.state().messageProperty().get().text().contains("open a model"), vm.state().messageProperty().get().text());
-        vm.openFiles(List.of(MainViewModelTest.FIXTURES.resolve("mlp_tanh.onnx"), MainViewModelTest.FIXTURES.resolve("mlp_tanh.input.npy")));
-        vm.state().setInputs(null, "no input");
+        vm.openFiles(List.of(TestFiles.resource("images/segmenter_dynamic.onnx"))); // a dynamic size: no samples generated
         vm.exports().exportReport(dir.resolve("r.html"));
         assertTrue(vm.state().messageProperty().get().text().contains("give the model an input"), vm.state().messageProperty().get().text());
         assertFalse(Files.exists(dir.resolve("r.html")));

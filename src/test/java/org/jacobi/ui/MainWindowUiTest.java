@@ -146,6 +146,19 @@ class MainWindowUiTest {
     }
 
     @Test
+    void aLongMessageWrapsInsteadOfBeingCutOff(FxRobot robot) throws Exception {
+        String longText = "Opened model.onnx; no input yet. " + "Input 'image' [batch, 3, height, width] has a dynamic axis. ".repeat(6)
+            + "THE END.";
+        robot.interact(() -> vm.state().messageProperty().set(new UserMessage(longText, null, true)));
+        WaitForAsyncUtils.waitForFxEvents();
+        Label message = robot.lookup("#messageText").queryAs(Label.class);
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) message.lookup(".text");
+        assertFalse(shown.getText().endsWith("..."), shown.getText());
+        assertTrue(shown.getText().contains("THE END."), "the end of the message is shown: " + shown.getText());
+        assertTrue(message.getHeight() > 2 * message.getFont().getSize(), "more than one line high: " + message.getHeight());
+    }
+
+    @Test
     void aCorruptFileShowsAnErrorWithDetails(FxRobot robot, @TempDir Path dir) throws Exception {
         Path bad = dir.resolve("corrupt.onnx");
         Files.write(bad, new byte[] {8, 7, 18, 4, 't', 'o', 'r', 'c', 'h', (byte) 0xff, 1, 2, 3});
