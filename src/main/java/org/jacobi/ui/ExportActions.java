@@ -95,9 +95,22 @@ public final class ExportActions {
         return workspace.executor();
     }
 
+    /** Why there is no Jacobian to export, and what gives one (the menu items stay enabled, so that this is said). */
+    String whyNothingToExport() {
+        if (state.model() == null) {
+            return "There is no Jacobian to export yet: open a model and its input first.";
+        }
+        if (state.inputsProperty().get() == null) {
+            return "There is no Jacobian to export yet: give the model an input (drop a file, or generate samples).";
+        }
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        return large != null ? "The full Jacobian (" + large.size().describe() + ") is not computed, so there is nothing to export: "
+            + "choose Compute > Compute Jacobian first." : "There is no Jacobian to export yet: press Compute first.";
+    }
+
     private JacobianResult requireResult() {
         if (state.resultProperty().get() == null) {
-            state.showError(new JacobiException("There is no Jacobian to export yet. Compute one first."));
+            state.showError(new JacobiException(whyNothingToExport()));
         }
         return state.resultProperty().get();
     }

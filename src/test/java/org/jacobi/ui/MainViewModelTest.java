@@ -14,6 +14,8 @@ import java.util.List;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.Normalization;
+import org.jacobi.inputs.Resize;
 import org.jacobi.io.CsvTensors;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.ModelDerivatives;
@@ -247,10 +249,9 @@ class MainViewModelTest {
         img.setRGB(10, 10, 0xffffff);
         Path png = dir.resolve("digit.png");
         javax.imageio.ImageIO.write(img, "png", png.toFile());
-        vm.inputs().imageScaleProperty().set("1/255");
-        vm.inputs().imageMeanProperty().set("0.5");
-        vm.inputs().imageStdProperty().set("0.5");
         vm.openFiles(List.of(FIXTURES.resolve("cnn_small.onnx"), png));
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        vm.inputs().changeSettings(vm.inputs().settingsProperty().get().withNormalization(Normalization.symmetric()));
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         Tensor x = vm.state().inputsProperty().get().get("x");
         assertArrayEquals(new long[] {1, 1, 28, 28}, x.shape());
@@ -266,10 +267,10 @@ class MainViewModelTest {
         vm.openFiles(List.of(png, second));
         assertArrayEquals(new long[] {2, 1, 28, 28}, vm.state().inputsProperty().get().get("x").shape(), "several images: a batch");
         assertEquals(2, vm.state().sampleCountProperty().get());
-        assertEquals("2 files", vm.state().inputSourceProperty().get());
-        vm.inputs().imageStdProperty().set("zero");
-        vm.inputs().loadInputFiles(List.of(png));
-        assertTrue(vm.state().messageProperty().get().text().contains("image std"), vm.state().messageProperty().get().text());
+        assertTrue(vm.state().inputSourceProperty().get().startsWith("2 files (layout auto"), vm.state().inputSourceProperty().get());
+        vm.inputs().changeSettings(vm.inputs().settingsProperty().get().withResize(Resize.parse("14x14")));
+        assertTrue(vm.state().messageProperty().get().text().contains("fixed height of 28"), vm.state().messageProperty().get().text());
+        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.state().inputsProperty().get().get("x").shape(), "the input stays as it was");
     }
 
     @Test

@@ -146,6 +146,19 @@ class MainWindowUiTest {
     }
 
     @Test
+    void aLongMessageWrapsInsteadOfBeingCutOff(FxRobot robot) throws Exception {
+        String longText = "Opened model.onnx; no input yet. " + "Input 'image' [batch, 3, height, width] has a dynamic axis. ".repeat(6)
+            + "THE END.";
+        robot.interact(() -> vm.state().messageProperty().set(new UserMessage(longText, null, true)));
+        WaitForAsyncUtils.waitForFxEvents();
+        Label message = robot.lookup("#messageText").queryAs(Label.class);
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) message.lookup(".text");
+        assertFalse(shown.getText().endsWith("..."), shown.getText());
+        assertTrue(shown.getText().contains("THE END."), "the end of the message is shown: " + shown.getText());
+        assertTrue(message.getHeight() > 2 * message.getFont().getSize(), "more than one line high: " + message.getHeight());
+    }
+
+    @Test
     void aCorruptFileShowsAnErrorWithDetails(FxRobot robot, @TempDir Path dir) throws Exception {
         Path bad = dir.resolve("corrupt.onnx");
         Files.write(bad, new byte[] {8, 7, 18, 4, 't', 'o', 'r', 'c', 'h', (byte) 0xff, 1, 2, 3});
@@ -154,6 +167,11 @@ class MainWindowUiTest {
         Label message = robot.lookup("#messageText").queryAs(Label.class);
         assertTrue(message.isVisible());
         assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
+        robot.clickOn("Summaries");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.chart.LineChart<?, ?> sv = robot.lookup("#singularValueChart").queryAs(javafx.scene.chart.LineChart.class);
+        assertFalse(sv.getYAxis().isTickLabelsVisible(), "no singular values: no axis of powers of ten up to 1e100");
+        robot.clickOn("Jacobian");
         assertFalse(message.getText().contains("Exception"), message.getText());
         assertTrue(robot.lookup("#messageDetails").query().isVisible());
         robot.clickOn("#messageDetails");
@@ -175,6 +193,11 @@ class MainWindowUiTest {
             && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
             .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("What if");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.layout.GridPane whatIf = robot.lookup("#whatIfTable").queryAs(javafx.scene.layout.GridPane.class);
+        String said = ((Label) whatIf.getChildren().get(0)).getText();
+        assertTrue(said.contains("784 elements per sample"), "not 'No input yet' with an input loaded: " + said);
         robot.clickOn("Summaries");
         @SuppressWarnings("unchecked")
         javafx.scene.chart.BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(javafx.scene.chart.BarChart.class);

@@ -423,8 +423,13 @@ public class HeatmapView extends Region {
 
     /** The text shown while there is no matrix. */
     public void setPlaceholder(String text) {
+        if (text.equals(placeholder)) {
+            return;
+        }
         placeholder = text;
-        draw();
+        if (getData() == null) { // with a matrix shown the text is not drawn; its labels may be mid-change
+            draw();
+        }
     }
 
     /** The canvas holding the cells (for snapshots and tests). */

@@ -1,6 +1,7 @@
 package org.jacobi.ui.jacobian;
 
 import java.nio.file.Path;
+import java.util.List;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -66,6 +67,22 @@ public final class JacobianView extends BorderPane {
         bottom.visibleProperty().bind(vm.rowsNoteProperty().isNotEmpty());
         bottom.managedProperty().bind(bottom.visibleProperty());
         setBottom(bottom);
+        for (javafx.beans.Observable o : List.of(state.modelProperty(), state.inputsProperty(), state.deferredProperty())) {
+            o.addListener(x -> heatmap.setPlaceholder(placeholder(state)));
+        }
+        heatmap.setPlaceholder(placeholder(state));
+    }
+
+    /** What the empty heatmap says: the next step, or why there is no matrix. */
+    static String placeholder(AppState state) {
+        if (state.model() == null) {
+            return "No Jacobian yet: drop a model file here";
+        }
+        if (state.inputsProperty().get() == null) {
+            return "No input yet: drop an input file (tensor, photo) or generate samples";
+        }
+        return state.deferredProperty().get() != null ? "Jacobian too large to draw whole: see the note below"
+            : "No Jacobian yet: press Compute";
     }
 
     public HeatmapView heatmap() {

@@ -22,7 +22,8 @@ import org.jacobi.analysis.Pixels;
 /** The Saliency tab: input, saliency map and overlay side by side, with the output, channel and opacity chosen above. */
 public final class SaliencyView extends ScrollPane {
     private final SaliencyViewModel vm;
-    private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input [C, H, W], e.g. cnn_small.onnx with an image.";
+    private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input, [C, H, W] or [H, W, C] with 1, 3 or 4 channels: "
+        + "open a model that takes images (File > Open Demo > Handwritten digits) and drop a photo on it.";
     private final Label note = new Label(NOT_AN_IMAGE);
     private final ImageView input = pixelView();
     private final ImageView saliency = pixelView();
@@ -66,6 +67,7 @@ public final class SaliencyView extends ScrollPane {
         images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
         images.setPadding(new Insets(6));
         scaleNote.setId("saliencyScale");
+        scaleNote.setWrapText(true);
         Tooltip.install(saliency, saliencyTip);
         largeNote.setId("saliencyLargeJacobian");
         computeFull.setId("saliencyComputeFull");
@@ -108,6 +110,10 @@ public final class SaliencyView extends ScrollPane {
         overlayTop.setImage(salImg);
         saliencyTip.setText(p.derivative());
         scaleNote.setText(p.scaleNote());
+        scaleNote.setStyle(p.flat() ? "-fx-text-fill: #b35900; -fx-font-weight: bold;" : "");
+        for (ImageView v : List.of(saliency, overlayTop)) {
+            v.setVisible(!p.flat()); // a blank map would say nothing; the words below say why
+        }
     }
 
     private static ImageView pixelView() {
