@@ -112,7 +112,7 @@ class SparkStandaloneClusterTest {
         CliRunner b = CliRunner.run(concat(study, "--spark", cluster.master(), "--partitions", "6", "--out", onCluster.toString()));
         assertEquals(0, b.exitCode, b.toString());
         Map<String, Object> actual = SparkAssertions.json(onCluster);
-        SparkAssertions.assertSameJson(SparkAssertions.json(single), actual, 1e-6, "json");
+        SparkAssertions.assertSameJson(SparkAssertions.json(single), actual, 0, "json");
         assertTrue(String.valueOf(actual.get("device")).startsWith("Spark " + cluster.master()), String.valueOf(actual.get("device")));
         assertEquals(2, busyExecutors.size(), "executors that ran tasks: " + busyExecutors);
         assertFalse(busyExecutors.contains("driver"));
