@@ -15,6 +15,16 @@ public interface StudyStatistics extends Serializable {
     /** Base rows summed in plain doubles before their totals are added exactly; a task must take whole blocks. */
     int SUM_BLOCK = 1024;
 
+    /**
+     * Base rows to evaluate at once: a whole {@link #SUM_BLOCK} when {@code modelRows} (what the memory budget allows)
+     * hold it, else the largest power of two that fits. Every runner batching this way cuts the rows at the same places,
+     * and ONNX Runtime's vectorised kernels give a row the same bits only at the same place in the same batch.
+     */
+    static int batchBaseRows(int rowsPerBase, int modelRows) {
+        int fits = Math.max(1, modelRows / rowsPerBase);
+        return fits >= SUM_BLOCK ? SUM_BLOCK : Integer.highestOneBit(fits);
+    }
+
     GsaMethod method();
 
     /**

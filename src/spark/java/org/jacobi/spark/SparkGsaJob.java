@@ -89,9 +89,9 @@ public final class SparkGsaJob {
                 monitor.progress(done, total, method.label() + " on Spark");
                 int per = plan.rowsPerBase(method);
                 long rows = plan.baseRows(method);
-                int batch = Math.max(1, blockRows(plan, method, maxMemoryBytes) / per);
-                // Tasks take whole sum blocks, so that the sums round as in one process (StudyStatistics.SUM_BLOCK).
-                long unit = (long) StudyStatistics.SUM_BLOCK * Math.max(1, batch / StudyStatistics.SUM_BLOCK);
+                // Whole sum blocks per task, batched as in one process: the same bits (StudyStatistics.SUM_BLOCK).
+                int batch = StudyStatistics.batchBaseRows(per, blockRows(plan, method, maxMemoryBytes));
+                long unit = StudyStatistics.SUM_BLOCK;
                 List<long[]> ranges = new ArrayList<>();
                 for (long from = 0; from < rows; from += unit) {
                     ranges.add(new long[] {from, Math.min(unit, rows - from)});
