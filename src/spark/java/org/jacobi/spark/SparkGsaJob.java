@@ -42,18 +42,19 @@ public final class SparkGsaJob {
     private SparkGsaJob() {
     }
 
-    public static GsaResult run(SparkSession spark, StudyPlan plan, Path model, long maxMemoryBytes, int partitions,
-                                ProgressMonitor monitor) {
+    /**
+     * @param held every model input but the varied one, at the value the study holds it ({@link FixedInputs} bakes them
+     *     into the graph the executors run)
+     */
+    public static GsaResult run(SparkSession spark, StudyPlan plan, Path model, Map<String, Tensor> held,
+                                long maxMemoryBytes, int partitions, ProgressMonitor monitor) {
         long start = System.nanoTime();
         byte[] modelBytes;
         long[] sampleShape;
         PrebuiltJacobianGraph graph = null;
-        try (OnnxModel m = JacobianJob.loadOnnx(model)) {
+        try (OnnxModel file = JacobianJob.loadOnnx(model); OnnxModel m = FixedInputs.bake(file, plan.wrt(), held)) {
             sampleShape = JacobianJob.sampleShape(m);
-            if (!m.info().inputs().get(0).name().equals(plan.wrt())) {
-                throw JacobiException.usage("The Spark job varies the model's only input; '" + plan.wrt() + "' is not it.");
-            }
-            modelBytes = OnnxModels.readBytes(model);
+            modelBytes = held.isEmpty() ? OnnxModels.readBytes(model) : m.proto().toByteArray();
             if (plan.study().methods().contains(GsaMethod.DGSM)) {
                 double[] probe = plan.inputRows(GsaMethod.DGSM, 0, 2);
                 float[] p = new float[probe.length];
