@@ -1,8 +1,13 @@
 package org.jacobi;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import ai.onnxruntime.OrtSession;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -73,6 +78,14 @@ class ArchitectureTest {
                 "org.jacobi.model.onnx..")
             .because("autodiff is the graph-to-graph transform alone; running graphs (probing shapes, rewriting "
                 + "for ONNX Runtime) is the runtime side's, in org.jacobi.jacobian.lowering")
+            .check(classes);
+    }
+
+    @Test
+    void onlyGraphRunRunsOnnxRuntimeSessions() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.jacobi.model.onnx.GraphRun")
+            .should().callMethodWhere(target(name("run")).and(target(owner(assignableTo(OrtSession.class)))))
+            .because("one run call means every run can be cancelled in flight and fails with the same message")
             .check(classes);
     }
 

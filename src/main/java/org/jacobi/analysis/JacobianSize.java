@@ -1,6 +1,7 @@
 package org.jacobi.analysis;
 
 import java.util.Locale;
+import org.jacobi.core.ByteSizes;
 
 /**
  * How large a per-sample Jacobian would be before computing it: entries, float32 bytes, and whether it is
@@ -47,12 +48,6 @@ public record JacobianSize(long samples, long outputsPerSample, long inputsPerSa
 
     /** E.g. "2.2 GiB". */
     public static String bytesText(long bytes) {
-        if (bytes >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
-        }
-        if (bytes >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
-        }
-        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        return ByteSizes.text(bytes);
     }
 }

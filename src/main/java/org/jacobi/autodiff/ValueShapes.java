@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -50,10 +51,11 @@ public final class ValueShapes {
             long[] dims = init.getDimsList().stream().mapToLong(Long::longValue).toArray();
             shapes.put(init.getName(), dims);
             types.put(init.getName(), init.getDataType());
-            if ((init.getDataType() == 7 || init.getDataType() == 6) && Tensor.elementCount(dims) <= 64) {
+            ElementType type = ElementType.fromOnnxCode(init.getDataType());
+            if ((type == ElementType.INT64 || type == ElementType.INT32) && Tensor.elementCount(dims) <= 64) {
                 smallInts.put(init.getName(), TensorProtos.toLongs(init));
             }
-            if ((init.getDataType() == 1 || init.getDataType() == 11) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
+            if ((type == ElementType.FLOAT32 || type == ElementType.FLOAT64) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
                 smallFloats.put(init.getName(), TensorProtos.toDoubles(init));
             }
         }
@@ -98,7 +100,7 @@ public final class ValueShapes {
         return shape(name).length;
     }
 
-    /** The ONNX element type code of a value (1 float32, 11 float64, 7 int64...). */
+    /** The ONNX element type code of a value ({@link ElementType#onnxCode()}, or a type Jacobi does not read). */
     public int type(String name) {
         Integer t = types.get(name);
         if (t == null) {
@@ -109,7 +111,7 @@ public final class ValueShapes {
 
     public boolean isFloat(String name) {
         Integer t = types.get(name);
-        return t != null && (t == 1 || t == 11 || t == 10 || t == 16);
+        return t != null && ElementType.isFloatingPointCode(t);
     }
 
     /** The contents of a small integer value, or null when it is not one. */

@@ -3,16 +3,17 @@ package org.jacobi.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.DevicePreference;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
-import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.GraphRun;
 import org.jacobi.model.onnx.NodeFlops;
+import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
@@ -49,13 +50,14 @@ public final class ForwardFlops {
                 for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                     feeds.put(e.getKey(), OrtTensors.toOrt(OrtSessions.environment(), e.getValue()));
                 }
-                try (OrtSession.Result result = opened.session().run(feeds)) {
+                GraphRun.run(opened.session(), feeds, outputs, Map.of(), ProgressMonitor.NONE, "the FLOP counter", result -> {
                     for (Map.Entry<String, OnnxValue> e : result) {
                         if (e.getValue() instanceof OnnxTensor t) {
                             shapes.put(e.getKey(), t.getInfo().getShape());
                         }
                     }
-                }
+                    return null;
+                });
             } finally {
                 feeds.values().forEach(OnnxTensor::close);
             }

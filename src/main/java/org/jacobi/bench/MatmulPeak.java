@@ -5,10 +5,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.GraphRun;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
@@ -51,9 +54,9 @@ public final class MatmulPeak {
             long deadline = System.nanoTime() + 2_000_000_000L;
             for (int run = 0; run < 20 && (run < 4 || System.nanoTime() < deadline); run++) {
                 long t0 = System.nanoTime();
-                try (OrtSession.Result r = session.run(Map.of("a", ta, "b", tb))) {
-                    best = Math.min(best, System.nanoTime() - t0);
-                }
+                GraphRun.run(session, Map.of("a", ta, "b", tb), Set.of("c"), Map.of(), ProgressMonitor.NONE,
+                    "the matrix-multiply benchmark", result -> null);
+                best = Math.min(best, System.nanoTime() - t0);
             }
             return new Peak(2.0 * n * n * (double) n / (best / 1e9), opened.device());
         } catch (OrtException e) {

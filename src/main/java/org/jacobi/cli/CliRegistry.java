@@ -17,7 +17,8 @@ final class CliRegistry {
             ReportCommand.class,
             CompareCommand.class,
             GsaCommand.class,
-            HessianCommand.class
+            HessianCommand.class,
+            AttributeCommand.class
         ));
         all.addAll(SparkSupport.subcommands());
         return all;

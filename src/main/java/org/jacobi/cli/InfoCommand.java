@@ -72,6 +72,7 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("opsets", info.opsets());
             m.put("producer", info.producer());
             m.put("node_count", info.nodeCount());
+            m.put("subgraph_node_count", info.subgraphNodeCount());
             m.put("operators", info.operatorCounts());
         }
         m.put("parameters", info.parameterCount() >= 0 ? info.parameterCount() : null);
@@ -105,7 +106,9 @@ public final class InfoCommand implements Callable<Integer> {
                 : "from " + info.shapeSource());
         }
         if (info.format() == ModelFormat.ONNX) {
-            row(sb, "Operators", info.nodeCount() + " nodes: " + info.operatorCounts().entrySet().stream()
+            String inSubgraphs = info.subgraphNodeCount() == 0 ? ""
+                : " (" + info.subgraphNodeCount() + " inside If/Loop/Scan subgraphs)";
+            row(sb, "Operators", info.nodeCount() + " nodes" + inSubgraphs + ": " + info.operatorCounts().entrySet().stream()
                 .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(", ")));
         }
         row(sb, "Parameters", info.parameterCount() >= 0 ? String.format(Locale.ROOT, "%,d", info.parameterCount()) : "unknown");

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jacobi.analysis.OutputTarget;
+import org.jacobi.attribution.AttributionMethod;
+import org.jacobi.attribution.AttributionProblem;
+import org.jacobi.attribution.AttributionRunner;
+import org.jacobi.attribution.AttributionSettings;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -15,7 +20,9 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
+import org.jacobi.report.AttributionSection;
 import org.jacobi.report.Report;
 import org.jacobi.report.ReportBuilder;
 import org.jacobi.report.ReportDataZip;
@@ -80,6 +87,16 @@ public final class ReportCommand implements Callable<Integer> {
         description = "Leave out the Interactions (Hessian) and Parameters (weight sensitivity) sections.")
     boolean noSecondOrder;
 
+    @Option(names = "--attribution", paramLabel = "M[,M...]",
+        description = "Add an attribution section for the target of --of (e.g. 'y[top]', 'y[3]', a slice): these methods "
+            + "(saliency, gradxinput, ig, smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion) with their defaults, "
+            + "overlays for image inputs, and the metrics of --attribution-metrics.")
+    String attribution;
+
+    @Option(names = "--attribution-metrics", paramLabel = "M[,M...]", defaultValue = "infidelity,deletion,insertion",
+        description = "Metrics of the attribution section (infidelity, sensitivity, deletion, insertion). Default: ${DEFAULT-VALUE}.")
+    String attributionMetrics;
+
     @Mixin
     OutputOptions output;
 
@@ -110,6 +127,11 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportOptions options = options();
         List<TraceRow> traceRows = trace == null ? List.of() : TraceRows.readCsv(trace);
+        // --of may point at part of an output ('y[top]'): the Jacobian is of the whole output, the attribution of that part
+        OutputTarget target = OutputTarget.parse(jacobianOptions.of, null, null);
+        jacobianOptions.of = target.output();
+        List<AttributionMethod> methods = attribution == null ? List.of() : AttributionSettings.defaults().methods(attribution);
+        List<String> metrics = AttributionSettings.metrics(attributionMetrics);
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
@@ -124,6 +146,9 @@ public final class ReportCommand implements Callable<Integer> {
                 : SecondOrder.compute(model, request, result, monitor);
             Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
                 secondOrder, monitor);
+            if (!methods.isEmpty()) {
+                report = withAttribution(report, model, bound, target, methods, metrics, monitor);
+            }
             if (gsaStudy != null) {
                 report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
             }
@@ -140,6 +165,20 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Report withAttribution(Report report, Model model, Map<String, Tensor> bound, OutputTarget target,
+                                   List<AttributionMethod> methods, List<String> metrics, ProgressMonitor monitor) {
+        try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
+            JacobianRequest request = jacobianOptions.request(bound);
+            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, request.wrt(), target,
+                request.maxMemoryBytes());
+            List<AttributionRunner.Result> results = new ArrayList<>();
+            for (AttributionMethod m : methods) {
+                results.add(AttributionRunner.run(m, problem, metrics, AttributionSettings.defaults(), monitor));
+            }
+            return AttributionSection.addTo(report, problem, results);
+        }
     }
 
     private void refuseExisting(Path file) {

@@ -48,6 +48,21 @@ public enum ElementType {
         return null;
     }
 
+    /** ONNX's codes of the half-precision types, which Jacobi reads only as float32 (models loaded at full precision). */
+    public static final int ONNX_FLOAT16 = 10;
+    public static final int ONNX_BFLOAT16 = 16;
+
+    /** Whether an ONNX data type code is a floating-point type, half precisions included. */
+    public static boolean isFloatingPointCode(int code) {
+        ElementType t = fromOnnxCode(code);
+        return t != null ? t.isFloatingPoint() : code == ONNX_FLOAT16 || code == ONNX_BFLOAT16;
+    }
+
+    /** The bytes of an element of a floating-point ONNX type as Jacobi runs it: 8 for float64, else 4 (float32). */
+    public static int runBytesOfCode(int code) {
+        return code == FLOAT64.onnxCode ? 8 : 4;
+    }
+
     /** A readable name for any ONNX data type code, including those Jacobi does not support. */
     public static String onnxTypeName(int code) {
         String[] names = {"undefined", "float32", "uint8", "int8", "uint16", "int16", "int32", "int64",

@@ -51,15 +51,7 @@ public final class GsaSetup {
             throw JacobiException.usage("Sample " + sample + " does not exist: the reference input holds "
                 + (r.samples() == 1 ? "1 sample (use 0)." : r.samples() + " samples (0 to " + (r.samples() - 1) + ")."));
         }
-        Map<String, Tensor> one = new LinkedHashMap<>();
-        Tensor x = r.wrtValue();
-        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-            Tensor t = e.getValue();
-            TensorSpec spec = model.info().input(e.getKey());
-            boolean rowOfBatch = r.batched() && t.rank() > 0 && t.dim(0) == x.dim(0)
-                && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis() || e.getKey().equals(r.wrt()));
-            one.put(e.getKey(), rowOfBatch ? t.sliceRows(sample, sample + 1) : t);
-        }
+        Map<String, Tensor> one = r.sampleRows(model.info(), inputs, sample, sample + 1);
         int elements = r.inputsPerSample();
         List<String> labels = ElementLabels.of(model, r.wrt(), elements)
             .orElseGet(() -> flatLabels(r.wrt(), r.sampleInputShape(), elements));

@@ -1,5 +1,7 @@
 package org.jacobi.jacobian;
 
+import java.util.Locale;
+import org.jacobi.core.JacobiException;
 import org.jacobi.model.ModelFormat;
 import org.jacobi.model.TensorSpec;
 
@@ -22,11 +24,11 @@ public enum BatchAxis {
     }
 
     public static BatchAxis parse(String text) {
-        switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        switch (text.toLowerCase(Locale.ROOT)) {
             case "auto": return AUTO;
             case "0": case "zero": return ZERO;
             case "none": return NONE;
-            default: throw org.jacobi.core.JacobiException.usage("Unknown --batch-axis '" + text + "'. Use 0 or none.");
+            default: throw JacobiException.usage("Unknown --batch-axis '" + text + "'. Use 0 or none.");
         }
     }
 }

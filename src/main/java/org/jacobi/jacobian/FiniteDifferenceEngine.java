@@ -176,7 +176,7 @@ public final class FiniteDifferenceEngine implements JacobianEngine {
             Tensor t = inputs.get(spec.name());
             if (spec.name().equals(r.wrt())) {
                 feed.put(spec.name(), fromDoubles(x.type(), stacked, stackedShape));
-            } else if (t.rank() > 0 && t.dim(0) == shape[0] && (spec.dims() == null || spec.hasDynamicLeadingAxis())) {
+            } else if (r.carriesBatch(spec.name(), spec, t)) {
                 List<Tensor> tiles = new ArrayList<>();
                 for (int c = 0; c < copies; c++) {
                     tiles.add(t);

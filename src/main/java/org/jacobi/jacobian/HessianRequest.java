@@ -1,6 +1,10 @@
 package org.jacobi.jacobian;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.jacobi.core.ByteSizes;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 
@@ -17,7 +21,7 @@ public record HessianRequest(Map<String, Tensor> inputs, String wrt, String of, 
     public static final int SUM = -1;
 
     public HessianRequest {
-        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         if (element < SUM) {
             throw JacobiException.usage("--element must be 0 or more (a flat index into one sample's output).");
         }
@@ -50,6 +54,18 @@ public record HessianRequest(Map<String, Tensor> inputs, String wrt, String of, 
 
     public long memoryBudget() {
         return maxMemoryBytes > 0 ? maxMemoryBytes : JacobianRequest.defaultMemoryBudget();
+    }
+
+    /** Refuses a full Hessian ({@code samples x n x n} float32) that does not fit the memory budget. */
+    public void checkFullHessianFits(int samples, long inputsPerSample) {
+        long budget = memoryBudget();
+        long bytes = samples * inputsPerSample * inputsPerSample * 4L;
+        if (bytes > budget || samples * inputsPerSample * inputsPerSample > Integer.MAX_VALUE - 8) {
+            throw JacobiException.usage(String.format(Locale.ROOT,
+                "The Hessian would take %s (%d samples x %d x %d float32), more than the memory budget of %s. "
+                    + "Use --vector V.npy for Hessian-vector products, fewer samples, or a larger --max-memory.",
+                ByteSizes.text(bytes), samples, inputsPerSample, inputsPerSample, ByteSizes.text(budget)));
+        }
     }
 
     /** "output element 3" or "sum of outputs", for metadata and labels. */

@@ -1,5 +1,6 @@
 package org.jacobi.jacobian;
 
+import java.util.Locale;
 import org.jacobi.core.JacobiException;
 
 /**
@@ -27,14 +28,14 @@ public final class JacobianArrays {
             available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         }
         if (bytes > HEAP_SHARE * available) {
-            throw new JacobiException(String.format(java.util.Locale.ROOT,
+            throw new JacobiException(String.format(Locale.ROOT,
                 "The Jacobian needs %.0f MiB, and Java has %.0f MiB left. Use fewer samples or a smaller output (--of), "
                     + "or give Java more memory (JACOBI_JAVA_OPTS=-Xmx8g).", bytes / 1048576.0, available / 1048576.0));
         }
         try {
             return new float[(int) elements];
         } catch (OutOfMemoryError e) {
-            throw new JacobiException(String.format(java.util.Locale.ROOT,
+            throw new JacobiException(String.format(Locale.ROOT,
                 "The Jacobian needs %.0f MiB, more than Java could allocate. Use fewer samples or a smaller output (--of), "
                     + "or give Java more memory (JACOBI_JAVA_OPTS=-Xmx8g).", bytes / 1048576.0));
         }

@@ -1,6 +1,6 @@
 package org.jacobi.jacobian;
 
-import java.util.Map;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 
@@ -46,7 +46,7 @@ public interface JacobianEngine extends AutoCloseable {
      * inspect. Only graph-transforming engines have one.
      */
     default byte[] serializedDifferentiatedGraph(JacobianRequest request) {
-        throw org.jacobi.core.JacobiException.usage("--save-graph needs an ONNX model and an exact mode; "
+        throw JacobiException.usage("--save-graph needs an ONNX model and an exact mode; "
             + name() + " builds no graph.");
     }
 

@@ -1,5 +1,8 @@
 package org.jacobi.jacobian;
 
+import java.util.Locale;
+import org.jacobi.core.JacobiException;
+
 /**
  * How a Jacobian is computed. {@code AUTO} picks forward mode when the input has no more elements than
  * the output, else reverse (the ONNX engine also weighs {@code MIXED}, by a cost model of the graph);
@@ -25,13 +28,13 @@ public enum JacobianMode {
     }
 
     public static JacobianMode parse(String text) {
-        switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        switch (text.toLowerCase(Locale.ROOT)) {
             case "auto": return AUTO;
             case "forward": case "fwd": case "jvp": return FORWARD;
             case "reverse": case "rev": case "vjp": return REVERSE;
             case "mixed": return MIXED;
             case "fd": case "finite": return FD;
-            default: throw org.jacobi.core.JacobiException.usage("Unknown mode '" + text + "'. Use auto, forward, reverse, mixed or fd.");
+            default: throw JacobiException.usage("Unknown mode '" + text + "'. Use auto, forward, reverse, mixed or fd.");
         }
     }
 }

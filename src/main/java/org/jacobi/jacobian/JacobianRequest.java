@@ -1,5 +1,7 @@
 package org.jacobi.jacobian;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jacobi.core.Tensor;
 
@@ -16,7 +18,7 @@ import org.jacobi.core.Tensor;
 public record JacobianRequest(Map<String, Tensor> inputs, String wrt, String of, BatchAxis batchAxis,
                               JacobianMode mode, long maxMemoryBytes) {
     public JacobianRequest {
-        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }
 
     public static JacobianRequest of(Map<String, Tensor> inputs) {

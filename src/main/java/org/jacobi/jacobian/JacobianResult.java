@@ -1,6 +1,8 @@
 package org.jacobi.jacobian;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jacobi.core.Tensor;
 
 /**
@@ -98,13 +100,13 @@ public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String 
         if (Double.isNaN(estimatedError)) {
             return mode.label() + " (approximate)";
         }
-        return mode.label() + String.format(java.util.Locale.ROOT, " (approximate, estimated error %.1e of the largest entry)",
+        return mode.label() + String.format(Locale.ROOT, " (approximate, estimated error %.1e of the largest entry)",
             estimatedRelativeError());
     }
 
     /** A copy with extra warnings added. */
     public JacobianResult withWarnings(List<String> more) {
-        java.util.List<String> all = new java.util.ArrayList<>(warnings);
+        List<String> all = new ArrayList<>(warnings);
         all.addAll(more);
         return new JacobianResult(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode,
             exact, backend, device, chunks, elapsedNanos, all, estimatedError);

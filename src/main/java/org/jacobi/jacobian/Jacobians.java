@@ -1,6 +1,7 @@
 package org.jacobi.jacobian;
 
 import java.util.List;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.model.Model;
@@ -29,9 +30,9 @@ public final class Jacobians {
 
     /** The engine for per-sample Jacobians with respect to parameters (weights). Close it with the model. */
     public static ParameterJacobianEngine parameterEngineFor(Model model) {
-        ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model);
+        ParameterJacobianEngine engine = EngineFactories.parameterEngineFor(model, null);
         if (engine == null) {
-            throw org.jacobi.core.JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
+            throw JacobiException.usage("Jacobians with respect to parameters need an ONNX or TorchScript model.");
         }
         return engine;
     }

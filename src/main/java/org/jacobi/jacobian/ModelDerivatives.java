@@ -2,15 +2,19 @@ package org.jacobi.jacobian;
 
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
+import org.jacobi.jacobian.onnx.OnnxGraphPreparer;
 import org.jacobi.model.Model;
 
 /**
  * Every derivative engine of one open model, made when first needed and closed together: the app holds one per
  * open model and the command line one per run, so that a model is prepared (normalised, probed, differentiated)
- * by one owner instead of one per panel. The model itself belongs to the caller and is not closed here.
+ * by one owner instead of one per panel: its ONNX engines share one {@link OnnxGraphPreparer}. The model itself belongs to the caller and is not closed here.
  */
 public final class ModelDerivatives implements AutoCloseable {
     private final Model model;
+    /** The graphs every ONNX engine of the model prepares through (null for other formats), made when first needed. */
+    private OnnxGraphPreparer graphs;
+    private boolean graphsMade;
     private JacobianEngine exact;
     private FiniteDifferenceEngine finiteDifferences;
     private JacobianEngine jacobians;
@@ -30,7 +34,7 @@ public final class ModelDerivatives implements AutoCloseable {
     public synchronized JacobianEngine exact() {
         checkOpen();
         if (exact == null) {
-            exact = EngineFactories.exactEngineFor(model);
+            exact = EngineFactories.exactEngineFor(model, graphs());
         }
         return exact;
     }
@@ -66,7 +70,7 @@ public final class ModelDerivatives implements AutoCloseable {
     public synchronized HessianEngine hessians() {
         checkOpen();
         if (hessians == null) {
-            hessians = Hessians.newEngine(model);
+            hessians = EngineFactories.hessianEngineFor(model, graphs());
         }
         return hessians;
     }
@@ -83,9 +87,17 @@ public final class ModelDerivatives implements AutoCloseable {
     private synchronized ParameterJacobianEngine parameterEngineOrNull() {
         checkOpen();
         if (parameters == null) {
-            parameters = EngineFactories.parameterEngineFor(model);
+            parameters = EngineFactories.parameterEngineFor(model, graphs());
         }
         return parameters;
+    }
+
+    private synchronized OnnxGraphPreparer graphs() {
+        if (!graphsMade) {
+            graphs = EngineFactories.sharedGraphsFor(model);
+            graphsMade = true;
+        }
+        return graphs;
     }
 
     private void checkOpen() {
@@ -99,7 +111,8 @@ public final class ModelDerivatives implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {exact, finiteDifferences, hessians, parameters}) {
+        // the engines before the graphs they run
+        for (AutoCloseable c : new AutoCloseable[] {exact, finiteDifferences, hessians, parameters, graphs}) {
             if (c == null) {
                 continue;
             }
@@ -116,6 +129,7 @@ public final class ModelDerivatives implements AutoCloseable {
         jacobians = null;
         hessians = null;
         parameters = null;
+        graphs = null;
         if (first != null) {
             throw first;
         }

@@ -21,7 +21,7 @@ final class ParameterAwareJacobianEngine implements JacobianEngine {
     private ParameterJacobianEngine parameters;
 
     ParameterAwareJacobianEngine(JacobianEngine inputs, Model model) {
-        this(inputs, model, () -> EngineFactories.parameterEngineFor(model), true);
+        this(inputs, model, () -> EngineFactories.parameterEngineFor(model, null), true);
     }
 
     ParameterAwareJacobianEngine(JacobianEngine inputs, Model model, Supplier<ParameterJacobianEngine> shared) {

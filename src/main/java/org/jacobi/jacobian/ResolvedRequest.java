@@ -1,6 +1,7 @@
 package org.jacobi.jacobian;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -58,6 +59,25 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
 
     public int inputsPerSample() {
         return Math.toIntExact(Tensor.elementCount(sampleInputShape));
+    }
+
+    /**
+     * Whether input {@code name} carries the batch axis: wrt does when the request is batched, and so does every other
+     * input whose axis 0 has as many rows as there are samples, unless the model fixes that axis ({@code spec}, null when
+     * the model does not declare the input). The one rule every engine, the finite differences, the optimizer and the
+     * global sensitivity study slice and tile inputs by.
+     */
+    public boolean carriesBatch(String name, TensorSpec spec, Tensor value) {
+        return batched && (name.equals(wrt) || value.rank() > 0 && value.dim(0) == samples
+            && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis()));
+    }
+
+    /** Every input of {@code values}, those that carry the batch axis cut to samples {@code [from, to)}. */
+    public Map<String, Tensor> sampleRows(ModelInfo info, Map<String, Tensor> values, int from, int to) {
+        Map<String, Tensor> rows = new LinkedHashMap<>();
+        values.forEach((name, t) -> rows.put(name, carriesBatch(name, info.input(name), t)
+            && (from != 0 || to != t.dim(0)) ? t.sliceRows(from, to) : t));
+        return rows;
     }
 
     /** The exact mode to use given one sample's output element count. */

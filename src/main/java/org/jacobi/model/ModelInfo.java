@@ -11,10 +11,12 @@ import java.util.Map;
  * IR version and parameter count. Built once when the model is loaded.
  *
  * @param shapeSource where the input shapes come from: "model", "--shape", "sample input" or "unknown"
- * @param operatorCounts operator type to node count, in first-appearance order (empty for TorchScript)
+ * @param operatorCounts operator type to node count, in first-appearance order, nodes inside If, Loop and Scan
+ *     subgraphs included (empty for TorchScript)
  * @param opsets operator-set domain ("ai.onnx" for the default) to version
  * @param irVersion the ONNX IR version, or 0 when not ONNX
  * @param parameterCount number of floating-point weight values, or -1 when unknown
+ * @param subgraphNodeCount how many of the counted nodes live inside If, Loop and Scan subgraphs
  */
 public record ModelInfo(
     Path path,
@@ -27,7 +29,15 @@ public record ModelInfo(
     Map<String, Long> opsets,
     long irVersion,
     long parameterCount,
-    String producer) {
+    String producer,
+    int subgraphNodeCount) {
+
+    /** A model without subgraphs. */
+    public ModelInfo(Path path, ModelFormat format, long fileBytes, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                     String shapeSource, Map<String, Integer> operatorCounts, Map<String, Long> opsets, long irVersion,
+                     long parameterCount, String producer) {
+        this(path, format, fileBytes, inputs, outputs, shapeSource, operatorCounts, opsets, irVersion, parameterCount, producer, 0);
+    }
 
     public ModelInfo {
         inputs = List.copyOf(inputs);

@@ -16,7 +16,6 @@ import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.Model;
-import org.jacobi.model.TensorSpec;
 
 /**
  * A model's output {@code of} for one sample, as a function of that sample's input {@code wrt}; every other input
@@ -69,15 +68,7 @@ public final class ModelFunction implements DifferentiableFunction {
             throw JacobiException.usage("Sample " + sample + " does not exist: the input holds "
                 + (r.samples() == 1 ? "1 sample (use 0)." : r.samples() + " samples (0 to " + (r.samples() - 1) + ")."));
         }
-        Map<String, Tensor> one = new LinkedHashMap<>();
-        Tensor x = r.wrtValue();
-        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-            Tensor t = e.getValue();
-            TensorSpec spec = model.info().input(e.getKey());
-            boolean batched = r.batched() && t.rank() > 0 && t.dim(0) == x.dim(0)
-                && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis() || e.getKey().equals(r.wrt()));
-            one.put(e.getKey(), batched ? t.sliceRows(sample, sample + 1) : t);
-        }
+        Map<String, Tensor> one = r.sampleRows(model.info(), inputs, sample, sample + 1);
         Tensor y;
         synchronized (model) {
             y = model.run(one, Set.of(r.of())).get(r.of());

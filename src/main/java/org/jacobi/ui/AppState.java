@@ -23,18 +23,20 @@ import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
 /**
- * What every panel shares: the open model, its inputs and the selected sample, which input and output are
+ * What every panel shares: the open model with its one holder of derivative engines, its inputs and the selected sample, which input and output are
  * differentiated, and the current Jacobian with the element names that label it. Panels read it and listen
  * to it; {@link MainViewModel} changes the model and the result, input panels change the inputs. All on the
  * UI thread.
  */
 public final class AppState {
     private final ReadOnlyObjectWrapper<Model> model = new ReadOnlyObjectWrapper<>(this, "model");
+    private final ReadOnlyObjectWrapper<ModelDerivatives> derivatives = new ReadOnlyObjectWrapper<>(this, "derivatives");
     private final ReadOnlyObjectWrapper<ModelInfo> modelInfo = new ReadOnlyObjectWrapper<>(this, "modelInfo");
     private final ReadOnlyStringWrapper modelDevice = new ReadOnlyStringWrapper(this, "modelDevice", "");
     private final ReadOnlyObjectWrapper<Map<String, Tensor>> inputs = new ReadOnlyObjectWrapper<>(this, "inputs");
@@ -86,11 +88,18 @@ public final class AppState {
 
     // ---- changes ---------------------------------------------------------------------------------
 
-    /** A model was opened: its description, its inputs and outputs to choose from, no result yet. */
-    void setModel(Model m) {
+    /**
+     * A model was opened (null: closed), with the holder of its derivative engines: no result, study or inputs yet, so
+     * that listeners of the model never see the previous model's inputs or results with it.
+     */
+    void setModel(ModelDerivatives d) {
+        Model m = d == null ? null : d.model();
         deferred.set(null);
         computed.set(null);
         result.set(null);
+        globalStudy.set(null);
+        setInputs(null, "no input");
+        derivatives.set(d);
         model.set(m);
         modelDevice.set(m == null ? "" : m.device());
         modelInfo.set(m == null ? null : m.info());
@@ -210,6 +219,16 @@ public final class AppState {
 
     public Model model() {
         return model.get();
+    }
+
+    /** The derivative engines of the open model: every panel computes through them, on the one worker. */
+    public ReadOnlyObjectProperty<ModelDerivatives> derivativesProperty() {
+        return derivatives.getReadOnlyProperty();
+    }
+
+    /** The derivative engines of the open model, or null when none is open. */
+    public ModelDerivatives derivatives() {
+        return derivatives.get();
     }
 
     public ReadOnlyObjectProperty<ModelInfo> modelInfoProperty() {

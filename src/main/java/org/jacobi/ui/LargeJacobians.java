@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jacobi.analysis.JacobianRowCache;
 import org.jacobi.analysis.JacobianSize;
 import org.jacobi.analysis.SaliencyRows;
@@ -15,6 +16,7 @@ import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.ElementLabels;
 import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
@@ -33,7 +35,8 @@ final class LargeJacobians {
 
     private final TaskExecutor executor;
     private final AppState state;
-    private final ModelEngines engines;
+    /** Which of the open model's engines computes rows; finite differences stand in where it cannot. */
+    private final Function<ModelDerivatives, JacobianEngine> rowEngine;
     private final JacobianRowCache cache = new JacobianRowCache(CACHE_BYTES);
     /** The Jacobian whose rows the cache holds. */
     private AppState.LargeJacobian cachedFor;
@@ -57,10 +60,10 @@ final class LargeJacobians {
     private record Computed(float[][] rows, double seconds) {
     }
 
-    LargeJacobians(TaskExecutor executor, AppState state, ModelEngines engines) {
+    LargeJacobians(TaskExecutor executor, AppState state, Function<ModelDerivatives, JacobianEngine> rowEngine) {
         this.executor = executor;
         this.state = state;
-        this.engines = engines;
+        this.rowEngine = rowEngine;
     }
 
     /** The size of the requested Jacobian from one forward run, when it is over {@code limit} entries; else null. */
@@ -117,7 +120,7 @@ final class LargeJacobians {
      */
     void rows(String title, int sample, int[] outputs, Runnable onComputed, Runnable onStopped) {
         AppState.LargeJacobian large = state.deferredProperty().get();
-        Model m = state.model();
+        ModelDerivatives m = state.derivatives();
         if (large == null || m == null || large == retired) {
             onStopped.run();
             return;
@@ -149,8 +152,8 @@ final class LargeJacobians {
         }
     }
 
-    private void submit(String title, Model m, AppState.LargeJacobian large, int sample, int[] outputs) {
-        TensorSpec wrtSpec = m.info().input(large.request().wrt());
+    private void submit(String title, ModelDerivatives m, AppState.LargeJacobian large, int sample, int[] outputs) {
+        TensorSpec wrtSpec = m.model().info().input(large.request().wrt());
         boolean resizable = wrtSpec != null && wrtSpec.hasDynamicLeadingAxis();
         long[] outShape = large.output().shape();
         Set<Long> keys = new HashSet<>();
@@ -158,15 +161,14 @@ final class LargeJacobians {
             keys.add(key(sample, o));
         }
         TaskHandle handle = executor.submit(title, monitor -> {
-            ModelEngines.Set es = engines.of(m);
             long start = System.nanoTime();
             float[][] rows;
             try {
-                rows = rowsBy(es.exact(), large, outShape, sample, outputs, resizable, monitor);
+                rows = rowsBy(rowEngine.apply(m), large, outShape, sample, outputs, resizable, monitor);
             } catch (CancelledException e) {
                 throw e;
             } catch (JacobiException | UnsupportedOperationException e) {
-                rows = rowsBy(es.fallback(), large, outShape, sample, outputs, resizable, monitor);
+                rows = rowsBy(m.finiteDifferences(), large, outShape, sample, outputs, resizable, monitor);
             }
             return new Computed(rows, (System.nanoTime() - start) / 1e9);
         }, done -> {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
@@ -28,6 +27,7 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.ElementLabels;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
@@ -48,8 +48,8 @@ public final class MainViewModel implements Workspace {
     private final AppState state = new AppState();
     private final InputsViewModel inputs;
     private final ExportActions exports;
-    /** The engines of one model; created and closed on the worker thread, after the work using them. */
-    private final ModelEngines engines;
+    /** The engine the Jacobian comes from: the open model's exact one (tests put a slow or counting one in its place). */
+    private final Function<ModelDerivatives, JacobianEngine> jacobianEngine;
     /** Rows of a Jacobian too large to compute whole, computed as the panels ask for them. */
     private final LargeJacobians largeRows;
     private TaskHandle computeHandle;
@@ -66,13 +66,17 @@ public final class MainViewModel implements Workspace {
     private final BooleanProperty autoCompute = new SimpleBooleanProperty(this, "autoCompute", true);
 
     public MainViewModel(TaskExecutor executor) {
-        this(executor, Jacobians::exactEngineFor);
+        this(executor, ModelDerivatives::exact);
     }
 
-    public MainViewModel(TaskExecutor executor, Function<Model, JacobianEngine> engineFactory) {
+    /**
+     * @param jacobianEngine which of the open model's engines computes its Jacobian (with finite differences as the
+     *     fallback): {@link ModelDerivatives#exact} in the app
+     */
+    public MainViewModel(TaskExecutor executor, Function<ModelDerivatives, JacobianEngine> jacobianEngine) {
         this.executor = executor;
-        this.engines = new ModelEngines(engineFactory);
-        this.largeRows = new LargeJacobians(executor, state, engines);
+        this.jacobianEngine = jacobianEngine;
+        this.largeRows = new LargeJacobians(executor, state, jacobianEngine);
         this.inputs = new InputsViewModel(this);
         this.exports = new ExportActions(this);
         state.wrtProperty().addListener((obs, a, b) -> recomputeIfReady());
@@ -195,16 +199,10 @@ public final class MainViewModel implements Workspace {
     }
 
     private void showOpened(Path path, Opened opened) {
-        Model old = state.model();
-        if (old != null) {
-            executor.submit("Closing " + old.info().fileName(), monitor -> {
-                engines.closeQuietly(old);
-                return null;
-            }, x -> { }, x -> { });
-        }
+        closeOpenModel();
         opening = true;
         try {
-            state.setModel(opened.model);
+            state.setModel(new ModelDerivatives(opened.model));
             title.set("Jacobi — " + path.getFileName());
             UiSettings.addRecent(recentFiles, path);
             List<String> floatInputs = opened.model.info().inputs().stream()
@@ -257,25 +255,26 @@ public final class MainViewModel implements Workspace {
     }
 
     private void compute(boolean evenIfLarge) {
-        Model m = state.model();
-        if (m == null || state.inputsProperty().get() == null) {
+        ModelDerivatives derivatives = state.derivatives();
+        if (derivatives == null || state.inputsProperty().get() == null) {
             state.showError(new JacobiException("Open a model and give it an input first."));
             return;
         }
+        Model m = derivatives.model();
         cancelCompute();
         largeRows.reset(); // rows of the previous Jacobian must not delay this one
         JacobianRequest request = JacobianRequest.of(state.inputsProperty().get())
             .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get());
         long limit = automaticEntryLimit;
         computeHandle = executor.submit("Computing the Jacobian", monitor -> {
-            ModelEngines.Set es = engines.of(m);
             if (!evenIfLarge) {
                 AppState.LargeJacobian large = LargeJacobians.sizeIfLarge(m, request, limit);
                 if (large != null) {
                     return large;
                 }
             }
-            JacobianResult r = Jacobians.compute(es.exact(), es.fallback(), request, monitor);
+            JacobianResult r = Jacobians.compute(jacobianEngine.apply(derivatives), derivatives.finiteDifferences(), request,
+                monitor);
             return new AppState.Computed(r, request.inputs(),
                 ElementLabels.of(m, r.wrt(), r.inputsPerSample()).orElse(null),
                 ElementLabels.of(m, r.of(), r.outputsPerSample()).orElse(null));
@@ -291,6 +290,9 @@ public final class MainViewModel implements Workspace {
                 state.setComputed((AppState.Computed) outcome);
             }
         }, e -> {
+            if (m != state.model()) {
+                return; // the model closed meanwhile: its errors no longer matter
+            }
             if (e instanceof CancelledException) {
                 state.showInfo("Computation cancelled.");
             } else {
@@ -361,15 +363,27 @@ public final class MainViewModel implements Workspace {
 
     // ---- closing ---------------------------------------------------------------------------------
 
-    /** Closes the model and engines (in the background, after any work using them). */
+    /** Closes the model and its engines (in the background, after any work using them). */
     public void dispose() {
         largeRows.reset();
-        Model m = state.model();
+        closeOpenModel();
         state.setModel(null);
-        executor.submit("Closing", monitor -> {
-            engines.closeQuietly(m);
-            return null;
-        }, x -> { }, x -> { });
+    }
+
+    /**
+     * Closes the open model's engines and then the model, as one task queued after the work still using them (there is
+     * one worker): a panel's task submitted before the switch finishes first, none can start in between.
+     */
+    private void closeOpenModel() {
+        ModelDerivatives open = state.derivatives();
+        if (open == null) {
+            return;
+        }
+        executor.submit("Closing " + open.model().info().fileName(), monitor -> {
+            try (Model m = open.model(); open) {
+                return null;
+            }
+        }, x -> { }, x -> { }); // native resources of a model being replaced: nothing the user can do about them
     }
 
     // ---- properties ------------------------------------------------------------------------------

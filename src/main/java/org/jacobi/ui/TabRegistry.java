@@ -5,8 +5,10 @@ import java.util.function.Function;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.Node;
 import org.jacobi.ui.gsa.GlobalView;
+import org.jacobi.ui.gsa.GlobalViewModel;
 import org.jacobi.ui.interactions.InteractionsView;
 import org.jacobi.ui.interactions.InteractionsViewModel;
+import org.jacobi.ui.optim.OptimizationViewModel;
 import org.jacobi.ui.optim.OptimizeView;
 import org.jacobi.ui.parameters.ParametersView;
 import org.jacobi.ui.parameters.ParametersViewModel;
@@ -46,8 +48,8 @@ public final class TabRegistry {
                 c -> new InteractionsView(new InteractionsViewModel(c.workspace()), c.shown())),
             new Entry("Parameters", "Per-sample sensitivity to each layer's weights",
                 c -> new ParametersView(new ParametersViewModel(c.workspace()), c.shown())),
-            new Entry("Optimize", "Optimise the input for a target output", c -> new OptimizeView(c.workspace(), c.shown())),
+            new Entry("Optimize", "Optimise the input for a target output", c -> new OptimizeView(OptimizationViewModel.tab(c.workspace()), c.shown())),
             new Entry("Global", "Global sensitivity over input distributions: Sobol' indices, DGSM, Morris",
-                c -> new GlobalView(c.workspace(), c.shown())));
+                c -> new GlobalView(GlobalViewModel.tab(c.workspace()), c.shown())));
     }
 }

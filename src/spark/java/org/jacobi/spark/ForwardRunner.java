@@ -9,7 +9,9 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.model.onnx.BigStackEnvironment;
+import org.jacobi.model.onnx.GraphRun;
 
 /** One ONNX Runtime session of a model's plain forward pass on an executor (one per task), float32 in, float64 out. */
 final class ForwardRunner implements AutoCloseable {
@@ -46,14 +48,15 @@ final class ForwardRunner implements AutoCloseable {
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = n;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-             OrtSession.Result r = session.run(Map.of(input, t), Set.of(output))) {
-            FloatBuffer y = ((OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer();
-            double[] out = new double[y.remaining()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = y.get(i);
-            }
-            return out;
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
+            return GraphRun.run(session, Map.of(input, t), Set.of(output), Map.of(), ProgressMonitor.NONE, modelName, r -> {
+                FloatBuffer y = ((OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer();
+                double[] out = new double[y.remaining()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = y.get(i);
+                }
+                return out;
+            });
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime failed to run " + modelName + ": " + e.getMessage(), e);
         }

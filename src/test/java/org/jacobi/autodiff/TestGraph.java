@@ -30,6 +30,19 @@ public final class TestGraph {
     private long irVersion;
 
     /** Writes the model with this IR version instead of the one its opset needs (old exporters wrote 3 to 7). */
+    /**
+     * A 256 -> 512 -> 8 -> 512 -> 256 tanh autoencoder with a dynamic batch of {@code samples}: wide at both ends, narrow
+     * in the middle, so that auto picks mixed mode (issue 23).
+     */
+    public static TestGraph wideAutoencoder(int samples) {
+        return new TestGraph(17, 1, 23).dynamicBatch().input("x", samples, 256)
+            .fixed("w1", 256, 512).fixed("w2", 512, 8).fixed("w3", 8, 512).fixed("w4", 512, 256)
+            .node("MatMul", List.of("x", "w1"), List.of("a")).node("Tanh", List.of("a"), List.of("ta"))
+            .node("MatMul", List.of("ta", "w2"), List.of("code")).node("Tanh", List.of("code"), List.of("tcode"))
+            .node("MatMul", List.of("tcode", "w3"), List.of("b")).node("Tanh", List.of("b"), List.of("tb"))
+            .node("MatMul", List.of("tb", "w4"), List.of("y")).output("y");
+    }
+
     public TestGraph irVersion(long ir) {
         irVersion = ir;
         return this;
@@ -79,6 +92,13 @@ public final class TestGraph {
         }
         inputs.add(Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
             .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(floatType).setShape(s))).build());
+        return this;
+    }
+
+    /** A float graph input with the given values, rounded to the graph's float type. */
+    public TestGraph input(String name, double[] v, long... shape) {
+        input(name, shape);
+        values.put(name, floats(v, shape));
         return this;
     }
 

@@ -63,6 +63,19 @@ class InfoCommandTest {
         assertTrue(r.out.contains("[batch, 5]"), r.out);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "subgraph_nodes; 18 nodes (16 inside If/Loop/Scan subgraphs): Constant ×1, If ×2, MatMul ×6, Add ×6, Tanh ×3",
+        "constant_weights; 9 nodes: Constant ×4, MatMul ×2, Add ×2, Tanh ×1",
+        "minus_one_dims; 5 nodes: MatMul ×2, Add ×2, Tanh ×1",
+    })
+    void countsWhatConvertersWrite(String model, String operators) {
+        CliRunner r = CliRunner.run("info", TestFiles.resource("real_files/" + model + ".onnx").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("Operators   " + operators), r.out);
+        assertTrue(r.out.contains("Parameters  51"), r.out);
+    }
+
     @Test
     void torchScriptWithoutShapeSaysHowToGiveOne() {
         CliRunner r = CliRunner.run("info", TestFiles.fixture("mlp_tanh.pt").toString());

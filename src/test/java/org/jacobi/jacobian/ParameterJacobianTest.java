@@ -73,6 +73,20 @@ class ParameterJacobianTest {
     }
 
     @org.junit.jupiter.api.Test
+    void withoutABatchAxisTheWholeOutputDependsOnTheWeightAsOneSample() {
+        // d y[b, o] / d W is the same number whether the samples are a batch or one tensor; only the layout of the
+        // runs differs (no batch axis in the forward tangent's result).
+        JacobianRequest whole = new JacobianRequest(request().inputs(), "l2.weight", null, BatchAxis.NONE, JacobianMode.AUTO, 0);
+        try (Model model = ModelLoader.load(TestFiles.fixture("mlp_tanh.onnx")); JacobianEngine engine = Jacobians.engineFor(model)) {
+            JacobianResult r = engine.compute(whole, ProgressMonitor.NONE);
+            Tensor want = Npy.read(TestFiles.resource("hessian/mlp_tanh.wrt.l2.weight.npy"));
+            assertArrayEquals(new long[] {4, 4, 32, 32}, r.jacobian().shape());
+            double err = relativeError(r.jacobian().toDoubleArray(), want.toDoubleArray());
+            assertTrue(err < 1e-5, "relative error " + err);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void reverseAndForwardAgreeOverSeveralSampleChunks() {
         Tensor x = Npy.read(TestFiles.fixture("mlp_tanh.input.npy"));
         Tensor many = Tensor.concatRows(List.of(x, x, x)).sliceRows(0, 11);

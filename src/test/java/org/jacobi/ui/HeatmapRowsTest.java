@@ -15,7 +15,6 @@ import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.Jacobians;
 import org.jacobi.ui.heatmap.HeatmapData;
 import org.jacobi.ui.heatmap.RowSpan;
 import org.jacobi.ui.jacobian.JacobianViewModel;
@@ -32,7 +31,7 @@ class HeatmapRowsTest {
     private int fullComputes;
     /** The next reverse pass ends as a cancel would. */
     private boolean cancelNextPass;
-    private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor(), m -> new Counting(Jacobians.exactEngineFor(m)));
+    private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor(), d -> new Counting(d.exact()));
     private final JacobianViewModel heatmap = new JacobianViewModel(vm);
 
     @AfterEach

@@ -12,7 +12,6 @@ import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.Jacobians;
 import org.jacobi.ui.saliency.SaliencyViewModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LargeJacobianTest {
     private final AtomicInteger fullComputes = new AtomicInteger();
     private final AtomicInteger vjps = new AtomicInteger();
-    private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor(), m -> new Counting(Jacobians.exactEngineFor(m)));
+    private final MainViewModel vm = new MainViewModel(new SameThreadTaskExecutor(), d -> new Counting(d.exact()));
     private final SaliencyViewModel saliency = new SaliencyViewModel(vm);
 
     @AfterEach

@@ -16,7 +16,7 @@ import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.CsvTensors;
 import org.jacobi.io.Npy;
-import org.jacobi.jacobian.FiniteDifferenceEngine;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -168,7 +168,7 @@ class MainViewModelTest {
 
     @Test
     void cancelledWorkIsReportedAsCancelledNotAsAnError() {
-        MainViewModel cancelling = new MainViewModel(new SameThreadTaskExecutor(), m -> new JacobianEngine() {
+        MainViewModel cancelling = new MainViewModel(new SameThreadTaskExecutor(), d -> new JacobianEngine() {
             @Override
             public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
                 throw new CancelledException();
@@ -207,7 +207,7 @@ class MainViewModelTest {
 
     @Test
     void finiteDifferencesAreLabelledApproximate() {
-        MainViewModel fd = new MainViewModel(new SameThreadTaskExecutor(), FiniteDifferenceEngine::new);
+        MainViewModel fd = new MainViewModel(new SameThreadTaskExecutor(), ModelDerivatives::finiteDifferences);
         fd.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx")));
         assertTrue(fd.approximateProperty().get());
         assertTrue(fd.methodTextProperty().get().contains("approximate"));

@@ -3,24 +3,34 @@ package org.jacobi.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javafx.geometry.Point2D;
 import javafx.geometry.VerticalDirection;
+import javafx.scene.Node;
+import javafx.scene.Parent;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextInputControl;
 import javafx.stage.Stage;
 import org.jacobi.jacobian.JacobianEngine;
-import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.Model;
+import org.jacobi.jacobian.ModelDerivatives;
+import org.jacobi.ui.gsa.GlobalPanel;
 import org.jacobi.ui.heatmap.HeatmapView;
+import org.jacobi.ui.optim.OptimizationPanel;
 import org.jacobi.ui.task.FxTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +41,15 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The main window, headless (Monocle): drop, compute, hover, switch samples, zoom, cancel, errors. */
+/** The main window, headless (Monocle): drop, compute, hover, switch samples, zoom, cancel, errors, switch models. */
 @ExtendWith(ApplicationExtension.class)
 class MainWindowUiTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
-    private final AtomicReference<Function<Model, JacobianEngine>> engines = new AtomicReference<>(Jacobians::exactEngineFor);
+    /** Names only the launch demo shows: its input, some of its elements, its output. */
+    private static final List<String> LAUNCH_NAMES = List.of("launch", "speed", "angle", "height");
+    /** Names only the digits demo shows: its output, its pixels. */
+    private static final List<String> DIGITS_NAMES = List.of("logits", "image[");
+    private final AtomicReference<Function<ModelDerivatives, JacobianEngine>> engines = new AtomicReference<>(ModelDerivatives::exact);
     private FxTaskExecutor executor;
     private MainViewModel vm;
     private MainWindow window;
@@ -43,7 +57,7 @@ class MainWindowUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(executor, m -> engines.get().apply(m));
+        vm = new MainViewModel(executor, d -> engines.get().apply(d));
         window = new MainWindow(vm);
         stage.setScene(window.createScene(1200, 800));
         stage.titleProperty().bind(vm.titleProperty());
@@ -59,7 +73,7 @@ class MainWindowUiTest {
     }
 
     private static void waitUntil(BooleanSupplier condition) throws Exception {
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition::getAsBoolean);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -118,7 +132,7 @@ class MainWindowUiTest {
     @Test
     void aLongComputationCanBeCancelledAndTheWindowStaysResponsive(FxRobot robot) throws Exception {
         SlowEngine slow = new SlowEngine();
-        engines.set(m -> slow);
+        engines.set(d -> slow);
         drop(robot, FIXTURES.resolve("mlp_tanh.onnx"));
         waitUntil(() -> slow.started && executor.runningProperty().get());
         // the UI thread is free while the work runs
@@ -261,5 +275,102 @@ class MainWindowUiTest {
         waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
         assertTrue(h.getData().complete());
         assertFalse(note.getParent().isVisible(), "no note once the whole Jacobian is there");
+    }
+
+    // ---- switching models: every tab follows the new one, with no error and nothing of the previous one ----
+
+    private Tab tab(String title) {
+        return window.tabs().getTabs().stream().filter(t -> t.getText().equals(title)).findFirst().orElseThrow();
+    }
+
+    /** Opens a demo as File > Open Demo does, and waits until it is computed and every tab has done its work. */
+    private void openDemo(FxRobot robot, DemoAssets.Demo demo) throws Exception {
+        robot.interact(() -> vm.openDemo(demo));
+        waitUntil(() -> vm.state().model() != null && vm.state().model().info().path().equals(demo.model())
+            && (vm.state().resultProperty().get() != null || vm.state().messageProperty().get() != null)
+            && !executor.runningProperty().get());
+        // a tab shown may queue work once the Jacobian is there (Hessians, a study editor): let it finish
+        Thread.sleep(300);
+        waitUntil(() -> !executor.runningProperty().get());
+    }
+
+    /** Every text the tab shows: labels, table cells, text fields (hidden ones are not shown). */
+    private static List<String> texts(Node node) {
+        List<String> out = new ArrayList<>();
+        if (!node.isVisible()) {
+            return out;
+        }
+        if (node instanceof Labeled l && l.getText() != null) {
+            out.add(l.getText());
+        }
+        if (node instanceof TextInputControl t && t.getText() != null) {
+            out.add(t.getText());
+        }
+        if (node instanceof TableView<?> table) {
+            table.getItems().forEach(item -> out.add(String.valueOf(item)));
+        }
+        if (node instanceof Parent p) {
+            for (Node child : p.getChildrenUnmodifiable()) {
+                out.addAll(texts(child));
+            }
+        }
+        return out;
+    }
+
+    /** Opens {@code next} while tab {@code title} is shown: no error, and nothing named as the previous model names it. */
+    private void assertSwitchIsClean(FxRobot robot, String title, DemoAssets.Demo next, List<String> previousNames)
+        throws Exception {
+        robot.interact(() -> window.tabs().getSelectionModel().select(tab(title)));
+        openDemo(robot, next);
+        UserMessage message = vm.state().messageProperty().get();
+        assertTrue(message == null || !message.error(), () -> title + " tab: " + message.text());
+        for (String text : texts(tab(title).getContent())) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            for (String name : previousNames) {
+                assertTrue(!lower.contains(name), title + " tab still shows the previous model: " + text);
+            }
+        }
+    }
+
+    @Test
+    void theGlobalTabFollowsTheNewModelWithNoErrorAndNoStaleStudy(FxRobot robot) throws Exception {
+        robot.interact(() -> window.tabs().getSelectionModel().select(tab("Global")));
+        openDemo(robot, DemoAssets.Demo.LAUNCH);
+        waitUntil(() -> robot.lookup("#gsa-run").tryQuery().isPresent());
+        robot.interact(() -> robot.lookup((Node n) -> n instanceof GlobalPanel).queryAs(GlobalPanel.class).viewModel()
+            .samplesProperty().set(256));
+        robot.clickOn("#gsa-run");
+        waitUntil(() -> vm.state().globalStudyProperty().get() != null && !executor.runningProperty().get());
+
+        openDemo(robot, DemoAssets.Demo.DIGITS);
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        assertNull(vm.state().globalStudyProperty().get(), "the report must not include the previous model's study");
+        waitUntil(() -> robot.lookup((Node n) -> n instanceof GlobalPanel).tryQuery().isPresent());
+        GlobalPanel panel = robot.lookup((Node n) -> n instanceof GlobalPanel).queryAs(GlobalPanel.class);
+        assertEquals(64, panel.viewModel().rows().size(), "one row per pixel of the 8×8 digit");
+        assertNull(panel.viewModel().resultProperty().get());
+    }
+
+    @Test
+    void theOptimizeTabFollowsTheNewModelWithNoError(FxRobot robot) throws Exception {
+        robot.interact(() -> window.tabs().getSelectionModel().select(tab("Optimize")));
+        openDemo(robot, DemoAssets.Demo.DIGITS);
+        openDemo(robot, DemoAssets.Demo.LAUNCH);
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        waitUntil(() -> robot.lookup((Node n) -> n instanceof OptimizationPanel).tryQuery().isPresent());
+        OptimizationPanel panel = robot.lookup((Node n) -> n instanceof OptimizationPanel).queryAs(OptimizationPanel.class);
+        assertEquals(6, panel.viewModel().start().length, "the launch demo's six inputs");
+        assertEquals(12, panel.viewModel().startOutput().length, "and its twelve outputs");
+    }
+
+    @Test
+    void everyTabFollowsTheNewModel(FxRobot robot) throws Exception {
+        openDemo(robot, DemoAssets.Demo.LAUNCH);
+        boolean launchOpen = true;
+        for (Tab t : window.tabs().getTabs()) {
+            assertSwitchIsClean(robot, t.getText(), launchOpen ? DemoAssets.Demo.DIGITS : DemoAssets.Demo.LAUNCH,
+                launchOpen ? LAUNCH_NAMES : DIGITS_NAMES);
+            launchOpen = !launchOpen;
+        }
     }
 }

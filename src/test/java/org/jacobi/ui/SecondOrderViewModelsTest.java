@@ -1,6 +1,7 @@
 package org.jacobi.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,5 +67,25 @@ class SecondOrderViewModelsTest {
         assertEquals(1024, layer.cols());
         double[] ref = Npy.read(Path.of("src/test/resources/hessian/mlp_tanh.wrt.l2.weight.npy")).toDoubleArray();
         assertEquals(ref[(3 * 4 + 2) * 1024 + 77], layer.value(2, 77), 1e-5);
+    }
+
+    @Test
+    void anotherModelReplacesBothTabsContentWithItsOwn() {
+        interactions.shownProperty().set(true);
+        parameters.shownProperty().set(true);
+        vm.openFiles(List.of(FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy")));
+        assertEquals(8, interactions.pictureProperty().get().hessian().rows());
+        assertEquals(6, parameters.tableProperty().get().cols());
+        parameters.parameterProperty().set("l2.weight");
+        parameters.computeLayerJacobian();
+        assertNotNull(parameters.layerJacobianProperty().get());
+
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        assertEquals(64, interactions.pictureProperty().get().hessian().rows(), interactions.statusProperty().get());
+        assertTrue(interactions.statusProperty().get().contains("logits"), interactions.statusProperty().get());
+        assertFalse(parameters.parameterChoices().contains("l2.weight"), "the previous model's parameters are gone");
+        assertNull(parameters.layerJacobianProperty().get(), "and so is its layer Jacobian");
+        assertTrue(parameters.statusProperty().get().contains("logits"), parameters.statusProperty().get());
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.TensorProtos;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -21,6 +22,8 @@ import org.jacobi.onnx.proto.Onnx;
  * operator of that opset (ScatterElements with reduction, for one). Other domains keep their imports.
  */
 public final class OpsetNormalizer {
+    private static final int FLOAT32 = ElementType.FLOAT32.onnxCode();
+    private static final int FLOAT64 = ElementType.FLOAT64.onnxCode();
     /** The oldest default-domain opset read. */
     public static final int OLDEST = 7;
     /** The form every older model is brought to. */
@@ -282,8 +285,8 @@ public final class OpsetNormalizer {
 
         String floatsConst(String tag, double[] v) {
             String name = fresh(label, tag);
-            inits.add(TensorProtos.floats(name, 1, v, v.length));
-            types.put(name, 1);
+            inits.add(TensorProtos.floats(name, FLOAT32, v, v.length));
+            types.put(name, FLOAT32);
             return name;
         }
 
@@ -292,14 +295,14 @@ public final class OpsetNormalizer {
          * Cast node appended to {@code extra}.
          */
         String scalarLike(String tag, double v, String like, List<Onnx.NodeProto> extra) {
-            int type = types.getOrDefault(like, 1);
+            int type = types.getOrDefault(like, FLOAT32);
             String name = fresh(label, tag);
-            if (type == 1 || type == 11) {
+            if (type == FLOAT32 || type == FLOAT64) {
                 inits.add(TensorProtos.floats(name, type, new double[] {v}));
                 types.put(name, type);
                 return name;
             }
-            inits.add(TensorProtos.floats(name, 1, new double[] {v}));
+            inits.add(TensorProtos.floats(name, FLOAT32, new double[] {v}));
             String cast = fresh(label, tag + "_cast");
             extra.add(Onnx.NodeProto.newBuilder().setOpType("Cast").setName(cast).addInput(name).addOutput(cast)
                 .addAttribute(Attr.i("to", type)).build());
@@ -387,8 +390,8 @@ public final class OpsetNormalizer {
                 String shape = fresh(label, "shape");
                 out.add(Onnx.NodeProto.newBuilder().setOpType("Shape").setName(shape).addInput(node.getInput(0)).addOutput(shape).build());
                 Onnx.TensorProto one = source < 10
-                    ? TensorProtos.floats("one", types.getOrDefault(node.getInput(0), 1) == 11 ? 11 : 1, new double[] {1}, 1)
-                    : Onnx.TensorProto.newBuilder().setName("one").setDataType(9).addDims(1).addInt32Data(1).build();
+                    ? TensorProtos.floats("one", types.getOrDefault(node.getInput(0), FLOAT32) == FLOAT64 ? FLOAT64 : FLOAT32, new double[] {1}, 1)
+                    : Onnx.TensorProto.newBuilder().setName("one").setDataType(ElementType.BOOL.onnxCode()).addDims(1).addInt32Data(1).build();
                 out.add(Onnx.NodeProto.newBuilder().setOpType("ConstantOfShape").setName(node.getOutput(1)).addInput(shape)
                     .addOutput(node.getOutput(1)).addAttribute(Attr.t("value", one)).build());
             }

@@ -86,20 +86,48 @@ public final class ElementwiseRules {
     public static final Rule ABS = Elementwise.unary(c -> c.e().op("Sign", x(c)));
     public static final Rule SIN = Elementwise.unary(c -> c.e().op("Cos", x(c)));
     public static final Rule COS = Elementwise.unary(c -> c.e().neg(c.e().op("Sin", x(c))));
-    public static final Rule TANH = Elementwise.unary(c -> c.e().sub(k(c, 1), c.e().mul(y(c), y(c))));
-    public static final Rule SIGMOID = Elementwise.unary(c -> c.e().mul(y(c), c.e().sub(k(c, 1), y(c))));
+    /**
+     * {@code sigmoid'(scale x) = e / (1 + e)^2} with {@code e = exp(-scale |x|)}, accurate relative to itself. The
+     * saturating activations' derivatives are formed from x, never from the operator's output: ONNX Runtime's float32
+     * Sigmoid and Tanh are accurate only in absolute terms (sigmoid(-17.9) returns 8.9e-8 for 1.75e-8), and
+     * {@code 1 - y} loses every digit once y rounds to one, so {@code y (1 - y)} and {@code 1 - y^2} are wrong by
+     * large factors exactly where outputs saturate.
+     */
+    private static String logisticSlope(NodeContext c, double scale) {
+        Emitter e = c.e();
+        String abs = e.op("Abs", x(c));
+        String exp = e.op("Exp", scale == 1 ? e.neg(abs) : e.mul(abs, k(c, -scale)));
+        String denominator = e.add(k(c, 1), exp);
+        return e.div(exp, e.mul(denominator, denominator));
+    }
+
+    /** {@code sigmoid(x) = 1 / (1 + exp(-x))}, accurate relative to itself also where it is tiny. */
+    private static String accurateSigmoid(NodeContext c) {
+        return c.e().op("Reciprocal", c.e().add(k(c, 1), c.e().op("Exp", c.e().neg(x(c)))));
+    }
+
+    /** {@code tanh'(x) = 4 sigmoid'(2x)}. */
+    public static final Rule TANH = Elementwise.unary(c -> c.e().mul(k(c, 4), logisticSlope(c, 2)));
+    public static final Rule SIGMOID = Elementwise.unary(c -> logisticSlope(c, 1));
     public static final Rule RELU = Elementwise.unary(c -> indicator(c, c.e().op("Greater", x(c), k(c, 0))));
     public static final Rule LEAKY_RELU = Elementwise.unary(c -> c.e().op("Where",
         List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, 1), k(c, c.attrFloat("alpha", 0.01)))));
-    public static final Rule ELU = Elementwise.unary(c -> c.e().op("Where",
-        List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, 1), c.e().add(y(c), k(c, c.attrFloat("alpha", 1.0))))));
+    /**
+     * {@code slope} where x > 0, else {@code scale exp(x)}: from exp(x), not from {@code y + alpha}, which cancels to
+     * nothing once the output saturates at {@code -alpha}.
+     */
+    private static String exponentialBelowZero(NodeContext c, double slope, double scale) {
+        return c.e().op("Where", List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, slope),
+            c.e().mul(k(c, scale), c.e().op("Exp", x(c)))));
+    }
+
+    public static final Rule ELU = Elementwise.unary(c -> exponentialBelowZero(c, 1, c.attrFloat("alpha", 1.0)));
     public static final Rule SELU = Elementwise.unary(c -> {
         double alpha = c.attrFloat("alpha", 1.67326319217681884765625);
         double gamma = c.attrFloat("gamma", 1.05070102214813232421875);
-        return c.e().op("Where", List.of(c.e().op("Greater", x(c), k(c, 0)), k(c, gamma),
-            c.e().add(y(c), k(c, alpha * gamma))));
+        return exponentialBelowZero(c, gamma, alpha * gamma);
     });
-    public static final Rule SOFTPLUS = Elementwise.unary(c -> c.e().op("Sigmoid", x(c)));
+    public static final Rule SOFTPLUS = Elementwise.unary(ElementwiseRules::accurateSigmoid);
     public static final Rule ERF = Elementwise.unary(c -> c.e().mul(k(c, 2 / Math.sqrt(Math.PI)),
         c.e().op("Exp", c.e().neg(c.e().mul(x(c), x(c))))));
     public static final Rule GELU = Elementwise.unary(c -> {
@@ -218,11 +246,15 @@ public final class ElementwiseRules {
     /** Celu: one where x > 0, else {@code exp(x / alpha)}. */
     public static final Rule CELU = Elementwise.unary(c -> c.e().op("Where", List.of(c.e().op("Greater", x(c), k(c, 0)),
         k(c, 1), c.e().op("Exp", c.e().div(x(c), k(c, c.attrFloat("alpha", 1.0)))))));
-    /** Mish {@code x tanh(softplus(x))}: {@code tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x)}. */
+    /**
+     * Mish {@code x tanh(softplus(x))}: {@code tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x)}, with the sigmoid formed
+     * accurately (both terms are about {@code e^x} where x is very negative). {@code 1 - tanh(sp)^2} cancels only
+     * where x is large, and there the term it belongs to is negligible next to one.
+     */
     public static final Rule MISH = Elementwise.unary(c -> {
         Emitter e = c.e();
         String th = e.op("Tanh", e.op("Softplus", x(c)));
-        return e.add(th, e.mul(e.mul(x(c), e.sub(k(c, 1), square(c, th))), e.op("Sigmoid", x(c))));
+        return e.add(th, e.mul(e.mul(x(c), e.sub(k(c, 1), square(c, th))), accurateSigmoid(c)));
     });
     public static final Rule THRESHOLDED_RELU = Elementwise.unary(c -> indicator(c,
         c.e().op("Greater", x(c), k(c, c.attrFloat("alpha", 1.0)))));

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.onnx.GraphRun;
 import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.model.onnx.OrtTensors;
 import org.jacobi.onnx.proto.Onnx;
@@ -66,13 +68,15 @@ public final class OrtShapeProbe {
                     feeds.put(in.getName(), OrtTensors.toOrt(env, t));
                     v.put(in.getName(), t);
                 }
-                try (OrtSession.Result result = session.run(feeds, wanted)) {
-                    for (Map.Entry<String, OnnxValue> e : result) {
-                        if (e.getValue() instanceof OnnxTensor tensor) {
-                            record(v, e.getKey(), tensor);
+                GraphRun.run(session, feeds, wanted, Map.of(), ProgressMonitor.NONE, "the model to learn its value shapes",
+                    result -> {
+                        for (Map.Entry<String, OnnxValue> e : result) {
+                            if (e.getValue() instanceof OnnxTensor tensor) {
+                                record(v, e.getKey(), tensor);
+                            }
                         }
-                    }
-                }
+                        return null;
+                    });
             }
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime could not run the model to learn its value shapes: "

@@ -1,5 +1,6 @@
 package org.jacobi.jacobian.lowering;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +218,7 @@ public final class SeedBroadcast {
     private static boolean isInts(GraphIndex index, String v, long... values) {
         Onnx.TensorProto t = index.initializer(v);
         return t != null && t.getDataType() == Onnx.TensorProto.DataType.INT64_VALUE
-            && java.util.Arrays.equals(TensorProtos.toLongs(t), values);
+            && Arrays.equals(TensorProtos.toLongs(t), values);
     }
 
     /**

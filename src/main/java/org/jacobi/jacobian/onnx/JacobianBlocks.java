@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,7 +97,7 @@ final class JacobianBlocks {
         int rows = forward ? bc * nOut : bc;
         int rowLength = forward ? kc : kc * nIn;
         if (type == ElementType.FLOAT32) {
-            java.nio.FloatBuffer f = block.asFloatBuffer();
+            FloatBuffer f = block.asFloatBuffer();
             if (forward && kc == nIn || !forward && kc == nOut) {
                 f.get(0, jac, b0 * nOut * nIn, rows * rowLength);
                 return;
@@ -104,7 +106,7 @@ final class JacobianBlocks {
                 f.get(row * rowLength, jac, destination(forward, row, k0, b0, nIn, nOut), rowLength);
             }
         } else {
-            java.nio.DoubleBuffer d = block.asDoubleBuffer();
+            DoubleBuffer d = block.asDoubleBuffer();
             for (int row = 0; row < rows; row++) {
                 int dst = destination(forward, row, k0, b0, nIn, nOut);
                 for (int i = 0; i < rowLength; i++) {

@@ -1,9 +1,14 @@
 package org.jacobi.jacobian.onnx;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -41,7 +46,7 @@ final class MemoryEstimate {
         long largestValue = 0;
         // Weights are not direction-sized: a rule's workspace scales with the activations it touches, and
         // counting a 1024 x 1024 weight as workspace once shrank a wide MLP's runs to one sample (M = 64 GEMMs).
-        Set<String> constants = new java.util.HashSet<>();
+        Set<String> constants = new HashSet<>();
         source.getInitializerList().forEach(t -> constants.add(t.getName()));
         for (Onnx.NodeProto node : source.getNodeList()) {
             if (node.getOpType().equals("Constant")) {
@@ -51,7 +56,7 @@ final class MemoryEstimate {
         for (Onnx.ValueInfoProto in : source.getInputList()) {
             String v = in.getName();
             if (!constants.contains(v) && shapes.known(v) && shapes.isFloat(v)) {
-                largestValue = Math.max(largestValue, Tensor.elementCount(shapes.shape(v)) * (shapes.type(v) == 11 ? 8 : 4));
+                largestValue = Math.max(largestValue, Tensor.elementCount(shapes.shape(v)) * ElementType.runBytesOfCode(shapes.type(v)));
             }
         }
         Map<String, Long> largest = new HashMap<>();
@@ -60,7 +65,7 @@ final class MemoryEstimate {
             long nodeLargest = 0;
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    long bytes = Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
+                    long bytes = Tensor.elementCount(shapes.shape(out)) * ElementType.runBytesOfCode(shapes.type(out));
                     total += bytes;
                     largestValue = Math.max(largestValue, bytes);
                 }
@@ -123,7 +128,7 @@ final class MemoryEstimate {
     }
 
     private static Iterable<String> concat(Onnx.NodeProto node) {
-        java.util.List<String> all = new java.util.ArrayList<>(node.getInputList());
+        List<String> all = new ArrayList<>(node.getInputList());
         all.addAll(node.getOutputList());
         return all;
     }
@@ -139,8 +144,8 @@ final class MemoryEstimate {
 
     static String mib(long bytes) {
         if (bytes < 100L << 10) {
-            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
-        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

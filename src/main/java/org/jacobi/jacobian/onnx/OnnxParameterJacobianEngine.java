@@ -1,31 +1,26 @@
 package org.jacobi.jacobian.onnx;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
-import org.jacobi.autodiff.ValueShapes;
-import org.jacobi.autodiff.expand.GraphPasses;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianArrays;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ParameterJacobianEngine;
 import org.jacobi.jacobian.ParameterNorms;
 import org.jacobi.jacobian.ResolvedRequest;
-import org.jacobi.jacobian.lowering.OrtShapeProbe;
-import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.OnnxModel;
-import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -34,38 +29,35 @@ import org.jacobi.onnx.proto.Onnx;
  * element k) flows through every sample at once and the result {@code [K, batch, *out]} already holds K columns of
  * each sample's own Jacobian. Reverse mode (when the weight has more elements than a few samples' outputs): each
  * direction seeds one output element of one sample, so the weight's cotangent is that sample's alone. Nothing is
- * summed over the batch either way, and no loop over single samples is needed. One graph and
- * session per (parameter, output, batching) serves every chunk; chunks of samples and directions fit the budget.
+ * summed over the batch either way, and no loop over single samples is needed. The graphs come from an
+ * {@link OnnxGraphPreparer}, the runs from a {@link ChunkRunner}; this class is the policy (which seeds, where rows go).
  */
 public final class OnnxParameterJacobianEngine implements ParameterJacobianEngine {
-    private static final int PROBE_SAMPLES = DerivativeRuns.PROBE_SAMPLES;
-    private static final int TANGENT_COPIES = 3;
-
-    private final OnnxModel model;
-    private final RuleRegistry rules;
-    private final Map<String, Prepared> cache = new HashMap<>();
-
-    private record Prepared(OrtSessions.Opened session, long bytesPerPair, long[] parameterShape, long[] sampleOutputShape,
-                            boolean forward) {
-    }
+    private final OnnxGraphPreparer graphs;
+    private final boolean ownGraphs;
 
     public OnnxParameterJacobianEngine(OnnxModel model) {
         this(model, RuleRegistry.standard());
     }
 
     public OnnxParameterJacobianEngine(OnnxModel model, RuleRegistry rules) {
-        this.model = model;
-        this.rules = rules;
+        this.graphs = new OnnxGraphPreparer(model, rules);
+        this.ownGraphs = true;
+    }
+
+    /** An engine preparing its graphs through {@code graphs}, which stays open when the engine closes. */
+    public OnnxParameterJacobianEngine(OnnxGraphPreparer graphs) {
+        this.graphs = graphs;
+        this.ownGraphs = false;
     }
 
     @Override
     public Map<String, long[]> parameters() {
-        Set<String> inputs = new java.util.HashSet<>();
-        model.info().inputs().forEach(s -> inputs.add(s.name()));
+        Set<String> inputs = new HashSet<>();
+        graphs.model().info().inputs().forEach(s -> inputs.add(s.name()));
         Map<String, long[]> out = new LinkedHashMap<>();
-        for (Onnx.TensorProto t : model.proto().getGraph().getInitializerList()) {
-            boolean isFloat = t.getDataType() == 1 || t.getDataType() == 11 || t.getDataType() == 10 || t.getDataType() == 16;
-            if (isFloat && !inputs.contains(t.getName()) && !t.getDimsList().isEmpty()) {
+        for (Onnx.TensorProto t : graphs.model().proto().getGraph().getInitializerList()) {
+            if (ElementType.isFloatingPointCode(t.getDataType()) && !inputs.contains(t.getName()) && !t.getDimsList().isEmpty()) {
                 out.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
             }
         }
@@ -74,11 +66,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
 
     /** The request's batching, taken from its first floating-point input (the parameter itself has no batch axis). */
     private ResolvedRequest resolve(JacobianRequest request) {
-        return ResolvedRequest.resolve(model.info(), request.withWrtOf(null, request.of()));
-    }
-
-    private static boolean isBatchedInput(ResolvedRequest r, TensorSpec spec, Tensor t) {
-        return DerivativeRuns.isBatchedInput(r, spec, t);
+        return ResolvedRequest.resolve(graphs.model().info(), request.withWrtOf(null, request.of()));
     }
 
     /**
@@ -95,38 +83,10 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         return parameterElements <= perRun;
     }
 
-    private synchronized Prepared prepare(ResolvedRequest r, String parameter) {
-        String key = parameter + "|" + r.of() + "|" + r.batched() + "|" + r.request().mode() + "|" + r.samples();
-        Prepared p = cache.get(key);
-        if (p != null) {
-            return p;
-        }
-        Map<String, Tensor> probe = DerivativeRuns.probeInputs(model, r);
-        GraphPasses.Prepared source = GraphPasses.prepareForDifferentiation(model.proto(), rules, probe, OrtShapeProbe::probe);
-        ValueShapes shapes = source.shapes();
-        long[] ofShape = shapes.shape(r.of());
-        if (r.batched() && (ofShape.length == 0 || ofShape[0] != PROBE_SAMPLES)) {
-            throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0, so per-sample "
-                + "Jacobians are undefined. Use --batch-axis none.");
-        }
-        long[] sampleOut = r.batched() ? Arrays.copyOfRange(ofShape, 1, ofShape.length) : ofShape;
-        boolean forward = !r.batched() || forward(r, Tensor.elementCount(shapes.shape(parameter)), sampleOut);
-        DifferentiatedGraph graph = Differentiator.differentiate(source.model(), shapes, parameter, r.of(),
-            forward ? Differentiator.Direction.FORWARD : Differentiator.Direction.REVERSE, rules);
-        OrtSessions.Opened session = OrtSessions.open(org.jacobi.jacobian.lowering.OrtLowering.lower(graph.model()).toByteArray(), model.devicePreference(),
-            model.info().fileName() + " (derivative with respect to " + parameter + ")");
-        long total = 0;
-        for (Onnx.NodeProto node : source.model().getGraph().getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    total += Tensor.elementCount(shapes.shape(out)) * (shapes.type(out) == 11 ? 8 : 4);
-                }
-            }
-        }
-        long perSample = r.batched() ? total / PROBE_SAMPLES : total;
-        p = new Prepared(session, Math.max(64, TANGENT_COPIES * perSample), shapes.shape(parameter), sampleOut, forward);
-        cache.put(key, p);
-        return p;
+    private PreparedGraph prepare(ResolvedRequest r, String parameter) {
+        long[] sampleOut = graphs.sampleOutputShape(r, "Jacobians");
+        long parameterElements = Tensor.elementCount(graphs.probed(r).shapes().shape(parameter));
+        return graphs.parameterGraph(r, parameter, !r.batched() || forward(r, parameterElements, sampleOut));
     }
 
     /** Receives {@code d of[b, o] / d parameter[k0 .. k0 + values.length)} for one sample b and output element o. */
@@ -134,99 +94,81 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         void accept(int b, int o, int k0, float[] values, int offset, int stride, int count);
     }
 
-    private int run(ResolvedRequest r, String parameter, ProgressMonitor monitor, RowSink sink, List<Tensor> outputs) {
-        Prepared p = prepare(r, parameter);
-        return p.forward() ? runForward(r, p, parameter, monitor, sink, outputs) : runReverse(r, p, parameter, monitor, sink, outputs);
-    }
-
-    /** Directions = parameter elements; result {@code [kc, bc, nOut]}. */
-    private int runForward(ResolvedRequest r, Prepared p, String parameter, ProgressMonitor monitor, RowSink sink,
-                           List<Tensor> outputs) {
-        int samples = r.samples();
-        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+    /** Runs every chunk for {@code parameter}, rows to {@code sink}; returns the chunks and each sample chunk's outputs. */
+    private int run(ResolvedRequest r, PreparedGraph p, String parameter, ProgressMonitor monitor, RowSink sink,
+                    List<Map<String, Tensor>> outputs) {
+        long[] parameterShape = p.shapes().shape(parameter);
+        int nP = Math.toIntExact(Tensor.elementCount(parameterShape));
         int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
-        ChunkPlan plan = ChunkPlan.of(samples, nP, p.bytesPerPair(), ChunkPlan.runBudget(r.request(), p.bytesPerPair(), nP));
-        int total = plan.chunks();
-        int done = 0;
-        ElementType type = r.wrtValue().type();
-        for (int sc = 0; sc < plan.sampleChunks(); sc++) {
-            int b0 = plan.sampleStart(sc);
-            int bc = plan.sampleCount(sc);
-            for (int dc = 0; dc < plan.directionChunks(); dc++) {
-                monitor.checkCancelled();
-                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + parameter + ")");
-                int k0 = plan.directionStart(dc);
-                int kc = plan.directionCount(dc);
-                double[] seed = new double[kc * nP];
-                for (int k = 0; k < kc; k++) {
-                    seed[k * nP + k0 + k] = 1;
+        ElementType type = OnnxGraphPreparer.elementType(p.shapes(), parameter);
+        List<ChunkRunner.Chunk> chunks = p.forward() ? ChunkRunner.chunks(ChunkPlan.of(r.samples(), nP, p.bytesPerPair(),
+            ChunkPlan.runBudget(r.request(), p.bytesPerPair(), nP))) : reverseChunks(r, p, nOut);
+        long largest = chunks.stream().mapToLong(c -> (long) c.kc() * (p.forward() ? c.bc() * nOut : nP)).max().orElse(1);
+        ByteBuffer block = JacobianBlocks.allocate(type, largest);
+        List<Map<String, Tensor>> firsts = new ChunkRunner(p, graphs.model(), r, type).run(chunks, c -> {
+            double[] seed;
+            long[] shape;
+            if (p.forward()) {
+                // directions = parameter elements, the same for every sample
+                seed = new double[c.kc() * nP];
+                for (int k = 0; k < c.kc(); k++) {
+                    seed[k * nP + c.k0() + k] = 1;
                 }
-                long[] seedShape = OnnxHessianEngine.concat(new long[] {kc}, p.parameterShape());
-                Map<String, Tensor> outs = runOnce(r, p, b0, bc, Tensor.ofDoubles(seed, seedShape).asType(type), monitor,
-                    dc == 0 && outputs != null);
-                float[] block = outs.get(Differentiator.RESULT).toFloatArray();
-                for (int b = 0; b < bc; b++) {
-                    for (int o = 0; o < nOut; o++) {
-                        sink.accept(b0 + b, o, k0, block, b * nOut + o, bc * nOut, kc);
+                shape = SecondOrder.concat(new long[] {c.kc()}, parameterShape);
+            } else {
+                // direction k0 + k = row b * nOut + o of the chunk: sample b's output element o
+                seed = new double[c.kc() * c.bc() * nOut];
+                for (int k = 0; k < c.kc(); k++) {
+                    int row = c.k0() + k;
+                    seed[(k * c.bc() + row / nOut) * nOut + row % nOut] = 1;
+                }
+                shape = SecondOrder.concat(new long[] {c.kc(), c.bc()}, p.sampleOutputShape());
+            }
+            return ChunkRunner.ownSeeds(Map.of(Differentiator.SEED, Tensor.ofDoubles(seed, shape).asType(type)));
+        }, c -> p.forward() ? SecondOrder.concat(r.batched() ? new long[] {c.kc(), c.bc()} : new long[] {c.kc()}, p.sampleOutputShape())
+            : SecondOrder.concat(new long[] {c.kc()}, parameterShape), block, (c, b) -> {
+                float[] values = ChunkRunner.floats(b, type, Math.toIntExact(p.forward() ? (long) c.kc() * c.bc() * nOut
+                    : (long) c.kc() * nP));
+                if (p.forward()) {
+                    // [kc, (bc,) nOut]: columns k0 .. k0 + kc of each sample's rows
+                    for (int s = 0; s < c.bc(); s++) {
+                        for (int o = 0; o < nOut; o++) {
+                            sink.accept(c.b0() + s, o, c.k0(), values, s * nOut + o, c.bc() * nOut, c.kc());
+                        }
+                    }
+                } else {
+                    // [kc, *param]: whole rows
+                    for (int k = 0; k < c.kc(); k++) {
+                        int row = c.k0() + k;
+                        sink.accept(c.b0() + row / nOut, row % nOut, 0, values, k * nP, 1, nP);
                     }
                 }
-                if (dc == 0 && outputs != null) {
-                    outputs.add(outs.get(r.of()));
-                }
-                done++;
-            }
+            }, outputs == null ? Set.of() : Set.of(r.of()), parameter + (p.forward() ? "" : ", reverse"), monitor);
+        if (outputs != null) {
+            outputs.addAll(firsts);
         }
-        monitor.progress(total, total, "done");
-        return total;
+        return chunks.size();
     }
 
     /**
-     * Directions = (sample, output element) pairs of a chunk of samples; direction (b, o) seeds only sample b, so its
-     * weight cotangent {@code [*param]} is row o of sample b's own Jacobian. A run over bc samples holds bc * nOut
-     * directions of bc samples each, so the samples per run are kept small (the work grows with their square).
+     * Reverse mode's chunks: directions are the (sample, output element) pairs of a chunk of samples, direction (b, o)
+     * seeding only sample b. A run over bc samples holds bc * nOut directions of bc samples each, so the samples per
+     * run are kept small (the work grows with their square).
      */
-    private int runReverse(ResolvedRequest r, Prepared p, String parameter, ProgressMonitor monitor, RowSink sink,
-                           List<Tensor> outputs) {
+    private static List<ChunkRunner.Chunk> reverseChunks(ResolvedRequest r, PreparedGraph p, int nOut) {
         int samples = r.samples();
-        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
-        int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
         long pairs = Math.max(1, ChunkPlan.runBudget(r.request(), p.bytesPerPair(), nOut) / p.bytesPerPair());
         int bc0 = (int) Math.max(1, Math.min(Math.min(samples, 8), (long) Math.sqrt(pairs / (double) nOut)));
         int directionsPerRun = (int) Math.max(1, Math.min((long) bc0 * nOut, pairs / bc0));
-        int sampleChunks = (samples + bc0 - 1) / bc0;
-        int perChunk = (bc0 * nOut + directionsPerRun - 1) / directionsPerRun;
-        int total = sampleChunks * perChunk;
-        int done = 0;
-        ElementType type = r.wrtValue().type();
-        for (int sc = 0; sc < sampleChunks; sc++) {
-            int b0 = sc * bc0;
+        List<ChunkRunner.Chunk> chunks = new ArrayList<>();
+        for (int b0 = 0; b0 < samples; b0 += bc0) {
             int bc = Math.min(bc0, samples - b0);
             int rows = bc * nOut;
             for (int d0 = 0; d0 < rows; d0 += directionsPerRun) {
-                monitor.checkCancelled();
-                monitor.progress(done, total, "chunk " + (done + 1) + " of " + total + " (" + parameter + ", reverse)");
-                int kc = Math.min(directionsPerRun, rows - d0);
-                double[] seed = new double[kc * bc * nOut];
-                for (int k = 0; k < kc; k++) {
-                    int row = d0 + k; // row = b * nOut + o: sample b's element o
-                    seed[(k * bc + row / nOut) * nOut + row % nOut] = 1;
-                }
-                long[] seedShape = OnnxHessianEngine.concat(new long[] {kc, bc}, p.sampleOutputShape());
-                Map<String, Tensor> outs = runOnce(r, p, b0, bc, Tensor.ofDoubles(seed, seedShape).asType(type), monitor,
-                    d0 == 0 && outputs != null);
-                float[] block = outs.get(Differentiator.RESULT).toFloatArray(); // [kc, *param]
-                for (int k = 0; k < kc; k++) {
-                    int row = d0 + k;
-                    sink.accept(b0 + row / nOut, row % nOut, 0, block, k * nP, 1, nP);
-                }
-                if (d0 == 0 && outputs != null) {
-                    outputs.add(outs.get(r.of()));
-                }
-                done++;
+                chunks.add(new ChunkRunner.Chunk(b0, bc, d0, Math.min(directionsPerRun, rows - d0), d0 == 0));
             }
         }
-        monitor.progress(total, total, "done");
-        return total;
+        return chunks;
     }
 
     @Override
@@ -237,31 +179,31 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             throw JacobiException.usage("The model has no parameter '" + parameter + "'.");
         }
         ResolvedRequest r = resolve(request);
-        Prepared p = prepare(r, parameter);
+        PreparedGraph p = prepare(r, parameter);
+        long[] parameterShape = p.shapes().shape(parameter);
         int samples = r.samples();
-        int nP = Math.toIntExact(Tensor.elementCount(p.parameterShape()));
+        int nP = Math.toIntExact(Tensor.elementCount(parameterShape));
         int nOut = Math.toIntExact(Tensor.elementCount(p.sampleOutputShape()));
         long size = (long) samples * nOut * nP;
         if (size > Integer.MAX_VALUE - 8) {
             throw new JacobiException("The Jacobian would have " + size + " elements, more than one array can hold. "
                 + "Use fewer samples, a smaller output (--of), or --wrt-params all for the norms only.");
         }
-        float[] jac = org.jacobi.jacobian.JacobianArrays.allocate(size);
-        List<Tensor> outputs = new ArrayList<>();
-        int chunks = run(r, parameter, monitor, (b, o, k0, values, offset, stride, count) -> {
+        float[] jac = JacobianArrays.allocate(size);
+        List<Map<String, Tensor>> outputs = new ArrayList<>();
+        int chunks = run(r, p, parameter, monitor, (b, o, k0, values, offset, stride, count) -> {
             int dst = (b * nOut + o) * nP + k0;
             for (int k = 0; k < count; k++) {
                 jac[dst + k] = values[offset + k * stride];
             }
         }, outputs);
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
-        Tensor output = outputs.size() == 1 ? outputs.get(0) : Tensor.concatRows(outputs);
-        List<String> warnings = p.session().notice() == null ? List.of() : List.of(p.session().notice());
-        return new JacobianResult(Tensor.ofFloats(jac, OnnxHessianEngine.concat(lead, p.sampleOutputShape(), p.parameterShape())),
-            output, parameter, r.of(), p.parameterShape(), p.sampleOutputShape(), r.batched(),
+        Tensor output = InputJacobians.output(outputs, r.of());
+        return new JacobianResult(Tensor.ofFloats(jac, SecondOrder.concat(lead, p.sampleOutputShape(), parameterShape)),
+            output, parameter, r.of(), parameterShape, p.sampleOutputShape(), r.batched(),
             p.forward() ? JacobianMode.FORWARD : JacobianMode.REVERSE, true,
             "ONNX autodiff on ONNX Runtime (per-sample weight tangents)", p.session().device(), chunks,
-            System.nanoTime() - start, warnings);
+            System.nanoTime() - start, p.warnings());
     }
 
     @Override
@@ -272,7 +214,7 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         double[] sq = new double[samples * names.size()];
         for (int j = 0; j < names.size(); j++) {
             int column = j;
-            run(r, names.get(j), monitor, (b, o, k0, values, offset, stride, count) -> {
+            run(r, prepare(r, names.get(j)), names.get(j), monitor, (b, o, k0, values, offset, stride, count) -> {
                 double sum = 0;
                 for (int k = 0; k < count; k++) {
                     double v = values[offset + k * stride];
@@ -289,16 +231,10 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
             "ONNX autodiff on ONNX Runtime", System.nanoTime() - start);
     }
 
-    private Map<String, Tensor> runOnce(ResolvedRequest r, Prepared p, int b0, int bc, Tensor seed, ProgressMonitor monitor,
-                                        boolean withOutput) {
-        Set<String> wanted = withOutput ? Set.of(Differentiator.RESULT, r.of()) : Set.of(Differentiator.RESULT);
-        return DerivativeRuns.run(model, p.session().session(), r, b0, bc, Map.of(Differentiator.SEED, seed), wanted, monitor,
-            "the weight-derivative graph");
-    }
-
     @Override
-    public synchronized void close() {
-        cache.values().forEach(p -> p.session().close());
-        cache.clear();
+    public void close() {
+        if (ownGraphs) {
+            graphs.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -17,13 +18,17 @@ import java.util.Set;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.TensorSpec;
 import org.jacobi.model.onnx.BigStackEnvironment;
+import org.jacobi.model.onnx.GraphRun;
 import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.model.onnx.OrtSessions;
 
 /**
  * A differentiated graph built once (where the model is loaded) and run elsewhere without the transform: the
@@ -80,20 +85,19 @@ public final class PrebuiltJacobianGraph implements Serializable {
         }
         JacobianRequest request = new JacobianRequest(Map.of(wrt, probe.asType(ElementType.FLOAT32)), wrt, output,
             BatchAxis.AUTO, mode == null ? JacobianMode.AUTO : mode, maxMemoryBytes);
-        long[] sampleOut;
-        try (OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            JacobianMode resolved = engine.resolveMode(request);
-            request = request.withMode(resolved);
-            byte[] bytes = engine.sessionGraph(request);
-            long[] outShape = model.run(Map.of(wrt, probe.asType(ElementType.FLOAT32)), Set.of(output)).get(output).shape();
-            sampleOut = Arrays.copyOfRange(outShape, 1, outShape.length);
-            long[] sampleIn = Arrays.copyOfRange(probe.shape(), 1, probe.rank());
-            boolean fwd = resolved == JacobianMode.FORWARD;
-            long directions = Tensor.elementCount(fwd ? sampleIn : sampleOut);
-            long perPair = engine.bytesPerPair(request);
+        try (OnnxGraphPreparer graphs = new OnnxGraphPreparer(model)) {
+            ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+            // One graph seeds all of a sample's directions at once on the executors. Mixed mode is two graphs and a
+            // product, so where auto would pick it the cheaper of forward and reverse mode is built instead.
+            JacobianMode single = graphs.singlePassMode(r);
+            PreparedGraph p = graphs.jacobianGraph(r, single);
+            boolean fwd = single == JacobianMode.FORWARD;
+            long directions = Tensor.elementCount(fwd ? r.sampleInputShape() : p.sampleOutputShape());
+            long perPair = p.bytesPerPair();
             long budget = ChunkPlan.runBudget(request, perPair, (int) directions);
             int perRun = (int) Math.max(1, Math.min(8192, budget / Math.max(1, perPair * directions)));
-            return new PrebuiltJacobianGraph(bytes, model.info().fileName(), wrt, output, fwd, sampleIn, sampleOut, perRun);
+            return new PrebuiltJacobianGraph(p.sessionBytes(), model.info().fileName(), wrt, output, fwd, r.sampleInputShape(),
+                p.sampleOutputShape(), perRun);
         }
     }
 
@@ -151,7 +155,7 @@ public final class PrebuiltJacobianGraph implements Serializable {
             this.env = BigStackEnvironment.get();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
-            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
@@ -183,14 +187,15 @@ public final class PrebuiltJacobianGraph implements Serializable {
             long[] xShape = concat(new long[] {bc}, g.sampleInputShape);
             try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(rows, offset, bc * nIn).slice(), xShape)) {
                 OnnxTensor seed = seed(bc);
-                try (OrtSession.Result result = session.run(Map.of(g.wrt, x, Differentiator.SEED, seed),
-                    Set.of(g.of, OnnxJacobianEngine.BLOCK))) {
-                    copy(result.get(g.of).orElseThrow(), y, yAt);
-                    copy(result.get(OnnxJacobianEngine.BLOCK).orElseThrow(), jac, jacAt);
-                }
+                GraphRun.run(session, Map.of(g.wrt, x, Differentiator.SEED, seed), Set.of(g.of, OnnxJacobianEngine.BLOCK), Map.of(),
+                    ProgressMonitor.NONE, "the differentiated graph of " + g.modelName, result -> {
+                        copy(result.get(g.of).orElseThrow(), y, yAt);
+                        copy(result.get(OnnxJacobianEngine.BLOCK).orElseThrow(), jac, jacAt);
+                        return null;
+                    });
             } catch (OrtException e) {
-                throw new JacobiException("ONNX Runtime failed to run the differentiated graph of " + g.modelName + ": "
-                    + e.getMessage(), e);
+                throw new JacobiException("ONNX Runtime cannot hold the samples of " + g.modelName + ": "
+                    + OrtSessions.firstLine(e.getMessage()), e);
             }
         }
 

@@ -1,6 +1,8 @@
 package org.jacobi.jacobian.onnx;
 
 import ai.onnxruntime.OrtSession;
+import java.util.List;
+import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.ValueShapes;
@@ -13,48 +15,63 @@ import org.jacobi.model.onnx.OrtSessions;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
- * A differentiated graph ready to run: its session, what chunking needs to know (bytes per (sample, direction)
- * pair, the per-sample output shape), its cached seeds, and a one-thread CPU session of the same graph for small
- * runs, opened when first needed.
+ * A differentiated graph ready to run, made by {@link OnnxGraphPreparer}: its session, what chunking needs to know
+ * (bytes per (sample, direction) pair, the per-sample output shape), the output its runs write into a block, its
+ * cached seeds, and a one-thread CPU session of the same graph for small runs, opened when first needed.
  */
 final class PreparedGraph implements AutoCloseable {
+    /**
+     * The result of an input-Jacobian graph in the Jacobian's own layout, so that it is copied out in contiguous blocks:
+     * forward mode {@code [B, *out, K]} (columns k0..k0+K of each sample's Jacobian), reverse mode {@code [B, K, *in]}
+     * (rows). (Copying a reverse result {@code [K, B, *in]} row by row in Java instead measured no faster: the per-row
+     * loop costs what the Transpose saves, and more while the JIT is cold.)
+     */
+    static final String BLOCK = "jacobi/jacobian_block";
+
     /**
      * Runs estimated below this many bytes go to the one-thread session. Measured on mlp_tanh (8 -> 4, reverse):
      * 256 and 1024 samples a run were 1.3x and 1.7x faster on one thread than on two, 4096 samples 1.1x slower.
      */
     static final long SERIAL_RUN_BYTES = 4L << 20;
 
-    private final DifferentiatedGraph graph;
+    private final OnnxGraphPreparer.Key key;
+    private final Differentiator.Direction direction;
     private final Onnx.ModelProto runModel;
-    private final byte[] sessionBytes;
-    private final boolean broadcastSeed;
+    private final SessionGraph sessionGraph;
     private final OrtSessions.Opened session;
     private final ValueShapes shapes;
     private final long bytesPerPair;
     private final long[] sampleOutputShape;
+    private final String resultName;
     private final JacobianBlocks.SeedCache seeds = new JacobianBlocks.SeedCache();
     private final String name;
     private OrtSessions.Opened serial;
 
     /**
-     * {@code sessionBytes}: {@code runModel} as the sessions load it ({@link org.jacobi.jacobian.lowering.OrtLowering});
-     * {@code broadcastSeed}: unit seeds may have batch size 1 ({@link org.jacobi.jacobian.lowering.SeedBroadcast}).
+     * {@code sessionGraph}: {@code runModel} as the sessions load it ({@link OrtLowering}, and for Jacobian blocks
+     * {@link ForwardBlockLayout} and {@link SeedBroadcast}); {@code resultName}: the output runs write into a block.
      */
-    PreparedGraph(DifferentiatedGraph graph, Onnx.ModelProto runModel, byte[] sessionBytes, boolean broadcastSeed,
-                  OrtSessions.Opened session, ValueShapes shapes, long bytesPerPair, long[] sampleOutputShape, String name) {
-        this.graph = graph;
+    PreparedGraph(OnnxGraphPreparer.Key key, Differentiator.Direction direction, Onnx.ModelProto runModel,
+                  SessionGraph sessionGraph, OrtSessions.Opened session, ValueShapes shapes, long bytesPerPair,
+                  long[] sampleOutputShape, String resultName, String name) {
+        this.key = key;
+        this.direction = direction;
         this.runModel = runModel;
-        this.sessionBytes = sessionBytes;
-        this.broadcastSeed = broadcastSeed;
+        this.sessionGraph = sessionGraph;
         this.session = session;
         this.shapes = shapes;
         this.bytesPerPair = bytesPerPair;
         this.sampleOutputShape = sampleOutputShape;
+        this.resultName = resultName;
         this.name = name;
     }
 
-    DifferentiatedGraph graph() {
-        return graph;
+    OnnxGraphPreparer.Key key() {
+        return key;
+    }
+
+    boolean forward() {
+        return direction == Differentiator.Direction.FORWARD;
     }
 
     Onnx.ModelProto runModel() {
@@ -63,16 +80,21 @@ final class PreparedGraph implements AutoCloseable {
 
     /** {@link #runModel()} as ONNX Runtime sessions load it (with ONNX Runtime's own operators). */
     byte[] sessionBytes() {
-        return sessionBytes;
+        return sessionGraph.bytes();
     }
 
     /** Whether unit seeds go in as {@code [K, 1, ...]}, the same row for every sample of the run. */
     boolean broadcastSeed() {
-        return broadcastSeed;
+        return sessionGraph.broadcastSeed();
     }
 
     OrtSessions.Opened session() {
         return session;
+    }
+
+    /** The warnings a result computed on this graph carries (why it runs on the CPU although a GPU was wanted). */
+    List<String> warnings() {
+        return session.notice() == null ? List.of() : List.of(session.notice());
     }
 
     ValueShapes shapes() {
@@ -87,6 +109,16 @@ final class PreparedGraph implements AutoCloseable {
         return sampleOutputShape;
     }
 
+    /** The output every run writes into its block. */
+    String resultName() {
+        return resultName;
+    }
+
+    /** The model's file name, for messages. */
+    String name() {
+        return name;
+    }
+
     JacobianBlocks.SeedCache seeds() {
         return seeds;
     }
@@ -98,13 +130,18 @@ final class PreparedGraph implements AutoCloseable {
             return session.session();
         }
         if (serial == null) {
-            serial = OrtSessions.open(sessionBytes, DevicePreference.CPU, name + " (derivative)", 1);
+            serial = OrtSessions.open(sessionGraph.bytes(), DevicePreference.CPU, name + " (derivative)", 1);
         }
         return serial.session();
     }
 
     /** A run model as ONNX Runtime sessions load it, and whether its unit seeds may have batch size 1. */
     record SessionGraph(byte[] bytes, boolean broadcastSeed) {
+    }
+
+    /** {@code runModel} with ONNX Runtime's own operators ({@link OrtLowering}); its seeds keep their batch size. */
+    static SessionGraph lowered(Onnx.ModelProto runModel) {
+        return new SessionGraph(OrtLowering.lower(runModel).toByteArray(), false);
     }
 
     /**
@@ -115,7 +152,7 @@ final class PreparedGraph implements AutoCloseable {
     static SessionGraph sessionGraph(Onnx.ModelProto runModel, boolean batched, long[] seedSample, ValueShapes shapes,
                                      long probeBatch) {
         String seed = Differentiator.SEED;
-        String block = OnnxJacobianEngine.BLOCK;
+        String block = BLOCK;
         Onnx.ModelProto lowered = OrtLowering.lower(ForwardBlockLayout.lower(runModel, seed, block, shapes));
         int seedRank = (batched ? 2 : 1) + seedSample.length;
         Onnx.ModelProto broadcast = batched
@@ -147,8 +184,8 @@ final class PreparedGraph implements AutoCloseable {
                 perm[1] = 0;
             }
         }
-        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(OnnxJacobianEngine.BLOCK)
-            .addInput(graph.resultOutput()).addOutput(OnnxJacobianEngine.BLOCK).addAttribute(org.jacobi.autodiff.Attr.ints("perm", perm)).build();
+        Onnx.NodeProto node = Onnx.NodeProto.newBuilder().setOpType("Transpose").setName(BLOCK)
+            .addInput(graph.resultOutput()).addOutput(BLOCK).addAttribute(Attr.ints("perm", perm)).build();
         Onnx.GraphProto.Builder g = graph.model().getGraph().toBuilder().addNode(node);
         Onnx.ValueInfoProto result = null;
         for (int i = 0; i < g.getOutputCount(); i++) {
@@ -158,7 +195,7 @@ final class PreparedGraph implements AutoCloseable {
                 break;
             }
         }
-        g.addOutput(result.toBuilder().setName(OnnxJacobianEngine.BLOCK));
+        g.addOutput(result.toBuilder().setName(BLOCK));
         return graph.model().toBuilder().setGraph(g).build();
     }
 

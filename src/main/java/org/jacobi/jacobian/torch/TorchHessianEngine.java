@@ -1,5 +1,6 @@
 package org.jacobi.jacobian.torch;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -21,7 +23,6 @@ import org.jacobi.jacobian.Hessians;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.torch.TorchRuntime;
 import org.jacobi.model.torch.TorchScriptModel;
-import org.jacobi.model.torch.TorchTensors;
 
 /**
  * Exact per-sample Hessians of TorchScript models through libtorch's double backward. Rows (sample,
@@ -56,7 +57,7 @@ public final class TorchHessianEngine implements HessianEngine {
         boolean hvp = request.vector() != null;
         double[] vector = hvp ? HessianVectors.perSample(request.vector(), samples, r.sampleInputShape(), r.batched()) : null;
         if (!hvp) {
-            Hessians.checkFits(samples, nIn, request.memoryBudget());
+            request.checkFullHessianFits(samples, nIn);
         }
         int directions = hvp ? 1 : nIn;
         long totalRows = (long) samples * directions;
@@ -77,7 +78,7 @@ public final class TorchHessianEngine implements HessianEngine {
             return null;
         });
         monitor.progress(1, 1, "done");
-        Tensor output = model.run(r.inputs(), java.util.Set.of(r.of())).get(r.of());
+        Tensor output = model.run(r.inputs(), Set.of(r.of())).get(r.of());
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
         long[] shape = hvp ? concat(lead, r.sampleInputShape()) : concat(lead, r.sampleInputShape(), r.sampleInputShape());
         List<String> warnings = model.deviceNotice() == null ? List.of() : List.of(model.deviceNotice());
@@ -93,18 +94,10 @@ public final class TorchHessianEngine implements HessianEngine {
         int nIn = r.inputsPerSample();
         int rows = (int) (last - first);
         try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
-            NDList feed = new NDList();
-            NDArray x = null;
-            for (String name : model.inputNames()) {
-                Tensor t = r.inputs().get(name);
-                boolean perSample = r.batched() && t.rank() > 0 && t.dim(0) == samples;
-                NDArray a = TorchTensors.toNd(scope, perSample ? TorchJacobianEngine.repeatSamples(t, first, last, directions) : t);
-                if (name.equals(r.wrt())) {
-                    a.setRequiresGradient(true);
-                    x = a;
-                }
-                feed.add(a);
-            }
+            TorchJacobianEngine.Feed in = TorchJacobianEngine.feed(model, scope, r,
+                t -> TorchJacobianEngine.repeatSamples(t, first, last, directions));
+            NDList feed = in.arrays();
+            NDArray x = in.wrt();
             NDArray y = model.forward(feed, true).get(outputIndex);
             long[] yShape = y.getShape().getShape();
             int nOut = Math.toIntExact(r.batched() ? Tensor.elementCount(yShape) / Math.max(1, yShape.length == 0 ? 1 : yShape[0])
@@ -169,7 +162,7 @@ public final class TorchHessianEngine implements HessianEngine {
         try {
             JniUtils.backward(target, seed, createGraph, createGraph);
             return true;
-        } catch (ai.djl.engine.EngineException e) {
+        } catch (EngineException e) {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                 return false;
             }

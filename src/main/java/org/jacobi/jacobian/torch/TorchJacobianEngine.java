@@ -1,13 +1,18 @@
 package org.jacobi.jacobian.torch;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
@@ -101,18 +106,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             long last = Math.min(totalRows, first + rowsPerChunk);
             monitor.progress(first, totalRows, "reverse pass " + (chunk + 1) + "/" + chunks);
             try (NDManager scope = model.newScope()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    Tensor t = r.inputs().get(name);
-                    boolean perSample = t.rank() > 0 && t.dim(0) == samples;
-                    NDArray a = TorchTensors.toNd(scope, perSample ? repeatSamples(t, first, last, nOut) : t);
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, t -> repeatSamples(t, first, last, nOut));
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 int rows = (int) (last - first);
                 long[] directions = new long[rows];
                 for (int k = 0; k < rows; k++) {
@@ -140,16 +136,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             monitor.checkCancelled();
             monitor.progress(o, nOut, "reverse pass " + (o + 1) + "/" + nOut);
             try (NDManager scope = model.newScope()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    NDArray a = TorchTensors.toNd(scope, r.inputs().get(name));
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, null);
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 float[] gradient = backwardOfWeightedSum(scope, feed, x, outputIndex, new long[] {o}, nOut, 0);
                 if (gradient != null) {
                     System.arraycopy(gradient, 0, jacobian, o * nIn, nIn);
@@ -195,7 +184,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
         try {
             collector.backward(s);
             return true;
-        } catch (ai.djl.engine.EngineException e) {
+        } catch (EngineException e) {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                 return false;
             }
@@ -207,8 +196,8 @@ public final class TorchJacobianEngine implements JacobianEngine {
         }
     }
 
-    private static final java.util.regex.Pattern MISSING_DERIVATIVE =
-        java.util.regex.Pattern.compile("derivative for (aten::_\\w+) is not implemented");
+    private static final Pattern MISSING_DERIVATIVE =
+        Pattern.compile("derivative for (aten::_\\w+) is not implemented");
 
     /**
      * What to tell the user when libtorch has no derivative. Kernels whose names start with an underscore are
@@ -217,7 +206,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
      * exist for inference.
      */
     static String notDifferentiable(String why) {
-        java.util.regex.Matcher m = MISSING_DERIVATIVE.matcher(why);
+        Matcher m = MISSING_DERIVATIVE.matcher(why);
         if (m.find()) {
             return "PyTorch cannot differentiate this model: it contains the fused inference-only kernel " + m.group(1)
                 + ", which PyTorch records when a model is traced under torch.no_grad() (or inference mode) and which has "
@@ -238,13 +227,39 @@ public final class TorchJacobianEngine implements JacobianEngine {
         }
     }
 
+    /** The model's inputs as libtorch arrays in input order, and wrt's array, which records its gradient. */
+    record Feed(NDList arrays, NDArray wrt) {
+    }
+
+    /**
+     * The inputs of {@code r} as libtorch arrays in {@code scope}, those that carry the batch axis rewritten by
+     * {@code perSample} (null: as they are); wrt's array records its gradient.
+     */
+    static Feed feed(TorchScriptModel model, NDManager scope, ResolvedRequest r, UnaryOperator<Tensor> perSample) {
+        NDList arrays = new NDList();
+        NDArray wrt = null;
+        for (String name : model.inputNames()) {
+            Tensor t = r.inputs().get(name);
+            if (perSample != null && r.carriesBatch(name, model.info().input(name), t)) {
+                t = perSample.apply(t);
+            }
+            NDArray a = TorchTensors.toNd(scope, t);
+            if (name.equals(r.wrt())) {
+                a.setRequiresGradient(true);
+                wrt = a;
+            }
+            arrays.add(a);
+        }
+        return new Feed(arrays, wrt);
+    }
+
     /** Rows {@code [first, last)} of the stacked batch: row k holds sample {@code k / nOut}. */
     static Tensor repeatSamples(Tensor t, long first, long last, int nOut) {
         long[] shape = t.shape();
         int rowSize = Math.toIntExact(Tensor.elementCount(shape) / shape[0]);
         int rows = (int) (last - first);
         Object src = t.array();
-        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), rows * rowSize);
+        Object dst = Array.newInstance(src.getClass().getComponentType(), rows * rowSize);
         for (int k = 0; k < rows; k++) {
             long sample = (first + k) / nOut;
             System.arraycopy(src, (int) sample * rowSize, dst, k * rowSize, rowSize);
@@ -296,16 +311,9 @@ public final class TorchJacobianEngine implements JacobianEngine {
             monitor.checkCancelled();
             model.ensureEvalMode();
             try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
-                NDList feed = new NDList();
-                NDArray x = null;
-                for (String name : model.inputNames()) {
-                    NDArray a = TorchTensors.toNd(scope, r.inputs().get(name));
-                    if (name.equals(r.wrt())) {
-                        a.setRequiresGradient(true);
-                        x = a;
-                    }
-                    feed.add(a);
-                }
+                Feed in = feed(model, scope, r, null);
+                NDList feed = in.arrays();
+                NDArray x = in.wrt();
                 NDArray y = model.forward(feed, true).get(outputIndex);
                 if (!Arrays.equals(y.getShape().getShape(), cotangent.shape())) {
                     throw new JacobiException("The cotangent has shape " + Tensor.shapeToString(cotangent.shape())

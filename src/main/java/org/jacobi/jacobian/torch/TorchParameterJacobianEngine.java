@@ -1,5 +1,6 @@
 package org.jacobi.jacobian.torch;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,7 +93,7 @@ public final class TorchParameterJacobianEngine implements ParameterJacobianEngi
                             NDArray v = scope.create(seed, y.getShape()).toType(y.getDataType(), false);
                             try {
                                 JniUtils.backward((PtNDArray) y, (PtNDArray) v, o < nOut - 1, false);
-                            } catch (ai.djl.engine.EngineException e) {
+                            } catch (EngineException e) {
                                 if (String.valueOf(e.getMessage()).contains("does not require grad")) {
                                     break; // the output does not depend on these parameters: zero
                                 }

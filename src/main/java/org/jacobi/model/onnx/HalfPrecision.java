@@ -91,15 +91,7 @@ public final class HalfPrecision {
         for (int i = 0; i < b.getInitializerCount(); i++) {
             b.setInitializer(i, upcast(b.getInitializer(i)));
         }
-        for (int i = 0; i < b.getInputCount(); i++) {
-            b.setInput(i, upcast(b.getInput(i)));
-        }
-        for (int i = 0; i < b.getOutputCount(); i++) {
-            b.setOutput(i, upcast(b.getOutput(i)));
-        }
-        for (int i = 0; i < b.getValueInfoCount(); i++) {
-            b.setValueInfo(i, upcast(b.getValueInfo(i)));
-        }
+        mapValueInfos(b, HalfPrecision::upcast);
         for (int i = 0; i < b.getNodeCount(); i++) {
             Onnx.NodeProto.Builder n = b.getNode(i).toBuilder();
             for (int j = 0; j < n.getAttributeCount(); j++) {
@@ -124,6 +116,19 @@ public final class HalfPrecision {
             b.setNode(i, n);
         }
         return b.build();
+    }
+
+    /** Replaces each of the graph's inputs, outputs and value infos {@code v} by {@code f(v)}. */
+    static void mapValueInfos(Onnx.GraphProto.Builder b, java.util.function.UnaryOperator<Onnx.ValueInfoProto> f) {
+        for (int i = 0; i < b.getInputCount(); i++) {
+            b.setInput(i, f.apply(b.getInput(i)));
+        }
+        for (int i = 0; i < b.getOutputCount(); i++) {
+            b.setOutput(i, f.apply(b.getOutput(i)));
+        }
+        for (int i = 0; i < b.getValueInfoCount(); i++) {
+            b.setValueInfo(i, f.apply(b.getValueInfo(i)));
+        }
     }
 
     private static Onnx.ValueInfoProto upcast(Onnx.ValueInfoProto v) {

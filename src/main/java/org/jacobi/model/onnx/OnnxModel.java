@@ -1,7 +1,6 @@
 package org.jacobi.model.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
@@ -27,30 +27,31 @@ public final class OnnxModel implements Model {
     private final String precisionNote;
     private OrtSessions.Opened opened;
 
-    private OnnxModel(Path path, long fileBytes, byte[] bytes, Onnx.ModelProto proto, DevicePreference devicePreference,
-                      String precisionNote) {
+    private OnnxModel(Path path, long fileBytes, byte[] bytes, Onnx.ModelProto proto, Onnx.ModelProto asWritten,
+                      DevicePreference devicePreference, String precisionNote) {
         this.path = path;
         this.bytes = bytes;
         this.proto = proto;
         this.devicePreference = devicePreference;
         this.precisionNote = precisionNote;
-        this.info = OnnxModels.describe(path, fileBytes, proto);
+        this.info = OnnxModels.describe(path, fileBytes, asWritten);
     }
 
     /**
      * Reads and checks an ONNX file; the ONNX Runtime session opens on first use. A float16 or bfloat16 model is
      * upcast to float32 here ({@link HalfPrecision}): everything, its forward pass included, then runs in float32.
+     * What converters write in their own way is brought to one plain form ({@link ExportQuirks}); {@link #info()}
+     * describes the file as written (in the types it is computed in).
      */
     public static OnnxModel load(Path path, DevicePreference devicePreference) {
         byte[] bytes = OnnxModels.readBytes(path);
-        Onnx.ModelProto proto = OnnxModels.parse(path, bytes);
-        String half = HalfPrecision.halfTypes(proto);
-        if (half == null) {
-            return new OnnxModel(path, bytes.length, bytes, proto, devicePreference, null);
-        }
-        Onnx.ModelProto upcast = HalfPrecision.upcast(proto);
-        return new OnnxModel(path, bytes.length, upcast.toByteArray(), upcast, devicePreference,
-            half + " model computed in float32");
+        Onnx.ModelProto written = OnnxModels.parse(path, bytes);
+        String half = HalfPrecision.halfTypes(written);
+        // info shows the types the model is computed in: float32 for a half-precision file
+        Onnx.ModelProto computed = half == null ? written : HalfPrecision.upcast(written);
+        Onnx.ModelProto plain = ExportQuirks.normalize(computed);
+        return new OnnxModel(path, bytes.length, plain == written ? bytes : plain.toByteArray(), plain, computed, devicePreference,
+            half == null ? null : half + " model computed in float32");
     }
 
     /**
@@ -59,7 +60,7 @@ public final class OnnxModel implements Model {
      */
     public static OnnxModel fromProto(Path path, Onnx.ModelProto proto, DevicePreference devicePreference) {
         byte[] bytes = proto.toByteArray();
-        return new OnnxModel(path, bytes.length, bytes, proto, devicePreference, null);
+        return new OnnxModel(path, bytes.length, bytes, proto, proto, devicePreference, null);
     }
 
     @Override
@@ -135,13 +136,7 @@ public final class OnnxModel implements Model {
                     wanted.add(spec.name());
                 }
             }
-            try (OrtSession.Result result = session.run(feeds, wanted)) {
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    out.put(e.getKey(), OrtTensors.fromOrt(e.getValue()));
-                }
-                return out;
-            }
+            return GraphRun.run(session, feeds, wanted, Map.of(), ProgressMonitor.NONE, String.valueOf(path.getFileName()));
         } catch (OrtException e) {
             throw new JacobiException("ONNX Runtime failed to run " + path.getFileName() + ": "
                 + OrtSessions.firstLine(e.getMessage()), e);

@@ -55,22 +55,14 @@ public final class OnnxModels {
         }
     }
 
-    /** The summary of a parsed model. */
+    /**
+     * The summary of a parsed model. Operators, nodes and parameters are counted in the subgraphs of If, Loop and Scan
+     * too (whole networks live in branches), and float weights stored as Constant nodes count as parameters.
+     */
     public static ModelInfo describe(Path file, long fileBytes, Onnx.ModelProto model) {
         Onnx.GraphProto graph = model.getGraph();
         Set<String> initializerNames = new HashSet<>();
-        long parameters = 0;
-        for (Onnx.TensorProto init : graph.getInitializerList()) {
-            initializerNames.add(init.getName());
-            ElementType type = ElementType.fromOnnxCode(init.getDataType());
-            if (type != null && type.isFloatingPoint() || HalfPrecision.isHalf(init.getDataType())) {
-                long n = 1;
-                for (long d : init.getDimsList()) {
-                    n *= d;
-                }
-                parameters += n;
-            }
-        }
+        graph.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
         List<TensorSpec> inputs = new ArrayList<>();
         for (Onnx.ValueInfoProto v : graph.getInputList()) {
             if (!initializerNames.contains(v.getName())) {
@@ -82,18 +74,57 @@ public final class OnnxModels {
             outputs.add(spec(v));
         }
         Map<String, Integer> ops = new LinkedHashMap<>();
-        for (Onnx.NodeProto node : graph.getNodeList()) {
-            String key = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
-                ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-            ops.merge(key, 1, Integer::sum);
-        }
+        long parameters = count(graph, ops);
+        int subgraphNodes = ops.values().stream().mapToInt(Integer::intValue).sum() - graph.getNodeCount();
         Map<String, Long> opsets = new LinkedHashMap<>();
         for (Onnx.OperatorSetIdProto opset : model.getOpsetImportList()) {
             opsets.put(opset.getDomain().isEmpty() ? "ai.onnx" : opset.getDomain(), opset.getVersion());
         }
         String producer = (model.getProducerName() + " " + model.getProducerVersion()).strip();
         return new ModelInfo(file, ModelFormat.ONNX, fileBytes, inputs, outputs, "model", ops, opsets,
-            model.getIrVersion(), parameters, producer);
+            model.getIrVersion(), parameters, producer, subgraphNodes);
+    }
+
+    /** Adds the graph's operators (its subgraphs' included) to {@code ops}; returns its float weight values. */
+    private static long count(Onnx.GraphProto graph, Map<String, Integer> ops) {
+        long parameters = 0;
+        for (Onnx.TensorProto init : graph.getInitializerList()) {
+            parameters += floatElements(init);
+        }
+        for (Onnx.NodeProto node : graph.getNodeList()) {
+            String key = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
+                ? node.getOpType() : node.getDomain() + "." + node.getOpType();
+            ops.merge(key, 1, Integer::sum);
+            if (ExportQuirks.isConstantWeight(node)) {
+                parameters += floatElements(ExportQuirks.constantValue(node));
+            }
+            for (Onnx.AttributeProto a : node.getAttributeList()) {
+                if (a.hasG()) {
+                    parameters += count(a.getG(), ops);
+                }
+                for (Onnx.GraphProto sub : a.getGraphsList()) {
+                    parameters += count(sub, ops);
+                }
+            }
+        }
+        return parameters;
+    }
+
+    /** Whether an ONNX element type code is a floating-point type: float32, float64, float16 (10) or bfloat16 (16). */
+    static boolean isFloatCode(int code) {
+        ElementType type = ElementType.fromOnnxCode(code);
+        return type != null && type.isFloatingPoint() || code == 10 || code == 16;
+    }
+
+    private static long floatElements(Onnx.TensorProto t) {
+        if (!isFloatCode(t.getDataType())) {
+            return 0;
+        }
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            n *= d;
+        }
+        return n;
     }
 
     private static TensorSpec spec(Onnx.ValueInfoProto v) {
@@ -108,7 +139,7 @@ public final class OnnxModels {
         if (tensor.hasShape()) {
             dims = new ArrayList<>();
             for (Onnx.TensorShapeProto.Dimension d : tensor.getShape().getDimList()) {
-                if (d.hasDimValue()) {
+                if (d.hasDimValue() && d.getDimValue() >= 0) {
                     dims.add(Dim.fixed(d.getDimValue()));
                 } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
                     dims.add(Dim.symbolic(d.getDimParam()));

@@ -54,6 +54,12 @@ public final class CompareViewModel {
         this.state = workspace.state();
         this.modelB = modelB;
         sample.set(state.selectedSampleProperty().get());
+        state.modelProperty().addListener((o, previous, now) -> {
+            if (previous != null) {
+                status.set("Model A (" + previous.info().fileName() + ") is no longer the open model; File > Compare with… "
+                    + "compares the one open now.");
+            }
+        });
     }
 
     /** Compares A (the open model) with B at the current inputs, pairing names by {@code mapping}. */
@@ -84,7 +90,9 @@ public final class CompareViewModel {
                 status.set("Comparison cancelled.");
             } else {
                 status.set(e.getMessage());
-                state.showError(e);
+                if (state.model() == a) {
+                    state.showError(e);
+                }
             }
         });
     }

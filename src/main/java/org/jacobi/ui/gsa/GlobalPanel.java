@@ -2,9 +2,6 @@ package org.jacobi.ui.gsa;
 
 import java.io.File;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -34,11 +31,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.jacobi.core.JacobiException;
-import org.jacobi.core.Tensor;
 import org.jacobi.gsa.DesignKind;
 import org.jacobi.gsa.GsaResult;
 import org.jacobi.gsa.IndexSet;
-import org.jacobi.model.Model;
 import org.jacobi.ui.heatmap.HeatmapData;
 import org.jacobi.ui.heatmap.HeatmapView;
 
@@ -49,22 +44,12 @@ import org.jacobi.ui.heatmap.HeatmapView;
  * CSV/JSON export. All state lives in {@link GlobalViewModel}.
  */
 public final class GlobalPanel extends BorderPane {
-    private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jacobi-gsa");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final GlobalViewModel viewModel;
     private final IntervalBars bars = new IntervalBars();
     private final HeatmapView heatmap = new HeatmapView();
     private final LineChart<Number, Number> alongOutputs = chart("output element (index)");
     private final LineChart<Number, Number> convergence = chart("N (base samples, doubling)");
     private final ComboBox<Integer> outputChoice = new ComboBox<>();
-
-    public GlobalPanel(Model model, Map<String, Tensor> inputs, int sample, String wrt, String of) {
-        this(new GlobalViewModel(model, inputs, sample, wrt, of, Platform::runLater, WORKER));
-    }
 
     public GlobalPanel(GlobalViewModel viewModel) {
         this.viewModel = viewModel;
@@ -80,11 +65,6 @@ public final class GlobalPanel extends BorderPane {
 
     public GlobalViewModel viewModel() {
         return viewModel;
-    }
-
-    /** Cancels a running study and frees the engine; call when the panel is replaced. */
-    public void dispose() {
-        viewModel.close();
     }
 
     private VBox editor() {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -22,7 +21,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.jacobi.core.CancellationToken;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -38,14 +36,18 @@ import org.jacobi.gsa.GsaStudy;
 import org.jacobi.gsa.IndexSet;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
-import org.jacobi.jacobian.JacobianEngine;
-import org.jacobi.jacobian.Jacobians;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.Workspace;
+import org.jacobi.ui.task.TaskExecutor;
+import org.jacobi.ui.task.TaskHandle;
 
 /**
  * The state of the Global tab as JavaFX properties, without controls: the distribution table, methods, design,
  * sample count and seed, Run/Cancel with progress, the result and what the charts show (an index, an output
- * element). {@link #run()} works on {@code background}; results and progress arrive through {@code fxExecutor}.
+ * element), for one reference sample of one model. {@link #run()} queues the study on the app's one worker; progress and
+ * the result arrive on the UI thread.
  */
 public final class GlobalViewModel implements AutoCloseable {
     /** An index the charts can show: e.g. Sobol' "ST" with its interval. */
@@ -56,14 +58,13 @@ public final class GlobalViewModel implements AutoCloseable {
         }
     }
 
+    private final ModelDerivatives derivatives;
     private final Model model;
     private final Map<String, Tensor> inputs;
     private final String wrt;
     private final String of;
     private final int sample;
-    private final Executor fxExecutor;
-    private final Executor background;
-    private final JacobianEngine engine;
+    private final TaskExecutor executor;
     private final ObservableList<DistributionRow> rows = FXCollections.observableArrayList();
     private final BooleanProperty sobol = new SimpleBooleanProperty(true);
     private final BooleanProperty dgsm = new SimpleBooleanProperty(true);
@@ -78,23 +79,23 @@ public final class GlobalViewModel implements AutoCloseable {
     private final ObservableList<IndexChoice> indexChoices = FXCollections.observableArrayList();
     private final ObjectProperty<IndexChoice> shownIndex = new SimpleObjectProperty<>();
     private final IntegerProperty shownOutput = new SimpleIntegerProperty(0);
-    private CancellationToken token;
+    private TaskHandle study;
+    /** Closed: the tab moved on, and a study finishing now must not reach the report. */
+    private boolean closed;
 
     /**
-     * @param inputs every model input with its batch axis; sample {@code sample} is the reference
-     * @param wrt the input to vary, or null for the first floating-point input
-     * @param of the output to analyse, or null for the first
+     * The editor for a study around sample {@code sample.index()} of {@code sample.inputs()} (every model input with its
+     * batch axis), varying input {@code sample.wrt()} (null: the first floating-point input) and analysing output
+     * {@code sample.of()} (null: the first).
      */
-    public GlobalViewModel(Model model, Map<String, Tensor> inputs, int sample, String wrt, String of,
-                           Executor fxExecutor, Executor background) {
-        this.model = model;
-        this.inputs = new LinkedHashMap<>(inputs);
-        this.sample = sample;
-        this.fxExecutor = fxExecutor;
-        this.background = background;
-        this.engine = Jacobians.engineFor(model);
-        this.wrt = wrt;
-        this.of = of;
+    public GlobalViewModel(SampleTabModel.Sample sample, TaskExecutor executor) {
+        this.derivatives = sample.derivatives();
+        this.model = derivatives.model();
+        this.inputs = new LinkedHashMap<>(sample.inputs());
+        this.sample = sample.index();
+        this.executor = executor;
+        this.wrt = sample.wrt();
+        this.of = sample.of();
         List<String> labels = elementLabels();
         double[] reference = referenceValues();
         for (int i = 0; i < labels.size(); i++) {
@@ -102,9 +103,21 @@ public final class GlobalViewModel implements AutoCloseable {
             double half = Math.max(0.2 * Math.abs(v), 0.1);
             rows.add(new DistributionRow(i, labels.get(i), v, "uniform", num(v - half) + "," + num(v + half)));
         }
-        status.set("Set a distribution for each element, then Run. Default: uniform within 20 % of sample " + sample
+        status.set("Set a distribution for each element, then Run. Default: uniform within 20 % of sample " + this.sample
             + " (at least +-0.1).");
         result.addListener((o, a, r) -> updateChoices(r));
+    }
+
+    /**
+     * The Global tab's view model: an editor per sample of the open model, whose latest result the app state keeps for
+     * the exported report.
+     */
+    public static SampleTabModel<GlobalViewModel> tab(Workspace workspace) {
+        return new SampleTabModel<>(workspace, "Open a model to study its global sensitivities.", sample -> {
+            GlobalViewModel made = new GlobalViewModel(sample, workspace.executor());
+            made.resultProperty().addListener((o, a, r) -> workspace.state().globalStudyProperty().set(r));
+            return made;
+        }, GlobalViewModel::copySettingsFrom);
     }
 
     private org.jacobi.jacobian.ResolvedRequest resolved() {
@@ -213,26 +226,46 @@ public final class GlobalViewModel implements AutoCloseable {
             seed.get(), GsaStudy.DEFAULT_BOOTSTRAP, 0, null, sample);
     }
 
-    /** Starts the study in the background; progress, result and errors arrive on the FX executor. */
+    /** Queues the study on the worker; progress, the result and errors arrive on the UI thread. */
     public void run() {
         if (running.get()) {
             return;
         }
-        GsaStudy study;
-        GsaSetup.Prepared prepared;
+        GsaStudy gsa;
         try {
-            study = study();
-            prepared = GsaSetup.prepare(study.withReference("app", sample), model, engine, inputs, null, 0);
+            gsa = study();
         } catch (JacobiException e) {
             status.set(e.getMessage());
             return;
         }
-        CancellationToken t = new CancellationToken();
-        token = t;
         running.set(true);
         progress.set(0);
-        status.set("Running " + study.methods().stream().map(GsaMethod::label).toList() + " on N = " + study.samples() + " ...");
-        ProgressMonitor monitor = new ProgressMonitor() {
+        status.set("Running " + gsa.methods().stream().map(GsaMethod::label).toList() + " on N = " + gsa.samples() + " ...");
+        study = executor.submit("Global sensitivity study", task -> {
+            GsaSetup.Prepared prepared = GsaSetup.prepare(gsa.withReference("app", sample), model, derivatives.jacobians(),
+                inputs, null, 0);
+            return GsaRunner.run(prepared, shownOnTab(task));
+        }, r -> {
+            running.set(false);
+            if (closed) {
+                return;
+            }
+            progress.set(1);
+            result.set(r);
+            status.set(r.summary() + (r.warnings().isEmpty() ? "" : "  Warning: " + String.join(" ", r.warnings())));
+        }, e -> {
+            running.set(false);
+            if (e instanceof CancelledException) {
+                status.set("Cancelled.");
+            } else {
+                status.set(e instanceof JacobiException ? e.getMessage() : "The study failed: " + e);
+            }
+        });
+    }
+
+    /** The task's monitor, its progress also shown on the tab (at most every 50 ms: a study reports per batch). */
+    private ProgressMonitor shownOnTab(ProgressMonitor task) {
+        return new ProgressMonitor() {
             private long last;
 
             @Override
@@ -242,8 +275,9 @@ public final class GlobalViewModel implements AutoCloseable {
                     return;
                 }
                 last = now;
+                task.progress(done, total, message);
                 double p = total > 0 ? (double) done / total : 0;
-                fxExecutor.execute(() -> {
+                executor.runOnUiThread(() -> {
                     progress.set(p);
                     status.set(message);
                 });
@@ -251,31 +285,9 @@ public final class GlobalViewModel implements AutoCloseable {
 
             @Override
             public boolean isCancelled() {
-                return t.isCancelled();
+                return task.isCancelled();
             }
         };
-        background.execute(() -> {
-            try {
-                GsaResult r = GsaRunner.run(prepared, monitor);
-                fxExecutor.execute(() -> {
-                    running.set(false);
-                    progress.set(1);
-                    result.set(r);
-                    status.set(r.summary() + (r.warnings().isEmpty() ? "" : "  Warning: " + String.join(" ", r.warnings())));
-                });
-            } catch (CancelledException e) {
-                fxExecutor.execute(() -> {
-                    running.set(false);
-                    status.set("Cancelled.");
-                });
-            } catch (RuntimeException e) {
-                String message = e instanceof JacobiException ? e.getMessage() : "The study failed: " + e;
-                fxExecutor.execute(() -> {
-                    running.set(false);
-                    status.set(message);
-                });
-            }
-        });
     }
 
     /** Whether a study is running. */
@@ -303,8 +315,8 @@ public final class GlobalViewModel implements AutoCloseable {
     }
 
     public void cancel() {
-        if (token != null) {
-            token.cancel();
+        if (study != null) {
+            study.cancel();
         }
     }
 
@@ -383,9 +395,10 @@ public final class GlobalViewModel implements AutoCloseable {
         return String.format(Locale.ROOT, "%.4g", v);
     }
 
+    /** Cancels a study in flight: the tab moved to another sample or model (the engines are the model's). */
     @Override
     public void close() {
+        closed = true;
         cancel();
-        engine.close();
     }
 }

@@ -17,6 +17,7 @@ import org.jacobi.analysis.NumberLists;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
@@ -68,7 +69,8 @@ public final class InputsViewModel {
             state.showError(new JacobiException("Open a model first."));
             return;
         }
-        ModelInfo info = state.model().info();
+        Model model = state.model();
+        ModelInfo info = model.info();
         Map<String, Tensor> current = state.inputsProperty().get() == null ? Map.of() : state.inputsProperty().get();
         ImageInputs.Normalisation norm;
         try {
@@ -81,9 +83,15 @@ public final class InputsViewModel {
         workspace.executor().submit("Reading " + InputFiles.describe(files),
             monitor -> InputFiles.read(info, current, files, norm, target),
             in -> {
-                state.setInputs(in, InputFiles.describe(files));
-                workspace.recomputeIfReady();
-            }, state::showError);
+                if (state.model() == model) { // inputs read for a model closed meanwhile do not fit the open one
+                    state.setInputs(in, InputFiles.describe(files));
+                    workspace.recomputeIfReady();
+                }
+            }, e -> {
+                if (state.model() == model) {
+                    state.showError(e);
+                }
+            });
     }
 
     public ObjectProperty<SampleGenerator.Kind> generatorKindProperty() {

@@ -15,11 +15,10 @@ import javafx.collections.ObservableList;
 import org.jacobi.analysis.HessianSpectrum;
 import org.jacobi.core.JacobiException;
 import org.jacobi.jacobian.BatchAxis;
-import org.jacobi.jacobian.HessianEngine;
 import org.jacobi.jacobian.HessianRequest;
 import org.jacobi.jacobian.HessianResult;
-import org.jacobi.jacobian.Hessians;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
@@ -46,9 +45,6 @@ public final class InteractionsViewModel {
     private final ObservableList<String> outputChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Shown> picture = new ReadOnlyObjectWrapper<>(this, "picture");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Compute a Jacobian first.");
-    // Used on the worker thread; the model listener only swaps them out.
-    private volatile HessianEngine engine;
-    private volatile Model engineModel;
     private HessianResult hessians;
     private JacobianResult computedFor;
     private int computedOutput = -1;
@@ -63,7 +59,7 @@ public final class InteractionsViewModel {
         state.selectedSampleProperty().addListener((o, a, b) -> showSample());
         output.addListener((o, a, b) -> refreshIfShown());
         shown.addListener((o, a, b) -> refreshIfShown());
-        state.modelProperty().addListener((o, a, b) -> closeEngine());
+        state.modelProperty().addListener((o, a, b) -> forgetModel());
         refreshChoices(state.resultProperty().get());
     }
 
@@ -82,19 +78,12 @@ public final class InteractionsViewModel {
         }
     }
 
-    private void closeEngine() {
-        HessianEngine old = engine;
-        engine = null;
-        engineModel = null;
+    /** A new model: nothing of the previous one stays (its Hessians in flight are ignored when they come). */
+    private void forgetModel() {
         hessians = null;
         computedFor = null;
         picture.set(null);
-        if (old != null) {
-            workspace.executor().submit("Close Hessian engine", m -> {
-                old.close();
-                return null;
-            }, x -> { }, state::showError);
-        }
+        status.set("Compute a Jacobian first.");
     }
 
     private void refreshIfShown() {
@@ -102,12 +91,13 @@ public final class InteractionsViewModel {
             return;
         }
         JacobianResult r = state.resultProperty().get();
-        Model model = state.model();
-        if (r == null || model == null || state.resultInputs() == null) {
+        ModelDerivatives derivatives = state.derivatives();
+        if (r == null || derivatives == null || state.resultInputs() == null) {
             picture.set(null);
             status.set("Compute a Jacobian first.");
             return;
         }
+        Model model = derivatives.model();
         if (r == computedFor && output.get() == computedOutput) {
             showSample();
             return;
@@ -131,18 +121,15 @@ public final class InteractionsViewModel {
         status.set("Computing the Hessians of " + state.outputLabel(element) + "...");
         HessianRequest request = new HessianRequest(state.resultInputs(), r.wrt(), r.of(), element, null,
             r.batched() ? BatchAxis.AUTO : BatchAxis.NONE, 0);
-        workspace.executor().submit("Hessian", monitor -> {
-            if (engine == null || engineModel != model) {
-                engine = Hessians.engineFor(model);
-                engineModel = model;
-            }
-            return engine.compute(request, monitor);
-        }, h -> {
+        workspace.executor().submit("Hessian", monitor -> derivatives.hessians().compute(request, monitor), h -> {
             if (computedFor == r && computedOutput == element) {
                 hessians = h;
                 showSample();
             }
         }, e -> {
+            if (computedFor != r || computedOutput != element) {
+                return; // another Jacobian, output or model meanwhile
+            }
             computedFor = null;
             picture.set(null);
             if (e instanceof JacobiException) {

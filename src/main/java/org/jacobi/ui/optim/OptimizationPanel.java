@@ -1,14 +1,6 @@
 package org.jacobi.ui.optim;
 
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import javafx.application.Platform;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
@@ -16,9 +8,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -28,26 +17,20 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
-import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelWriter;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import javafx.util.StringConverter;
 import org.controlsfx.control.PropertySheet;
 import org.jacobi.core.Tensor;
-import org.jacobi.model.Model;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.OptimizationMethod;
 import org.jacobi.optim.OptimizationResult;
@@ -58,17 +41,6 @@ import org.jacobi.optim.OptimizationResult;
  * "Use result as sample". All state lives in {@link OptimizationViewModel}.
  */
 public final class OptimizationPanel extends BorderPane {
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "jacobi-optimize-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
-
     private final OptimizationViewModel viewModel;
     private final CostChart chart = new CostChart();
     private final ComboBox<OptimizationMethod> shownResult = new ComboBox<>(FXCollections.observableArrayList(OptimizationMethod.values()));
@@ -78,28 +50,7 @@ public final class OptimizationPanel extends BorderPane {
     private final Label className = new Label();
     private java.util.List<String> classNames;
 
-    /**
-     * The panel for one model and sample. Close it with {@link #dispose()} when the model or sample changes.
-     *
-     * @param model the loaded model (stays the caller's)
-     * @param inputs every model input with its batch axis
-     * @param sampleIndex the sample to start from
-     * @param useResultAsSample receives the optimized sample (shape [1, ...], the input's element type)
-     */
-    public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, Consumer<Tensor> useResultAsSample) {
-        this(model, inputs, sampleIndex, null, null, useResultAsSample);
-    }
-
-    /**
-     * As above, optimizing input {@code wrt} to steer output {@code of} (null: the first floating-point input, the
-     * first output); the callback then receives a new value for input {@code wrt}
-     * ({@code viewModel().function().wrt()}).
-     */
-    public OptimizationPanel(Model model, Map<String, Tensor> inputs, int sampleIndex, String wrt, String of,
-                             Consumer<Tensor> useResultAsSample) {
-        this(new OptimizationViewModel(model, inputs, sampleIndex, wrt, of, useResultAsSample, Platform::runLater, WORKERS));
-    }
-
+    /** The panel for one sample's view model (which its tab closes when the sample or model changes). */
     public OptimizationPanel(OptimizationViewModel viewModel) {
         this.viewModel = viewModel;
         getStyleClass().add("optimization-panel");
@@ -151,11 +102,6 @@ public final class OptimizationPanel extends BorderPane {
 
     public OptimizationViewModel viewModel() {
         return viewModel;
-    }
-
-    /** Stops a run and closes the engine the panel opened; the model stays open. */
-    public void dispose() {
-        viewModel.close();
     }
 
     private Node controls() {

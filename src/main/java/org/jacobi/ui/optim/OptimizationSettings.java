@@ -23,7 +23,7 @@ import org.jacobi.optim.LevenbergMarquardtOptimizer;
 public final class OptimizationSettings {
     /** Which optimizers a run uses. */
     public enum Methods {
-        BOTH("Both, side by side"), GAUSS_NEWTON("Gauss-Newton (LM)"), LBFGS("L-BFGS");
+        BOTH("Both, in turn"), GAUSS_NEWTON("Gauss-Newton (LM)"), LBFGS("L-BFGS");
 
         private final String label;
 
@@ -74,7 +74,7 @@ public final class OptimizationSettings {
     /** The rows of the PropertySheet, by category. */
     public List<PropertySheet.Item> items() {
         return List.of(
-            new Item<>("Problem", "Methods", "Which optimizers run; both run side by side.", Methods.class, methods),
+            new Item<>("Problem", "Methods", "Which optimizers run; both run one after the other, on the worker every computation uses.", Methods.class, methods),
             new Item<>("Problem", "Max iterations", "Iterations per method (Gauss-Newton counts rejected steps).", Integer.class, maxIterations),
             new Item<>("Problem", "Alpha", "Weight of 0.5 alpha ||x - x0||^2, which keeps the result near the start.", Double.class, alpha),
             new Item<>("Problem", "Box bounds", "Keep every input element within [lower, upper].", Boolean.class, useBounds),

@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
@@ -21,12 +20,10 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.jacobi.core.CancellationToken;
+import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.JacobianEngine;
-import org.jacobi.jacobian.Jacobians;
-import org.jacobi.model.Model;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.ModelFunction;
 import org.jacobi.optim.OptimizationMethod;
@@ -34,21 +31,23 @@ import org.jacobi.optim.OptimizationProblem;
 import org.jacobi.optim.OptimizationResult;
 import org.jacobi.optim.Optimizer;
 import org.jacobi.optim.Target;
+import org.jacobi.ui.MainViewModel;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.task.TaskExecutor;
+import org.jacobi.ui.task.TaskHandle;
 
 /**
  * The state of the Optimize panel, as JavaFX properties and lists without controls, so it is testable without a
- * window. {@link #run()} starts the chosen methods on background threads (side by side); iteration records and
- * results arrive through {@code fxExecutor} (Platform::runLater in the app, a direct executor in tests).
+ * window, for one sample of one model. {@link #run()} queues the chosen methods on the app's one worker, one after the
+ * other; iteration records arrive on the UI thread as they come, then the results.
  */
 public final class OptimizationViewModel implements AutoCloseable {
     /** What the target editor holds. */
     public enum TargetMode { VALUES, CLASS }
 
     private final ModelFunction function;
-    private final JacobianEngine engine;
     private final Consumer<Tensor> useAsSample;
-    private final Executor fxExecutor;
-    private final Executor background;
+    private final TaskExecutor executor;
 
     private final OptimizationSettings settings = new OptimizationSettings();
     private final ObjectProperty<TargetMode> targetMode = new SimpleObjectProperty<>(TargetMode.VALUES);
@@ -64,38 +63,34 @@ public final class OptimizationViewModel implements AutoCloseable {
     private final ObjectProperty<double[]> gaussNewtonLatest = new SimpleObjectProperty<>();
     private final ObjectProperty<double[]> lbfgsLatest = new SimpleObjectProperty<>();
     private boolean[] fixed;
+    /** Stops the current run's methods, each with its best point so far; null before a run and after close. */
     private CancellationToken token;
+    private final List<TaskHandle> tasks = new ArrayList<>();
 
-    /**
-     * @param model the loaded model (the caller keeps ownership)
-     * @param inputs every model input with its batch axis
-     * @param sample which sample to start from
-     * @param useAsSample receives the chosen result as one sample of the optimized input ({@link #optimizedInput()})
-     * @param fxExecutor where UI state changes run: {@code Platform::runLater} in the app
-     * @param background where the optimizers run; each method is submitted separately, so a multi-thread executor
-     *     runs them side by side
-     */
-    public OptimizationViewModel(Model model, Map<String, Tensor> inputs, int sample, Consumer<Tensor> useAsSample,
-                                 Executor fxExecutor, Executor background) {
-        this(model, inputs, sample, null, null, useAsSample, fxExecutor, background);
+    /** The Optimize tab's view model: one of these per sample of the open model; a result can replace the sample. */
+    public static SampleTabModel<OptimizationViewModel> tab(MainViewModel workspace) {
+        return new SampleTabModel<>(workspace, "Open a model to optimise its input.",
+            sample -> forSample(sample, workspace::useAsSelectedSample, workspace.executor()));
     }
 
     /**
-     * As above, optimizing input {@code wrt} to steer output {@code of} (null for the first floating-point input and
-     * the first output).
+     * The view model for sample {@code sample.index()} of the open model, optimising input {@code sample.wrt()} to steer
+     * output {@code sample.of()} (null: the first floating-point input, the first output). Runs the model once (the start
+     * output): call it on the worker.
+     *
+     * @param useAsSample receives the chosen result as one sample of the optimized input ({@link #optimizedInput})
      */
-    public OptimizationViewModel(Model model, Map<String, Tensor> inputs, int sample, String wrt, String of,
-                                 Consumer<Tensor> useAsSample, Executor fxExecutor, Executor background) {
-        this.engine = Jacobians.exactEngineFor(model);
-        try {
-            this.function = ModelFunction.create(model, engine, inputs, wrt, of, sample);
-        } catch (RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+    public static OptimizationViewModel forSample(SampleTabModel.Sample sample, Consumer<Tensor> useAsSample,
+                                                  TaskExecutor executor) {
+        ModelFunction f = ModelFunction.create(sample.derivatives().model(), sample.derivatives().exact(), sample.inputs(),
+            sample.wrt(), sample.of(), sample.index());
+        return new OptimizationViewModel(f, useAsSample, executor);
+    }
+
+    public OptimizationViewModel(ModelFunction function, Consumer<Tensor> useAsSample, TaskExecutor executor) {
+        this.function = function;
         this.useAsSample = useAsSample;
-        this.fxExecutor = fxExecutor;
-        this.background = background;
+        this.executor = executor;
         this.fixed = new boolean[function.inputSize()];
         targetValues.set(format(function.startOutput()));
         double[] y = function.startOutput();
@@ -275,40 +270,20 @@ public final class OptimizationViewModel implements AutoCloseable {
         lbfgsLatest.set(null);
         CancellationToken runToken = new CancellationToken();
         token = runToken;
+        tasks.clear();
         running.set(true);
         status.set("Running " + optimizers.stream().map(o -> o.method().label()).reduce((a, b) -> a + " and " + b).orElse("") + "...");
-        ProgressMonitor monitor = new ProgressMonitor() {
-            @Override
-            public void progress(long done, long total, String message) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return runToken.isCancelled();
-            }
-        };
         AtomicInteger remaining = new AtomicInteger(optimizers.size());
         Map<OptimizationMethod, OptimizationResult> finished = new EnumMap<>(OptimizationMethod.class);
         for (Optimizer optimizer : optimizers) {
-            background.execute(() -> {
-                OptimizationResult result;
-                try {
-                    result = optimizer.optimize(problem, (rec, x) -> fxExecutor.execute(() -> {
-                        if (token == runToken) {
-                            records.add(rec);
-                            latestProperty(rec.method()).set(x);
-                        }
-                    }), monitor);
-                } catch (RuntimeException e) {
-                    fxExecutor.execute(() -> {
-                        status.set(optimizer.method().label() + " failed: " + e.getMessage());
-                        if (remaining.decrementAndGet() == 0 && token == runToken) {
-                            running.set(false);
-                        }
-                    });
-                    return;
-                }
-                fxExecutor.execute(() -> {
+            String label = optimizer.method().label();
+            tasks.add(executor.submit(label, task -> optimizer.optimize(problem,
+                (rec, x) -> executor.runOnUiThread(() -> {
+                    if (token == runToken) {
+                        records.add(rec);
+                        latestProperty(rec.method()).set(x);
+                    }
+                }), stoppedBy(runToken, task)), result -> {
                     if (token != runToken) {
                         return;
                     }
@@ -324,10 +299,35 @@ public final class OptimizationViewModel implements AutoCloseable {
                         }
                         status.set(sb.toString());
                     }
-                });
-            });
+                }, e -> {
+                    if (token != runToken) {
+                        return;
+                    }
+                    status.set(e instanceof CancelledException ? label + " cancelled." : label + " failed: " + e.getMessage());
+                    if (remaining.decrementAndGet() == 0) {
+                        running.set(false);
+                    }
+                }));
         }
         return true;
+    }
+
+    /**
+     * What a method checks between iterations: Stop ({@code runToken}) ends it with its best point so far, a cancel of
+     * its task (the status bar's Cancel) ends it too and drops the result.
+     */
+    private static ProgressMonitor stoppedBy(CancellationToken runToken, ProgressMonitor task) {
+        return new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                task.progress(done, total, message);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return runToken.isCancelled() || task.isCancelled();
+            }
+        };
     }
 
     /** Asks the running methods to stop; each ends with its best point so far. */
@@ -364,10 +364,12 @@ public final class OptimizationViewModel implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Stops any run and closes the engine this view model opened (not the model). */
+    /** Stops any run and drops its results: the tab moved to another sample or model (the engines are the model's). */
     @Override
     public void close() {
         stop();
-        engine.close();
+        tasks.forEach(TaskHandle::cancel);
+        token = null;
+        running.set(false);
     }
 }

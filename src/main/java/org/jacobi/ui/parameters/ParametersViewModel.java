@@ -19,10 +19,9 @@ import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
-import org.jacobi.jacobian.Jacobians;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.jacobian.ParameterJacobianEngine;
 import org.jacobi.jacobian.ParameterNorms;
-import org.jacobi.model.Model;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 import org.jacobi.ui.heatmap.HeatmapData;
@@ -50,8 +49,6 @@ public final class ParametersViewModel {
     private final StringProperty parameter = new SimpleStringProperty(this, "parameter");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Compute a Jacobian first.");
     private final ReadOnlyStringWrapper layerStatus = new ReadOnlyStringWrapper(this, "layerStatus", "");
-    private volatile ParameterJacobianEngine engine;
-    private volatile Model engineModel;
     private JacobianResult computedFor;
     private JacobianResult layerResult;
 
@@ -65,32 +62,19 @@ public final class ParametersViewModel {
         });
         state.selectedSampleProperty().addListener((o, a, b) -> showLayer());
         shown.addListener((o, a, b) -> refreshIfShown());
-        state.modelProperty().addListener((o, a, b) -> closeEngine());
+        state.modelProperty().addListener((o, a, b) -> forgetModel());
     }
 
-    private ParameterJacobianEngine engine(Model model) {
-        if (engine == null || engineModel != model) {
-            engine = Jacobians.parameterEngineFor(model);
-            engineModel = model;
-        }
-        return engine;
-    }
-
-    private void closeEngine() {
-        ParameterJacobianEngine old = engine;
-        engine = null;
-        engineModel = null;
+    /** A new model: nothing of the previous one stays (its sensitivities in flight are ignored when they come). */
+    private void forgetModel() {
         computedFor = null;
+        layerResult = null;
         bars.set(List.of());
         table.set(null);
         layerJacobian.set(null);
         parameterChoices.clear();
-        if (old != null) {
-            workspace.executor().submit("Close parameter engine", m -> {
-                old.close();
-                return null;
-            }, x -> { }, state::showError);
-        }
+        status.set("Compute a Jacobian first.");
+        layerStatus.set("");
     }
 
     private JacobianRequest request(JacobianResult r) {
@@ -103,8 +87,8 @@ public final class ParametersViewModel {
             return;
         }
         JacobianResult r = state.resultProperty().get();
-        Model model = state.model();
-        if (r == null || model == null || state.resultInputs() == null) {
+        ModelDerivatives derivatives = state.derivatives();
+        if (r == null || derivatives == null || state.resultInputs() == null) {
             bars.set(List.of());
             table.set(null);
             status.set("Compute a Jacobian first.");
@@ -117,11 +101,11 @@ public final class ParametersViewModel {
         status.set("Computing per-sample parameter sensitivities of " + r.of() + "...");
         JacobianRequest request = request(r);
         workspace.executor().submit("Parameter sensitivity", monitor -> {
-            ParameterJacobianEngine e = engine(model);
+            ParameterJacobianEngine e = derivatives.parameters();
             Map<String, long[]> params = e.parameters();
             long elements = params.values().stream().mapToLong(Tensor::elementCount).sum();
             if (params.isEmpty()) {
-                throw new JacobiException(model.info().fileName() + " has no floating-point parameters.");
+                throw new JacobiException(derivatives.model().info().fileName() + " has no floating-point parameters.");
             }
             if (elements > MAX_AUTOMATIC_ELEMENTS) {
                 throw new JacobiException("the model has " + elements + " parameter elements, more than the "
@@ -133,6 +117,9 @@ public final class ParametersViewModel {
                 show(n);
             }
         }, e -> {
+            if (computedFor != r) {
+                return; // another Jacobian or model meanwhile
+            }
             computedFor = null;
             bars.set(List.of());
             table.set(null);
@@ -165,19 +152,22 @@ public final class ParametersViewModel {
     /** Computes the chosen tensor's full per-sample Jacobian; the selected sample's block is then shown. */
     public void computeLayerJacobian() {
         JacobianResult r = state.resultProperty().get();
-        Model model = state.model();
+        ModelDerivatives derivatives = state.derivatives();
         String name = parameter.get();
-        if (r == null || model == null || name == null || state.resultInputs() == null) {
+        if (r == null || derivatives == null || name == null || state.resultInputs() == null) {
             return;
         }
         layerStatus.set("Computing d " + r.of() + " / d " + name + "...");
         JacobianRequest request = request(r).withWrtOf(name, r.of());
-        workspace.executor().submit("Jacobian of " + name, monitor -> engine(model).compute(request, monitor), j -> {
+        workspace.executor().submit("Jacobian of " + name, monitor -> derivatives.parameters().compute(request, monitor), j -> {
             if (state.resultProperty().get() == r) {
                 layerResult = j;
                 showLayer();
             }
         }, e -> {
+            if (state.resultProperty().get() != r) {
+                return; // another Jacobian or model meanwhile
+            }
             if (e instanceof JacobiException) {
                 layerStatus.set("No Jacobian: " + e.getMessage());
             } else {

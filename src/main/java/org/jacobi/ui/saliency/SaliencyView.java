@@ -1,5 +1,6 @@
 package org.jacobi.ui.saliency;
 
+import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -93,6 +94,10 @@ public final class SaliencyView extends ScrollPane {
         note.setVisible(!ok);
         note.setManaged(!ok);
         if (!ok) {
+            for (ImageView v : List.of(input, saliency, overlayBase, overlayTop)) {
+                v.setImage(null); // hidden, but the previous model's pictures need not stay in memory
+            }
+            scaleNote.setText("");
             return;
         }
         WritableImage inImg = image(p.input(), p.width(), p.height());

@@ -89,6 +89,7 @@ public final class SaliencyViewModel {
         boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
         if (!ok) {
             picture.set(null);
+            clearChoices();
             return;
         }
         long[] s = r.sampleInputShape();
@@ -111,6 +112,7 @@ public final class SaliencyViewModel {
         if (x == null || !Saliency.isImageShaped(s) || x.length != large.size().inputsPerSample()) {
             computing.set(false);
             picture.set(null);
+            clearChoices();
             return;
         }
         int c = (int) s[0];
@@ -161,6 +163,13 @@ public final class SaliencyViewModel {
      * The output choices: with more than {@link #TOP_K} outputs (e.g. ImageNet's 1000 classes) the
      * {@code TOP_K} largest values of the sample come first ("top 1: logits[207] = 9.31"), then every output.
      */
+    /** No saliency to choose for (no Jacobian, or not of an image): the previous model's outputs must not stay listed. */
+    private void clearChoices() {
+        choiceOutputs = List.of();
+        outputChoices.clear();
+        channelChoices.clear();
+    }
+
     private void setChoices(int c, double[] outputValues) {
         List<String> outs = new ArrayList<>();
         List<Integer> which = new ArrayList<>();

@@ -83,6 +83,9 @@ public final class SummariesViewModel {
                 singularValuesTitle.set(SV_TITLE);
             }
         }, e -> {
+            if (state.resultProperty().get() != r) {
+                return; // another Jacobian or model meanwhile
+            }
             if (e instanceof JacobiException) {
                 singularValuesTitle.set("No singular values: " + e.getMessage()); // e.g. too large; not worth an alarm
             } else {

@@ -88,6 +88,11 @@ public final class FxTaskExecutor extends TaskExecutor {
     }
 
     @Override
+    public void runOnUiThread(Runnable update) {
+        Platform.runLater(update);
+    }
+
+    @Override
     public void debounce(String key, long millis, Runnable action) {
         PauseTransition pause = debounces.computeIfAbsent(key, k -> new PauseTransition());
         pause.stop();

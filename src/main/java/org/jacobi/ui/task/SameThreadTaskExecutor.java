@@ -45,6 +45,11 @@ public final class SameThreadTaskExecutor extends TaskExecutor {
     }
 
     @Override
+    public void runOnUiThread(Runnable update) {
+        update.run();
+    }
+
+    @Override
     public void debounce(String key, long millis, Runnable action) {
         action.run();
     }

@@ -26,6 +26,12 @@ public abstract class TaskExecutor {
     public abstract <T> TaskHandle submit(String title, BackgroundWork<T> work, Consumer<T> onSuccess,
                                           Consumer<Throwable> onFailure);
 
+    /**
+     * Runs {@code update} on the UI thread soon: for work that shows partial results while it runs (an optimiser's
+     * iterations). Immediately on the caller's thread in {@link SameThreadTaskExecutor}.
+     */
+    public abstract void runOnUiThread(Runnable update);
+
     /** Runs {@code action} on the UI thread once no call with the same key came for {@code millis}. */
     public abstract void debounce(String key, long millis, Runnable action);
 

@@ -104,4 +104,31 @@ class MixedModeTest {
             assertEquals(JacobianMode.REVERSE, engine.resolveMode(auto));
         }
     }
+
+    @Test
+    void thePrebuiltGraphOfAModelWhereAutoPicksMixedModeIsBuiltInOnePassAndExact() throws Exception {
+        // The Spark job's graph seeds every direction of a sample in one run of one graph: where auto picks mixed mode
+        // (two graphs and a product), it builds the cheaper pure mode instead of failing (issue 23, item 6).
+        TestGraph g = TestGraph.wideAutoencoder(3);
+        try (OnnxModel model = OnnxModel.load(g.write(dir, "wide_autoencoder"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobianRequest auto = new JacobianRequest(g.values(), null, null, BatchAxis.AUTO, JacobianMode.AUTO, 0);
+            assertEquals(JacobianMode.MIXED, engine.resolveMode(auto));
+            JacobianResult mixed = engine.compute(auto, ProgressMonitor.NONE);
+            assertEquals(JacobianMode.MIXED, mixed.mode());
+
+            var x = g.values().get("x");
+            PrebuiltJacobianGraph graph = PrebuiltJacobianGraph.build(model, x, null, JacobianMode.AUTO, 0);
+            assertEquals(256, graph.inputsPerSample());
+            assertEquals(256, graph.outputsPerSample());
+            PrebuiltJacobianGraph.Batch batch;
+            try (PrebuiltJacobianGraph.Runner runner = graph.open(1)) {
+                batch = runner.compute(x.toFloatArray(), 0, 3);
+            }
+            float[] expected = mixed.jacobian().toFloatArray();
+            assertEquals(expected.length, batch.jacobian().length);
+            assertArrayEquals(expected, batch.jacobian(), (float) (1e-5 * maxAbs(expected)));
+            assertArrayEquals(mixed.output().toFloatArray(), batch.y(), 1e-6f);
+        }
+    }
 }

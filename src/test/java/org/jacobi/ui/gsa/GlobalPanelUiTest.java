@@ -12,9 +12,12 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.ui.SampleTabModel;
 import org.jacobi.ui.heatmap.HeatmapView;
+import org.jacobi.ui.task.FxTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,12 +30,15 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class GlobalPanelUiTest {
     private Model model;
+    private ModelDerivatives derivatives;
     private GlobalPanel panel;
 
     @Start
     void start(Stage stage) {
         model = ModelLoader.load(Path.of("assets/models/demo.onnx"));
-        panel = new GlobalPanel(model, Map.of("launch", Npy.read(Path.of("assets/samples/demo.input.npy"))), 0, null, null);
+        derivatives = new ModelDerivatives(model);
+        panel = new GlobalPanel(new GlobalViewModel(new SampleTabModel.Sample(derivatives,
+            Map.of("launch", Npy.read(Path.of("assets/samples/demo.input.npy"))), 0, null, null), new FxTaskExecutor()));
         stage.setScene(new Scene(panel, 1200, 800));
         stage.show();
     }
@@ -40,7 +46,8 @@ class GlobalPanelUiTest {
     @AfterEach
     void stop() {
         WaitForAsyncUtils.waitForAsyncFx(10_000, () -> {
-            panel.dispose();
+            panel.viewModel().close();
+            derivatives.close();
             model.close();
         });
     }

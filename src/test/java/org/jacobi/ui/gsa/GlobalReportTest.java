@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jacobi.ui.MainViewModel;
+import org.jacobi.ui.SampleTabModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,8 @@ class GlobalReportTest {
         vm.exports().exportReport(without);
         assertFalse(Files.readString(without).contains("Global sensitivity study"));
 
-        GlobalViewModel global = new GlobalViewModel(vm.state().model(), vm.state().inputsProperty().get(), 0, null, null,
-            Runnable::run, Runnable::run);
+        GlobalViewModel global = new GlobalViewModel(new SampleTabModel.Sample(vm.state().derivatives(),
+            vm.state().inputsProperty().get(), 0, null, null), vm.executor());
         global.resultProperty().addListener((o, a, r) -> vm.state().globalStudyProperty().set(r));
         global.setAll("uniform:-2,2");
         global.samplesProperty().set(128);

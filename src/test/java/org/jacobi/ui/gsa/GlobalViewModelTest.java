@@ -14,8 +14,11 @@ import org.jacobi.core.Tensor;
 import org.jacobi.gsa.DesignKind;
 import org.jacobi.gsa.GsaMethod;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +29,10 @@ class GlobalViewModelTest {
 
     @Test
     void aStudyOfTheDemoModelRunsAndFillsTheCharts(@TempDir Path dir) throws Exception {
-        try (Model model = ModelLoader.load(DEMO)) {
+        try (Model model = ModelLoader.load(DEMO); ModelDerivatives derivatives = new ModelDerivatives(model)) {
             Map<String, Tensor> inputs = Map.of("launch", Npy.read(DEMO_INPUT));
-            GlobalViewModel vm = new GlobalViewModel(model, inputs, 2, null, null, Runnable::run, Runnable::run);
+            GlobalViewModel vm = new GlobalViewModel(new SampleTabModel.Sample(derivatives, inputs, 2, null, null),
+                new SameThreadTaskExecutor());
             assertEquals(6, vm.rows().size());
             assertEquals("speed", vm.rows().get(0).label());
             assertEquals("uniform", vm.rows().get(0).kindProperty().get(), "a default every row can run with");
@@ -51,7 +55,8 @@ class GlobalViewModelTest {
 
             Path study = dir.resolve("study.json");
             vm.saveStudy(study);
-            GlobalViewModel other = new GlobalViewModel(model, inputs, 2, null, null, Runnable::run, Runnable::run);
+            GlobalViewModel other = new GlobalViewModel(new SampleTabModel.Sample(derivatives, inputs, 2, null, null),
+                new SameThreadTaskExecutor());
             other.designProperty().set(DesignKind.MC);
             other.loadStudy(study);
             assertEquals("fixed", other.rows().get(4).kindProperty().get());
@@ -69,9 +74,9 @@ class GlobalViewModelTest {
 
     @Test
     void badParametersShowAsStatusAndRunNothing() {
-        try (Model model = ModelLoader.load(DEMO)) {
-            GlobalViewModel vm = new GlobalViewModel(model, Map.of("launch", Npy.read(DEMO_INPUT)), 0, null, null,
-                Runnable::run, Runnable::run);
+        try (Model model = ModelLoader.load(DEMO); ModelDerivatives derivatives = new ModelDerivatives(model)) {
+            GlobalViewModel vm = new GlobalViewModel(new SampleTabModel.Sample(derivatives, Map.of("launch", Npy.read(DEMO_INPUT)),
+                0, null, null), new SameThreadTaskExecutor());
             vm.rows().get(1).setSpec("normal:0,-1");
             vm.run();
             assertNull(vm.resultProperty().get());

@@ -9,8 +9,11 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.task.FxTaskExecutor;
 
 /**
  * Shows the Optimize panel alone, for looking at it as a user does (and for docs/images/optimize.png):
@@ -32,8 +35,9 @@ public final class OptimizationPanelDemo extends Application {
         Model model = ModelLoader.load(dir.resolve(name + ".onnx"));
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         inputs.put(model.info().inputs().get(0).name(), Npy.read(dir.resolve(name + ".input.npy")));
-        OptimizationPanel panel = new OptimizationPanel(model, inputs, 0,
-            t -> System.out.println("use as sample: " + t.describe()));
+        ModelDerivatives derivatives = new ModelDerivatives(model);
+        OptimizationPanel panel = new OptimizationPanel(OptimizationViewModel.forSample(new SampleTabModel.Sample(derivatives,
+            inputs, 0, null, null), t -> System.out.println("use as sample: " + t.describe()), new FxTaskExecutor()));
         if (args.size() > 1 && args.get(1).equals("class")) {
             panel.viewModel().targetModeProperty().set(OptimizationViewModel.TargetMode.CLASS);
             panel.viewModel().targetClassProperty().set(3);
@@ -45,7 +49,8 @@ public final class OptimizationPanelDemo extends Application {
         stage.setTitle("Jacobi — Optimize (" + name + ")");
         stage.setScene(new Scene(panel, 1380, 880));
         stage.setOnCloseRequest(e -> {
-            panel.dispose();
+            panel.viewModel().close();
+            derivatives.close();
             model.close();
             Platform.exit();
         });

@@ -15,8 +15,11 @@ import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.task.FxTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class OptimizationPanelTest {
     private static final Path DIR = Path.of("src/test/resources/fixtures");
     private Model model;
+    private ModelDerivatives derivatives;
     private OptimizationPanel panel;
     private final List<Tensor> used = new ArrayList<>();
 
@@ -37,7 +41,9 @@ class OptimizationPanelTest {
     void start(Stage stage) {
         model = ModelLoader.load(DIR.resolve("mlp_tanh.onnx"));
         Tensor input = Npy.read(DIR.resolve("mlp_tanh.input.npy"));
-        panel = new OptimizationPanel(model, Map.of("x", input), 0, used::add);
+        derivatives = new ModelDerivatives(model);
+        panel = new OptimizationPanel(OptimizationViewModel.forSample(new SampleTabModel.Sample(derivatives, Map.of("x", input), 0,
+            null, null), used::add, new FxTaskExecutor()));
         Tensor y1 = model.run(Map.of("x", input.sliceRows(1, 2))).get("y");
         panel.viewModel().targetValuesProperty().set(OptimizationViewModel.format(y1.toDoubleArray()));
         stage.setScene(new Scene(panel, 1200, 800));
@@ -46,7 +52,8 @@ class OptimizationPanelTest {
 
     @AfterEach
     void close() {
-        panel.dispose();
+        panel.viewModel().close();
+        derivatives.close();
         model.close();
     }
 

@@ -15,12 +15,15 @@ import java.util.Set;
 import javafx.collections.ListChangeListener;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.OptimizationMethod;
 import org.jacobi.optim.OptimizationResult;
 import org.jacobi.optim.StopReason;
+import org.jacobi.ui.SampleTabModel;
+import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class OptimizationViewModelTest {
     private static final Path DIR = Path.of("src/test/resources/fixtures");
     private Model model;
+    private ModelDerivatives derivatives;
     private Tensor input;
     private final List<Tensor> usedAsSample = new ArrayList<>();
     private OptimizationViewModel vm;
@@ -37,12 +41,15 @@ class OptimizationViewModelTest {
     void open() {
         model = ModelLoader.load(DIR.resolve("mlp_tanh.onnx"));
         input = Npy.read(DIR.resolve("mlp_tanh.input.npy"));
-        vm = new OptimizationViewModel(model, Map.of("x", input), 0, usedAsSample::add, Runnable::run, Runnable::run);
+        derivatives = new ModelDerivatives(model);
+        vm = OptimizationViewModel.forSample(new SampleTabModel.Sample(derivatives, Map.of("x", input), 0, null, null),
+            usedAsSample::add, new SameThreadTaskExecutor());
     }
 
     @AfterEach
     void close() {
         vm.close();
+        derivatives.close();
         model.close();
     }
 
@@ -149,11 +156,12 @@ class OptimizationViewModelTest {
 
     @Test
     void optimizesTheChosenInputOfATwoInputModel() {
-        try (Model two = ModelLoader.load(DIR.resolve("two_inputs.onnx"))) {
+        try (Model two = ModelLoader.load(DIR.resolve("two_inputs.onnx")); ModelDerivatives twoDerivatives = new ModelDerivatives(two)) {
             Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
             inputs.put("x1", Npy.read(DIR.resolve("two_inputs.input.x1.npy")));
             inputs.put("x2", Npy.read(DIR.resolve("two_inputs.input.x2.npy")));
-            try (OptimizationViewModel v = new OptimizationViewModel(two, inputs, 1, "x2", "y", usedAsSample::add, Runnable::run, Runnable::run)) {
+            try (OptimizationViewModel v = OptimizationViewModel.forSample(new SampleTabModel.Sample(twoDerivatives, inputs, 1, "x2", "y"),
+                usedAsSample::add, new SameThreadTaskExecutor())) {
                 assertEquals("x2", v.function().wrt());
                 assertArrayEquals(new long[] {3}, v.sampleInputShape());
                 assertTrue(v.run());

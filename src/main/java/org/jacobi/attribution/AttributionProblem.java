@@ -1,0 +1,91 @@
+package org.jacobi.attribution;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jacobi.analysis.OutputTarget;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.model.Model;
+
+/**
+ * What to attribute: a model, its exact derivative engine, every input (batch axis first), the input attributed
+ * ({@code wrt}; the others stay fixed) and the output target fixed at these inputs. Attributions have the shape
+ * of {@code wrt}.
+ *
+ * @param engine the exact engine (never the finite-difference fallback: an attribution is exact or refused)
+ * @param maxMemoryBytes the budget for one stacked request; 0 for the default
+ */
+public record AttributionProblem(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
+                                 OutputTarget.Resolved target, long maxMemoryBytes) {
+    public AttributionProblem {
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        if (!inputs.containsKey(wrt)) {
+            throw JacobiException.usage("No value given for input '" + wrt + "'.");
+        }
+        if (inputs.get(wrt).rank() == 0 || inputs.get(wrt).dim(0) != target.samples()) {
+            throw JacobiException.usage("Input '" + wrt + "' " + Tensor.shapeToString(inputs.get(wrt).shape()) + " and output '"
+                + target.output() + "' do not share a batch axis of " + target.samples() + " samples; attributions need one.");
+        }
+    }
+
+    /**
+     * Runs the model once at the inputs, fixes the target there and makes the problem.
+     *
+     * @param wrt the input to attribute, or null for the first floating-point input
+     */
+    public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
+                                        OutputTarget target, long maxMemoryBytes) {
+        JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), BatchAxis.ZERO, JacobianMode.REVERSE, maxMemoryBytes);
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        Tensor output = model.run(inputs, java.util.Set.of(r.of())).get(r.of());
+        return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes);
+    }
+
+    /** The attributed input, batch axis first. */
+    public Tensor x() {
+        return inputs.get(wrt);
+    }
+
+    public int samples() {
+        return target.samples();
+    }
+
+    /** One sample's shape of the attributed input. */
+    public long[] sampleShape() {
+        long[] shape = x().shape();
+        return Arrays.copyOfRange(shape, 1, shape.length);
+    }
+
+    /** Elements in one sample of the attributed input. */
+    public int perSample() {
+        return Math.toIntExact(Tensor.elementCount(sampleShape()));
+    }
+
+    /** The attributed input as doubles, sample after sample. */
+    public double[] xValues() {
+        return x().toDoubleArray();
+    }
+
+    /**
+     * The problem for a batch whose row {@code r} is a copy of sample {@code sampleOfRow[r]}, with the attributed
+     * input replaced by {@code rows} ({@code [rows, *sample shape]}, as doubles); the other batched inputs are
+     * copied row by row and the target keeps the weights fixed at the original inputs.
+     */
+    public AttributionProblem forRows(int[] sampleOfRow, double[] rows) {
+        Map<String, Tensor> copied = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            if (e.getKey().equals(wrt)) {
+                copied.put(wrt, PointBatches.tensorOf(rows, sampleOfRow.length, sampleShape(), x().type()));
+            } else {
+                copied.put(e.getKey(), PointBatches.gatherRows(e.getValue(), samples(), sampleOfRow));
+            }
+        }
+        return new AttributionProblem(model, engine, copied, wrt, target.forRows(sampleOfRow), maxMemoryBytes);
+    }
+}

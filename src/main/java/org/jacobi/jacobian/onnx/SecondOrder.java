@@ -1,0 +1,58 @@
+package org.jacobi.jacobian.onnx;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.Tensor;
+import org.jacobi.onnx.proto.Onnx;
+
+/** The graph edits that turn a reverse pass into the first half of a forward-over-reverse Hessian graph. */
+final class SecondOrder {
+    private SecondOrder() {
+    }
+
+    /** Keeps the primal output {@code of} among the outputs (the Differentiator keeps only what it differentiates). */
+    static Onnx.ModelProto withOutput(Onnx.ModelProto model, String of, Onnx.ModelProto source) {
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
+        if (g.getOutputList().stream().noneMatch(v -> v.getName().equals(of))) {
+            source.getGraph().getOutputList().stream().filter(v -> v.getName().equals(of)).findFirst().ifPresent(g::addOutput);
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    /** Renames values (inputs, outputs, node inputs and outputs, node names) of a graph. */
+    static Onnx.ModelProto renameValues(Onnx.ModelProto model, Map<String, String> names) {
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
+        for (Onnx.NodeProto.Builder n : g.getNodeBuilderList()) {
+            for (int i = 0; i < n.getInputCount(); i++) {
+                n.setInput(i, names.getOrDefault(n.getInput(i), n.getInput(i)));
+            }
+            for (int i = 0; i < n.getOutputCount(); i++) {
+                n.setOutput(i, names.getOrDefault(n.getOutput(i), n.getOutput(i)));
+            }
+            n.setName(names.getOrDefault(n.getName(), n.getName()));
+        }
+        for (Onnx.ValueInfoProto.Builder v : g.getInputBuilderList()) {
+            if (names.containsKey(v.getName()) && v.getType().getTensorType().getShape().getDimCount() > 0) {
+                // The fixed cotangent has one direction: its axis must not share the dim_param "directions"
+                // with the seed of the forward pass built on top.
+                v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).clearDimParam().setDimValue(1);
+            }
+            v.setName(names.getOrDefault(v.getName(), v.getName()));
+        }
+        for (Onnx.ValueInfoProto.Builder v : g.getOutputBuilderList()) {
+            v.setName(names.getOrDefault(v.getName(), v.getName()));
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    static Tensor ones(ElementType type, long[] shape) {
+        double[] d = new double[Math.toIntExact(Tensor.elementCount(shape))];
+        Arrays.fill(d, 1.0);
+        return Tensor.ofDoubles(d, shape).asType(type);
+    }
+
+    static long[] concat(long[]... parts) {
+        return Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
+    }
+}

@@ -1,0 +1,99 @@
+package org.jacobi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jacobi.TestFiles;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code jacobi attribute}: files, JSON, PNGs and one-line errors. */
+class AttributeCommandTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"onnx", "pt"})
+    void igOnImagesWritesTheReferenceWithItsJsonAndOverlays(String ext) throws Exception {
+        Path out = dir.resolve("A.npy");
+        Path png = dir.resolve("png");
+        CliRunner r = CliRunner.run("attribute", TestFiles.fixture("cnn_small." + ext).toString(), "--input",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--method", "ig,saliency", "--steps", "8", "--baseline", "blur",
+            "--blur-sigma", "2", "--of", "[top]", "--out", out.toString(), "--metrics", "deletion,insertion,infidelity", "--png",
+            png.toString(), "--metric-samples", "3", "--curve-steps", "4");
+        assertEquals(0, r.exitCode, r.toString());
+        Tensor ig = Npy.read(dir.resolve("A.ig.npy"));
+        assertArrayEquals(new long[] {4, 1, 28, 28}, ig.shape());
+        Tensor ref = Npy.read(TestFiles.resource("attribution/cnn_small.ig_gl8_blur2_top.npy"));
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < ref.size(); i++) {
+            worst = Math.max(worst, Math.abs(ref.getDouble(i) - ig.getDouble(i)));
+            scale = Math.max(scale, Math.abs(ref.getDouble(i)));
+        }
+        assertTrue(worst < 1e-5 * scale, "error " + worst);
+        String json = Files.readString(dir.resolve("A.npy.json")).replaceAll("\\s+", "");
+        for (String key : new String[] {"\"completeness_gap\"", "\"deletion\"", "\"insertion\"", "\"infidelity\"", "\"rule\":\"gausslegendre\"",
+            "\"steps\":8", "blur(Gaussian,sigma2.0px)", "[top]"}) {
+            assertTrue(json.contains(key), key + " missing in " + json);
+        }
+        assertTrue(Files.size(png.resolve("ig.s0.png")) > 100);
+        assertTrue(Files.exists(png.resolve("saliency.s3.png")));
+    }
+
+    @Test
+    void everyElementOfASmallOutputGivesATargetAxis() {
+        Path out = dir.resolve("A.npy");
+        CliRunner r = CliRunner.run("attribute", TestFiles.fixture("mlp_tanh.onnx").toString(), "--input",
+            TestFiles.fixture("mlp_tanh.input.npy").toString(), "--method", "gradxinput", "--of", "y[each]", "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertArrayEquals(new long[] {4, 4, 8}, Npy.read(out).shape());
+    }
+
+    @Test
+    void badRequestsAreOneLineAndWriteNothing() {
+        Path out = dir.resolve("A.npy");
+        String model = TestFiles.fixture("mlp_tanh.onnx").toString();
+        String input = TestFiles.fixture("mlp_tanh.input.npy").toString();
+        String[][] cases = {
+            {"--method", "deeplift"},
+            {"--of", "y[9]"},
+            {"--of", "y"},
+            {"--of", "nope[0]"},
+            {"--method", "ig", "--rule", "simpson"},
+            {"--method", "gradshap"},
+            {"--png", dir.resolve("p").toString()},
+            {"--method", "gradcam"},
+        };
+        for (String[] extra : cases) {
+            String[] args = new String[6 + extra.length];
+            System.arraycopy(new String[] {"attribute", model, "--input", input, "--out", out.toString()}, 0, args, 0, 6);
+            System.arraycopy(extra, 0, args, 6, extra.length);
+            CliRunner r = CliRunner.run(args);
+            assertEquals(2, r.exitCode, String.join(" ", extra) + ": " + r);
+            assertEquals(1, r.err.strip().lines().count(), r.err);
+            assertFalse(r.err.contains("Exception"), r.err);
+            assertFalse(Files.exists(out), String.join(" ", extra));
+        }
+    }
+
+    @Test
+    void reportHasAnAttributionSectionForTheTargetOfOf() throws Exception {
+        Path out = dir.resolve("r.html");
+        CliRunner r = CliRunner.run("report", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--of", "y[top]", "--attribution", "saliency,occlusion",
+            "--attribution-metrics", "deletion", "--samples", "0", "--no-second-order", "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        String html = Files.readString(out);
+        assertTrue(html.contains("id=\"attribution\""), "no attribution section");
+        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion"), "figures missing");
+    }
+}
