@@ -1,0 +1,91 @@
+package org.jacobi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.jacobi.analysis.OutputTarget;
+import org.jacobi.attribution.AttributionProblem;
+import org.jacobi.attribution.AttributionRunner;
+import org.jacobi.core.DevicePreference;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
+import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
+import org.jacobi.model.onnx.OnnxModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The attribution job in local mode against the attribute command's own code in one process: Integrated Gradients of
+ * every output of the fixture network, per sample (the shards) and over the data set (mean, mean absolute, spread).
+ */
+class SparkAttributionJobTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.session();
+    }
+
+    @Test
+    void integratedGradientsOfEverySampleMatchOneProcess() {
+        int n = 5000;
+        GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 3);
+        AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(16);
+        Path shards = dir.resolve("attributions");
+        AttributionJob.Outcome r = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", ig, source,
+            0, 3, shards.toString(), false));
+        assertEquals(n, r.samples());
+        assertEquals(4, r.targets());
+        float[] expected;
+        try (OnnxModel m = OnnxModel.load(SparkAssertions.MLP, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
+            Tensor x = Tensor.ofFloats(source.rows(0, n, 8).rows(), n, 8);
+            AttributionProblem problem = AttributionProblem.of(m, engine, Map.of("x", x), "x", OutputTarget.parse("y[each]", null, null), 0);
+            expected = AttributionRunner.run(ig.build(), problem, List.of(), ig.settings(), ProgressMonitor.NONE).values().floats();
+        }
+        double[] mean = new double[32];
+        double[] meanAbs = new double[32];
+        double[] square = new double[32];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < 32; i++) {
+                double v = expected[s * 32 + i];
+                mean[i] += v / n;
+                meanAbs[i] += Math.abs(v) / n;
+                square[i] += v * v;
+            }
+        }
+        double[] spread = new double[32];
+        for (int i = 0; i < 32; i++) {
+            spread[i] = Math.sqrt((square[i] - n * meanAbs[i] * meanAbs[i]) / (n - 1));
+        }
+        SparkAssertions.assertClose(mean, r.mean(), 1e-6);
+        SparkAssertions.assertClose(meanAbs, r.meanAbs(), 1e-6);
+        SparkAssertions.assertClose(spread, r.spreadAbs(), 1e-6);
+        assertTrue(meanAbs[0] > 1e-4, "attributions that are not zero: " + meanAbs[0]);
+        Tensor aggregates = r.aggregates();
+        assertArrayEquals(new long[] {3, 4, 8}, aggregates.shape());
+        // The shards tile the samples in order and hold each sample's attribution, [samples, targets, 8].
+        long next = 0;
+        for (JacobianShards.Shard shard : r.shards()) {
+            assertEquals(next, shard.first());
+            Tensor t = Npy.read(shards.resolve(shard.file()));
+            assertArrayEquals(new long[] {shard.count(), 4, 8}, t.shape());
+            float[] v = t.floats();
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(expected[(int) (shard.first() * 32) + i], v[i], 1e-5 * (1 + Math.abs(v[i])), "sample value " + i);
+            }
+            next += shard.count();
+        }
+        assertEquals(n, next);
+        assertTrue(shards.resolve(ShardFolder.MANIFEST).toFile().isFile());
+    }
+}
