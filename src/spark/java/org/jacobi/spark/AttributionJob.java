@@ -58,14 +58,14 @@ public final class AttributionJob {
             return new Recipe(method, n, rule, baseline, blurSigma, absolute, samples, noise, seed, window, stride, fill);
         }
 
-        AttributionSettings settings() {
+        public AttributionSettings settings() {
             AttributionSettings d = AttributionSettings.defaults();
             return new AttributionSettings(steps, IntegrationRule.parse(rule), Baseline.parse(baseline, blurSigma, seed), absolute,
                 samples, noise, seed, null, null, window, stride, fill, d.metricSamples(), d.sensitivityRadius(), d.curveSteps(),
                 d.block());
         }
 
-        AttributionMethod build() {
+        public AttributionMethod build() {
             return settings().method(method);
         }
     }

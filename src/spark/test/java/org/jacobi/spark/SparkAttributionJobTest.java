@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.jacobi.analysis.OutputTarget;
+import org.jacobi.cli.CliRunner;
 import org.jacobi.attribution.AttributionProblem;
 import org.jacobi.attribution.AttributionRunner;
 import org.jacobi.core.DevicePreference;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The attribution job in local mode against the attribute command's own code in one process: Integrated Gradients of
- * every output of the fixture network, per sample (the shards) and over the data set (mean, mean absolute, spread).
+ * every output of the fixture network, per sample (the shards) and over the data set (mean, mean absolute, spread),
+ * from the job and from {@code jacobi attribute --spark}.
  */
 class SparkAttributionJobTest {
     private static SparkSession spark;
@@ -37,7 +40,7 @@ class SparkAttributionJobTest {
     }
 
     @Test
-    void integratedGradientsOfEverySampleMatchOneProcess() {
+    void integratedGradientsOfEverySampleMatchOneProcess() throws Exception {
         int n = 5000;
         GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 3);
         AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(16);
@@ -87,5 +90,23 @@ class SparkAttributionJobTest {
         }
         assertEquals(n, next);
         assertTrue(shards.resolve(ShardFolder.MANIFEST).toFile().isFile());
+        // The same from the command line, the samples in a folder of NPY files.
+        Path samples = dir.resolve("samples");
+        Files.createDirectories(samples);
+        Npy.write(samples.resolve("x.npy"), Tensor.ofFloats(source.rows(0, n, 8).rows(), n, 8), false);
+        Path out = dir.resolve("a.npy");
+        CliRunner cli = CliRunner.run("attribute", SparkAssertions.MLP.toString(), "--spark", "local[2]", "--input", samples.toString(),
+            "--of", "y[each]", "--method", "ig", "--steps", "16", "--out", out.toString(), "--quiet");
+        assertEquals(0, cli.exitCode, cli.toString());
+        Tensor written = Npy.read(out);
+        assertArrayEquals(new long[] {3, 4, 8}, written.shape());
+        SparkAssertions.assertClose(aggregates.toDoubleArray(), written.toDoubleArray(), 1e-9);
+        Map<String, Object> json = SparkAssertions.json(Path.of(out + ".json"));
+        assertEquals(n, ((Number) json.get("samples")).intValue());
+        assertTrue(Files.isRegularFile(dir.resolve("a.samples").resolve(ShardFolder.MANIFEST)));
+        CliRunner twoMethods = CliRunner.run("attribute", SparkAssertions.MLP.toString(), "--spark", "local[2]", "--input",
+            samples.toString(), "--method", "ig,saliency", "--out", dir.resolve("b.npy").toString());
+        assertEquals(2, twoMethods.exitCode, twoMethods.toString());
+        assertTrue(twoMethods.err.contains("does not take several methods"), twoMethods.err);
     }
 }
