@@ -152,6 +152,22 @@ class SparkStandaloneClusterTest {
         SparkAssertions.assertClose(expected.meanSquare(), fromShards.meanSquare(), 1e-6);
     }
 
+    @Test
+    @Order(4)
+    void attributionsOnTwoWorkersMatchTheLocalJob(@TempDir Path dir) throws Exception {
+        int n = 3000;
+        GeneratedSamples source = GeneratedSamples.parse("uniform:-1,1", n, 8);
+        AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(8);
+        Path shards = dir.resolve("attributions");
+        busyExecutors.clear();
+        AttributionJob.Outcome onCluster = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", ig,
+            source, 0, 4, shards.toString(), false));
+        assertEquals(2, busyExecutors.size(), "executors that ran tasks: " + busyExecutors);
+        assertShardsTile(shards, n);
+        float[] expected = SparkAttributionJobTest.singleProcess(source, n, ig);
+        SparkAssertions.assertClose(SparkAttributionJobTest.aggregates(expected, n, 32), onCluster.aggregates().toDoubleArray(), 1e-6);
+    }
+
     /** Kills (SIGKILL) the JVM of the executor that starts the job's first task, half a second into that task. */
     static final class KillsAnExecutor extends SparkListener {
         final AtomicReference<String> killed = new AtomicReference<>();
@@ -199,7 +215,7 @@ class SparkStandaloneClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aKilledExecutorCostsOnlyTime(@TempDir Path dir) throws Exception {
         int n = 40_000;
         GeneratedSamples source = GeneratedSamples.parse("uniform:-2,2", n, 5);
