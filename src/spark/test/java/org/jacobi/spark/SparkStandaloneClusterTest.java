@@ -155,7 +155,7 @@ class SparkStandaloneClusterTest {
     @Test
     @Order(4)
     void attributionsOnTwoWorkersMatchTheLocalJob(@TempDir Path dir) throws Exception {
-        int n = 3000;
+        int n = 3 * GeneratedSamples.BLOCK;
         GeneratedSamples source = GeneratedSamples.parse("uniform:-1,1", n, 8);
         AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(8);
         Path shards = dir.resolve("attributions");
