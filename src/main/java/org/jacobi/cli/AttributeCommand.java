@@ -136,6 +136,11 @@ public final class AttributeCommand implements Callable<Integer> {
         description = "Memory budget for one batched pass, e.g. 512M or 2G (default: a quarter of the Java heap).")
     String maxMemory;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Attribute every sample of a data set as an Apache Spark "
+        + "job on this master (--input TABLE|NPY-FOLDER; one method, ONNX models of one input): the samples' attributions "
+        + "as shards in OUT.samples/, the mean, mean absolute and spread per element in OUT (NPY) and OUT.json; see docs/scale.md.")
+    String spark;
+
     @Mixin
     OutputOptions output;
 
@@ -150,6 +155,9 @@ public final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (spark != null) {
+            return SparkSupport.attributionRunner().run(this);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
@@ -211,7 +219,7 @@ public final class AttributeCommand implements Callable<Integer> {
     }
 
     /** Whole positive numbers per axis, e.g. 1,4,4. */
-    private static int[] sizes(String text, String option) {
+    static int[] sizes(String text, String option) {
         double[] values = NumberLists.parseList(text, option + " size");
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
