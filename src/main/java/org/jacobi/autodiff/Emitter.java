@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
@@ -98,7 +99,7 @@ public final class Emitter {
     public List<String> opN(String type, List<String> inputs, int outputs, Onnx.AttributeProto... attrs) {
         List<String> outs = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
-            outs.add(fresh(type.toLowerCase(java.util.Locale.ROOT)));
+            outs.add(fresh(type.toLowerCase(Locale.ROOT)));
         }
         Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(type).setName(outs.get(0))
             .addAllInput(inputs).addAllOutput(outs);

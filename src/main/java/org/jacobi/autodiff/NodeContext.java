@@ -1,5 +1,6 @@
 package org.jacobi.autodiff;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.NotDifferentiableException;
@@ -179,7 +180,7 @@ public final class NodeContext {
         for (int i = 0; i < axes.length; i++) {
             out[i] = normAxis(axes[i], rank);
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jacobi.autodiff.expand.RecurrentExpansion;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.ProgressMonitor;
@@ -62,7 +64,7 @@ class OperatorTableTest {
     }
 
     static void binary(String op, long[] a, long[] b, double lo, double hi) {
-        row(op, java.util.Arrays.toString(a) + " with " + java.util.Arrays.toString(b), 13, F64,
+        row(op, Arrays.toString(a) + " with " + Arrays.toString(b), 13, F64,
             g -> g.domain(lo, hi).input("a", a).input("b", b).node(op, List.of("a", "b"), List.of("y")).output("y"));
     }
 
@@ -487,7 +489,7 @@ class OperatorTableTest {
     void everyExpandedOperatorHasARow() {
         Set<String> covered = new TreeSet<>();
         ROWS.forEach(r -> covered.add(r.op()));
-        Set<String> missing = new TreeSet<>(org.jacobi.autodiff.expand.RecurrentExpansion.OPERATORS);
+        Set<String> missing = new TreeSet<>(RecurrentExpansion.OPERATORS);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "expanded operators without a test row: " + missing);
     }

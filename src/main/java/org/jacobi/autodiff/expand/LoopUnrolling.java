@@ -1,8 +1,10 @@
 package org.jacobi.autodiff.expand;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.ControlFlow;
@@ -221,7 +223,7 @@ public final class LoopUnrolling implements GraphPass {
                     parts.add(e.unsqueeze(v, axis));
                 }
                 if (at(directions, k, 0) == 1) {
-                    java.util.Collections.reverse(parts);
+                    Collections.reverse(parts);
                 }
                 output(carried + k, "Concat", parts, Attr.i("axis", axis));
             }
@@ -232,7 +234,7 @@ public final class LoopUnrolling implements GraphPass {
             if (i >= node.getOutputCount() || node.getOutput(i).isEmpty()) {
                 return;
             }
-            Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(e.fresh(op.toLowerCase(java.util.Locale.ROOT)))
+            Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(e.fresh(op.toLowerCase(Locale.ROOT)))
                 .addAllInput(inputs).addOutput(node.getOutput(i));
             for (Onnx.AttributeProto a : attrs) {
                 b.addAttribute(a);
