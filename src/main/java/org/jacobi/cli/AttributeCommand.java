@@ -1,10 +1,12 @@
 package org.jacobi.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +31,11 @@ import org.jacobi.io.Npy;
 import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code jacobi attribute MODEL --input X --method ig --of 'y[top]' --out A.npy}: attribution maps and their metrics. */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
@@ -241,7 +243,7 @@ public final class AttributeCommand implements Callable<Integer> {
     private void writePngs(AttributionProblem problem, List<AttributionRunner.Result> results) {
         try {
             Files.createDirectories(pngDir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new JacobiException("Could not create the folder " + pngDir + ": " + e.getMessage() + ".", e);
         }
         int n = problem.perSample();
@@ -256,7 +258,7 @@ public final class AttributeCommand implements Callable<Integer> {
                         a[i] = v[(s * targets + t) * n + i];
                     }
                     String name = r.method() + ".s" + s + (targets > 1 ? ".t" + t : "") + ".png";
-                    AttributionOverlay.writePng(pngDir.resolve(name), java.util.Arrays.copyOfRange(x, s * n, (s + 1) * n), a,
+                    AttributionOverlay.writePng(pngDir.resolve(name), Arrays.copyOfRange(x, s * n, (s + 1) * n), a,
                         problem.sampleShape(), output.force);
                 }
             }
@@ -314,7 +316,7 @@ public final class AttributeCommand implements Callable<Integer> {
             }
             Map<String, Object> curvesJson = new LinkedHashMap<>();
             r.curves().forEach((name, values) -> curvesJson.put(name, values.length == 1 ? List.of(values[0])
-                : java.util.Arrays.stream(values).map(List::of).toList()));
+                : Arrays.stream(values).map(List::of).toList()));
             if (!curvesJson.isEmpty()) {
                 e.put("curves", curvesJson);
             }

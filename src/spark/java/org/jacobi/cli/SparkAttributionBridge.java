@@ -3,6 +3,7 @@ package org.jacobi.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class SparkAttributionBridge implements SparkSupport.AttributionRun
             throw JacobiException.usage("With --spark, give the samples as one --input TABLE|NPY-FOLDER (a Parquet table, or NPY "
                 + "files of [samples, *input] for the model's one input).");
         }
-        List<String> unsupported = new java.util.ArrayList<>();
+        List<String> unsupported = new ArrayList<>();
         if (c.methods.contains(",")) {
             unsupported.add("several methods (run one job per method)");
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.jacobi.TestFiles;
 import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettingsFiles;
@@ -90,7 +91,7 @@ class PhotoInputsTest {
         vm.openFiles(List.of(image("segmenter_dynamic.onnx")));
         UserMessage m = vm.state().messageProperty().get();
         assertNotNull(m);
-        String text = m.text().toLowerCase(java.util.Locale.ROOT);
+        String text = m.text().toLowerCase(Locale.ROOT);
         assertTrue(text.contains("dynamic axis"), m.text());
         assertEquals(text.indexOf("drop an input file"), text.lastIndexOf("drop an input file"), "said once: " + m.text());
         assertFalse(text.contains("generate samples"), "generating cannot help here: " + m.text());

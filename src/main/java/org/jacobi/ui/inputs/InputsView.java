@@ -2,6 +2,7 @@ package org.jacobi.ui.inputs;
 
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -26,7 +27,7 @@ public final class InputsView extends GridPane {
         this.state = workspace.state();
         setHgap(6);
         setVgap(5);
-        setPadding(new javafx.geometry.Insets(10)); // as a plain GridPane gets inside a TitledPane
+        setPadding(new Insets(10)); // as a plain GridPane gets inside a TitledPane
         int row = 0;
         Label source = new Label();
         source.setId("inputSource");

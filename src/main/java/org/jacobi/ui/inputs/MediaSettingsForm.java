@@ -7,6 +7,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
+import org.jacobi.core.JacobiException;
 import org.jacobi.inputs.ChannelOrder;
 import org.jacobi.inputs.ImageLayout;
 import org.jacobi.inputs.InputSettings;
@@ -108,7 +109,7 @@ final class MediaSettingsForm {
         try {
             vm.changeSettings(edit.apply(vm.settingsProperty().get()));
         } catch (NumberFormatException e) {
-            state.showError(org.jacobi.core.JacobiException.usage("The audio rate '" + sampleRate.getText() + "' is not a whole number of Hz, e.g. 16000."));
+            state.showError(JacobiException.usage("The audio rate '" + sampleRate.getText() + "' is not a whole number of Hz, e.g. 16000."));
             show(vm.settingsProperty().get());
         } catch (RuntimeException e) {
             state.showError(e);

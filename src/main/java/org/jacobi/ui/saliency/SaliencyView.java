@@ -1,6 +1,8 @@
 package org.jacobi.ui.saliency;
 
 import java.util.List;
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -49,7 +51,7 @@ public final class SaliencyView extends ScrollPane {
             }
         });
         // after the combo box has reacted to its new items itself (it clears the selection when they are replaced)
-        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c -> javafx.application.Platform.runLater(() -> {
+        vm.outputChoices().addListener((ListChangeListener<String>) c -> Platform.runLater(() -> {
             output.getSelectionModel().clearSelection();
             output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get()));
         }));
@@ -58,7 +60,7 @@ public final class SaliencyView extends ScrollPane {
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
         channel.getSelectionModel().selectedIndexProperty().addListener((o, a, b) ->
             vm.channelProperty().set(b.intValue() <= 0 ? -1 : b.intValue() - 1));
-        vm.channelChoices().addListener((javafx.collections.ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
+        vm.channelChoices().addListener((ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
         Slider opacity = new Slider(0, 1, 0.5);
         opacity.valueProperty().bindBidirectional(vm.overlayOpacityProperty());
         controls = new HBox(8, new Label("Output"), output, abs, new Label("Channels"), channel, new Label("Overlay opacity"), opacity);

@@ -6,6 +6,8 @@ import java.util.Locale;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -53,8 +55,8 @@ public final class SaliencyViewModel {
     private List<Integer> choiceOutputs = List.of();
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
-    private final javafx.beans.property.ReadOnlyBooleanWrapper computing =
-        new javafx.beans.property.ReadOnlyBooleanWrapper(this, "computing", false);
+    private final ReadOnlyBooleanWrapper computing =
+        new ReadOnlyBooleanWrapper(this, "computing", false);
 
     /** Shows saliency of computed Jacobians only. */
     public SaliencyViewModel(AppState state) {
@@ -299,7 +301,7 @@ public final class SaliencyViewModel {
     }
 
     /** True while the row of the map to show is being computed (a Jacobian too large to compute whole). */
-    public javafx.beans.property.ReadOnlyBooleanProperty computingProperty() {
+    public ReadOnlyBooleanProperty computingProperty() {
         return computing.getReadOnlyProperty();
     }
 
