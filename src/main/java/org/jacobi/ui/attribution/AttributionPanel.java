@@ -31,4 +31,10 @@ public record AttributionPanel(AttributionRunner.Result result, double[] map, in
     public double completenessGap() {
         return result.completenessGap() == null ? Double.NaN : result.completenessGap()[0][0];
     }
+
+    /** The method's name, with Integrated Gradients' completeness gap. */
+    public String caption() {
+        double gap = completenessGap();
+        return Double.isNaN(gap) ? method() : String.format(java.util.Locale.ROOT, "%s (completeness gap %.2g)", method(), gap);
+    }
 }

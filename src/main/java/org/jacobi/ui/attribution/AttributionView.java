@@ -144,7 +144,7 @@ public final class AttributionView extends ScrollPane {
             pictures.add(picture(run.photo(), run.width(), run.height()), 0, 1);
             int column = 1;
             for (AttributionPanel p : run.panels()) {
-                Label caption = new Label(caption(p));
+                Label caption = new Label(p.caption());
                 caption.setId("attributionCaption-" + p.method());
                 pictures.add(caption, column, 0);
                 pictures.add(picture(p.attribution(), run.width(), run.height()), column, 1);
@@ -155,11 +155,6 @@ public final class AttributionView extends ScrollPane {
         } else {
             values.setText(ValueTable.of(run));
         }
-    }
-
-    static String caption(AttributionPanel p) {
-        double gap = p.completenessGap();
-        return Double.isNaN(gap) ? p.method() : String.format(Locale.ROOT, "%s (completeness gap %.2g)", p.method(), gap);
     }
 
     private static ImageView picture(int[] argb, int w, int h) {

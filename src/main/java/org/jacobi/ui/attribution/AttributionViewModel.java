@@ -1,7 +1,6 @@
 package org.jacobi.ui.attribution;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,6 +165,11 @@ public final class AttributionViewModel {
             }
             task = null;
             running.set(false);
+            if (!(e instanceof CancelledException)) {
+                results = List.of(); // the pictures shown must not pass for this run's
+                resultProblem = null;
+                show();
+            }
             if (e instanceof CancelledException) {
                 status.set("Cancelled.");
             } else if (e instanceof JacobiException) {
@@ -184,18 +188,24 @@ public final class AttributionViewModel {
     }
 
     /**
-     * The problem the tab solves: the target fixed at every sample's inputs, then reduced to sample {@code sample}
-     * (the other inputs keep that sample's values). Tests build the same problem to compare with the runner.
+     * The problem the tab solves: sample {@code sample} alone (every input with that batch axis cut to its row; the
+     * inputs other than {@code wrt} stay fixed at it) and the target fixed there.
      */
     public static AttributionProblem problemOf(ModelDerivatives derivatives, Map<String, Tensor> inputs, String wrt,
                                                OutputTarget target, int sample) {
-        AttributionProblem all = AttributionProblem.of(derivatives.model(), derivatives.exact(), inputs, wrt, target, 0);
-        if (all.target().targets() != 1) {
+        Tensor x = wrt == null ? null : inputs.get(wrt);
+        int samples = x == null || x.rank() == 0 ? 1 : (int) x.dim(0);
+        int s = Math.max(0, Math.min(sample, samples - 1));
+        Map<String, Tensor> one = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+            Tensor t = e.getValue();
+            one.put(e.getKey(), x != null && t.rank() > 0 && t.dim(0) == samples ? t.sliceRows(s, s + 1) : t);
+        }
+        AttributionProblem problem = AttributionProblem.of(derivatives.model(), derivatives.exact(), one, wrt, target, 0);
+        if (problem.target().targets() != 1) {
             throw JacobiException.usage("The tab attributes one target at a time: give NAME[i], a slice (summed) or NAME[top].");
         }
-        int n = all.perSample();
-        int s = Math.min(sample, all.samples() - 1);
-        return all.forRows(new int[] {s}, Arrays.copyOfRange(all.xValues(), s * n, (s + 1) * n));
+        return problem;
     }
 
     /** The typed target, or the top element of the output chosen in the app. */

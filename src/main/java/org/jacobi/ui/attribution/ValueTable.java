@@ -19,7 +19,7 @@ final class ValueTable {
             for (int i = 0; i < map.length; i++) {
                 magnitude[i] = Math.abs(map[i]);
             }
-            b.append(String.format(Locale.ROOT, "%-16s", AttributionView.caption(p)));
+            b.append(String.format(Locale.ROOT, "%-16s", p.caption()));
             for (int i : TopOutputs.indices(magnitude, Math.min(ROWS, map.length))) {
                 b.append(String.format(Locale.ROOT, "  [%d]: %.4g", i, map[i]));
             }
