@@ -37,10 +37,10 @@ public final class AttributionView extends ScrollPane {
     private final GridPane pictures = new GridPane();
     private final Label scaleNote = new Label();
     private final Label values = new Label();
-    private final CurvesChart deletion = new CurvesChart("Deletion: most attributed blocks removed first (lower is better)",
-        "fraction removed");
-    private final CurvesChart insertion = new CurvesChart("Insertion: most attributed blocks put back first (higher is better)",
-        "fraction inserted");
+    private final CurvesChart deletion = new CurvesChart("Deletion (smaller area is better)",
+        "fraction removed, most attributed first");
+    private final CurvesChart insertion = new CurvesChart("Insertion (larger area is better)",
+        "fraction put back, most attributed first");
     private final HBox charts = new HBox(8, deletion, insertion);
 
     public AttributionView(AttributionViewModel vm) {
