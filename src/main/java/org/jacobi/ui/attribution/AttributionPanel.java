@@ -37,4 +37,13 @@ public record AttributionPanel(AttributionRunner.Result result, double[] map, in
         double gap = completenessGap();
         return Double.isNaN(gap) ? method() : String.format(java.util.Locale.ROOT, "%s (completeness gap %.2g)", method(), gap);
     }
+
+    /** The largest magnitude of {@link #map()}: what the colour scale reaches when each method has its own. */
+    public double largest() {
+        double m = 0;
+        for (double v : map) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
 }

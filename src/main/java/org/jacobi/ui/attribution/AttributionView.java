@@ -109,12 +109,15 @@ public final class AttributionView extends ScrollPane {
         CheckBox absolute = new CheckBox("absolute values");
         absolute.setId("attributionAbsolute");
         absolute.selectedProperty().bindBidirectional(vm.absoluteProperty());
+        CheckBox shared = new CheckBox("one scale for all");
+        shared.setId("attributionSharedScale");
+        shared.selectedProperty().bindBidirectional(vm.sharedScaleProperty());
         Label status = new Label();
         status.setId("attributionStatus");
         status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
         HBox targetRow = row(new Label("Target"), target, new Label("Methods"), methods);
-        HBox actions = row(compute, cancel, progress, curves, absolute);
+        HBox actions = row(compute, cancel, progress, curves, absolute, shared);
         pictures.setHgap(10);
         pictures.setVgap(4);
         values.setId("attributionValues");
@@ -144,7 +147,8 @@ public final class AttributionView extends ScrollPane {
             pictures.add(picture(run.photo(), run.width(), run.height()), 0, 1);
             int column = 1;
             for (AttributionPanel p : run.panels()) {
-                Label caption = new Label(p.caption());
+                Label caption = new Label(vm.sharedScaleProperty().get() ? p.caption()
+                    : p.caption() + String.format(Locale.ROOT, vm.absoluteProperty().get() ? " (max %.3g)" : " (±%.3g)", p.largest()));
                 caption.setId("attributionCaption-" + p.method());
                 pictures.add(caption, column, 0);
                 pictures.add(picture(p.attribution(), run.width(), run.height()), column, 1);

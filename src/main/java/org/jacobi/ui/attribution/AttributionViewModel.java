@@ -70,6 +70,7 @@ public final class AttributionViewModel {
     private final StringProperty stride = new SimpleStringProperty(this, "stride", "");
     private final BooleanProperty curves = new SimpleBooleanProperty(this, "curves", true);
     private final BooleanProperty absolute = new SimpleBooleanProperty(this, "absolute", false);
+    private final BooleanProperty sharedScale = new SimpleBooleanProperty(this, "sharedScale", true);
     private final ReadOnlyObjectWrapper<Run> run = new ReadOnlyObjectWrapper<>(this, "run");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -97,6 +98,7 @@ public final class AttributionViewModel {
         state.selectedSampleProperty().addListener((o, a, b) -> clear(""));
         state.wrtProperty().addListener((o, a, b) -> clear(""));
         absolute.addListener((o, a, b) -> show());
+        sharedScale.addListener((o, a, b) -> show());
     }
 
     /** Every method name the tab offers, in order. */
@@ -245,7 +247,7 @@ public final class AttributionViewModel {
             run.set(null);
             return;
         }
-        run.set(Rendering.render(resultProblem, results, absolute.get()));
+        run.set(Rendering.render(resultProblem, results, absolute.get(), sharedScale.get()));
     }
 
     /** Stops the running computation, if any. */
@@ -325,6 +327,11 @@ public final class AttributionViewModel {
     /** Absolute values (viridis) instead of signed (RdBu). */
     public BooleanProperty absoluteProperty() {
         return absolute;
+    }
+
+    /** One colour scale for every method (the default), or each method on its own. */
+    public BooleanProperty sharedScaleProperty() {
+        return sharedScale;
     }
 
     public ReadOnlyObjectProperty<Run> runProperty() {

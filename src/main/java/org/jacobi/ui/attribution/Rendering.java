@@ -18,21 +18,27 @@ final class Rendering {
     private Rendering() {
     }
 
-    static AttributionViewModel.Run render(AttributionProblem problem, List<AttributionRunner.Result> results, boolean absolute) {
+    /**
+     * @param shared one colour scale for every method (their values compare directly); else each method on its own
+     *     (methods whose values differ in size, e.g. occlusion's window effects against gradients, stay readable)
+     */
+    static AttributionViewModel.Run render(AttributionProblem problem, List<AttributionRunner.Result> results, boolean absolute,
+                                           boolean shared) {
         long[] shape = problem.sampleShape();
         boolean image = Saliency.isImageShaped(shape);
         double[] x = problem.xValues();
         List<double[]> maps = new ArrayList<>();
+        double[] largest = new double[results.size()];
         double vmax = 0;
-        for (AttributionRunner.Result r : results) {
-            double[] a = r.values().toDoubleArray();
+        for (int k = 0; k < results.size(); k++) {
+            double[] a = results.get(k).values().toDoubleArray();
             double[] map = image ? Saliency.map(a, shape, -1, absolute).values() : magnitudes(a, absolute);
             for (double v : map) {
-                vmax = Math.max(vmax, Math.abs(v));
+                largest[k] = Math.max(largest[k], Math.abs(v));
             }
+            vmax = Math.max(vmax, largest[k]);
             maps.add(map);
         }
-        ValueScale scale = absolute ? new ValueScale(0, vmax, false, 0) : new ValueScale(-vmax, vmax, false, 0);
         ColorMaps cmap = absolute ? ColorMaps.VIRIDIS : ColorMaps.RDBU;
         int[] photo = null;
         int w = 0;
@@ -45,13 +51,15 @@ final class Rendering {
         List<AttributionPanel> panels = new ArrayList<>();
         for (int k = 0; k < results.size(); k++) {
             double[] map = maps.get(k);
+            double top = shared ? vmax : largest[k];
+            ValueScale scale = absolute ? new ValueScale(0, top, false, 0) : new ValueScale(-top, top, false, 0);
             int[] colours = image ? Pixels.colour(map, scale, cmap) : null;
-            int[] overlay = image ? overlay(photo, colours, map, vmax) : null;
+            int[] overlay = image ? overlay(photo, colours, map, top) : null;
             panels.add(new AttributionPanel(results.get(k), map, colours, overlay));
         }
-        String note = absolute
-            ? String.format(Locale.ROOT, "viridis, one scale for every method: 0 (dark) to %.3g (yellow)", vmax)
-            : String.format(Locale.ROOT, "one scale for every method: blue negative, white zero, red positive; ±%.3g", vmax);
+        String range = shared ? String.format(Locale.ROOT, "one scale for every method, %s%.3g", absolute ? "0 to " : "±", vmax)
+            : "each method on its own scale (its largest value in the caption)";
+        String note = (absolute ? "viridis: dark 0, yellow large; " : "blue negative, white zero, red positive; ") + range;
         return new AttributionViewModel.Run(problem, photo, w, h, List.copyOf(panels), problem.target().describe(0), note);
     }
 

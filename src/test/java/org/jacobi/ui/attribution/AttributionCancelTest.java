@@ -1,7 +1,6 @@
 package org.jacobi.ui.attribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +68,7 @@ class AttributionCancelTest {
         robot.interact(() -> tab.stepsProperty().set(8));
         robot.clickOn("#attributionCompute");
         waitUntil(() -> !tab.runningProperty().get() && tab.runProperty().get() != null);
-        assertNotNull(robot.lookup("#attributionCaption-ig").tryQuery().orElse(null), "the result is shown");
+        waitUntil(() -> robot.lookup("#attributionCaption-ig").tryQuery().isPresent()); // the result is shown
         assertTrue(tab.statusProperty().get().contains("1 method"), tab.statusProperty().get());
     }
 }

@@ -101,6 +101,10 @@ class AttributionViewModelTest {
         }
         assertTrue(run.scaleNote().contains(String.format(java.util.Locale.ROOT, "±%.3g", largest)), run.scaleNote());
 
+        tab.sharedScaleProperty().set(false);
+        assertTrue(tab.runProperty().get().scaleNote().contains("own scale"), tab.runProperty().get().scaleNote());
+        tab.sharedScaleProperty().set(true);
+
         tab.absoluteProperty().set(true);
         AttributionViewModel.Run magnitudes = tab.runProperty().get();
         assertTrue(magnitudes.scaleNote().startsWith("viridis"), "re-coloured without recomputing");
