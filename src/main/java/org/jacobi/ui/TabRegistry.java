@@ -42,6 +42,8 @@ public final class TabRegistry {
     public static List<Entry> tabs() {
         return List.of(
             new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.workspace()))),
+            new Entry("Attribution", "Integrated Gradients, SmoothGrad, occlusion... side by side for one output",
+                c -> new org.jacobi.ui.attribution.AttributionView(new org.jacobi.ui.attribution.AttributionViewModel(c.workspace()))),
             new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
             new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
             new Entry("Interactions", "Hessian of an output element: which pairs of inputs act together",
