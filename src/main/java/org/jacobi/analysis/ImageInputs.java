@@ -6,6 +6,7 @@ import java.util.List;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.inputs.ImageFiles;
+import org.jacobi.inputs.ImageLayout;
 import org.jacobi.inputs.InputSettings;
 import org.jacobi.inputs.MediaInputs;
 import org.jacobi.inputs.Normalization;
@@ -53,6 +54,6 @@ public final class ImageInputs {
     /** The image as one sample shaped {@code [C, H, W]} (C = 1, 3 or 4), float32. */
     public static Tensor toTensor(BufferedImage image, int channels, int height, int width, Normalisation norm) {
         TensorSpec spec = new TensorSpec("image", ElementType.FLOAT32, List.of(Dim.fixed(channels), Dim.fixed(height), Dim.fixed(width)));
-        return MediaInputs.image(spec, image, norm.settings().withLayout(org.jacobi.inputs.ImageLayout.NCHW));
+        return MediaInputs.image(spec, image, norm.settings().withLayout(ImageLayout.NCHW));
     }
 }

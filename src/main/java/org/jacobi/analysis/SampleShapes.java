@@ -25,8 +25,8 @@ public final class SampleShapes {
         long[] shape = new long[per.size()];
         for (int i = 0; i < shape.length; i++) {
             if (per.get(i).isDynamic()) {
-                throw new JacobiException("Input '" + spec.name() + "' has a dynamic axis besides the batch "
-                    + spec.shapeText() + ". Drop an input file instead of generating samples.");
+                throw new JacobiException("Input '" + spec.name() + "' " + spec.shapeText() + " has a dynamic axis besides the "
+                    + "batch, so generated samples would have no size: drop an input file (a photo, a tensor) for it.");
             }
             shape[i] = per.get(i).size();
         }

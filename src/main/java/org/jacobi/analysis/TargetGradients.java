@@ -1,6 +1,7 @@
 package org.jacobi.analysis;
 
 import java.util.Set;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -49,7 +50,7 @@ public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, St
                     + "' on axis 0; a target needs one gradient per sample.");
             }
         }
-        return new TargetGradients(parts.length == 1 ? parts[0].asType(org.jacobi.core.ElementType.FLOAT32)
+        return new TargetGradients(parts.length == 1 ? parts[0].asType(ElementType.FLOAT32)
             : stackTargets(parts, samples), resolved, of, note);
     }
 

@@ -1,8 +1,10 @@
 package org.jacobi.attribution;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -24,7 +26,7 @@ import org.jacobi.model.Model;
 public record AttributionProblem(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
                                  OutputTarget.Resolved target, long maxMemoryBytes) {
     public AttributionProblem {
-        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         if (!inputs.containsKey(wrt)) {
             throw JacobiException.usage("No value given for input '" + wrt + "'.");
         }
@@ -43,7 +45,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
                                         OutputTarget target, long maxMemoryBytes) {
         JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), BatchAxis.ZERO, JacobianMode.REVERSE, maxMemoryBytes);
         ResolvedRequest r = ResolvedRequest.resolve(model, request);
-        Tensor output = model.run(inputs, java.util.Set.of(r.of())).get(r.of());
+        Tensor output = model.run(inputs, Set.of(r.of())).get(r.of());
         return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes);
     }
 

@@ -1,6 +1,7 @@
 package org.jacobi.attribution;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.jacobi.analysis.Saliency;
@@ -107,7 +108,7 @@ public final class Baseline {
                     for (int i = 0; i < block; i++) {
                         sum += x[b * block + i];
                     }
-                    java.util.Arrays.fill(out, b * block, (b + 1) * block, sum / block);
+                    Arrays.fill(out, b * block, (b + 1) * block, sum / block);
                 }
                 return out;
             }

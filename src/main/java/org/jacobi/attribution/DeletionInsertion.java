@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.jacobi.analysis.Saliency;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
 
 /**
  * Deletion and insertion curves (Petsiuk et al. 2018, RISE): features are ranked by their summed attribution, most
@@ -71,7 +72,7 @@ public final class DeletionInsertion {
 
     /** The feature of each element of one sample. */
     private int[] features(long[] shape) {
-        int n = (int) org.jacobi.core.Tensor.elementCount(shape);
+        int n = (int) Tensor.elementCount(shape);
         int[] out = new int[n];
         if (!Saliency.isImageShaped(shape)) {
             Arrays.setAll(out, i -> i);

@@ -7,6 +7,7 @@ import java.util.Random;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.JacobianRequest;
 
 /**
  * Captum's {@code NoiseTunnel} around any method: the method's attribution at noisy copies of each sample, reduced
@@ -97,7 +98,7 @@ public final class NoiseTunnel implements AttributionMethod {
         double[] fileNoise = noiseFile == null ? null : noiseFile.toDoubleArray();
         Random random = new Random(seed);
         double[] out = new double[x.length];
-        long budget = problem.maxMemoryBytes() > 0 ? problem.maxMemoryBytes() : org.jacobi.jacobian.JacobianRequest.defaultMemoryBudget();
+        long budget = problem.maxMemoryBytes() > 0 ? problem.maxMemoryBytes() : JacobianRequest.defaultMemoryBudget();
         int group = (int) Math.max(1, Math.min(problem.samples(), budget / (4L * Double.BYTES * draws * n)));
         for (int s0 = 0; s0 < problem.samples(); s0 += group) {
             int count = Math.min(group, problem.samples() - s0);

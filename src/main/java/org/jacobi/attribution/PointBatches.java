@@ -1,7 +1,9 @@
 package org.jacobi.attribution;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
@@ -168,7 +170,7 @@ public final class PointBatches {
         if (t.rank() == 0 || t.dim(0) != samples) {
             return t;
         }
-        java.util.List<Tensor> rows = new java.util.ArrayList<>(sampleOfRow.length);
+        List<Tensor> rows = new ArrayList<>(sampleOfRow.length);
         Map<Integer, Tensor> cache = new LinkedHashMap<>();
         for (int s : sampleOfRow) {
             rows.add(cache.computeIfAbsent(s, k -> t.sliceRows(k, k + 1)));

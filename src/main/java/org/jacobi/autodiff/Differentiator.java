@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -42,24 +41,10 @@ public final class Differentiator {
         boolean forward = direction == Direction.FORWARD;
         String mode = forward ? "forward" : "reverse";
         List<Onnx.NodeProto> nodes = graph.getNodeList();
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            String n = nodes.get(i).getName();
-            labels.add(n.isEmpty() ? nodes.get(i).getOpType() + "_" + i : n);
-        }
-        Set<String> active = activeValues(nodes, shapes, wrt, of, rules, opset);
-        // Fail early, naming every problem's node, before emitting anything.
-        for (int i = 0; i < nodes.size(); i++) {
-            Onnx.NodeProto node = nodes.get(i);
-            if (!onPath(node, active)) {
-                continue;
-            }
-            if (rules.find(node.getDomain(), node.getOpType(), opset) == null) {
-                String op = node.getDomain().isEmpty() ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-                throw new NotDifferentiableException("No " + mode + "-mode derivative rule for operator " + op
-                    + " (opset " + opset + ") at node '" + labels.get(i) + "'.");
-            }
-        }
+        Dependencies dependencies = Dependencies.of(graph, shapes, wrt, of, rules, opset);
+        Walk walk = new Walk(shapes, rules, opset, dependencies.active(), forward);
+        // Fail early, naming the node, before emitting anything.
+        walk.check(nodes, "");
 
         Set<String> taken = new HashSet<>();
         graph.getInputList().forEach(v -> taken.add(v.getName()));
@@ -68,36 +53,20 @@ public final class Differentiator {
         taken.add(SEED);
         taken.add(RESULT);
         Emitter e = new Emitter(opset, taken);
-        Map<String, String> tangents = new HashMap<>();
-        Map<String, String> cotangents = new HashMap<>();
         String result;
         if (forward) {
+            Map<String, String> tangents = new HashMap<>();
             tangents.put(wrt, SEED);
-            for (int i = 0; i < nodes.size(); i++) {
-                Onnx.NodeProto node = nodes.get(i);
-                e.copy(node);
-                if (onPath(node, active)) {
-                    e.prefix("jvp/" + labels.get(i));
-                    NodeContext c = new NodeContext(node, labels.get(i), e, shapes, tangents, cotangents, active, true);
-                    apply(rules.find(node.getDomain(), node.getOpType(), opset), c, true);
-                }
-            }
+            walk.forward(nodes, "", e, tangents);
             result = tangents.get(of);
         } else {
             nodes.forEach(e::copy);
             // The seed has the input's element type (the engine's one buffer type); the output's may differ (Cast).
             int ofType = shapes.type(of);
             e.prefix("jacobi/seed");
+            Map<String, String> cotangents = new HashMap<>();
             cotangents.put(of, ofType == shapes.type(wrt) ? SEED : e.cast(SEED, ofType));
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                Onnx.NodeProto node = nodes.get(i);
-                if (!onPath(node, active) || node.getOutputList().stream().noneMatch(cotangents::containsKey)) {
-                    continue;
-                }
-                e.prefix("vjp/" + labels.get(i));
-                NodeContext c = new NodeContext(node, labels.get(i), e, shapes, tangents, cotangents, active, false);
-                apply(rules.find(node.getDomain(), node.getOpType(), opset), c, false);
-            }
+            walk.reverse(nodes, "", e, cotangents);
             result = cotangents.get(wrt);
         }
         if (wrt.equals(of)) {
@@ -107,7 +76,8 @@ public final class Differentiator {
         // Seed and result both have the input's element type, whatever the output's.
         int type = shapes.type(wrt);
         if (result == null) {
-            // The output does not depend on the input: its derivative is zero.
+            // No differentiable path: the derivative is zero (through integer or piecewise-constant operators only),
+            // or the output does not depend on the input at all, which the result says (dependsOnInput).
             result = e.zerosLike(SEED, forward ? of : wrt, type);
         } else if (forward && shapes.type(of) != type) {
             result = e.cast(result, type);
@@ -131,33 +101,9 @@ public final class Differentiator {
         }
         g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(RESULT).setType(tensorType(type)));
         g.setName(graph.getName() + " (" + mode + "-mode derivative)");
-        Onnx.ModelProto out = model.toBuilder().setGraph(g).setProducerName("jacobi-autodiff").build();
-        return new DifferentiatedGraph(out, direction, wrt, of, SEED, RESULT);
-    }
-
-    /**
-     * Runs a rule; a rule that breaks on a case it was not written for (say, a derivative with respect to an
-     * input it never expects to be differentiated) becomes the usual message naming the node and its inputs.
-     */
-    private static void apply(Rule rule, NodeContext c, boolean forward) {
-        try {
-            if (forward) {
-                rule.jvp(c);
-            } else {
-                rule.vjp(c);
-            }
-        } catch (NotDifferentiableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            List<String> differentiated = new ArrayList<>();
-            for (int i = 0; i < c.inputCount(); i++) {
-                if (c.differentiated(i)) {
-                    differentiated.add("'" + c.input(i) + "'");
-                }
-            }
-            throw new NotDifferentiableException(c.fail("its rule does not handle derivatives with respect to "
-                + String.join(", ", differentiated) + " (" + e + ")").getMessage(), e);
-        }
+        // A reverse-mode If recomputes its branch under the branch's own value names: one name, one value again.
+        Onnx.ModelProto out = ControlFlow.uniqueNames(model.toBuilder().setGraph(g).setProducerName("jacobi-autodiff").build());
+        return new DifferentiatedGraph(out, direction, wrt, of, SEED, RESULT, dependencies.depends());
     }
 
     private static Onnx.TypeProto tensorType(int elemType) {
@@ -179,44 +125,5 @@ public final class Differentiator {
             }
         }
         return Onnx.ValueInfoProto.newBuilder().setName(SEED).setType(Onnx.TypeProto.newBuilder().setTensorType(t)).build();
-    }
-
-    private static boolean onPath(Onnx.NodeProto node, Set<String> active) {
-        return node.getInputList().stream().anyMatch(active::contains)
-            && node.getOutputList().stream().anyMatch(active::contains);
-    }
-
-    /**
-     * Values that depend on {@code wrt} through differentiable float paths and on which {@code of} depends.
-     * Operators without a rule propagate, so that a missing rule on the path is found and reported.
-     */
-    static Set<String> activeValues(List<Onnx.NodeProto> nodes, ValueShapes shapes, String wrt, String of,
-                                    RuleRegistry rules, int opset) {
-        Set<String> reach = new HashSet<>();
-        reach.add(wrt);
-        for (Onnx.NodeProto node : nodes) {
-            if (node.getInputList().stream().noneMatch(reach::contains)) {
-                continue;
-            }
-            Rule rule = rules.find(node.getDomain(), node.getOpType(), opset);
-            if (rule != null && !rule.differentiable()) {
-                continue;
-            }
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && (!shapes.known(out) || shapes.isFloat(out))) {
-                    reach.add(out);
-                }
-            }
-        }
-        Set<String> needed = new HashSet<>();
-        needed.add(of);
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            Onnx.NodeProto node = nodes.get(i);
-            if (node.getOutputList().stream().anyMatch(needed::contains)) {
-                needed.addAll(node.getInputList());
-            }
-        }
-        reach.retainAll(needed);
-        return reach;
     }
 }

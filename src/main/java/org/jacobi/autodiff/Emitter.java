@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
@@ -17,15 +18,35 @@ import org.jacobi.onnx.proto.Onnx;
 public final class Emitter {
     private final int opset;
     private final List<Onnx.NodeProto> nodes = new ArrayList<>();
-    private final List<Onnx.TensorProto> initializers = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
-    private final Map<String, String> constants = new HashMap<>();
-    private final Map<String, String> shapes = new HashMap<>();
+    private final List<Onnx.TensorProto> initializers;
+    private final Set<String> names;
+    private final Map<String, String> constants;
+    private final Map<String, String> shapes;
     private String prefix = "jacobi";
 
     public Emitter(int opset, Iterable<String> takenNames) {
-        this.opset = opset;
+        this(opset, new HashSet<>(), new ArrayList<>(), new HashMap<>(), new HashMap<>());
         takenNames.forEach(names::add);
+    }
+
+    private Emitter(int opset, Set<String> names, List<Onnx.TensorProto> initializers, Map<String, String> constants,
+                    Map<String, String> shapes) {
+        this.opset = opset;
+        this.names = names;
+        this.initializers = initializers;
+        this.constants = constants;
+        this.shapes = shapes;
+    }
+
+    /**
+     * An emitter for the nodes of a subgraph (an If branch): its own node list, while names, constants and
+     * initializers stay the enclosing graph's (a subgraph reads the enclosing graph's constants). Shape values emitted
+     * so far stay reusable; those emitted inside the subgraph are its own.
+     */
+    public Emitter subgraph() {
+        Emitter e = new Emitter(opset, names, initializers, constants, new HashMap<>(shapes));
+        e.prefix = prefix;
+        return e;
     }
 
     public int opset() {
@@ -78,7 +99,7 @@ public final class Emitter {
     public List<String> opN(String type, List<String> inputs, int outputs, Onnx.AttributeProto... attrs) {
         List<String> outs = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
-            outs.add(fresh(type.toLowerCase(java.util.Locale.ROOT)));
+            outs.add(fresh(type.toLowerCase(Locale.ROOT)));
         }
         Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(type).setName(outs.get(0))
             .addAllInput(inputs).addAllOutput(outs);

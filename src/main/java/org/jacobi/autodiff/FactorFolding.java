@@ -36,6 +36,9 @@ final class FactorFolding {
                 for (String in : current.get(i).getInputList()) {
                     uses.merge(in, 1, Integer::sum);
                 }
+                for (String in : ControlFlow.implicitInputs(current.get(i))) { // an If branch's reads are uses too
+                    uses.merge(in, 1, Integer::sum);
+                }
                 for (String out : current.get(i).getOutputList()) {
                     producer.put(out, i);
                 }
@@ -94,7 +97,7 @@ final class FactorFolding {
         Set<String> d = new HashSet<>();
         d.add(seed);
         for (Onnx.NodeProto n : nodes) {
-            if (n.getInputList().stream().anyMatch(d::contains)) {
+            if (ControlFlow.inputs(n).stream().anyMatch(d::contains)) {
                 d.addAll(n.getOutputList());
             }
         }

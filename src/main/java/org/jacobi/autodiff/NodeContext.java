@@ -1,5 +1,6 @@
 package org.jacobi.autodiff;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.NotDifferentiableException;
@@ -15,17 +16,40 @@ public final class NodeContext {
     private final Map<String, String> cotangents;
     private final Set<String> active;
     private final boolean forward;
+    private final Walk walk;
 
-    NodeContext(Onnx.NodeProto node, String label, Emitter emitter, ValueShapes shapes, Map<String, String> tangents,
-                Map<String, String> cotangents, Set<String> active, boolean forward) {
+    NodeContext(Onnx.NodeProto node, String label, Emitter emitter, Walk walk, Map<String, String> tangents,
+                Map<String, String> cotangents) {
         this.node = node;
         this.label = label;
         this.emitter = emitter;
-        this.shapes = shapes;
+        this.walk = walk;
+        this.shapes = walk.shapes();
         this.tangents = tangents;
         this.cotangents = cotangents;
-        this.active = active;
-        this.forward = forward;
+        this.active = walk.active();
+        this.forward = walk.forward();
+    }
+
+    /** The walk over the graph this node belongs to (for rules that differentiate subgraphs). */
+    Walk walk() {
+        return walk;
+    }
+
+    /** The tangents known so far, by value name (forward mode). */
+    Map<String, String> tangents() {
+        return tangents;
+    }
+
+    /** True when {@code value} depends on the differentiated input and on it the differentiated output. */
+    boolean isActive(String value) {
+        return active.contains(value);
+    }
+
+    /** Adds {@code g} to the cotangent of a value the node reads without naming it as an input (in a subgraph). */
+    void addCotangentOf(String value, String g) {
+        String previous = cotangents.get(value);
+        cotangents.put(value, previous == null ? g : emitter.add(previous, g));
     }
 
     public Onnx.NodeProto node() {
@@ -156,7 +180,7 @@ public final class NodeContext {
         for (int i = 0; i < axes.length; i++) {
             out[i] = normAxis(axes[i], rank);
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 

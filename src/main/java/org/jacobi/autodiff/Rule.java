@@ -16,6 +16,14 @@ public interface Rule {
         return true;
     }
 
+    /**
+     * True when the rule emits the node's primal outputs itself (If: one node computes the outputs and their
+     * tangents), so forward mode does not copy the node first.
+     */
+    default boolean replacesNode() {
+        return false;
+    }
+
     /** A rule for an operator whose outputs are piecewise constant or integer: no derivative flows. */
     Rule NON_DIFFERENTIABLE = new Rule() {
         @Override

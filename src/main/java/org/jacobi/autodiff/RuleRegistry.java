@@ -207,6 +207,15 @@ public final class RuleRegistry {
         for (String op : List.of("Min", "Max", "ReduceMin", "ReduceMax", "GlobalMaxPool")) {
             r.note(op, "tied elements share the derivative");
         }
+        // Control flow: If here; Loop and Scan are unrolled before (expand.LoopUnrolling) and reach a rule only when not
+        r.add("If", IfRule.IF);
+        r.add("Loop", ControlFlow.NOT_UNROLLED);
+        r.add("Scan", ControlFlow.NOT_UNROLLED);
+        r.note("If", "both branches differentiated, the derivative an If on the same condition; values of enclosing "
+            + "graphs read inside a branch are dependencies at any depth; both branches must run on the probe's inputs");
+        r.note("Loop", "unrolled when the trip count is a known constant and the loop condition stays true; "
+            + "refused otherwise");
+        r.note("Scan", "unrolled (the trip count is the scanned length, known from the input shapes)");
         // Integer, boolean and random operators: their outputs carry no derivative
         for (String op : List.of("BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "NonZero", "EyeLike",
             "Hardmax", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli", "HannWindow",

@@ -1,10 +1,12 @@
 package org.jacobi.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +31,11 @@ import org.jacobi.io.Npy;
 import org.jacobi.io.TensorFiles;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code jacobi attribute MODEL --input X --method ig --of 'y[top]' --out A.npy}: attribution maps and their metrics. */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
@@ -136,6 +138,11 @@ public final class AttributeCommand implements Callable<Integer> {
         description = "Memory budget for one batched pass, e.g. 512M or 2G (default: a quarter of the Java heap).")
     String maxMemory;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Attribute every sample of a data set as an Apache Spark "
+        + "job on this master (--input TABLE|NPY-FOLDER; one method, ONNX models of one input): the samples' attributions "
+        + "as shards in OUT.samples/, the mean, mean absolute and spread per element in OUT (NPY) and OUT.json; see docs/scale.md.")
+    String spark;
+
     @Mixin
     OutputOptions output;
 
@@ -150,6 +157,9 @@ public final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (spark != null) {
+            return SparkSupport.attributionRunner().run(this);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
@@ -211,7 +221,7 @@ public final class AttributeCommand implements Callable<Integer> {
     }
 
     /** Whole positive numbers per axis, e.g. 1,4,4. */
-    private static int[] sizes(String text, String option) {
+    static int[] sizes(String text, String option) {
         double[] values = NumberLists.parseList(text, option + " size");
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -233,7 +243,7 @@ public final class AttributeCommand implements Callable<Integer> {
     private void writePngs(AttributionProblem problem, List<AttributionRunner.Result> results) {
         try {
             Files.createDirectories(pngDir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new JacobiException("Could not create the folder " + pngDir + ": " + e.getMessage() + ".", e);
         }
         int n = problem.perSample();
@@ -248,7 +258,7 @@ public final class AttributeCommand implements Callable<Integer> {
                         a[i] = v[(s * targets + t) * n + i];
                     }
                     String name = r.method() + ".s" + s + (targets > 1 ? ".t" + t : "") + ".png";
-                    AttributionOverlay.writePng(pngDir.resolve(name), java.util.Arrays.copyOfRange(x, s * n, (s + 1) * n), a,
+                    AttributionOverlay.writePng(pngDir.resolve(name), Arrays.copyOfRange(x, s * n, (s + 1) * n), a,
                         problem.sampleShape(), output.force);
                 }
             }
@@ -306,7 +316,7 @@ public final class AttributeCommand implements Callable<Integer> {
             }
             Map<String, Object> curvesJson = new LinkedHashMap<>();
             r.curves().forEach((name, values) -> curvesJson.put(name, values.length == 1 ? List.of(values[0])
-                : java.util.Arrays.stream(values).map(List::of).toList()));
+                : Arrays.stream(values).map(List::of).toList()));
             if (!curvesJson.isEmpty()) {
                 e.put("curves", curvesJson);
             }

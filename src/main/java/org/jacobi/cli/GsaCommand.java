@@ -92,7 +92,7 @@ public final class GsaCommand implements Callable<Integer> {
     String maxMemory;
 
     @Option(names = "--spark", paramLabel = "MASTER", description = "Run the study as an Apache Spark job on this master: "
-        + "local[N], spark://HOST:PORT, yarn (ONNX models with one input; see docs/scale.md). Same output.")
+        + "local[N], spark://HOST:PORT, yarn (ONNX models; see docs/scale.md). Same output.")
     String spark;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",

@@ -132,6 +132,10 @@ public final class JacobianCommand implements Callable<Integer> {
     }
 
     static String summary(JacobianResult r) {
+        if (!r.dependsOnInput()) {
+            return "'" + r.of() + "' does not depend on '" + r.wrt() + "': no path leads from it to the output (the array "
+                + "written is zeros)";
+        }
         return String.format(Locale.ROOT, "%s, %s on %s: %d sample%s, %d chunk%s, %.1f ms, %s samples/s",
             r.methodLabel(), r.backend(), r.device(), r.samples(), r.samples() == 1 ? "" : "s", r.chunks(),
             r.chunks() == 1 ? "" : "s", r.seconds() * 1e3, formatRate(r.samplesPerSecond()));
@@ -157,6 +161,10 @@ public final class JacobianCommand implements Callable<Integer> {
         m.put("batched", r.batched());
         m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
         m.put("exact", r.exact());
+        m.put("depends_on_input", r.dependsOnInput());
+        if (!r.dependsOnInput()) {
+            m.put("dependence", "'" + r.of() + "' does not depend on '" + r.wrt() + "'");
+        }
         m.put("accuracy", r.exact() ? "exact (float32 rounding)" : "approximate (finite differences)");
         if (!Double.isNaN(r.estimatedError())) {
             m.put("estimated_error", r.estimatedError());

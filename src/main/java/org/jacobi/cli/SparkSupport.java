@@ -80,6 +80,21 @@ final class SparkSupport {
         }
     }
 
+    /** Runs {@code attribute --spark}; the Spark build implements it ({@code SparkAttributionBridge}). */
+    interface AttributionRunner {
+        int run(AttributeCommand command);
+    }
+
+    /** The Spark build's attribution runner, after checking that Spark can run. */
+    static AttributionRunner attributionRunner() {
+        require();
+        try {
+            return (AttributionRunner) Class.forName("org.jacobi.cli.SparkAttributionBridge").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new JacobiException("The Spark job's attribution runner is missing from this build: " + e, e);
+        }
+    }
+
     /** The Spark job's subcommands when this build has them (the CLI lists them only then). */
     static List<Class<?>> subcommands() {
         List<Class<?>> out = new ArrayList<>();

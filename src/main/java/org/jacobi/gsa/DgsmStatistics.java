@@ -18,14 +18,14 @@ final class DgsmStatistics implements StudyStatistics {
     private final int outputs;
     private final long[] checkpoints;
     /** Per segment: count, then per output (sum y, sum y^2), then per (output, input) (sum J^2, sum J^4). */
-    private final double[][] sums;
+    private final SegmentSums sums;
 
     DgsmStatistics(StudyPlan plan) {
         this.plan = plan;
         this.d = plan.variedCount();
         this.outputs = plan.outputs();
         this.checkpoints = plan.checkpoints(GsaMethod.DGSM);
-        this.sums = new double[checkpoints.length][1 + 2 * outputs + 2 * outputs * d];
+        this.sums = new SegmentSums(checkpoints, 1 + 2 * outputs + 2 * outputs * d);
     }
 
     @Override
@@ -37,7 +37,7 @@ final class DgsmStatistics implements StudyStatistics {
     public void add(long firstBase, int count, double[] values, double[] jacobians) {
         int jOffset = 1 + 2 * outputs;
         for (int r = 0; r < count; r++) {
-            double[] seg = sums[StudyStatistics.segment(checkpoints, firstBase + r)];
+            double[] seg = sums.row(firstBase + r);
             seg[0] += 1;
             for (int o = 0; o < outputs; o++) {
                 double y = values[r * outputs + o] - plan.shift(o);
@@ -57,17 +57,12 @@ final class DgsmStatistics implements StudyStatistics {
 
     @Override
     public void combine(StudyStatistics other) {
-        StudyStatistics.addInto(sums, ((DgsmStatistics) other).sums);
+        sums.combine(((DgsmStatistics) other).sums);
     }
 
     @Override
     public IndexSet finish(int checkpoint) {
-        double[] t = new double[sums[0].length];
-        for (int s = 0; s <= checkpoint; s++) {
-            for (int i = 0; i < t.length; i++) {
-                t[i] += sums[s][i];
-            }
-        }
+        double[] t = sums.upTo(checkpoint);
         double n = t[0];
         double[][] nu = new double[outputs][d];
         double[][] nuConf = new double[outputs][d];

@@ -33,7 +33,7 @@ public final class GsaRunner {
             StudyStatistics stats = plan.newStatistics(method);
             boolean derivatives = method == GsaMethod.DGSM;
             int per = plan.rowsPerBase(method);
-            int batch = Math.max(1, evaluator.batchRows(plan.elements(), derivatives) / per);
+            int batch = StudyStatistics.batchBaseRows(per, evaluator.batchRows(plan.elements(), derivatives));
             long rows = plan.baseRows(method);
             for (long from = 0; from < rows; from += batch) {
                 monitor.checkCancelled();

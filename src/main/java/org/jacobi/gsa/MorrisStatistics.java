@@ -16,14 +16,14 @@ final class MorrisStatistics implements StudyStatistics {
     private final int outputs;
     private final long[] checkpoints;
     /** Per segment: count, then per (output, input) (sum |EE|, sum EE, sum EE^2). */
-    private final double[][] sums;
+    private final SegmentSums sums;
 
     MorrisStatistics(StudyPlan plan) {
         this.plan = plan;
         this.d = plan.variedCount();
         this.outputs = plan.outputs();
         this.checkpoints = plan.checkpoints(GsaMethod.MORRIS);
-        this.sums = new double[checkpoints.length][1 + 3 * outputs * d];
+        this.sums = new SegmentSums(checkpoints, 1 + 3 * outputs * d);
     }
 
     @Override
@@ -36,7 +36,7 @@ final class MorrisStatistics implements StudyStatistics {
         int per = d + 1;
         for (int r = 0; r < count; r++) {
             long index = firstBase + r;
-            double[] seg = sums[StudyStatistics.segment(checkpoints, index)];
+            double[] seg = sums.row(index);
             seg[0] += 1;
             StudyPlan.MorrisTrajectory t = plan.morrisTrajectory(index);
             int rowBase = r * per * outputs;
@@ -58,17 +58,12 @@ final class MorrisStatistics implements StudyStatistics {
 
     @Override
     public void combine(StudyStatistics other) {
-        StudyStatistics.addInto(sums, ((MorrisStatistics) other).sums);
+        sums.combine(((MorrisStatistics) other).sums);
     }
 
     @Override
     public IndexSet finish(int checkpoint) {
-        double[] t = new double[sums[0].length];
-        for (int s = 0; s <= checkpoint; s++) {
-            for (int i = 0; i < t.length; i++) {
-                t[i] += sums[s][i];
-            }
-        }
+        double[] t = sums.upTo(checkpoint);
         double r = t[0];
         double[][] muStar = new double[outputs][d];
         double[][] mu = new double[outputs][d];

@@ -25,7 +25,7 @@ final class SobolStatistics implements StudyStatistics {
     private final int stride;
     private final long[] checkpoints;
     /** Per segment: for each replicate b (0 = the plain estimate), the weight total then per output the sums. */
-    private final double[][] sums;
+    private final SegmentSums sums;
 
     SobolStatistics(StudyPlan plan) {
         this.plan = plan;
@@ -34,7 +34,7 @@ final class SobolStatistics implements StudyStatistics {
         this.replicates = plan.study().bootstrap() + 1;
         this.stride = 4 + 2 * d;
         this.checkpoints = plan.checkpoints(GsaMethod.SOBOL);
-        this.sums = new double[checkpoints.length][replicates * (1 + outputs * stride)];
+        this.sums = new SegmentSums(checkpoints, replicates * (1 + outputs * stride));
     }
 
     @Override
@@ -49,7 +49,7 @@ final class SobolStatistics implements StudyStatistics {
         int[] weights = new int[replicates];
         for (int r = 0; r < count; r++) {
             long index = firstBase + r;
-            double[] seg = sums[StudyStatistics.segment(checkpoints, index)];
+            double[] seg = sums.row(index);
             int rowBase = r * per * outputs;
             for (int o = 0; o < outputs; o++) {
                 double shift = plan.shift(o);
@@ -114,17 +114,12 @@ final class SobolStatistics implements StudyStatistics {
 
     @Override
     public void combine(StudyStatistics other) {
-        StudyStatistics.addInto(sums, ((SobolStatistics) other).sums);
+        sums.combine(((SobolStatistics) other).sums);
     }
 
     @Override
     public IndexSet finish(int checkpoint) {
-        double[] total = new double[sums[0].length];
-        for (int s = 0; s <= checkpoint; s++) {
-            for (int i = 0; i < total.length; i++) {
-                total[i] += sums[s][i];
-            }
-        }
+        double[] total = sums.upTo(checkpoint);
         double[][] s1 = new double[outputs][d];
         double[][] st = new double[outputs][d];
         double[][] s1Conf = new double[outputs][d];

@@ -60,6 +60,11 @@ public final class StudyEvaluator {
         return outputs;
     }
 
+    /** The inputs other than the varied one, each held at the reference sample's value (a cluster bakes them in). */
+    public Map<String, Tensor> heldInputs() {
+        return Collections.unmodifiableMap(others);
+    }
+
     /**
      * Rows per batch within the memory budget: inputs, outputs and (for Jacobians) the Jacobian of each row, with room
      * for the runtime's own copies. Models without a batch axis take one row at a time.

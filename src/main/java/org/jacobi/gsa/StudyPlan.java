@@ -35,6 +35,8 @@ public final class StudyPlan implements Serializable {
     /** The smallest convergence checkpoint. */
     static final int MIN_CHECKPOINT = 16;
     private static final long STATISTICS_LIMIT_BYTES = 512L << 20;
+    /** Memory of one exact sum ({@link ExactSums}: a handful of 64-bit digits in an array of its own). */
+    private static final long BYTES_PER_SUM = 72;
 
     private final GsaStudy study;
     private final String wrt;
@@ -305,12 +307,12 @@ public final class StudyPlan implements Serializable {
         if (!study.methods().contains(GsaMethod.SOBOL)) {
             return;
         }
-        long doubles = (long) checkpoints(GsaMethod.SOBOL).length * (study.bootstrap() + 1)
+        long sums = (long) checkpoints(GsaMethod.SOBOL).length * (study.bootstrap() + 1)
             * outputs() * (4L + 2L * varied.length);
-        if (doubles * 8 > STATISTICS_LIMIT_BYTES) {
+        if (sums * BYTES_PER_SUM > STATISTICS_LIMIT_BYTES) {
             throw JacobiException.usage("Sobol' statistics for " + outputs() + " outputs x " + varied.length
                 + " inputs with " + study.bootstrap() + " bootstrap replicates would need "
-                + (doubles * 8 >> 20) + " MiB. Choose one output with --of, fewer varied elements, or fewer --bootstrap.");
+                + (sums * BYTES_PER_SUM >> 20) + " MiB. Choose one output with --of, fewer varied elements, or fewer --bootstrap.");
         }
     }
 }

@@ -7,9 +7,24 @@ import java.util.List;
 /**
  * The float64 sufficient statistics of one method over the base rows seen so far, kept separately for each
  * convergence segment (base rows between two {@link StudyPlan#checkpoints}). Adding rows touches only sums;
- * {@link #combine} adds another partition's sums, so partitions may be merged in any grouping.
+ * {@link #combine} adds another partition's sums, so partitions may be merged in any grouping and order. The sums are
+ * the same to the last bit however the rows were batched, as long as each {@link #SUM_BLOCK} of base rows is added to
+ * one statistics object in order ({@link SegmentSums}): a cluster gives the single process's indices exactly.
  */
 public interface StudyStatistics extends Serializable {
+    /** Base rows summed in plain doubles before their totals are added exactly; a task must take whole blocks. */
+    int SUM_BLOCK = 1024;
+
+    /**
+     * Base rows to evaluate at once: a whole {@link #SUM_BLOCK} when {@code modelRows} (what the memory budget allows)
+     * hold it, else the largest power of two that fits. Every runner batching this way cuts the rows at the same places,
+     * and ONNX Runtime's vectorised kernels give a row the same bits only at the same place in the same batch.
+     */
+    static int batchBaseRows(int rowsPerBase, int modelRows) {
+        int fits = Math.max(1, modelRows / rowsPerBase);
+        return fits >= SUM_BLOCK ? SUM_BLOCK : Integer.highestOneBit(fits);
+    }
+
     GsaMethod method();
 
     /**
@@ -44,15 +59,5 @@ public interface StudyStatistics extends Serializable {
             }
         }
         throw new IllegalArgumentException("base row " + index + " is beyond the study's " + checkpoints[checkpoints.length - 1]);
-    }
-
-    static void addInto(double[][] into, double[][] from) {
-        for (int s = 0; s < into.length; s++) {
-            double[] a = into[s];
-            double[] b = from[s];
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-            }
-        }
     }
 }

@@ -1,9 +1,10 @@
 package org.jacobi.inputs;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
-import java.awt.color.ColorSpace;
+import java.util.Arrays;
 
 /**
  * A decoded image as float planes with values 0..255: one plane (grey) or three (R, G, B), plus alpha when the
@@ -87,7 +88,7 @@ record Picture(int width, int height, float[][] planes, float[] alpha) {
         float[] a = alpha;
         if (a == null) {
             a = new float[n];
-            java.util.Arrays.fill(a, 255f);
+            Arrays.fill(a, 255f);
         }
         return new float[][] {out[0], out[1], out[2], a};
     }

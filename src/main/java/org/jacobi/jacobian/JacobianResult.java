@@ -25,13 +25,24 @@ import org.jacobi.core.Tensor;
  * @param warnings things the user must see (fallbacks to CPU or to finite differences)
  * @param estimatedError for finite differences, the largest estimated absolute error of an entry (Richardson
  *     comparison of two steps plus rounding); NaN for exact results
+ * @param dependsOnInput false when the output does not depend on {@code wrt} through any node (subgraphs included):
+ *     the zeros of {@code jacobian} are then no derivative, and the result says "does not depend on" instead
  */
 public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String of, long[] sampleInputShape,
                              long[] sampleOutputShape, boolean batched, JacobianMode mode, boolean exact,
                              String backend, String device, int chunks, long elapsedNanos, List<String> warnings,
-                             double estimatedError) {
+                             double estimatedError, boolean dependsOnInput) {
     public JacobianResult {
         warnings = List.copyOf(warnings);
+    }
+
+    /** A result of an output that depends on its input. */
+    public JacobianResult(Tensor jacobian, Tensor output, String wrt, String of, long[] sampleInputShape,
+                          long[] sampleOutputShape, boolean batched, JacobianMode mode, boolean exact,
+                          String backend, String device, int chunks, long elapsedNanos, List<String> warnings,
+                          double estimatedError) {
+        this(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode, exact, backend, device, chunks,
+            elapsedNanos, warnings, estimatedError, true);
     }
 
     /** A result without an error estimate (exact engines). */
@@ -109,6 +120,12 @@ public record JacobianResult(Tensor jacobian, Tensor output, String wrt, String 
         List<String> all = new ArrayList<>(warnings);
         all.addAll(more);
         return new JacobianResult(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode,
-            exact, backend, device, chunks, elapsedNanos, all, estimatedError);
+            exact, backend, device, chunks, elapsedNanos, all, estimatedError, dependsOnInput);
+    }
+
+    /** This result marked as one of an output that does not depend on its input ({@code dependsOnInput} false). */
+    public JacobianResult independent() {
+        return new JacobianResult(jacobian, output, wrt, of, sampleInputShape, sampleOutputShape, batched, mode,
+            exact, backend, device, chunks, elapsedNanos, warnings, estimatedError, false);
     }
 }

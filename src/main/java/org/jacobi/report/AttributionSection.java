@@ -1,5 +1,7 @@
 package org.jacobi.report;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +13,7 @@ import org.jacobi.analysis.Saliency;
 import org.jacobi.attribution.AttributionOverlay;
 import org.jacobi.attribution.AttributionProblem;
 import org.jacobi.attribution.AttributionRunner;
+import org.jacobi.core.Tensor;
 
 /**
  * The report's attribution section: the target, each method's parameters, the completeness gap and metrics, the
@@ -101,8 +104,8 @@ public final class AttributionSection {
         int width = results.size() * (w * factor + gap) - gap;
         BufferedImage img = new BufferedImage(width, h * factor, BufferedImage.TYPE_INT_RGB);
         double[] x = Arrays.copyOfRange(problem.xValues(), sample * n, (sample + 1) * n);
-        java.awt.Graphics2D g = img.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, h * factor);
         g.dispose();
         int targets = problem.target().targets();
@@ -132,7 +135,7 @@ public final class AttributionSection {
     }
 
     private static String shapeText(AttributionProblem problem) {
-        return org.jacobi.core.Tensor.shapeToString(problem.sampleShape()) + " per sample";
+        return Tensor.shapeToString(problem.sampleShape()) + " per sample";
     }
 
     private static String capitalised(String s) {

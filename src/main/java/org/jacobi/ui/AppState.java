@@ -1,5 +1,6 @@
 package org.jacobi.ui;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,14 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.jacobi.analysis.JacobianSize;
 import org.jacobi.analysis.SampleShapes;
 import org.jacobi.analysis.TensorLabels;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
+import org.jacobi.gsa.GsaResult;
 import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
@@ -55,7 +59,7 @@ public final class AppState {
     private final ObjectProperty<UserMessage> message = new SimpleObjectProperty<>(this, "message");
     /** The Global tab's latest study of the open model, which an exported report includes; null when none. */
     private final ReadOnlyObjectWrapper<LargeJacobian> deferred = new ReadOnlyObjectWrapper<>(this, "deferred");
-    private final ObjectProperty<org.jacobi.gsa.GsaResult> globalStudy = new SimpleObjectProperty<>(this, "globalStudy");
+    private final ObjectProperty<GsaResult> globalStudy = new SimpleObjectProperty<>(this, "globalStudy");
 
     /**
      * A Jacobian with the inputs it was computed at (what-if edits may change the inputs afterwards) and the
@@ -69,11 +73,11 @@ public final class AppState {
      * A Jacobian too large to compute without being asked: the request it would answer, the output (one
      * forward run, for its shape and values) and its size. Saliency rows of it are computed one at a time.
      */
-    public record LargeJacobian(org.jacobi.jacobian.JacobianRequest request, Tensor output, long[] sampleInputShape,
-                                org.jacobi.analysis.JacobianSize size, List<String> outputLabels) {
+    public record LargeJacobian(JacobianRequest request, Tensor output, long[] sampleInputShape,
+                                JacobianSize size, List<String> outputLabels) {
         /** The shape of one sample of the output. */
         public long[] sampleOutputShape() {
-            return java.util.Arrays.copyOfRange(output.shape(), 1, output.shape().length);
+            return Arrays.copyOfRange(output.shape(), 1, output.shape().length);
         }
 
         /** The output values of one sample, flattened. */
@@ -235,7 +239,7 @@ public final class AppState {
         return modelInfo.getReadOnlyProperty();
     }
 
-    public ObjectProperty<org.jacobi.gsa.GsaResult> globalStudyProperty() {
+    public ObjectProperty<GsaResult> globalStudyProperty() {
         return globalStudy;
     }
 

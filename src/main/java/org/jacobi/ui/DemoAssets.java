@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.jacobi.core.JacobiException;
+import org.jacobi.io.AtomicFiles;
 
 /** The demo models and their sample inputs bundled in the jar, copied to a cache folder on first use. */
 public final class DemoAssets {
@@ -67,10 +67,8 @@ public final class DemoAssets {
             if (in == null) {
                 throw new JacobiException("The bundled demo file " + resource + " is missing from this build.");
             }
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "demo", ".partial");
-            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            // written as the user's other files are (their umask), not createTempFile's private 0600
+            AtomicFiles.write(target, true, in::transferTo);
             return target;
         } catch (IOException e) {
             throw new JacobiException("Could not unpack the demo model: " + e.getMessage(), e);

@@ -7,15 +7,22 @@ import java.util.Map;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.gsa.GsaResult;
 import org.jacobi.io.CsvTensors;
 import org.jacobi.io.Npy;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.model.Model;
+import org.jacobi.report.GsaReportSection;
 import org.jacobi.report.Report;
 import org.jacobi.report.ReportBuilder;
 import org.jacobi.report.ReportOptions;
 import org.jacobi.report.ReportSource;
 import org.jacobi.report.ReportWriters;
+import org.jacobi.report.SecondOrder;
+import org.jacobi.ui.task.TaskExecutor;
 
 /** File > Export: the current Jacobian as NPY or CSV, or a sensitivity report, written in the background. */
 public final class ExportActions {
@@ -67,18 +74,18 @@ public final class ExportActions {
         }
         List<String> inputNames = state.inputNames();
         List<String> outputNames = state.outputNames();
-        org.jacobi.gsa.GsaResult study = state.globalStudyProperty().get();
+        GsaResult study = state.globalStudyProperty().get();
         executor().submit("Writing the report " + file.getFileName(), monitor -> {
             ReportWriters.formatOf(file);
             ReportSource source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
-            org.jacobi.jacobian.JacobianRequest request = new org.jacobi.jacobian.JacobianRequest(at, r.wrt(), r.of(),
-                r.batched() ? org.jacobi.jacobian.BatchAxis.AUTO : org.jacobi.jacobian.BatchAxis.NONE,
-                org.jacobi.jacobian.JacobianMode.AUTO, 0);
+            JacobianRequest request = new JacobianRequest(at, r.wrt(), r.of(),
+                r.batched() ? BatchAxis.AUTO : BatchAxis.NONE,
+                JacobianMode.AUTO, 0);
             // Interactions and Parameters sections, where they fit (see SecondOrder.compute)
-            org.jacobi.report.SecondOrder secondOrder = org.jacobi.report.SecondOrder.compute(m, request, r, monitor);
+            SecondOrder secondOrder = SecondOrder.compute(m, request, r, monitor);
             Report report = ReportBuilder.build(source, ReportOptions.defaults(), secondOrder, monitor);
             if (study != null) {
-                report = org.jacobi.report.GsaReportSection.addTo(report, study);
+                report = GsaReportSection.addTo(report, study);
             }
             ReportWriters.write(report, file, true);
             return file;
@@ -91,13 +98,26 @@ public final class ExportActions {
         });
     }
 
-    private org.jacobi.ui.task.TaskExecutor executor() {
+    private TaskExecutor executor() {
         return workspace.executor();
+    }
+
+    /** Why there is no Jacobian to export, and what gives one (the menu items stay enabled, so that this is said). */
+    String whyNothingToExport() {
+        if (state.model() == null) {
+            return "There is no Jacobian to export yet: open a model and its input first.";
+        }
+        if (state.inputsProperty().get() == null) {
+            return "There is no Jacobian to export yet: give the model an input (drop a file, or generate samples).";
+        }
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        return large != null ? "The full Jacobian (" + large.size().describe() + ") is not computed, so there is nothing to export: "
+            + "choose Compute > Compute Jacobian first." : "There is no Jacobian to export yet: press Compute first.";
     }
 
     private JacobianResult requireResult() {
         if (state.resultProperty().get() == null) {
-            state.showError(new JacobiException("There is no Jacobian to export yet. Compute one first."));
+            state.showError(new JacobiException(whyNothingToExport()));
         }
         return state.resultProperty().get();
     }

@@ -4,8 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.application.Application;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.ui.about.AboutDialog;
 import org.jacobi.ui.task.FxTaskExecutor;
 
 /**
@@ -55,7 +59,7 @@ public final class JacobiApp extends Application {
         Scene scene = window.createScene(settings.windowWidth(), settings.windowHeight());
         stage.setScene(scene);
         stage.titleProperty().bind(viewModel.titleProperty());
-        stage.getIcons().setAll(org.jacobi.ui.about.AboutDialog.applicationIcons());
+        stage.getIcons().setAll(AboutDialog.applicationIcons());
         stage.setOnCloseRequest(e -> saveSettings(stage));
         stage.show();
 
@@ -64,10 +68,10 @@ public final class JacobiApp extends Application {
             viewModel.openModel(files.model(), files.inputs());
             if (files.compareWith() != null) {
                 // compare once the model has its first Jacobian (its inputs are ready then)
-                viewModel.state().resultProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                viewModel.state().resultProperty().addListener(new ChangeListener<>() {
                     @Override
-                    public void changed(javafx.beans.value.ObservableValue<? extends org.jacobi.jacobian.JacobianResult> o,
-                                        org.jacobi.jacobian.JacobianResult a, org.jacobi.jacobian.JacobianResult b) {
+                    public void changed(ObservableValue<? extends JacobianResult> o,
+                                        JacobianResult a, JacobianResult b) {
                         if (b != null) {
                             o.removeListener(this);
                             window.openComparison(files.compareWith());

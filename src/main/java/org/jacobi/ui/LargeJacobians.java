@@ -1,6 +1,7 @@
 package org.jacobi.ui;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +84,7 @@ final class LargeJacobians {
         if (!size.exceeds(limit)) {
             return null;
         }
-        long[] sampleShape = java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length);
+        long[] sampleShape = Arrays.copyOfRange(x.shape(), 1, x.shape().length);
         return new AppState.LargeJacobian(request, y, sampleShape, size,
             ElementLabels.of(m, of, (int) size.outputsPerSample()).orElse(null));
     }

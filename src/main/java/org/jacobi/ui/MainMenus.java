@@ -80,9 +80,7 @@ final class MainMenus {
                 vm.exports().exportReport(f.toPath());
             }
         });
-        for (MenuItem m : List.of(png, npy, csv, report)) {
-            m.disableProperty().bind(state.resultProperty().isNull());
-        }
+        // png, npy, csv and report stay enabled without a Jacobian: choosing one says why there is nothing to export
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> {

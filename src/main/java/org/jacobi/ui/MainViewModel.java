@@ -15,7 +15,6 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.jacobi.analysis.ImageInputs;
 import org.jacobi.analysis.InputFiles;
 import org.jacobi.analysis.JacobianSize;
 import org.jacobi.analysis.SampleShapes;
@@ -23,6 +22,8 @@ import org.jacobi.core.CancelledException;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -63,6 +64,7 @@ public final class MainViewModel implements Workspace {
     private final ReadOnlyStringWrapper warningsText = new ReadOnlyStringWrapper(this, "warningsText", "");
     private final ReadOnlyBooleanWrapper approximate = new ReadOnlyBooleanWrapper(this, "approximate", false);
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper(this, "deviceNote", "");
     private final BooleanProperty autoCompute = new SimpleBooleanProperty(this, "autoCompute", true);
 
     public MainViewModel(TaskExecutor executor) {
@@ -86,11 +88,22 @@ public final class MainViewModel implements Workspace {
         state.resultProperty().addListener((obs, a, r) -> {
             methodText.set(r == null ? "no Jacobian yet" : r.methodLabel() + " · " + r.backend() + " · " + r.device());
             approximate.set(r != null && !r.exact());
-            warningsText.set(r == null ? "" : String.join("\n", r.warnings()));
+            if (r == null) {
+                warningsText.set("");
+                return;
+            }
+            warningsText.set(String.join("\n", r.warnings().stream().filter(w -> !isDeviceNote(w)).toList()));
+            // where the model runs is information (the status bar says it once), not a standing warning
+            r.warnings().stream().filter(MainViewModel::isDeviceNote).findFirst().ifPresent(deviceNote::set);
         });
     }
 
     // ---- opening files -------------------------------------------------------------------------
+
+    /** The note that the model runs on the CPU although a GPU might have been used (no GPU build, none found). */
+    static boolean isDeviceNote(String warning) {
+        return warning.endsWith("running on the CPU.");
+    }
 
     public static boolean isModelFile(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -166,36 +179,32 @@ public final class MainViewModel implements Workspace {
 
     private void open(Path path, List<Path> inputFiles, Map<String, Tensor> preset, String presetSource) {
         DevicePreference dev = state.deviceProperty().get();
-        ImageInputs.Normalisation norm;
-        try {
-            norm = inputs.normalisation();
-        } catch (RuntimeException e) {
-            state.showError(e);
-            return;
-        }
         cancelCompute();
         largeRows.reset();
         InputFiles.Generation gen = inputs.generation();
         // The open model stays usable until the new one has loaded: a file that fails to open changes nothing.
         executor.submit("Opening " + path.getFileName(), monitor -> {
             Model m = ModelLoader.load(path, new ModelLoader.Options(dev, Map.of()));
+            if (preset != null) { // the same model again (on another device): the settings in use stay
+                return new Opened(m, preset, presetSource, null, List.of());
+            }
+            InputSettingsFiles.Resolved settings = new InputSettingsFiles.Resolved(InputSettings.defaults(), List.of());
             try {
-                if (preset != null) {
-                    return new Opened(m, preset, presetSource);
-                }
+                settings = InputsViewModel.settingsFor(m);
                 Map<String, Tensor> in = inputFiles.isEmpty()
                     ? InputFiles.generate(m.info(), gen)
-                    : InputFiles.read(m.info(), Map.of(), inputFiles, norm, null);
-                String source = inputFiles.isEmpty() ? gen.describe() : InputFiles.describe(inputFiles);
-                return new Opened(m, in, source);
+                    : InputFiles.read(m.info(), Map.of(), inputFiles, settings.settings(), null);
+                String source = inputFiles.isEmpty() ? gen.describe() : InputsViewModel.describe(inputFiles, settings.settings());
+                return new Opened(m, in, source, settings, inputFiles);
             } catch (RuntimeException e) {
                 // the model is fine; keep it open and report the input problem
-                return new Opened(m, null, e.getMessage());
+                return new Opened(m, null, e.getMessage(), settings, inputFiles);
             }
         }, opened -> showOpened(path, opened), state::showError);
     }
 
-    private record Opened(Model model, Map<String, Tensor> inputs, String inputSource) {
+    private record Opened(Model model, Map<String, Tensor> inputs, String inputSource, InputSettingsFiles.Resolved settings,
+                          List<Path> inputFiles) {
     }
 
     private void showOpened(Path path, Opened opened) {
@@ -211,13 +220,16 @@ public final class MainViewModel implements Workspace {
             state.ofChoices().setAll(opened.model.info().outputs().stream().map(TensorSpec::name).toList());
             state.wrtProperty().set(floatInputs.isEmpty() ? null : floatInputs.get(0));
             state.ofProperty().set(state.ofChoices().isEmpty() ? null : state.ofChoices().get(0));
+            if (opened.settings != null) {
+                inputs.modelOpened(opened.settings, opened.inputFiles);
+            }
         } finally {
             opening = false;
         }
         if (opened.inputs == null) {
             state.setInputs(null, "no input");
-            state.messageProperty().set(new UserMessage("Opened " + path.getFileName() + ", but its input could not be prepared: "
-                + opened.inputSource + " Drop an input file or generate samples.", null, true));
+            // the reason says what to do (drop a file, or generate samples), once
+            state.messageProperty().set(new UserMessage("Opened " + path.getFileName() + "; no input yet. " + opened.inputSource, null, true));
         } else {
             state.setInputs(opened.inputs, opened.inputSource);
             recomputeIfReady();
@@ -413,6 +425,11 @@ public final class MainViewModel implements Workspace {
 
     public ReadOnlyStringProperty methodTextProperty() {
         return methodText.getReadOnlyProperty();
+    }
+
+    /** Why the model runs on the CPU although a GPU might have served (see {@link #isDeviceNote}); empty when none. */
+    public ReadOnlyStringProperty deviceNoteProperty() {
+        return deviceNote.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty warningsTextProperty() {

@@ -15,7 +15,10 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
 import org.controlsfx.control.StatusBar;
+import org.jacobi.compare.NameMapping;
 import org.jacobi.ui.compare.CompareView;
 import org.jacobi.ui.compare.CompareViewModel;
 import org.jacobi.ui.heatmap.HeatmapView;
@@ -133,10 +136,10 @@ public final class MainWindow {
 
     /** File > Compare with…: chooses a second model and opens the comparison window. */
     void compareWith() {
-        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        FileChooser fc = new FileChooser();
         fc.setTitle("Compare the open model with…");
-        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Models", "*.onnx", "*.pt", "*.pth"),
-            new javafx.stage.FileChooser.ExtensionFilter("All files", "*.*"));
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Models", "*.onnx", "*.pt", "*.pth"),
+            new FileChooser.ExtensionFilter("All files", "*.*"));
         File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
         if (f != null) {
             openComparison(f.toPath());
@@ -147,14 +150,14 @@ public final class MainWindow {
     public CompareView openComparison(Path path) {
         CompareViewModel model = new CompareViewModel(vm, path);
         CompareView view = new CompareView(model);
-        javafx.stage.Stage stage = new javafx.stage.Stage();
+        Stage stage = new Stage();
         stage.setTitle(model.titleText());
         stage.setScene(new Scene(view, 1200, 760));
         if (root.getScene() != null) {
             stage.initOwner(root.getScene().getWindow());
         }
         stage.show();
-        model.run(org.jacobi.compare.NameMapping.identity());
+        model.run(NameMapping.identity());
         return view;
     }
 

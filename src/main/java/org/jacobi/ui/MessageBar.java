@@ -10,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.util.Duration;
 
 /** The bar above the tabs that shows the current {@link UserMessage}: errors stay, information hides after 5 s. */
@@ -28,6 +29,8 @@ final class MessageBar extends HBox {
         text.setId("messageText");
         text.setWrapText(true);
         text.setMaxWidth(Double.MAX_VALUE);
+        // without this the bar keeps one line's height and cuts a long message off with "..."
+        text.setMinHeight(Region.USE_PREF_SIZE);
         HBox.setHgrow(text, Priority.ALWAYS);
         details.setId("messageDetails");
         Button close = new Button("✕");

@@ -1,11 +1,13 @@
 package org.jacobi.ui;
 
 import java.util.Locale;
+import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 import org.jacobi.ui.heatmap.HeatmapView;
 import org.jacobi.ui.task.TaskExecutor;
@@ -51,6 +53,25 @@ final class StatusBarView extends StatusBar {
         Tooltip wt = new Tooltip();
         wt.textProperty().bind(vm.warningsTextProperty());
         warnings.setTooltip(wt);
-        getRightItems().addAll(warnings, method, cancel);
+        Label deviceNote = new Label();
+        deviceNote.setId("deviceNote");
+        deviceNote.setStyle("-fx-text-fill: #555;");
+        deviceNote.setPadding(new Insets(0, 14, 0, 0));
+        deviceNote.managedProperty().bind(deviceNote.visibleProperty());
+        deviceNote.setVisible(false);
+        PauseTransition hide = new PauseTransition(Duration.seconds(10));
+        hide.setOnFinished(e -> deviceNote.setVisible(false));
+        vm.deviceNoteProperty().addListener((o, a, b) -> {
+            if (!b.isEmpty() && deviceNote.getText().isEmpty()) { // said once per window: it does not change while it runs
+                deviceNote.setText("ⓘ " + b);
+                deviceNote.setVisible(true);
+                hide.playFromStart();
+            }
+        });
+        Tooltip mt = new Tooltip();
+        mt.textProperty().bind(Bindings.when(vm.deviceNoteProperty().isEmpty()).then("How the Jacobian was computed, and where")
+            .otherwise(Bindings.concat("How the Jacobian was computed, and where. ", vm.deviceNoteProperty())));
+        method.setTooltip(mt);
+        getRightItems().addAll(deviceNote, warnings, method, cancel);
     }
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.Function;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.Node;
+import org.jacobi.ui.attribution.AttributionView;
+import org.jacobi.ui.attribution.AttributionViewModel;
 import org.jacobi.ui.gsa.GlobalView;
 import org.jacobi.ui.gsa.GlobalViewModel;
 import org.jacobi.ui.interactions.InteractionsView;
@@ -42,6 +44,8 @@ public final class TabRegistry {
     public static List<Entry> tabs() {
         return List.of(
             new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.workspace()))),
+            new Entry("Attribution", "Integrated Gradients, SmoothGrad, occlusion... side by side for one output",
+                c -> new AttributionView(new AttributionViewModel(c.workspace()))),
             new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
             new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
             new Entry("Interactions", "Hessian of an output element: which pairs of inputs act together",

@@ -2,8 +2,11 @@ package org.jacobi.ui;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,7 @@ public final class UiSettings {
         UiSettings s = new UiSettings(directory.resolve("ui.properties"));
         if (Files.isRegularFile(s.file)) {
             try (InputStream in = Files.newInputStream(s.file)) {
-                s.props.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                s.props.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             } catch (IOException | IllegalArgumentException e) {
                 s.props.clear();
             }
@@ -61,7 +64,7 @@ public final class UiSettings {
             if (p != null) {
                 try {
                     out.add(Path.of(p));
-                } catch (java.nio.file.InvalidPathException ignored) {
+                } catch (InvalidPathException ignored) {
                     // a path from another system: skip it
                 }
             }
@@ -81,7 +84,7 @@ public final class UiSettings {
     /** Writes the settings atomically; failures are ignored because they must not stop the app closing. */
     public void save() {
         try {
-            AtomicFiles.write(file, true, out -> props.store(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), "Jacobi UI settings"));
+            AtomicFiles.write(file, true, out -> props.store(new OutputStreamWriter(out, StandardCharsets.UTF_8), "Jacobi UI settings"));
         } catch (RuntimeException ignored) {
             // a read-only home folder: the app still works, it just forgets
         }

@@ -1,16 +1,20 @@
 package org.jacobi.ui;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.jacobi.core.JacobiException;
+
 /**
  * Something the user must read: a short message and optional details (the technical cause) shown in an
  * expandable section.
  */
 public record UserMessage(String text, String details, boolean error) {
     public static UserMessage error(Throwable e) {
-        String text = e instanceof org.jacobi.core.JacobiException && e.getMessage() != null
+        String text = e instanceof JacobiException && e.getMessage() != null
             ? e.getMessage()
             : "Unexpected error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        java.io.StringWriter sw = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(sw));
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
         return new UserMessage(text, sw.toString(), true);
     }
 

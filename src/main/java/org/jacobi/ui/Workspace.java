@@ -1,5 +1,6 @@
 package org.jacobi.ui;
 
+import java.util.function.Consumer;
 import org.jacobi.ui.task.TaskExecutor;
 
 /**
@@ -30,7 +31,7 @@ public interface Workspace {
      * to {@code onRow} on the UI thread, or runs {@code onStopped} there when it will not come (cancelled, failed,
      * another Jacobian).
      */
-    void jacobianRow(int sample, int output, java.util.function.Consumer<double[]> onRow, Runnable onStopped);
+    void jacobianRow(int sample, int output, Consumer<double[]> onRow, Runnable onStopped);
 
     /**
      * Computes rows {@code outputs} of sample {@code sample} of the deferred Jacobian (batched reverse passes) in the

@@ -161,6 +161,11 @@ public final class JacobianStatsCommand implements Callable<Integer> {
         if (samples != null) {
             throw JacobiException.usage("--samples goes with --generate; an --input is used whole.");
         }
+        return readSamples(input, column);
+    }
+
+    /** Samples read from a Parquet table, or from NPY files (one file, or a folder of them). */
+    static SampleSource readSamples(String input, String column) {
         String lower = input.toLowerCase(Locale.ROOT);
         boolean npy = lower.endsWith(".npy") || Files.isDirectory(Path.of(input)) && hasNpy(Path.of(input));
         return npy ? new NpySamples(input) : new ParquetSamples(input, column);

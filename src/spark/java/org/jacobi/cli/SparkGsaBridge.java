@@ -14,6 +14,7 @@ public final class SparkGsaBridge implements SparkSupport.StudyRunner {
     public GsaResult run(GsaSetup.Prepared prepared, Path model, String master, int partitions, long maxMemoryBytes,
                          ProgressMonitor monitor) {
         SparkSession spark = SparkSessions.open(master, "jacobi gsa " + model.getFileName());
-        return SparkGsaJob.run(spark, prepared.plan(), model, maxMemoryBytes, partitions, monitor);
+        return SparkGsaJob.run(spark, prepared.plan(), model, prepared.evaluator().heldInputs(), maxMemoryBytes, partitions,
+            monitor);
     }
 }

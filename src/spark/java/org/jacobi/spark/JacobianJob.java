@@ -76,7 +76,7 @@ public final class JacobianJob {
         List<TensorSpec> inputs = model.info().inputs();
         if (inputs.size() != 1) {
             throw JacobiException.usage(model.info().fileName() + " has " + inputs.size()
-                + " inputs; gsa --spark takes models with one input (jacobian-stats holds the others with --fixed).");
+                + " inputs; the Spark job varies one of them: hold the others fixed.");
         }
         TensorSpec spec = inputs.get(0);
         if (!spec.hasShape() || spec.dims().isEmpty() || !spec.hasDynamicLeadingAxis()) {

@@ -42,18 +42,19 @@ public final class SparkGsaJob {
     private SparkGsaJob() {
     }
 
-    public static GsaResult run(SparkSession spark, StudyPlan plan, Path model, long maxMemoryBytes, int partitions,
-                                ProgressMonitor monitor) {
+    /**
+     * @param held every model input but the varied one, at the value the study holds it ({@link FixedInputs} bakes them
+     *     into the graph the executors run)
+     */
+    public static GsaResult run(SparkSession spark, StudyPlan plan, Path model, Map<String, Tensor> held,
+                                long maxMemoryBytes, int partitions, ProgressMonitor monitor) {
         long start = System.nanoTime();
         byte[] modelBytes;
         long[] sampleShape;
         PrebuiltJacobianGraph graph = null;
-        try (OnnxModel m = JacobianJob.loadOnnx(model)) {
+        try (OnnxModel file = JacobianJob.loadOnnx(model); OnnxModel m = FixedInputs.bake(file, plan.wrt(), held)) {
             sampleShape = JacobianJob.sampleShape(m);
-            if (!m.info().inputs().get(0).name().equals(plan.wrt())) {
-                throw JacobiException.usage("The Spark job varies the model's only input; '" + plan.wrt() + "' is not it.");
-            }
-            modelBytes = OnnxModels.readBytes(model);
+            modelBytes = held.isEmpty() ? OnnxModels.readBytes(model) : m.proto().toByteArray();
             if (plan.study().methods().contains(GsaMethod.DGSM)) {
                 double[] probe = plan.inputRows(GsaMethod.DGSM, 0, 2);
                 float[] p = new float[probe.length];
@@ -89,13 +90,15 @@ public final class SparkGsaJob {
                 monitor.progress(done, total, method.label() + " on Spark");
                 int per = plan.rowsPerBase(method);
                 long rows = plan.baseRows(method);
-                int block = Math.max(1, blockRows(plan, method, maxMemoryBytes) / per);
+                // Whole sum blocks per task, batched as in one process: the same bits (StudyStatistics.SUM_BLOCK).
+                int batch = StudyStatistics.batchBaseRows(per, blockRows(plan, method, maxMemoryBytes));
+                long unit = StudyStatistics.SUM_BLOCK;
                 List<long[]> ranges = new ArrayList<>();
-                for (long from = 0; from < rows; from += block) {
-                    ranges.add(new long[] {from, Math.min(block, rows - from)});
+                for (long from = 0; from < rows; from += unit) {
+                    ranges.add(new long[] {from, Math.min(unit, rows - from)});
                 }
                 StudyStatistics stats = jsc.parallelize(ranges, Math.max(1, Math.min(parts, ranges.size())))
-                    .mapPartitions(new MethodWork(shared, method, threads))
+                    .mapPartitions(new MethodWork(shared, method, batch, threads))
                     .treeReduce((a, b) -> {
                         a.combine(b);
                         return a;
@@ -140,11 +143,14 @@ public final class SparkGsaJob {
         private static final long serialVersionUID = 1L;
         private final Broadcast<Shared> shared;
         private final GsaMethod method;
+        /** Base rows evaluated at once, within the memory budget. */
+        private final int batch;
         private final int threads;
 
-        MethodWork(Broadcast<Shared> shared, GsaMethod method, int threads) {
+        MethodWork(Broadcast<Shared> shared, GsaMethod method, int batch, int threads) {
             this.shared = shared;
             this.method = method;
+            this.batch = batch;
             this.threads = threads;
         }
 
@@ -159,8 +165,7 @@ public final class SparkGsaJob {
                 try (PrebuiltJacobianGraph.Runner runner = s.graph().open(threads)) {
                     int nIn = s.graph().inputsPerSample();
                     int nOut = s.graph().outputsPerSample();
-                    while (ranges.hasNext()) {
-                        long[] r = ranges.next();
+                    for (long[] r : batches(ranges)) {
                         int count = (int) r[1];
                         double[] inputs = plan.inputRows(method, r[0], count);
                         float[] x = new float[inputs.length];
@@ -188,8 +193,7 @@ public final class SparkGsaJob {
             } else {
                 try (ForwardRunner runner = new ForwardRunner(s.model(), s.modelName(), plan.wrt(), plan.of(), s.sampleShape(),
                     threads)) {
-                    while (ranges.hasNext()) {
-                        long[] r = ranges.next();
+                    for (long[] r : batches(ranges)) {
                         int count = (int) r[1];
                         double[] inputs = plan.inputRows(method, r[0], count);
                         double[] outputs = runner.run(inputs, count * per);
@@ -199,6 +203,18 @@ public final class SparkGsaJob {
                 }
             }
             return List.of(stats).iterator();
+        }
+
+        /** The partition's ranges cut into batches of at most {@link #batch} base rows, in order. */
+        private List<long[]> batches(Iterator<long[]> ranges) {
+            List<long[]> out = new ArrayList<>();
+            while (ranges.hasNext()) {
+                long[] r = ranges.next();
+                for (long from = r[0]; from < r[0] + r[1]; from += batch) {
+                    out.add(new long[] {from, Math.min(batch, r[0] + r[1] - from)});
+                }
+            }
+            return out;
         }
     }
 }

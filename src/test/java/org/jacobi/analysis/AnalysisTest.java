@@ -122,6 +122,28 @@ class AnalysisTest {
     }
 
     @Test
+    void aChannelsLastInputGivesTheSameMapAsItsChannelsFirstTranspose() {
+        long[] both = {3, 4, 3}; // reads as [C, H, W] and as [H, W, C]
+        long[] hwcOnly = {5, 4, 3}; // 5 is no channel count: [H, W, C]
+        assertTrue(Saliency.isChannelsLast(hwcOnly));
+        assertTrue(!Saliency.isChannelsLast(both), "a shape that reads both ways stays channels first");
+        assertArrayEquals(new long[] {3, 5, 4}, Saliency.channelsFirstShape(hwcOnly));
+        double[] row = new double[60];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = i % 3 == 1 ? -i : i; // channel 1 negative
+        }
+        double[] chw = Saliency.channelsFirst(row, hwcOnly);
+        assertEquals(row[7 * 3 + 2], chw[2 * 20 + 7], 0, "pixel 7 of channel 2");
+        for (int channel = -1; channel < 3; channel++) {
+            for (boolean abs : new boolean[] {false, true}) {
+                assertArrayEquals(Saliency.map(chw, new long[] {3, 5, 4}, channel, abs).values(),
+                    Saliency.map(row, hwcOnly, channel, abs).values(), 0);
+            }
+        }
+        assertEquals(5, Saliency.map(row, hwcOnly, -1, false).height());
+    }
+
+    @Test
     void scalesAreSymmetricForSignedDataAndSymlogIsMonotone() {
         ValueScale s = ValueScale.fit(new double[] {-1, 4}, true, false);
         assertEquals(0.5, s.normalise(0), 1e-12);

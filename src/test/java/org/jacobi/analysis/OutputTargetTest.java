@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.jacobi.TestFiles;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.ElementLabels;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +51,7 @@ class OutputTargetTest {
         OutputTarget.Resolved t = resolve("y[2,-1]");
         double[] w = t.weights(1, 0);
         assertEquals(1, w[11]);
-        assertEquals(1, java.util.Arrays.stream(w).sum());
+        assertEquals(1, Arrays.stream(w).sum());
         assertEquals(111, t.value(OUTPUT, 1, 1, 0));
         assertEquals("y[2,-1]", t.describe(0));
     }
@@ -89,7 +91,7 @@ class OutputTargetTest {
     @Test
     void labelsNameElements() {
         try (Model labelled = ModelLoader.load(TestFiles.resource("labels/mlp_tanh.class_names.onnx"))) {
-            String label = org.jacobi.model.ElementLabels.of(labelled, "y", 4).orElseThrow().get(2);
+            String label = ElementLabels.of(labelled, "y", 4).orElseThrow().get(2);
             Tensor y = Tensor.ofFloats(new float[] {0, 1, 2, 3}, 1, 4);
             OutputTarget.Resolved t = OutputTarget.parse(null, label, null).resolve(labelled, y);
             assertEquals(2, t.value(y, 0, 0, 0));

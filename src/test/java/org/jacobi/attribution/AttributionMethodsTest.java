@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jacobi.analysis.OutputTarget;
@@ -16,6 +17,7 @@ import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -149,7 +151,7 @@ class AttributionMethodsTest {
         for (int steps : new int[] {2, 4, 8}) {
             double[] gap = run("mlp_tanh", ext, "[2]", new IntegratedGradients(steps, IntegrationRule.RIEMANN_TRAPEZOID,
                 Baseline.zero()), 0).completenessGap();
-            double worst = java.util.Arrays.stream(gap).map(Math::abs).max().orElseThrow();
+            double worst = Arrays.stream(gap).map(Math::abs).max().orElseThrow();
             assertTrue(worst < previous, steps + " steps: gap " + worst + " is not below " + previous);
             previous = worst;
         }
@@ -184,7 +186,7 @@ class AttributionMethodsTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aFloat64TorchScriptModelIsAttributed() {
         // the TorchScript engine's vector-Jacobian product hands its gradient back as float32: float32 rounding
         Tensor x = Npy.read(resource("models/float64_mlp.input.npy"));
@@ -200,7 +202,7 @@ class AttributionMethodsTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aModelWithAFixedBatchGetsItsStepsInBatchesOfThatSize() {
         Tensor x = ref("linear.input.npy");
         double[] w = ref("linear.weight.npy").doubles();
@@ -216,7 +218,7 @@ class AttributionMethodsTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void gaussLegendreTableIsNumpys() {
         double[] table = ref("gausslegendre50.npy").doubles();
         double[] points = IntegrationRule.GAUSS_LEGENDRE.points(50);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jacobi.core.DevicePreference;
@@ -66,7 +67,7 @@ class EdgeCaseTest {
         TestGraph g = new TestGraph(13, 1, 3).input("x", 1, 1, 4, 6)
             .node("MaxPool", List.of("x"), List.of("y"), Attr.ints("kernel_shape", 2, 3), Attr.ints("strides", 2, 3)).output("y");
         double[] x = new double[24];
-        java.util.Arrays.fill(x, 0, 24, 0.0);
+        Arrays.fill(x, 0, 24, 0.0);
         // window (0,0): rows 0-1, cols 0-2, all 1 -> first is (0,0)
         for (int r = 0; r < 2; r++) {
             for (int c = 0; c < 3; c++) {
@@ -160,6 +161,6 @@ class EdgeCaseTest {
         Onnx.ModelProto m = withOutputType(g.build(), 0, 11);
         Tensor j = jacobian(m, g.values(), "x", "y", BatchAxis.NONE, JacobianMode.REVERSE).jacobian();
         assertEquals(ElementType.FLOAT32, j.type());
-        assertEquals(4.0, java.util.Arrays.stream(j.toDoubleArray()).sum(), 1e-12);
+        assertEquals(4.0, Arrays.stream(j.toDoubleArray()).sum(), 1e-12);
     }
 }

@@ -2,6 +2,7 @@ package org.jacobi.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jacobi.onnx.proto.Onnx;
@@ -50,7 +51,7 @@ class FactorFoldingTest {
     }
 
     private static void assertTopological(List<Onnx.NodeProto> nodes) {
-        java.util.Set<String> known = new java.util.HashSet<>(Set.of("seed", "a", "b", "c", "x"));
+        Set<String> known = new HashSet<>(Set.of("seed", "a", "b", "c", "x"));
         for (Onnx.NodeProto n : nodes) {
             for (String in : n.getInputList()) {
                 assertEquals(true, known.contains(in), "input " + in + " of " + n.getName() + " is defined earlier");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jacobi.autodiff.expand.RecurrentExpansion;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.ProgressMonitor;
@@ -62,7 +64,7 @@ class OperatorTableTest {
     }
 
     static void binary(String op, long[] a, long[] b, double lo, double hi) {
-        row(op, java.util.Arrays.toString(a) + " with " + java.util.Arrays.toString(b), 13, F64,
+        row(op, Arrays.toString(a) + " with " + Arrays.toString(b), 13, F64,
             g -> g.domain(lo, hi).input("a", a).input("b", b).node(op, List.of("a", "b"), List.of("y")).output("y"));
     }
 
@@ -487,12 +489,79 @@ class OperatorTableTest {
     void everyExpandedOperatorHasARow() {
         Set<String> covered = new TreeSet<>();
         ROWS.forEach(r -> covered.add(r.op()));
-        Set<String> missing = new TreeSet<>(org.jacobi.autodiff.expand.RecurrentExpansion.OPERATORS);
+        Set<String> missing = new TreeSet<>(RecurrentExpansion.OPERATORS);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "expanded operators without a test row: " + missing);
     }
 
     // ==== end of the recurrent block ====
+
+    // ==== control flow: If differentiated branch by branch; Loop and Scan unrolled (expand.LoopUnrolling) ====
+
+    static Onnx.NodeProto n(String op, List<String> in, List<String> out, Onnx.AttributeProto... attrs) {
+        return Onnx.NodeProto.newBuilder().setOpType(op).setName(out.get(0) + "_node").addAllInput(in).addAllOutput(out)
+            .addAllAttribute(List.of(attrs)).build();
+    }
+
+    /** A subgraph; its inputs and outputs are float64 tensors, except the names in {@code typed} (name to type). */
+    static Onnx.AttributeProto graph(String attr, List<String> in, List<String> out, Map<String, Integer> typed,
+                                     Onnx.NodeProto... nodes) {
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName(attr).addAllNode(List.of(nodes));
+        for (String v : in) {
+            g.addInput(valueInfo(v, typed.getOrDefault(v, F64)));
+        }
+        for (String v : out) {
+            g.addOutput(valueInfo(v, typed.getOrDefault(v, F64)));
+        }
+        return Onnx.AttributeProto.newBuilder().setName(attr).setType(Onnx.AttributeProto.AttributeType.GRAPH).setG(g).build();
+    }
+
+    /** Float values of any shape; the loop counter and conditions (other types) scalars, as ONNX Runtime wants them. */
+    private static Onnx.ValueInfoProto valueInfo(String name, int type) {
+        Onnx.TypeProto.Tensor.Builder t = Onnx.TypeProto.Tensor.newBuilder().setElemType(type);
+        if (type != F64) {
+            t.setShape(Onnx.TensorShapeProto.newBuilder());
+        }
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder().setTensorType(t)).build();
+    }
+
+    static {
+        Map<String, Integer> loopTypes = Map.of("i", 7, "cond_in", 9, "cond_out", 9);
+        // The branches read x, w and s from the enclosing graph without naming them as inputs; sibling branches reuse names.
+        row("If", "then branch, reading enclosing values", 17, F64, g -> g.input("x", 2, 3).input("w", 3, 3)
+            .bools("c", new boolean[] {true}).node("Sin", List.of("x"), List.of("s"))
+            .node("If", List.of("c"), List.of("y"),
+                graph("then_branch", List.of(), List.of("v"), Map.of(), n("MatMul", List.of("x", "w"), List.of("t")),
+                    n("Tanh", List.of("t"), List.of("u")), n("Mul", List.of("u", "s"), List.of("v"))),
+                graph("else_branch", List.of(), List.of("v"), Map.of(), n("Cos", List.of("x"), List.of("v"))))
+            .output("y"));
+        row("If", "else branch holding a nested If", 17, F64, g -> g.input("x", 2, 3).input("w", 3)
+            .bools("c", new boolean[] {false}).bools("c2", new boolean[] {true})
+            .node("If", List.of("c"), List.of("y"),
+                graph("then_branch", List.of(), List.of("v"), Map.of(), n("Cos", List.of("x"), List.of("v"))),
+                graph("else_branch", List.of(), List.of("v"), Map.of(), n("Mul", List.of("x", "w"), List.of("xw")),
+                    n("If", List.of("c2"), List.of("v"),
+                        graph("then_branch", List.of(), List.of("z"), Map.of(), n("Mul", List.of("xw", "x"), List.of("z"))),
+                        graph("else_branch", List.of(), List.of("z"), Map.of(), n("Exp", List.of("xw"), List.of("z"))))))
+            .output("y"));
+        row("Loop", "trip count 3, carried state and scan output", 17, F64, g -> g.input("x", 2, 3).input("w", 2, 3)
+            .ints("M", new long[] {3}, new long[0]).bools("cond", new boolean[] {true})
+            .node("Loop", List.of("M", "cond", "x"), List.of("h", "hs"),
+                graph("body", List.of("i", "cond_in", "h_in"), List.of("cond_out", "h_out", "seq"), loopTypes,
+                    n("Mul", List.of("h_in", "w"), List.of("hw")), n("Tanh", List.of("hw"), List.of("h_out")),
+                    n("Sin", List.of("h_out"), List.of("seq")), n("Identity", List.of("cond_in"), List.of("cond_out"))))
+            .output("h").output("hs"));
+        row("Scan", "axis 1 reversed, carried state", 17, F64, g -> g.input("h0", 2, 3).input("xs", 2, 4, 3).input("w", 3)
+            .node("Scan", List.of("h0", "xs"), List.of("h", "ys"),
+                graph("body", List.of("h_in", "xt"), List.of("h_out", "o"), Map.of(),
+                    n("Mul", List.of("h_in", "w"), List.of("hw")), n("Add", List.of("hw", "xt"), List.of("a")),
+                    n("Tanh", List.of("a"), List.of("h_out")), n("Mul", List.of("h_out", "xt"), List.of("o"))),
+                Attr.i("num_scan_inputs", 1), Attr.ints("scan_input_axes", 1), Attr.ints("scan_input_directions", 1),
+                Attr.ints("scan_output_axes", 1))
+            .output("h").output("ys"));
+    }
+
+    // ==== end of the control flow block ====
 
     static Stream<Row> rows() {
         return ROWS.stream();

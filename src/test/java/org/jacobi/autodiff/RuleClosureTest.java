@@ -2,6 +2,7 @@ package org.jacobi.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ class RuleClosureTest {
         Tensor s = Tensor.ofDoubles(seed, seedShape);
         inputs.put("first/seed", g.floatType() == OperatorTableTest.F64 ? s : s.asType(ElementType.FLOAT32));
         try {
-            ValueShapes second = OrtShapeProbe.probe(reverse, inputs);
+            ValueShapes second = ControlFlow.probe(reverse, inputs, OrtShapeProbe::probe);
             DifferentiatedGraph dg = Differentiator.differentiate(reverse, second, wrt, "first/result",
                 Differentiator.Direction.FORWARD, RULES);
             for (Onnx.NodeProto node : dg.model().getGraph().getNodeList()) {
@@ -96,14 +97,14 @@ class RuleClosureTest {
                 }
             }
             return g.floatType() == OperatorTableTest.F64 ? compareWithCentralDifferences(reverse, dg, inputs, wrt, dir) : null;
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             return e.getMessage();
         }
     }
 
     /** Forward over reverse, seeded with every unit vector, against central differences of the gradient. */
     private static String compareWithCentralDifferences(Onnx.ModelProto reverse, DifferentiatedGraph second,
-                                                        Map<String, Tensor> inputs, String wrt, Path dir) throws java.io.IOException {
+                                                        Map<String, Tensor> inputs, String wrt, Path dir) throws IOException {
         Path firstFile = Files.write(Files.createTempFile(dir, "reverse", ".onnx"), reverse.toByteArray());
         Path secondFile = Files.write(Files.createTempFile(dir, "second", ".onnx"), second.model().toByteArray());
         double[] x = inputs.get(wrt).toDoubleArray();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
@@ -188,7 +189,7 @@ class SaturationTableTest {
             Tensor vjp = engine.vectorJacobianProduct(request.withMode(JacobianMode.REVERSE),
                 Tensor.ofDoubles(cotangent, x.shape()).asType(x.type()), ProgressMonitor.NONE);
             for (int s = 0; s < samples; s++) {
-                double[] reference = row.reference().jacobian(java.util.Arrays.copyOfRange(xs, s * n, (s + 1) * n));
+                double[] reference = row.reference().jacobian(Arrays.copyOfRange(xs, s * n, (s + 1) * n));
                 String what = row + " sample " + s;
                 assertRelative(what + " forward", forward.sampleMatrix(s), reference);
                 assertRelative(what + " reverse", reverse.sampleMatrix(s), reference);
@@ -209,7 +210,7 @@ class SaturationTableTest {
 
     /** Every entry within {@link #TOLERANCE} of the reference's largest entry; that entry must be nonzero. */
     static void assertRelative(String what, double[] actual, double[] expected) {
-        double largest = java.util.Arrays.stream(expected).map(Math::abs).max().orElse(0);
+        double largest = Arrays.stream(expected).map(Math::abs).max().orElse(0);
         assertTrue(largest > 0, what + ": the reference is zero; the row tests nothing");
         OperatorTableTest.assertClose(what + " (largest entry " + largest + ")", actual, expected, TOLERANCE * largest);
     }

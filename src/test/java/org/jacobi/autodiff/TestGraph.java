@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -71,7 +72,7 @@ public final class TestGraph {
 
     private Tensor floats(double[] v, long[] shape) {
         Tensor t = Tensor.ofDoubles(v, shape);
-        return floatType == 11 ? t : t.asType(org.jacobi.core.ElementType.FLOAT32);
+        return floatType == 11 ? t : t.asType(ElementType.FLOAT32);
     }
 
     private boolean dynamicBatch;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jacobi.TestFiles;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class ImageInputCommandTest {
         assertArrayEquals(new long[] {1, 16, 128, 128, 3}, j.shape());
 
         Path reference = dir.resolve("input.npy");
-        Npy.write(reference, Npy.read(TestFiles.resource("images/ref_face_nhwc_symmetric.npy")).asType(org.jacobi.core.ElementType.FLOAT32), false);
+        Npy.write(reference, Npy.read(TestFiles.resource("images/ref_face_nhwc_symmetric.npy")).asType(ElementType.FLOAT32), false);
         Path fromTensor = dir.resolve("tensor.npy");
         CliRunner t = CliRunner.run("jacobian", image("face_detector_nhwc.onnx"), "--input", reference.toString(), "-o", fromTensor.toString());
         assertEquals(0, t.exitCode, t.toString());

@@ -88,6 +88,18 @@ class JacobianCommandTest {
     }
 
     @Test
+    void anOutputThatDoesNotDependOnTheInputIsSaidSo() throws Exception {
+        String cf = "src/test/resources/models/control_flow/";
+        Path out = dir.resolve("independent.npy");
+        CliRunner r = CliRunner.run("jacobian", cf + "independent.onnx", "--input", "x=" + cf + "independent.x.npy",
+            "--input", "z=" + cf + "independent.z.npy", "--wrt", "x", "--of", "y", "--mode", "reverse", "--out", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("'y' does not depend on 'x'"), r.out);
+        String json = Files.readString(Path.of(out + ".json"));
+        assertTrue(json.contains("\"depends_on_input\": false") && json.contains("does not depend on"), json);
+    }
+
+    @Test
     void existingOutputIsKeptWithoutForce() throws Exception {
         Path out = dir.resolve("j.npy");
         Files.writeString(out, "keep me");

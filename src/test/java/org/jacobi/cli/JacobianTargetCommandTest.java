@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class JacobianTargetCommandTest {
         Tensor g = Npy.read(out);
         assertArrayEquals(new long[] {3, 1, 8, 8}, g.shape());
         double[] expected = regionGradient(Npy.read(DIR.resolve("seg_head.jacobian.npy")));
-        double largest = java.util.Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+        double largest = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], g.getDouble(i), 1e-5 * largest, "entry " + i);
         }
@@ -84,7 +85,7 @@ class JacobianTargetCommandTest {
         Tensor expected = Npy.read(DIR.resolve("token_transformer.jacobian.npy"));
         Tensor j = Npy.read(out);
         assertArrayEquals(expected.shape(), j.shape());
-        double largest = java.util.Arrays.stream(expected.toDoubleArray()).map(Math::abs).max().orElseThrow();
+        double largest = Arrays.stream(expected.toDoubleArray()).map(Math::abs).max().orElseThrow();
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.getDouble(i), j.getDouble(i), 1e-5 * largest, "entry " + i);
         }

@@ -105,7 +105,7 @@ class DesignTest {
     }
 
     /** A toy model of the rows: y0 = a + b^2 a, y1 = sin(b); Jacobians by hand. */
-    private static void feed(StudyPlan plan, GsaMethod method, StudyStatistics stats, long from, int count) {
+    static void feed(StudyPlan plan, GsaMethod method, StudyStatistics stats, long from, int count) {
         double[] rows = plan.inputRows(method, from, count);
         int n = rows.length / plan.elements();
         double[] y = new double[n * 2];

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.jacobi.TestFiles;
+import org.jacobi.autodiff.TestGraph;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -15,6 +18,7 @@ import org.jacobi.io.Npy;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FiniteDifferenceEngineTest {
     @Test
@@ -55,11 +59,11 @@ class FiniteDifferenceEngineTest {
     }
 
     @Test
-    void aLargeEstimatedErrorIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void aLargeEstimatedErrorIsWarnedAbout(@TempDir Path dir) throws Exception {
         // y = sin(300 x): the step from the input's scale is far too coarse for this frequency
-        org.jacobi.autodiff.TestGraph g = new org.jacobi.autodiff.TestGraph(13, 1, 3).input("x", 1, 6)
+        TestGraph g = new TestGraph(13, 1, 3).input("x", 1, 6)
             .fixedValues("k", new double[] {300}, 1)
-            .node("Mul", java.util.List.of("x", "k"), java.util.List.of("kx")).node("Sin", java.util.List.of("kx"), java.util.List.of("y"))
+            .node("Mul", List.of("x", "k"), List.of("kx")).node("Sin", List.of("kx"), List.of("y"))
             .output("y");
         try (Model model = ModelLoader.load(g.write(dir, "sin"));
              FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model)) {

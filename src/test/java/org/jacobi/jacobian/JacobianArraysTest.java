@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jacobi.core.JacobiException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class JacobianArraysTest {
@@ -17,7 +18,7 @@ class JacobianArraysTest {
     @Test
     void aJacobianLargerThanWhatTheHeapHasLeftIsRefusedWithAMessage() {
         long elements = Runtime.getRuntime().maxMemory() / Float.BYTES; // the whole heap in floats
-        org.junit.jupiter.api.Assumptions.assumeTrue(elements <= Integer.MAX_VALUE - 16, "a heap this large fits any one array");
+        Assumptions.assumeTrue(elements <= Integer.MAX_VALUE - 16, "a heap this large fits any one array");
         JacobiException e = assertThrows(JacobiException.class, () -> JacobianArrays.allocate(elements));
         assertTrue(e.getMessage().contains("Java has") || e.getMessage().contains("more than Java could allocate"), e.getMessage());
         assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());

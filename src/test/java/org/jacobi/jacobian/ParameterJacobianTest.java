@@ -13,7 +13,9 @@ import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Per-sample weight Jacobians against PyTorch float64 per-sample autograd.grad (scripts/make_hessian_references.py). */
@@ -35,7 +37,7 @@ class ParameterJacobianTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"mlp_tanh.onnx,AUTO", "mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE",
+    @CsvSource({"mlp_tanh.onnx,AUTO", "mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE",
         "mlp_tanh.pt,AUTO"})
     void weightJacobianMatchesPyTorchPerSampleGradients(String file, JacobianMode mode) {
         try (Model model = ModelLoader.load(TestFiles.fixture(file)); JacobianEngine engine = Jacobians.engineFor(model)) {
@@ -50,7 +52,7 @@ class ParameterJacobianTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE", "mlp_tanh.pt,AUTO"})
+    @CsvSource({"mlp_tanh.onnx,FORWARD", "mlp_tanh.onnx,REVERSE", "mlp_tanh.pt,AUTO"})
     void normsPerSampleAndParameterMatchPyTorch(String file, JacobianMode mode) {
         try (Model model = ModelLoader.load(TestFiles.fixture(file)); ParameterJacobianEngine engine = Jacobians.parameterEngineFor(model)) {
             assertTrue(engine.parameters().keySet().containsAll(PARAMETERS), engine.parameters().keySet().toString());
@@ -72,7 +74,7 @@ class ParameterJacobianTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void withoutABatchAxisTheWholeOutputDependsOnTheWeightAsOneSample() {
         // d y[b, o] / d W is the same number whether the samples are a batch or one tensor; only the layout of the
         // runs differs (no batch axis in the forward tangent's result).
@@ -86,7 +88,7 @@ class ParameterJacobianTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void reverseAndForwardAgreeOverSeveralSampleChunks() {
         Tensor x = Npy.read(TestFiles.fixture("mlp_tanh.input.npy"));
         Tensor many = Tensor.concatRows(List.of(x, x, x)).sliceRows(0, 11);

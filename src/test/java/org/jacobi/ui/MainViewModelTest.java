@@ -8,22 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.jacobi.core.CancelledException;
+import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.Normalization;
+import org.jacobi.inputs.Resize;
 import org.jacobi.io.CsvTensors;
 import org.jacobi.io.Npy;
-import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.heatmap.HeatmapData;
 import org.jacobi.ui.jacobian.JacobianViewModel;
-import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.jacobi.ui.saliency.SaliencyViewModel;
+import org.jacobi.ui.task.SameThreadTaskExecutor;
 import org.jacobi.ui.whatif.WhatIfViewModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +152,7 @@ class MainViewModelTest {
         vm.state().selectedSampleProperty().set(1);
         assertEquals(vm.state().inputsProperty().get().get("x").getDouble(8), whatIf.rows().get(0).valueProperty().get(), 1e-6);
         // choosing another device opens the model again and keeps the edited inputs
-        vm.state().deviceProperty().set(org.jacobi.core.DevicePreference.CPU);
+        vm.state().deviceProperty().set(DevicePreference.CPU);
         assertEquals(2.5, vm.state().inputsProperty().get().get("x").getDouble(3), 1e-6);
         assertEquals("CPU", vm.state().modelDeviceProperty().get());
         assertNotNull(vm.state().resultProperty().get());
@@ -243,14 +248,13 @@ class MainViewModelTest {
 
     @Test
     void anImageBecomesTheInputOfAnImageModel(@TempDir Path dir) throws Exception {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(56, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(56, 40, BufferedImage.TYPE_INT_RGB);
         img.setRGB(10, 10, 0xffffff);
         Path png = dir.resolve("digit.png");
-        javax.imageio.ImageIO.write(img, "png", png.toFile());
-        vm.inputs().imageScaleProperty().set("1/255");
-        vm.inputs().imageMeanProperty().set("0.5");
-        vm.inputs().imageStdProperty().set("0.5");
+        ImageIO.write(img, "png", png.toFile());
         vm.openFiles(List.of(FIXTURES.resolve("cnn_small.onnx"), png));
+        assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
+        vm.inputs().changeSettings(vm.inputs().settingsProperty().get().withNormalization(Normalization.symmetric()));
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         Tensor x = vm.state().inputsProperty().get().get("x");
         assertArrayEquals(new long[] {1, 1, 28, 28}, x.shape());
@@ -262,14 +266,14 @@ class MainViewModelTest {
         assertEquals("x[0, 27, 27]", heatmap.heatmapDataProperty().get().colLabel().apply(783));
         assertTrue(whatIf.rows().isEmpty(), "784 elements: no what-if table");
         Path second = dir.resolve("second.png");
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", second.toFile());
+        ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB), "png", second.toFile());
         vm.openFiles(List.of(png, second));
         assertArrayEquals(new long[] {2, 1, 28, 28}, vm.state().inputsProperty().get().get("x").shape(), "several images: a batch");
         assertEquals(2, vm.state().sampleCountProperty().get());
-        assertEquals("2 files", vm.state().inputSourceProperty().get());
-        vm.inputs().imageStdProperty().set("zero");
-        vm.inputs().loadInputFiles(List.of(png));
-        assertTrue(vm.state().messageProperty().get().text().contains("image std"), vm.state().messageProperty().get().text());
+        assertTrue(vm.state().inputSourceProperty().get().startsWith("2 files (layout auto"), vm.state().inputSourceProperty().get());
+        vm.inputs().changeSettings(vm.inputs().settingsProperty().get().withResize(Resize.parse("14x14")));
+        assertTrue(vm.state().messageProperty().get().text().contains("fixed height of 28"), vm.state().messageProperty().get().text());
+        assertArrayEquals(new long[] {2, 1, 28, 28}, vm.state().inputsProperty().get().get("x").shape(), "the input stays as it was");
     }
 
     @Test

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +22,25 @@ import javafx.geometry.Point2D;
 import javafx.geometry.VerticalDirection;
 import javafx.scene.Node;
 import javafx.scene.Parent;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.LineChart;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextInputControl;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.GridPane;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.jacobi.compare.RankChange;
+import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.ModelDerivatives;
+import org.jacobi.ui.compare.CompareView;
 import org.jacobi.ui.gsa.GlobalPanel;
 import org.jacobi.ui.heatmap.HeatmapView;
 import org.jacobi.ui.optim.OptimizationPanel;
@@ -78,7 +91,7 @@ class MainWindowUiTest {
     }
 
     private void drop(FxRobot robot, Path... files) {
-        List<File> list = java.util.Arrays.stream(files).map(Path::toFile).toList();
+        List<File> list = Arrays.stream(files).map(Path::toFile).toList();
         robot.interact(() -> window.handleDroppedFiles(list));
     }
 
@@ -102,7 +115,7 @@ class MainWindowUiTest {
         waitUntil(() -> h.tooltip().isShowing());
         String text = h.tooltip().getText();
         assertTrue(text.contains("y[2]") && text.contains("x[5]"), text);
-        String value = String.format(java.util.Locale.ROOT, "%.6g", h.getData().value(2, 5));
+        String value = String.format(Locale.ROOT, "%.6g", h.getData().value(2, 5));
         assertTrue(text.contains(value), text + " should hold " + value);
         assertEquals(2, h.hoverRowProperty().get());
         assertEquals(5, h.hoverColProperty().get());
@@ -146,6 +159,19 @@ class MainWindowUiTest {
     }
 
     @Test
+    void aLongMessageWrapsInsteadOfBeingCutOff(FxRobot robot) throws Exception {
+        String longText = "Opened model.onnx; no input yet. " + "Input 'image' [batch, 3, height, width] has a dynamic axis. ".repeat(6)
+            + "THE END.";
+        robot.interact(() -> vm.state().messageProperty().set(new UserMessage(longText, null, true)));
+        WaitForAsyncUtils.waitForFxEvents();
+        Label message = robot.lookup("#messageText").queryAs(Label.class);
+        Text shown = (Text) message.lookup(".text");
+        assertFalse(shown.getText().endsWith("..."), shown.getText());
+        assertTrue(shown.getText().contains("THE END."), "the end of the message is shown: " + shown.getText());
+        assertTrue(message.getHeight() > 2 * message.getFont().getSize(), "more than one line high: " + message.getHeight());
+    }
+
+    @Test
     void aCorruptFileShowsAnErrorWithDetails(FxRobot robot, @TempDir Path dir) throws Exception {
         Path bad = dir.resolve("corrupt.onnx");
         Files.write(bad, new byte[] {8, 7, 18, 4, 't', 'o', 'r', 'c', 'h', (byte) 0xff, 1, 2, 3});
@@ -154,13 +180,18 @@ class MainWindowUiTest {
         Label message = robot.lookup("#messageText").queryAs(Label.class);
         assertTrue(message.isVisible());
         assertTrue(message.getText().contains("corrupt.onnx"), message.getText());
+        robot.clickOn("Summaries");
+        WaitForAsyncUtils.waitForFxEvents();
+        LineChart<?, ?> sv = robot.lookup("#singularValueChart").queryAs(LineChart.class);
+        assertFalse(sv.getYAxis().isTickLabelsVisible(), "no singular values: no axis of powers of ten up to 1e100");
+        robot.clickOn("Jacobian");
         assertFalse(message.getText().contains("Exception"), message.getText());
         assertTrue(robot.lookup("#messageDetails").query().isVisible());
         robot.clickOn("#messageDetails");
         waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        DialogPane pane = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
         assertTrue(pane.getHeaderText().contains("corrupt.onnx"));
-        assertTrue(((javafx.scene.control.TextArea) pane.getExpandableContent()).getText().contains("JacobiException"));
+        assertTrue(((TextArea) pane.getExpandableContent()).getText().contains("JacobiException"));
         robot.interact(() -> ((Stage) pane.getScene().getWindow()).close());
     }
 
@@ -171,22 +202,27 @@ class MainWindowUiTest {
         assertEquals(784, window.heatmap().getData().cols());
         robot.clickOn("Saliency");
         WaitForAsyncUtils.waitForFxEvents();
-        List<javafx.scene.image.ImageView> views = robot.lookup(n -> n instanceof javafx.scene.image.ImageView iv
-            && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(javafx.scene.image.ImageView.class)
+        List<ImageView> views = robot.lookup(n -> n instanceof ImageView iv
+            && iv.getImage() != null && iv.isVisible() && iv.getScene() != null).queryAllAs(ImageView.class)
             .stream().filter(v -> v.getImage().getWidth() == 280).toList();
         assertEquals(4, views.size(), "input, saliency, and the two layers of the overlay");
+        robot.clickOn("What if");
+        WaitForAsyncUtils.waitForFxEvents();
+        GridPane whatIf = robot.lookup("#whatIfTable").queryAs(GridPane.class);
+        String said = ((Label) whatIf.getChildren().get(0)).getText();
+        assertTrue(said.contains("784 elements per sample"), "not 'No input yet' with an input loaded: " + said);
         robot.clickOn("Summaries");
         @SuppressWarnings("unchecked")
-        javafx.scene.chart.BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(javafx.scene.chart.BarChart.class);
+        BarChart<String, Number> ranking = robot.lookup("#sensitivityChart").queryAs(BarChart.class);
         @SuppressWarnings("unchecked")
-        javafx.scene.chart.LineChart<Number, Number> sv = robot.lookup("#singularValueChart").queryAs(javafx.scene.chart.LineChart.class);
+        LineChart<Number, Number> sv = robot.lookup("#singularValueChart").queryAs(LineChart.class);
         waitUntil(() -> !sv.getData().isEmpty());
         assertEquals(24, ranking.getData().get(0).getData().size());
         assertEquals(10, sv.getData().get(0).getData().size(), "min(10 outputs, 784 inputs) singular values");
         robot.clickOn("Jacobian");
         Path png = dir.resolve("heatmap.png");
         robot.interact(() -> window.exportHeatmapPng(png));
-        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 200 && img.getHeight() > 100, img.getWidth() + "x" + img.getHeight());
     }
 
@@ -196,12 +232,12 @@ class MainWindowUiTest {
         waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
         robot.clickOn("Optimize");
         waitUntil(() -> robot.lookup(".optimization-panel").tryQuery().isPresent());
-        org.jacobi.ui.optim.OptimizationPanel first = robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class);
+        OptimizationPanel first = robot.lookup(".optimization-panel").queryAs(OptimizationPanel.class);
         robot.interact(() -> vm.state().selectedSampleProperty().set(2));
-        waitUntil(() -> robot.lookup(".optimization-panel").queryAs(org.jacobi.ui.optim.OptimizationPanel.class) != first);
+        waitUntil(() -> robot.lookup(".optimization-panel").queryAs(OptimizationPanel.class) != first);
         // the panel's "use result as sample" goes through the view model
         float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
-        robot.interact(() -> vm.useAsSelectedSample(org.jacobi.core.Tensor.ofFloats(values, 1, 8)));
+        robot.interact(() -> vm.useAsSelectedSample(Tensor.ofFloats(values, 1, 8)));
         waitUntil(() -> !executor.runningProperty().get());
         assertEquals(3.0, vm.state().inputsProperty().get().get("x").getDouble(2 * 8 + 2), 1e-6);
         assertEquals(vm.state().inputsProperty().get().get("x"), vm.state().resultInputs().get("x"), "recomputed at the new sample");
@@ -222,7 +258,7 @@ class MainWindowUiTest {
     void compareWithOpensAWindowWithBothModelsOnOneScale(FxRobot robot) throws Exception {
         drop(robot, FIXTURES.resolve("mlp_tanh.onnx"), FIXTURES.resolve("mlp_tanh.input.npy"));
         waitUntil(() -> vm.state().resultProperty().get() != null && !executor.runningProperty().get());
-        AtomicReference<org.jacobi.ui.compare.CompareView> view = new AtomicReference<>();
+        AtomicReference<CompareView> view = new AtomicReference<>();
         robot.interact(() -> view.set(window.openComparison(FIXTURES.resolve("mlp_tanh.pt"))));
         waitUntil(() -> view.get().heatmap(2).getData() != null && !executor.runningProperty().get());
         Label status = robot.lookup("#compareStatus").queryAs(Label.class);
@@ -239,11 +275,11 @@ class MainWindowUiTest {
             }
         }
         @SuppressWarnings("unchecked")
-        javafx.scene.control.TableView<org.jacobi.compare.RankChange> ranking =
-            robot.lookup("#compareRanking").queryAs(javafx.scene.control.TableView.class);
+        TableView<RankChange> ranking =
+            robot.lookup("#compareRanking").queryAs(TableView.class);
         assertEquals(8, ranking.getItems().size());
         @SuppressWarnings("unchecked")
-        javafx.scene.control.TableView<?> outputs = robot.lookup("#compareOutputs").queryAs(javafx.scene.control.TableView.class);
+        TableView<?> outputs = robot.lookup("#compareOutputs").queryAs(TableView.class);
         assertEquals(4, outputs.getItems().size());
         robot.interact(() -> ((Stage) diff.getScene().getWindow()).close());
     }

@@ -2,6 +2,7 @@ package org.jacobi.autodiff.expand;
 
 import java.util.List;
 import java.util.Map;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.Tensor;
@@ -25,7 +26,7 @@ public final class GraphPasses {
     }
 
     private static final GraphPasses STANDARD = new GraphPasses(List.of(
-        new RecurrentExpansion()));
+        new RecurrentExpansion(), new LoopUnrolling()));
 
     /** The passes every differentiated model goes through. */
     public static GraphPasses standard() {
@@ -34,10 +35,11 @@ public final class GraphPasses {
 
     /**
      * The shape-free part, the same for every input signature: functions (model-local ones, and standard
-     * operators defined as functions that have no rule) inlined, then every node brought to one opset's form.
+     * operators defined as functions that have no rule) inlined, then every node brought to one opset's form, and
+     * the values of subgraphs named apart from every other scope's ({@link ControlFlow#uniqueNames}).
      */
     public static Onnx.ModelProto normalized(Onnx.ModelProto model, RuleRegistry rules) {
-        return OpsetNormalizer.normalize(FunctionInliner.inline(model, rules));
+        return ControlFlow.uniqueNames(OpsetNormalizer.normalize(FunctionInliner.inline(model, rules)));
     }
 
     /**
@@ -74,6 +76,7 @@ public final class GraphPasses {
                 shapes = null;
             }
         }
-        return new Prepared(model, shapes != null ? shapes : probe.probe(model, inputs));
+        return new Prepared(model, shapes != null && !ControlFlow.hasSubgraphs(model.getGraph()) ? shapes
+            : ControlFlow.probe(model, inputs, probe));
     }
 }

@@ -2,11 +2,11 @@ package org.jacobi.autodiff.expand;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jacobi.autodiff.Attr;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.ValueShapes;
@@ -37,11 +37,7 @@ public final class RecurrentExpansion implements GraphPass {
     @Override
     public Onnx.ModelProto apply(Onnx.ModelProto model, ValueShapes shapes) {
         Onnx.GraphProto graph = model.getGraph();
-        Set<String> taken = new HashSet<>();
-        graph.getInputList().forEach(v -> taken.add(v.getName()));
-        graph.getInitializerList().forEach(t -> taken.add(t.getName()));
-        graph.getNodeList().forEach(n -> taken.addAll(n.getOutputList()));
-        Emitter e = new Emitter(Differentiator.opset(model), taken);
+        Emitter e = new Emitter(Differentiator.opset(model), ControlFlow.names(graph));
         List<Onnx.NodeProto> nodes = graph.getNodeList();
         for (int i = 0; i < nodes.size(); i++) {
             Onnx.NodeProto node = nodes.get(i);

@@ -125,7 +125,7 @@ public final class ConvRules {
     private static final long FEW_CHANNELS = 2;
 
     private static boolean stridesOne(ConvGeometry geo) {
-        return java.util.Arrays.stream(geo.strides()).allMatch(v -> v == 1);
+        return Arrays.stream(geo.strides()).allMatch(v -> v == 1);
     }
 
     /** The flipped convolution needs pads of at most (k-1)*d on each side. */
@@ -155,9 +155,9 @@ public final class ConvRules {
         long[] starts = new long[n];
         long[] ends = new long[n];
         long[] steps = new long[n];
-        java.util.Arrays.fill(starts, -1);
-        java.util.Arrays.fill(ends, Long.MIN_VALUE);
-        java.util.Arrays.fill(steps, -1);
+        Arrays.fill(starts, -1);
+        Arrays.fill(ends, Long.MIN_VALUE);
+        Arrays.fill(steps, -1);
         long group = c.attrInt("group", 1);
         String swapped;
         if (group == 1) {

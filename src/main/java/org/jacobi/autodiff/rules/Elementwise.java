@@ -1,6 +1,7 @@
 package org.jacobi.autodiff.rules;
 
 import java.util.Arrays;
+import java.util.function.Function;
 import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
@@ -34,7 +35,7 @@ public final class Elementwise implements Rule {
     }
 
     /** A unary operator given its derivative as a function of the context (input 0 is x, output 0 is y). */
-    public static Elementwise unary(java.util.function.Function<NodeContext, String> derivative) {
+    public static Elementwise unary(Function<NodeContext, String> derivative) {
         return new Elementwise((c, i) -> i == 0 ? derivative.apply(c) : null);
     }
 

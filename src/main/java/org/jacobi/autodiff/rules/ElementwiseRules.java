@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
@@ -200,8 +201,8 @@ public final class ElementwiseRules {
             String ta = c.tangent(1) == null ? zero : Broadcasting.alignRank(c, c.tangent(1), c.input(1), out);
             String tb = c.tangent(2) == null ? zero : Broadcasting.alignRank(c, c.tangent(2), c.input(2), out);
             String t = e.op("Where", List.of(c.input(0), ta, tb));
-            boolean full = (c.tangent(1) != null && java.util.Arrays.equals(c.shape(c.input(1)), c.shape(out)))
-                || (c.tangent(2) != null && java.util.Arrays.equals(c.shape(c.input(2)), c.shape(out)));
+            boolean full = (c.tangent(1) != null && Arrays.equals(c.shape(c.input(1)), c.shape(out)))
+                || (c.tangent(2) != null && Arrays.equals(c.shape(c.input(2)), c.shape(out)));
             c.setTangent(0, full ? t : Broadcasting.expandTo(c, t, out));
         }
 

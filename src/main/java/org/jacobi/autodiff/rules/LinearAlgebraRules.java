@@ -2,6 +2,7 @@ package org.jacobi.autodiff.rules;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
@@ -169,7 +170,7 @@ public final class LinearAlgebraRules {
             int rb = c.rank(c.input(1));
             String g = c.cotangent(0);
             if (ra == 1 || rb == 1) {
-                g = e.op("Reshape", g, e.op("Concat", List.of(e.ints(-1), e.ints(out)), org.jacobi.autodiff.Attr.i("axis", 0)));
+                g = e.op("Reshape", g, e.op("Concat", List.of(e.ints(-1), e.ints(out)), Attr.i("axis", 0)));
             }
             if (c.needs(0)) {
                 String ga = e.op("MatMul", g, swapLast(e, liftPrimal(e, c.input(1), rb, false), b.length));

@@ -4,6 +4,7 @@ import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
 import org.jacobi.autodiff.Rule;
+import org.jacobi.core.Tensor;
 
 /**
  * BatchNormalization (inference: a per-channel affine map), InstanceNormalization and
@@ -229,7 +230,7 @@ public final class NormalizationRules {
         private long[] groupShape(NodeContext c) {
             long[] x = c.shape(c.input(0));
             long groups = c.attrInt("num_groups", 1);
-            return new long[] {x[0], groups, org.jacobi.core.Tensor.elementCount(x) / (x[0] * groups)};
+            return new long[] {x[0], groups, Tensor.elementCount(x) / (x[0] * groups)};
         }
 
         private String grouped(NodeContext c, String v, boolean k) {

@@ -6,6 +6,7 @@ import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
 import org.jacobi.autodiff.Rule;
+import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
@@ -87,7 +88,7 @@ public final class PoolRules {
         int type = c.floatType();
         String x = c.input(0);
         String maxima = e.cast(e.op("Equal", x, upsample(c, c.output(0), k, false)), type);
-        long[] spatial = java.util.Arrays.copyOfRange(c.shape(x), 2, c.shape(x).length);
+        long[] spatial = Arrays.copyOfRange(c.shape(x), 2, c.shape(x).length);
         long size = 1;
         for (long d : spatial) {
             size *= d;
@@ -198,7 +199,7 @@ public final class PoolRules {
             kernelShape[0] = channels;
             kernelShape[1] = 1;
             System.arraycopy(k, 0, kernelShape, 2, n);
-            double[] ones = new double[Math.toIntExact(org.jacobi.core.Tensor.elementCount(kernelShape))];
+            double[] ones = new double[Math.toIntExact(Tensor.elementCount(kernelShape))];
             Arrays.fill(ones, 1);
             String kernel = e.tensor(ones, c.floatType(), kernelShape);
             String g = c.cotangent(0);

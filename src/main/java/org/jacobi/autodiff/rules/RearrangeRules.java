@@ -2,6 +2,7 @@ package org.jacobi.autodiff.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
@@ -65,7 +66,7 @@ public final class RearrangeRules {
     private static String applyFolded(NodeContext c, String v) {
         Emitter e = c.e();
         Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(c.opType()).addInput(e.foldK(v));
-        String out = e.fresh(c.opType().toLowerCase(java.util.Locale.ROOT));
+        String out = e.fresh(c.opType().toLowerCase(Locale.ROOT));
         b.setName(out).addOutput(out).addAllAttribute(c.node().getAttributeList());
         e.add(b.build());
         return e.reshapeLike(out, c.output(0));

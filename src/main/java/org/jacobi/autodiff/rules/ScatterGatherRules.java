@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Emitter;
@@ -92,7 +93,7 @@ public final class ScatterGatherRules {
         if (r.equals("none")) {
             return attrs;
         }
-        Onnx.AttributeProto[] out = java.util.Arrays.copyOf(attrs, attrs.length + 1);
+        Onnx.AttributeProto[] out = Arrays.copyOf(attrs, attrs.length + 1);
         out[attrs.length] = Attr.s("reduction", r);
         return out;
     }

@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class ScatterNdProduct {
         int depth = (int) shape[shape.length - 1];
         Set<List<Long>> seen = new HashSet<>();
         for (int i = 0; i + depth <= idx.length; i += depth) {
-            List<Long> key = new java.util.ArrayList<>();
+            List<Long> key = new ArrayList<>();
             for (int j = 0; j < depth; j++) {
                 key.add(idx[i + j]);
             }

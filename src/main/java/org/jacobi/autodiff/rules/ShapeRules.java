@@ -1,7 +1,9 @@
 package org.jacobi.autodiff.rules;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Broadcasting;
 import org.jacobi.autodiff.Emitter;
@@ -18,8 +20,8 @@ public final class ShapeRules {
     }
 
     /** A linear rule given as two functions of the context. */
-    private static Rule linear(java.util.function.BiFunction<NodeContext, String, String> forward,
-                               java.util.function.BiFunction<NodeContext, String, String> backward) {
+    private static Rule linear(BiFunction<NodeContext, String, String> forward,
+                               BiFunction<NodeContext, String, String> backward) {
         return new Rule() {
             // Only the data input carries a derivative; the others (shapes, CastLike's type template) pass none.
             @Override
@@ -255,7 +257,7 @@ public final class ShapeRules {
             if (valueTangent != null) {
                 Emitter e = c.e();
                 long[] ones = new long[c.rank(c.output(0))];
-                java.util.Arrays.fill(ones, 1);
+                Arrays.fill(ones, 1);
                 String spread = e.op("Reshape", valueTangent, e.op("Concat", List.of(e.ints(-1), e.ints(ones)), Attr.i("axis", 0)));
                 String term = e.mul(spread, paddingMask(c));
                 dataTangent = dataTangent == null ? term : e.add(dataTangent, term);

@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jacobi.autodiff.Emitter;
 import org.jacobi.autodiff.NodeContext;
@@ -86,7 +87,7 @@ final class SmallMapConvAdjoint {
     static double[] scatter(ConvGeometry geo, long[] w, long offsets, long positions, long pixels) {
         int n = geo.spatial();
         double[] s = new double[Math.toIntExact(offsets * positions * pixels)];
-        long[] kernel = java.util.Arrays.copyOfRange(w, 2, w.length);
+        long[] kernel = Arrays.copyOfRange(w, 2, w.length);
         for (long o = 0; o < offsets; o++) {
             long[] k = ConvGeometry.unravel(o, kernel);
             for (long p = 0; p < positions; p++) {

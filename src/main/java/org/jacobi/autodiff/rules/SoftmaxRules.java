@@ -1,5 +1,6 @@
 package org.jacobi.autodiff.rules;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Emitter;
@@ -44,7 +45,7 @@ public final class SoftmaxRules {
             && shape[r - 1] <= SUMS_BY_MATMUL) {
             int n = (int) shape[r - 1];
             double[] ones = new double[n * n];
-            java.util.Arrays.fill(ones, 1.0);
+            Arrays.fill(ones, 1.0);
             return e.op("MatMul", v, e.tensor(ones, c.type(c.output(0)), n, n));
         }
         return e.reduceSum(v, axes, true);

@@ -32,6 +32,9 @@ public final class ForwardBlockLayout {
      */
     public static Onnx.ModelProto lower(Onnx.ModelProto model, String seed, String block, ValueShapes shapes) {
         GraphIndex index = new GraphIndex(model.getGraph());
+        if (index.hasSubgraphs()) {
+            return model; // an If branch may read any value by name
+        }
         Set<String> directional = index.dependents(seed);
         Onnx.NodeProto transpose = index.producer(block);
         if (transpose == null || !transpose.getOpType().equals("Transpose")) {

@@ -59,6 +59,9 @@ public final class SeedBroadcast {
     public static Onnx.ModelProto broadcast(Onnx.ModelProto model, String seed, String result, int seedRank, long seedRow,
                                             ValueShapes shapes, long probeBatch) {
         GraphIndex index = new GraphIndex(model.getGraph());
+        if (index.hasSubgraphs()) {
+            return null; // an If branch may read any directional value by name, at the inputs' batch size
+        }
         Set<String> directional = index.dependents(seed);
         Map<String, Collapsed> collapsed = new HashMap<>(); // directional values of batch size 1
         collapsed.put(seed, new Collapsed(seedRow, seedRank, false));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.model.onnx.OnnxModel;
@@ -94,7 +95,7 @@ final class GraphSplit implements AutoCloseable {
             Onnx.NodeProto n = nodes.get(i);
             if (n.getOutputList().stream().anyMatch(o -> needed.contains(o) && !o.equals(stop))) {
                 keep[i] = true;
-                needed.addAll(n.getInputList());
+                needed.addAll(ControlFlow.inputs(n)); // a subgraph's reads included
             }
         }
         Onnx.GraphProto.Builder g = graph.toBuilder().clearNode().clearInput().clearOutput();

@@ -94,10 +94,11 @@ final class InputJacobians {
             returnBlock(block);
         }
         Tensor output = output(outputs, r.of());
-        return new JacobianResult(Tensor.ofFloats(jac, concat(lead, sampleOut, r.sampleInputShape())), output, r.wrt(), r.of(),
-            r.sampleInputShape(), sampleOut, r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE, true,
-            "ONNX autodiff on ONNX Runtime" + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"),
+        JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, concat(lead, sampleOut, r.sampleInputShape())), output,
+            r.wrt(), r.of(), r.sampleInputShape(), sampleOut, r.batched(), forward ? JacobianMode.FORWARD : JacobianMode.REVERSE,
+            true, "ONNX autodiff on ONNX Runtime" + (model.precisionNote() == null ? "" : " (" + model.precisionNote() + ")"),
             p.session().device(), plan.chunks(), System.nanoTime() - start, p.warnings());
+        return p.dependsOnInput() ? result : result.independent(); // control flow: no zeros shown as a derivative
     }
 
     /** Unit seeds of directions {@code [k0, k0 + kc)}, cached on the native side when they are small enough. */

@@ -83,10 +83,11 @@ final class MixedModeJacobian implements AutoCloseable {
         System.arraycopy(r.sampleInputShape(), 0, shape, 1 + outer.sampleOutputShape().length, r.sampleInputShape().length);
         List<String> warnings = new ArrayList<>(inner.warnings());
         outer.warnings().stream().filter(w -> !warnings.contains(w)).forEach(warnings::add);
-        return new JacobianResult(Tensor.ofFloats(jac, shape), outer.output(), r.wrt(), r.of(), r.sampleInputShape(),
-            outer.sampleOutputShape(), true, JacobianMode.MIXED, true,
+        JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, shape), outer.output(), r.wrt(), r.of(),
+            r.sampleInputShape(), outer.sampleOutputShape(), true, JacobianMode.MIXED, true,
             "ONNX autodiff on ONNX Runtime (mixed: reverse mode to '" + cut + "', " + width + " values a sample, forward mode from it)",
             inner.device(), inner.chunks() + outer.chunks(), System.nanoTime() - start, warnings);
+        return inner.dependsOnInput() && outer.dependsOnInput() ? result : result.independent(); // control flow
     }
 
     /** jac[b] = outer[b] [nOut x w] . inner[b] [w x nIn], in runs of whole samples on ONNX Runtime. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.onnx.NodeFlops;
@@ -54,7 +55,7 @@ final class ModeCost {
         double best = Double.POSITIVE_INFINITY;
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < active.size(); i++) {
-            for (String in : active.get(i).getInputList()) {
+            for (String in : ControlFlow.inputs(active.get(i))) {
                 lastUse.put(in, i);
             }
         }
@@ -99,7 +100,7 @@ final class ModeCost {
     static List<Onnx.NodeProto> activeNodes(Onnx.GraphProto graph, String wrt, String of) {
         Set<String> fromInput = new HashSet<>(Set.of(wrt));
         for (Onnx.NodeProto n : graph.getNodeList()) {
-            if (n.getInputList().stream().anyMatch(fromInput::contains)) {
+            if (ControlFlow.inputs(n).stream().anyMatch(fromInput::contains)) {
                 fromInput.addAll(n.getOutputList());
             }
         }
@@ -108,9 +109,9 @@ final class ModeCost {
         boolean[] keep = new boolean[nodes.size()];
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Onnx.NodeProto n = nodes.get(i);
-            if (n.getOutputList().stream().anyMatch(toOutput::contains) && n.getInputList().stream().anyMatch(fromInput::contains)) {
+            if (n.getOutputList().stream().anyMatch(toOutput::contains) && ControlFlow.inputs(n).stream().anyMatch(fromInput::contains)) {
                 keep[i] = true;
-                toOutput.addAll(n.getInputList());
+                toOutput.addAll(ControlFlow.inputs(n)); // a subgraph's reads included
             }
         }
         List<Onnx.NodeProto> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.DifferentiatedGraph;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
@@ -211,7 +212,7 @@ public final class OnnxGraphPreparer implements AutoCloseable {
             source.shapes(), probeSamples(r), (long) r.inputsPerSample() * r.wrtValue().type().bytes(),
             forward ? r.inputsPerSample() : Math.toIntExact(Math.min(Integer.MAX_VALUE, Tensor.elementCount(sampleOut))));
         p = open(key, graph.direction(), runModel, lowered, source.shapes(), bytesPerPair, sampleOut, PreparedGraph.BLOCK,
-            mode.label() + "-mode derivative");
+            graph.dependsOnInput(), mode.label() + "-mode derivative");
         graphs.put(key, p);
         return p;
     }
@@ -237,14 +238,14 @@ public final class OnnxGraphPreparer implements AutoCloseable {
         Map<String, Tensor> probe = probeInputs(r);
         long[] ofShape = source.shapes().shape(r.of());
         probe.put(COTANGENT, SecondOrder.ones(r.wrtValue().type(), SecondOrder.concat(new long[] {1}, ofShape)));
-        ValueShapes second = OrtShapeProbe.probe(gradientGraph, probe);
+        ValueShapes second = ControlFlow.probe(gradientGraph, probe, OrtShapeProbe::probe); // If branches' values too
         DifferentiatedGraph forward = Differentiator.differentiate(gradientGraph, second, r.wrt(), GRADIENT,
             Differentiator.Direction.FORWARD, rules);
         Onnx.ModelProto graph = SecondOrder.withOutput(forward.model(), r.of(), gradientGraph);
         long bytesPerPair = MemoryEstimate.bytesPerPair(gradientGraph.getGraph(), forward.model().getGraph().getNodeList(),
             second, probeSamples(r), (long) r.inputsPerSample() * r.wrtValue().type().bytes(), r.inputsPerSample());
         p = open(key, Differentiator.Direction.FORWARD, graph, PreparedGraph.lowered(graph), second, bytesPerPair, sampleOut,
-            Differentiator.RESULT, "second-order derivative");
+            Differentiator.RESULT, reverse.dependsOnInput() && forward.dependsOnInput(), "second-order derivative");
         graphs.put(key, p);
         return p;
     }
@@ -275,7 +276,7 @@ public final class OnnxGraphPreparer implements AutoCloseable {
             shapes, probeSamples(r), (forward ? outElements : parameterElements) * type.bytes(),
             Math.toIntExact(Math.min(Integer.MAX_VALUE, forward ? parameterElements : outElements)));
         p = open(key, graph.direction(), graph.model(), PreparedGraph.lowered(graph.model()), shapes, bytesPerPair, sampleOut,
-            Differentiator.RESULT, "derivative with respect to " + parameter);
+            Differentiator.RESULT, graph.dependsOnInput(), "derivative with respect to " + parameter);
         graphs.put(key, p);
         return p;
     }
@@ -287,11 +288,11 @@ public final class OnnxGraphPreparer implements AutoCloseable {
 
     private PreparedGraph open(Key key, Differentiator.Direction direction, Onnx.ModelProto runModel,
                                PreparedGraph.SessionGraph lowered, ValueShapes shapes, long bytesPerPair, long[] sampleOut,
-                               String result, String what) {
+                               String result, boolean dependsOnInput, String what) {
         OrtSessions.Opened session = OrtSessions.open(lowered.bytes(), model.devicePreference(),
             model.info().fileName() + " (" + what + ")");
         return new PreparedGraph(key, direction, runModel, lowered, session, shapes, bytesPerPair, sampleOut, result,
-            model.info().fileName());
+            dependsOnInput, model.info().fileName());
     }
 
     @Override

@@ -199,11 +199,12 @@ public final class OnnxParameterJacobianEngine implements ParameterJacobianEngin
         }, outputs);
         long[] lead = r.batched() ? new long[] {samples} : new long[0];
         Tensor output = InputJacobians.output(outputs, r.of());
-        return new JacobianResult(Tensor.ofFloats(jac, SecondOrder.concat(lead, p.sampleOutputShape(), parameterShape)),
-            output, parameter, r.of(), parameterShape, p.sampleOutputShape(), r.batched(),
+        JacobianResult result = new JacobianResult(Tensor.ofFloats(jac, SecondOrder.concat(lead, p.sampleOutputShape(),
+            parameterShape)), output, parameter, r.of(), parameterShape, p.sampleOutputShape(), r.batched(),
             p.forward() ? JacobianMode.FORWARD : JacobianMode.REVERSE, true,
             "ONNX autodiff on ONNX Runtime (per-sample weight tangents)", p.session().device(), chunks,
             System.nanoTime() - start, p.warnings());
+        return p.dependsOnInput() ? result : result.independent(); // control flow
     }
 
     @Override

@@ -43,17 +43,20 @@ final class PreparedGraph implements AutoCloseable {
     private final long bytesPerPair;
     private final long[] sampleOutputShape;
     private final String resultName;
+    private final boolean dependsOnInput;
     private final JacobianBlocks.SeedCache seeds = new JacobianBlocks.SeedCache();
     private final String name;
     private OrtSessions.Opened serial;
 
     /**
      * {@code sessionGraph}: {@code runModel} as the sessions load it ({@link OrtLowering}, and for Jacobian blocks
-     * {@link ForwardBlockLayout} and {@link SeedBroadcast}); {@code resultName}: the output runs write into a block.
+     * {@link ForwardBlockLayout} and {@link SeedBroadcast}); {@code resultName}: the output runs write into a block;
+     * {@code dependsOnInput}: false when the output does not depend on the differentiated value through any node
+     * ({@link DifferentiatedGraph#dependsOnInput()}), so that its zeros are no derivative.
      */
     PreparedGraph(OnnxGraphPreparer.Key key, Differentiator.Direction direction, Onnx.ModelProto runModel,
                   SessionGraph sessionGraph, OrtSessions.Opened session, ValueShapes shapes, long bytesPerPair,
-                  long[] sampleOutputShape, String resultName, String name) {
+                  long[] sampleOutputShape, String resultName, boolean dependsOnInput, String name) {
         this.key = key;
         this.direction = direction;
         this.runModel = runModel;
@@ -63,6 +66,7 @@ final class PreparedGraph implements AutoCloseable {
         this.bytesPerPair = bytesPerPair;
         this.sampleOutputShape = sampleOutputShape;
         this.resultName = resultName;
+        this.dependsOnInput = dependsOnInput;
         this.name = name;
     }
 
@@ -112,6 +116,11 @@ final class PreparedGraph implements AutoCloseable {
     /** The output every run writes into its block. */
     String resultName() {
         return resultName;
+    }
+
+    /** Whether the output depends on the differentiated value (subgraphs included); false: its result is zeros. */
+    boolean dependsOnInput() {
+        return dependsOnInput;
     }
 
     /** The model's file name, for messages. */

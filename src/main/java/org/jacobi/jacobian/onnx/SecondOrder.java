@@ -2,6 +2,7 @@ package org.jacobi.jacobian.onnx;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
 import org.jacobi.onnx.proto.Onnx;
@@ -20,17 +21,13 @@ final class SecondOrder {
         return model.toBuilder().setGraph(g).build();
     }
 
-    /** Renames values (inputs, outputs, node inputs and outputs, node names) of a graph. */
+    /** Renames values (inputs, outputs, node inputs and outputs, node names, reads inside subgraphs) of a graph. */
     static Onnx.ModelProto renameValues(Onnx.ModelProto model, Map<String, String> names) {
-        Onnx.GraphProto.Builder g = model.getGraph().toBuilder();
-        for (Onnx.NodeProto.Builder n : g.getNodeBuilderList()) {
-            for (int i = 0; i < n.getInputCount(); i++) {
-                n.setInput(i, names.getOrDefault(n.getInput(i), n.getInput(i)));
-            }
-            for (int i = 0; i < n.getOutputCount(); i++) {
-                n.setOutput(i, names.getOrDefault(n.getOutput(i), n.getOutput(i)));
-            }
-            n.setName(names.getOrDefault(n.getName(), n.getName()));
+        Onnx.GraphProto.Builder g = model.getGraph().toBuilder().clearNode();
+        for (Onnx.NodeProto n : model.getGraph().getNodeList()) {
+            // subgraphs (If branches) read the seed by name too
+            Onnx.NodeProto renamed = ControlFlow.rename(n, names);
+            g.addNode(renamed.toBuilder().setName(names.getOrDefault(n.getName(), n.getName())));
         }
         for (Onnx.ValueInfoProto.Builder v : g.getInputBuilderList()) {
             if (names.containsKey(v.getName()) && v.getType().getTensorType().getShape().getDimCount() > 0) {

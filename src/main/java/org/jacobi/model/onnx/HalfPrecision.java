@@ -3,6 +3,7 @@ package org.jacobi.model.onnx;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.UnaryOperator;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.HalfFloats;
 import org.jacobi.onnx.proto.Onnx;
@@ -119,7 +120,7 @@ public final class HalfPrecision {
     }
 
     /** Replaces each of the graph's inputs, outputs and value infos {@code v} by {@code f(v)}. */
-    static void mapValueInfos(Onnx.GraphProto.Builder b, java.util.function.UnaryOperator<Onnx.ValueInfoProto> f) {
+    static void mapValueInfos(Onnx.GraphProto.Builder b, UnaryOperator<Onnx.ValueInfoProto> f) {
         for (int i = 0; i < b.getInputCount(); i++) {
             b.setInput(i, f.apply(b.getInput(i)));
         }

@@ -1,8 +1,11 @@
 package org.jacobi.ui.about;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -12,6 +15,7 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -51,10 +55,10 @@ public final class AboutDialog {
         dialog.getDialogPane().getButtonTypes().addAll(COPY, ButtonType.CLOSE);
         // Copy must not close the dialog: consume its action after copying.
         Button copy = (Button) dialog.getDialogPane().lookupButton(COPY);
-        copy.addEventFilter(javafx.event.ActionEvent.ACTION, event -> {
+        copy.addEventFilter(ActionEvent.ACTION, event -> {
             ClipboardContent text = new ClipboardContent();
             text.putString(info.asText());
-            javafx.scene.input.Clipboard.getSystemClipboard().setContent(text);
+            Clipboard.getSystemClipboard().setContent(text);
             event.consume();
         });
         dialog.setOnShown(e -> {
@@ -91,7 +95,7 @@ public final class AboutDialog {
             Label label = new Label(r.label());
             label.setStyle("-fx-font-weight: bold;");
             Label value = new Label(r.value());
-            value.setId("about-" + r.label().toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
+            value.setId("about-" + r.label().toLowerCase(Locale.ROOT).replace(' ', '-'));
             value.setWrapText(true);
             value.setMaxWidth(460);
             table.addRow(row++, label, value);
@@ -116,7 +120,7 @@ public final class AboutDialog {
     private static Image icon(int size) {
         try (InputStream in = AboutDialog.class.getResourceAsStream("/assets/icons/jacobi-" + size + ".png")) {
             return in == null ? null : new Image(in);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }

@@ -1,12 +1,13 @@
 package org.jacobi.ui.gsa;
 
+import java.util.List;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
 /** One row of the distribution editor: an element of the varied input, its reference value and its distribution. */
 public final class DistributionRow {
     /** The kinds the editor offers, as the compact text form names them. */
-    public static final java.util.List<String> KINDS = java.util.List.of("uniform", "normal", "truncnormal", "lognormal",
+    public static final List<String> KINDS = List.of("uniform", "normal", "truncnormal", "lognormal",
         "triangular", "around", "fixed");
 
     private final int index;

@@ -1,8 +1,11 @@
 package org.jacobi.ui.gsa;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javafx.application.Platform;
+import javafx.beans.property.SimpleStringProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -28,8 +31,11 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
+import javafx.util.converter.IntegerStringConverter;
 import org.jacobi.core.JacobiException;
 import org.jacobi.gsa.DesignKind;
 import org.jacobi.gsa.GsaResult;
@@ -72,10 +78,10 @@ public final class GlobalPanel extends BorderPane {
         table.setId("gsa-distributions");
         table.setEditable(true);
         TableColumn<DistributionRow, String> element = new TableColumn<>("element");
-        element.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().label()));
+        element.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().label()));
         element.setEditable(false);
         TableColumn<DistributionRow, String> value = new TableColumn<>("sample");
-        value.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
+        value.setCellValueFactory(c -> new SimpleStringProperty(
             GlobalViewModel.num(c.getValue().reference())));
         value.setEditable(false);
         TableColumn<DistributionRow, String> kind = new TableColumn<>("distribution");
@@ -111,7 +117,7 @@ public final class GlobalPanel extends BorderPane {
         ComboBox<Integer> samples = new ComboBox<>(FXCollections.observableArrayList(256, 1024, 4096, 16384, 65536));
         samples.setId("gsa-samples");
         samples.setEditable(true);
-        samples.setConverter(new javafx.util.converter.IntegerStringConverter());
+        samples.setConverter(new IntegerStringConverter());
         samples.setValue(viewModel.samplesProperty().get());
         samples.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
@@ -156,7 +162,7 @@ public final class GlobalPanel extends BorderPane {
             new Label("N:"), samples, new Label("Seed:"), seed);
         FlowPane buttons = new FlowPane(6, 6, run, cancel, open, save, export);
         for (Button b : List.of(run, cancel, open, save, export, apply)) {
-            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            b.setMinWidth(Region.USE_PREF_SIZE);
         }
         VBox box = new VBox(6, new HBox(6, new Label("All elements:"), all, apply), help, table, settings, buttons,
             progress, status);
@@ -174,7 +180,7 @@ public final class GlobalPanel extends BorderPane {
                 viewModel.shownOutputProperty().set(b);
             }
         });
-        outputChoice.setConverter(new javafx.util.StringConverter<>() {
+        outputChoice.setConverter(new StringConverter<>() {
             @Override
             public String toString(Integer i) {
                 GsaResult r = viewModel.resultProperty().get();
@@ -206,7 +212,7 @@ public final class GlobalPanel extends BorderPane {
             return;
         }
         if (outputChoice.getItems().size() != r.outputs().size()) {
-            List<Integer> outs = new java.util.ArrayList<>();
+            List<Integer> outs = new ArrayList<>();
             for (int o = 0; o < r.outputs().size(); o++) {
                 outs.add(o);
             }
@@ -274,7 +280,7 @@ public final class GlobalPanel extends BorderPane {
         LineChart<Number, Number> chart = new LineChart<>(x, y);
         chart.setAnimated(false);
         if (xLabel.startsWith("N ")) {
-            x.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            x.setTickLabelFormatter(new StringConverter<>() {
                 @Override
                 public String toString(Number k) {
                     double v = Math.pow(2, k.doubleValue());
@@ -291,11 +297,11 @@ public final class GlobalPanel extends BorderPane {
         return chart;
     }
 
-    private java.util.Optional<File> choose(boolean save, String what, String... patterns) {
+    private Optional<File> choose(boolean save, String what, String... patterns) {
         FileChooser chooser = new FileChooser();
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, patterns));
         File f = save ? chooser.showSaveDialog(getScene().getWindow()) : chooser.showOpenDialog(getScene().getWindow());
-        return java.util.Optional.ofNullable(f);
+        return Optional.ofNullable(f);
     }
 
     private void guard(Runnable action) {

@@ -21,6 +21,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.jacobi.analysis.TensorLabels;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
@@ -36,7 +37,10 @@ import org.jacobi.gsa.GsaStudy;
 import org.jacobi.gsa.IndexSet;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
+import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.ModelDerivatives;
+import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.model.ElementLabels;
 import org.jacobi.model.Model;
 import org.jacobi.ui.SampleTabModel;
 import org.jacobi.ui.Workspace;
@@ -120,25 +124,25 @@ public final class GlobalViewModel implements AutoCloseable {
         }, GlobalViewModel::copySettingsFrom);
     }
 
-    private org.jacobi.jacobian.ResolvedRequest resolved() {
-        return org.jacobi.jacobian.ResolvedRequest.resolve(model.info(),
-            org.jacobi.jacobian.JacobianRequest.of(inputs).withWrtOf(wrt, of));
+    private ResolvedRequest resolved() {
+        return ResolvedRequest.resolve(model.info(),
+            JacobianRequest.of(inputs).withWrtOf(wrt, of));
     }
 
     private List<String> elementLabels() {
-        org.jacobi.jacobian.ResolvedRequest r = resolved();
+        ResolvedRequest r = resolved();
         int n = r.inputsPerSample();
-        return org.jacobi.model.ElementLabels.of(model, r.wrt(), n).orElseGet(() -> {
+        return ElementLabels.of(model, r.wrt(), n).orElseGet(() -> {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                out.add(org.jacobi.analysis.TensorLabels.label(r.wrt(), r.sampleInputShape(), i));
+                out.add(TensorLabels.label(r.wrt(), r.sampleInputShape(), i));
             }
             return out;
         });
     }
 
     private double[] referenceValues() {
-        org.jacobi.jacobian.ResolvedRequest r = resolved();
+        ResolvedRequest r = resolved();
         Tensor x = r.wrtValue();
         return r.batched() ? x.sliceRows(sample, sample + 1).toDoubleArray() : x.toDoubleArray();
     }

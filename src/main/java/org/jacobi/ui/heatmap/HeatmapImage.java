@@ -7,6 +7,7 @@ import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.ValueScale;
@@ -21,7 +22,7 @@ final class HeatmapImage {
         if (d == null || d.rows() == 0) {
             return 40;
         }
-        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        Text probe = new Text();
         probe.setFont(font);
         double widest = 0;
         int step = Math.max(1, d.rows() / 200);

@@ -7,11 +7,15 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Tooltip;
@@ -59,10 +63,10 @@ public class HeatmapView extends Region {
     private final ReadOnlyIntegerWrapper hoverRow = new ReadOnlyIntegerWrapper(this, "hoverRow", -1);
     private final ReadOnlyIntegerWrapper hoverCol = new ReadOnlyIntegerWrapper(this, "hoverCol", -1);
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
-    private final javafx.beans.property.ReadOnlyObjectWrapper<RowSpan> visibleRows =
-        new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "visibleRows", RowSpan.NONE);
+    private final ReadOnlyObjectWrapper<RowSpan> visibleRows =
+        new ReadOnlyObjectWrapper<>(this, "visibleRows", RowSpan.NONE);
     /** The row a fitted view of rows computed on demand starts near (-1: the first); set it before the data. */
-    private final IntegerProperty focusRow = new javafx.beans.property.SimpleIntegerProperty(this, "focusRow", -1);
+    private final IntegerProperty focusRow = new SimpleIntegerProperty(this, "focusRow", -1);
     /** False from a new matrix until it is fitted to a canvas with a size: until then no rows are on screen. */
     private boolean laidOut;
 
@@ -211,8 +215,8 @@ public class HeatmapView extends Region {
     }
 
     /** The centre of a cell in canvas coordinates. */
-    public javafx.geometry.Point2D cellCenter(int row, int col) {
-        return new javafx.geometry.Point2D(left + offsetX.get() + (col + 0.5) * cellWidth.get(),
+    public Point2D cellCenter(int row, int col) {
+        return new Point2D(left + offsetX.get() + (col + 0.5) * cellWidth.get(),
             TOP + offsetY.get() + (row + 0.5) * cellHeight.get());
     }
 
@@ -399,7 +403,7 @@ public class HeatmapView extends Region {
     }
 
     /** The rows on screen now (none while there is no matrix or the view is not laid out). */
-    public javafx.beans.property.ReadOnlyObjectProperty<RowSpan> visibleRowsProperty() {
+    public ReadOnlyObjectProperty<RowSpan> visibleRowsProperty() {
         return visibleRows.getReadOnlyProperty();
     }
 
@@ -423,8 +427,13 @@ public class HeatmapView extends Region {
 
     /** The text shown while there is no matrix. */
     public void setPlaceholder(String text) {
+        if (text.equals(placeholder)) {
+            return;
+        }
         placeholder = text;
-        draw();
+        if (getData() == null) { // with a matrix shown the text is not drawn; its labels may be mid-change
+            draw();
+        }
     }
 
     /** The canvas holding the cells (for snapshots and tests). */

@@ -2,6 +2,7 @@ package org.jacobi.ui.inputs;
 
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -26,7 +27,7 @@ public final class InputsView extends GridPane {
         this.state = workspace.state();
         setHgap(6);
         setVgap(5);
-        setPadding(new javafx.geometry.Insets(10)); // as a plain GridPane gets inside a TitledPane
+        setPadding(new Insets(10)); // as a plain GridPane gets inside a TitledPane
         int row = 0;
         Label source = new Label();
         source.setId("inputSource");
@@ -97,23 +98,13 @@ public final class InputsView extends GridPane {
         });
         add(generate, 1, row++);
 
-        add(bold("Images (PNG, JPEG)"), 0, row++, 2, 1);
-        addRow(row++, new Label("Scale"), textField(vm.imageScaleProperty(), "Pixel values 0..255 are multiplied by this first"));
-        addRow(row++, new Label("Mean"), textField(vm.imageMeanProperty(), "Subtracted per channel, e.g. 0.485, 0.456, 0.406"));
-        addRow(row++, new Label("Std"), textField(vm.imageStdProperty(), "Divided by per channel, e.g. 0.229, 0.224, 0.225"));
+        new MediaSettingsForm(vm, state).addTo(this, row);
     }
 
-    private static Label bold(String text) {
+    static Label bold(String text) {
         Label l = new Label(text);
         l.setStyle("-fx-font-weight: bold;");
         return l;
-    }
-
-    private static TextField textField(javafx.beans.property.StringProperty value, String tooltip) {
-        TextField t = new TextField();
-        t.textProperty().bindBidirectional(value);
-        t.setTooltip(new Tooltip(tooltip));
-        return t;
     }
 
     private TextField numberField(String initial, Consumer<String> setter) {

@@ -6,46 +6,90 @@ import java.util.Map;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
-import org.jacobi.analysis.ImageInputs;
 import org.jacobi.analysis.InputFiles;
-import org.jacobi.analysis.NumberLists;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.InputSettings;
+import org.jacobi.inputs.InputSettingsFiles;
+import org.jacobi.inputs.MediaInputs;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 
-/** The Input panel: how samples are generated and images normalised, and reading input files. */
+/**
+ * The Input panel: how samples are generated, how photos and sound clips become input values ({@link InputSettings},
+ * remembered per model in its sidecar file), and reading input files.
+ */
 public final class InputsViewModel {
     private final Workspace workspace;
     private final AppState state;
     private final ObjectProperty<SampleGenerator.Kind> generatorKind = new SimpleObjectProperty<>(this, "generatorKind", SampleGenerator.Kind.NORMAL);
     private final LongProperty generatorSeed = new SimpleLongProperty(this, "generatorSeed", 0);
     private final IntegerProperty generatorCount = new SimpleIntegerProperty(this, "generatorCount", 4);
-    private final StringProperty imageScale = new SimpleStringProperty(this, "imageScale", "1/255");
-    private final StringProperty imageMean = new SimpleStringProperty(this, "imageMean", "0");
-    private final StringProperty imageStd = new SimpleStringProperty(this, "imageStd", "1");
+    private final ReadOnlyObjectWrapper<InputSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings", InputSettings.defaults());
+    private final ReadOnlyStringWrapper settingsSource = new ReadOnlyStringWrapper(this, "settingsSource", "");
+    /** The photos or clips the current input was read from, read again when the settings change; empty when none. */
+    private List<Path> mediaFiles = List.of();
 
     public InputsViewModel(Workspace workspace) {
         this.workspace = workspace;
         this.state = workspace.state();
     }
 
+    /** The settings a newly opened model's photos are read with: its metadata, then its sidecar file, if any. */
+    public static InputSettingsFiles.Resolved settingsFor(Model model) {
+        Path path = model.info().path();
+        return InputSettingsFiles.resolve(path, model.metadata(), null, Map.of());
+    }
+
+    /** A model has been opened with {@code resolved} settings and its input read from {@code files} (may be empty). */
+    public void modelOpened(InputSettingsFiles.Resolved resolved, List<Path> files) {
+        settings.set(resolved.settings());
+        settingsSource.set(resolved.sources().isEmpty() ? "defaults" : "from " + String.join(", ", resolved.sources()));
+        mediaFiles = files.stream().anyMatch(MediaInputs::isMediaFile) ? List.copyOf(files) : List.of();
+    }
+
+    /** The user changed the settings: the photos (or clips) of the current input are read again with them. */
+    public void changeSettings(InputSettings changed) {
+        if (changed.equals(settings.get())) {
+            return;
+        }
+        settings.set(changed);
+        settingsSource.set("changed, not saved");
+        if (!mediaFiles.isEmpty() && state.model() != null) {
+            loadInputFiles(mediaFiles);
+        }
+    }
+
+    /** Saves the settings beside the model ({@code MODEL.jacobi.json}), so that they apply whenever it opens. */
+    public void saveSettings() {
+        Model model = state.model();
+        if (model == null || model.info().path() == null) {
+            state.showError(JacobiException.usage("Open a model first; the settings are saved beside it."));
+            return;
+        }
+        Path file = InputSettingsFiles.sidecarFor(model.info().path());
+        try {
+            InputSettingsFiles.write(file, settings.get());
+            settingsSource.set("from " + file.getFileName());
+            state.showInfo("Input settings saved to " + file + "; they apply whenever " + model.info().path().getFileName() + " opens.");
+        } catch (RuntimeException e) {
+            state.showError(e);
+        }
+    }
+
     /** The generator settings now in the form. */
     public InputFiles.Generation generation() {
         return new InputFiles.Generation(generatorKind.get(), generatorSeed.get(), generatorCount.get());
-    }
-
-    /** The image normalisation now in the form; an error names the field that is no number. */
-    public ImageInputs.Normalisation normalisation() {
-        return NumberLists.normalisation(imageScale.get(), imageMean.get(), imageStd.get());
     }
 
     /** Replaces the inputs with generated samples (kind, seed and count from the form). */
@@ -57,13 +101,14 @@ public final class InputsViewModel {
         try {
             InputFiles.Generation gen = generation();
             state.setInputs(InputFiles.generate(state.model().info(), gen), gen.describe());
+            mediaFiles = List.of();
             workspace.recomputeIfReady();
         } catch (RuntimeException e) {
             state.showError(e);
         }
     }
 
-    /** Reads tensor files or images as the open model's input, keeping other inputs as they are. */
+    /** Reads tensor files, photos or clips as the open model's input, keeping other inputs as they are. */
     public void loadInputFiles(List<Path> files) {
         if (state.model() == null) {
             state.showError(new JacobiException("Open a model first."));
@@ -72,19 +117,14 @@ public final class InputsViewModel {
         Model model = state.model();
         ModelInfo info = model.info();
         Map<String, Tensor> current = state.inputsProperty().get() == null ? Map.of() : state.inputsProperty().get();
-        ImageInputs.Normalisation norm;
-        try {
-            norm = normalisation();
-        } catch (RuntimeException e) {
-            state.showError(e);
-            return;
-        }
+        InputSettings using = settings.get();
         String target = state.wrtProperty().get();
         workspace.executor().submit("Reading " + InputFiles.describe(files),
-            monitor -> InputFiles.read(info, current, files, norm, target),
+            monitor -> InputFiles.read(info, current, files, using, target),
             in -> {
                 if (state.model() == model) { // inputs read for a model closed meanwhile do not fit the open one
-                    state.setInputs(in, InputFiles.describe(files));
+                    mediaFiles = files.stream().anyMatch(MediaInputs::isMediaFile) ? List.copyOf(files) : List.of();
+                    state.setInputs(in, describe(files, using));
                     workspace.recomputeIfReady();
                 }
             }, e -> {
@@ -92,6 +132,11 @@ public final class InputsViewModel {
                     state.showError(e);
                 }
             });
+    }
+
+    /** "face.png (layout auto, resize auto, normalize -1..1, rgb)" for photos, the file names for tensor files. */
+    public static String describe(List<Path> files, InputSettings using) {
+        return InputFiles.describe(files) + (files.stream().anyMatch(MediaInputs::isMediaFile) ? " (" + using.describe() + ")" : "");
     }
 
     public ObjectProperty<SampleGenerator.Kind> generatorKindProperty() {
@@ -106,15 +151,13 @@ public final class InputsViewModel {
         return generatorCount;
     }
 
-    public StringProperty imageScaleProperty() {
-        return imageScale;
+    /** How photos and clips become input values; change it with {@link #changeSettings}. */
+    public ReadOnlyObjectProperty<InputSettings> settingsProperty() {
+        return settings.getReadOnlyProperty();
     }
 
-    public StringProperty imageMeanProperty() {
-        return imageMean;
-    }
-
-    public StringProperty imageStdProperty() {
-        return imageStd;
+    /** Where the settings come from: "defaults", "from face.onnx.jacobi.json", "changed, not saved". */
+    public ReadOnlyStringProperty settingsSourceProperty() {
+        return settingsSource.getReadOnlyProperty();
     }
 }

@@ -2,6 +2,7 @@ package org.jacobi.ui.interactions;
 
 import java.util.Locale;
 import javafx.beans.value.ObservableBooleanValue;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -17,6 +18,7 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.ui.heatmap.HeatmapData;
@@ -46,15 +48,15 @@ public final class InteractionsView extends BorderPane {
                 vm.outputProperty().set(b.intValue());
             }
         });
-        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c ->
+        vm.outputChoices().addListener((ListChangeListener<String>) c ->
             output.getSelectionModel().select(Math.min(vm.outputProperty().get(), vm.outputChoices().size() - 1)));
         Label status = new Label();
         status.setId("interactionsStatus");
         status.textProperty().bind(vm.statusProperty());
         status.setWrapText(true);
         Label what = new Label("Hessian of output");
-        what.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        output.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        what.setMinWidth(Region.USE_PREF_SIZE);
+        output.setMinWidth(Region.USE_PREF_SIZE);
         HBox.setHgrow(status, Priority.ALWAYS);
         HBox top = new HBox(8, what, output, status);
         top.setAlignment(Pos.CENTER_LEFT);

@@ -1,6 +1,7 @@
 package org.jacobi.ui.interactions;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
@@ -152,7 +153,7 @@ public final class InteractionsViewModel {
         HeatmapData data = new HeatmapData(n, n, m, 0, i -> label(r, i), j -> label(r, j));
         HessianSpectrum spectrum = HessianSpectrum.of(m, n);
         int k = Math.min(TOP_VECTORS, n);
-        double[][] vectors = java.util.Arrays.copyOf(spectrum.vectors(), k);
+        double[][] vectors = Arrays.copyOf(spectrum.vectors(), k);
         long[] shape = h.sampleInputShape();
         boolean image = shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
         int[] inertia = spectrum.inertia();

@@ -1,5 +1,6 @@
 package org.jacobi.ui.jacobian;
 
+import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -11,7 +12,7 @@ public final class HeatmapOptionsView extends GridPane {
     public HeatmapOptionsView(JacobianViewModel vm) {
         setHgap(6);
         setVgap(5);
-        setPadding(new javafx.geometry.Insets(10)); // as a plain GridPane gets inside a TitledPane
+        setPadding(new Insets(10)); // as a plain GridPane gets inside a TitledPane
         ComboBox<ColorMaps> map = new ComboBox<>();
         map.getItems().setAll(ColorMaps.heatmapChoices());
         map.valueProperty().bindBidirectional(vm.colorMapProperty());

@@ -1,18 +1,23 @@
 package org.jacobi.ui.jacobian;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import javafx.beans.Observable;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
-import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javax.imageio.ImageIO;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.heatmap.HeatmapView;
@@ -66,6 +71,22 @@ public final class JacobianView extends BorderPane {
         bottom.visibleProperty().bind(vm.rowsNoteProperty().isNotEmpty());
         bottom.managedProperty().bind(bottom.visibleProperty());
         setBottom(bottom);
+        for (Observable o : List.of(state.modelProperty(), state.inputsProperty(), state.deferredProperty())) {
+            o.addListener(x -> heatmap.setPlaceholder(placeholder(state)));
+        }
+        heatmap.setPlaceholder(placeholder(state));
+    }
+
+    /** What the empty heatmap says: the next step, or why there is no matrix. */
+    static String placeholder(AppState state) {
+        if (state.model() == null) {
+            return "No Jacobian yet: drop a model file here";
+        }
+        if (state.inputsProperty().get() == null) {
+            return "No input yet: drop an input file (tensor, photo) or generate samples";
+        }
+        return state.deferredProperty().get() != null ? "Jacobian too large to draw whole: see the note below"
+            : "No Jacobian yet: press Compute";
     }
 
     public HeatmapView heatmap() {
@@ -76,10 +97,10 @@ public final class JacobianView extends BorderPane {
     public void exportPng(Path file) {
         try {
             WritableImage shot = heatmap.snapshot(null, null);
-            java.awt.image.BufferedImage img = SwingFXUtils.fromFXImage(shot, null);
+            BufferedImage img = SwingFXUtils.fromFXImage(shot, null);
             AtomicFiles.write(file, true, out -> {
-                if (!javax.imageio.ImageIO.write(img, "png", out)) {
-                    throw new java.io.IOException("no PNG writer");
+                if (!ImageIO.write(img, "png", out)) {
+                    throw new IOException("no PNG writer");
                 }
             });
             state.showInfo("Saved " + file.getFileName() + ".");

@@ -18,6 +18,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.JacobianSize;
 import org.jacobi.analysis.RowsOnScreen;
+import org.jacobi.analysis.TensorLabels;
 import org.jacobi.analysis.TopOutputs;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianResult;
@@ -152,7 +153,7 @@ public final class JacobianViewModel {
         int nOut = (int) large.size().outputsPerSample();
         int nIn = (int) large.size().inputsPerSample();
         heatmapData.set(HeatmapData.ofRows(nOut, nIn, o -> workspace.computedJacobianRow(sample, o), state::outputLabel,
-            i -> org.jacobi.analysis.TensorLabels.label(large.request().wrt(), large.sampleInputShape(), i, null)));
+            i -> TensorLabels.label(large.request().wrt(), large.sampleInputShape(), i, null)));
         updateNote();
         computeVisibleRows();
     }

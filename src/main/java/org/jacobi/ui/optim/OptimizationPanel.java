@@ -1,6 +1,9 @@
 package org.jacobi.ui.optim;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
@@ -27,6 +30,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.controlsfx.control.PropertySheet;
@@ -34,6 +38,7 @@ import org.jacobi.core.Tensor;
 import org.jacobi.optim.IterationRecord;
 import org.jacobi.optim.OptimizationMethod;
 import org.jacobi.optim.OptimizationResult;
+import org.jacobi.optim.Target;
 
 /**
  * The Optimize tab: a target editor, method settings, Run and Stop, a live log-scale cost chart with both methods
@@ -48,7 +53,7 @@ public final class OptimizationPanel extends BorderPane {
     private final TableView<double[]> outputTable = new TableView<>();
     private final Label resultSummary = new Label();
     private final Label className = new Label();
-    private java.util.List<String> classNames;
+    private List<String> classNames;
 
     /** The panel for one sample's view model (which its tab closes when the sample or model changes). */
     public OptimizationPanel(OptimizationViewModel viewModel) {
@@ -90,7 +95,7 @@ public final class OptimizationPanel extends BorderPane {
     }
 
     /** Names of the output's elements (a classifier's classes), shown beside the target class; null for none. */
-    public void setClassNames(java.util.List<String> names) {
+    public void setClassNames(List<String> names) {
         classNames = names;
         showClassName();
     }
@@ -170,8 +175,8 @@ public final class OptimizationPanel extends BorderPane {
 
         PropertySheet sheet = new PropertySheet(FXCollections.observableArrayList(viewModel.settings().items()));
         sheet.setMode(PropertySheet.Mode.CATEGORY);
-        java.util.List<String> order = viewModel.settings().items().stream().map(PropertySheet.Item::getCategory).distinct().toList();
-        sheet.setCategoryComparator(java.util.Comparator.comparingInt(order::indexOf));
+        List<String> order = viewModel.settings().items().stream().map(PropertySheet.Item::getCategory).distinct().toList();
+        sheet.setCategoryComparator(Comparator.comparingInt(order::indexOf));
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(false);
         sheet.setPrefHeight(330);
@@ -232,7 +237,7 @@ public final class OptimizationPanel extends BorderPane {
         Button use = new Button("Use result as sample");
         use.setTooltip(new Tooltip("Load the optimized input as the current sample, e.g. to inspect its Jacobian."));
         use.setOnAction(e -> viewModel.useResultAsSample(shownResult.getValue()));
-        use.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+        use.disableProperty().bind(Bindings.createBooleanBinding(
             () -> viewModel.resultProperty(shownResult.getValue()).get() == null,
             shownResult.valueProperty(), viewModel.resultProperty(OptimizationMethod.GAUSS_NEWTON),
             viewModel.resultProperty(OptimizationMethod.LBFGS)));
@@ -250,7 +255,7 @@ public final class OptimizationPanel extends BorderPane {
         HBox header = new HBox(8, new Label("Result of"), shownResult, use);
         header.setAlignment(Pos.CENTER_LEFT);
         resultSummary.setWrapText(true);
-        resultSummary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        resultSummary.setMinHeight(Region.USE_PREF_SIZE);
 
         outputTable.getColumns().add(Columns.arrayColumn("output", 60, v -> Integer.toString((int) v[0])));
         outputTable.getColumns().add(Columns.arrayColumn("target", 90, v -> Double.isNaN(v[1]) ? "" : Columns.sci(v[1])));
@@ -283,7 +288,7 @@ public final class OptimizationPanel extends BorderPane {
         double[] target = null;
         try {
             if (viewModel.targetModeProperty().get() == OptimizationViewModel.TargetMode.VALUES) {
-                target = ((org.jacobi.optim.Target.Values) viewModel.target()).t();
+                target = ((Target.Values) viewModel.target()).t();
             }
         } catch (RuntimeException ignored) {
             // an unparsable target shows as blank

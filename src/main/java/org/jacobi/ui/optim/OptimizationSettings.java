@@ -88,7 +88,8 @@ public final class OptimizationSettings {
             new Item<>("L-BFGS", "c1 (sufficient decrease)", "Armijo constant of the strong Wolfe search (PyTorch: 1e-4).", Double.class, c1),
             new Item<>("L-BFGS", "c2 (curvature)", "Curvature constant of the strong Wolfe search (PyTorch: 0.9).", Double.class, c2),
             new Item<>("L-BFGS", "Gradient tolerance", "tolerance_grad: stop when max |g| is at most this (PyTorch: 1e-7).", Double.class, toleranceGrad),
-            new Item<>("L-BFGS", "Change tolerance", "tolerance_change: stop when cost or step change less (PyTorch: 1e-9).", Double.class, toleranceChange),
+            new Item<>("L-BFGS", "Change tolerance", "tolerance_change: stop when the cost falls by less than this fraction of itself, (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1), "
+                + "as SciPy's ftol, or a step is shorter than it.", Double.class, toleranceChange),
             new Item<>("L-BFGS", "Learning rate", "Initial step length (PyTorch: 1).", Double.class, learningRate));
     }
 

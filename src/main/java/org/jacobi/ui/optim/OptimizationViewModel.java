@@ -1,6 +1,7 @@
 package org.jacobi.ui.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -162,7 +163,7 @@ public final class OptimizationViewModel implements AutoCloseable {
     /** One sample's input shape without the batch axis, e.g. [1, 28, 28]. */
     public long[] sampleInputShape() {
         long[] s = function.inputShape();
-        return s.length > 0 && s[0] == 1 ? java.util.Arrays.copyOfRange(s, 1, s.length) : s;
+        return s.length > 0 && s[0] == 1 ? Arrays.copyOfRange(s, 1, s.length) : s;
     }
 
     /** Elements held at their start value (all free by default), in addition to {@link #fixedElementsProperty()}. */

@@ -14,6 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.ui.heatmap.HeatmapView;
@@ -62,8 +63,8 @@ public final class ParametersView extends BorderPane {
         Label layerStatus = new Label();
         layerStatus.textProperty().bind(vm.layerStatusProperty());
         Label layerLabel = new Label("Layer");
-        for (javafx.scene.layout.Region r : List.of(layerLabel, parameter, compute)) {
-            r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        for (Region r : List.of(layerLabel, parameter, compute)) {
+            r.setMinWidth(Region.USE_PREF_SIZE);
         }
         HBox layerBar = new HBox(8, layerLabel, parameter, compute, layerStatus);
         layerBar.setAlignment(Pos.CENTER_LEFT);

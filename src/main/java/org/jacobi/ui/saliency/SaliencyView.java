@@ -1,6 +1,8 @@
 package org.jacobi.ui.saliency;
 
 import java.util.List;
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -22,7 +24,8 @@ import org.jacobi.analysis.Pixels;
 /** The Saliency tab: input, saliency map and overlay side by side, with the output, channel and opacity chosen above. */
 public final class SaliencyView extends ScrollPane {
     private final SaliencyViewModel vm;
-    private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input [C, H, W], e.g. cnn_small.onnx with an image.";
+    private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input, [C, H, W] or [H, W, C] with 1, 3 or 4 channels: "
+        + "open a model that takes images (File > Open Demo > Handwritten digits) and drop a photo on it.";
     private final Label note = new Label(NOT_AN_IMAGE);
     private final ImageView input = pixelView();
     private final ImageView saliency = pixelView();
@@ -48,7 +51,7 @@ public final class SaliencyView extends ScrollPane {
             }
         });
         // after the combo box has reacted to its new items itself (it clears the selection when they are replaced)
-        vm.outputChoices().addListener((javafx.collections.ListChangeListener<String>) c -> javafx.application.Platform.runLater(() -> {
+        vm.outputChoices().addListener((ListChangeListener<String>) c -> Platform.runLater(() -> {
             output.getSelectionModel().clearSelection();
             output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get()));
         }));
@@ -57,7 +60,7 @@ public final class SaliencyView extends ScrollPane {
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
         channel.getSelectionModel().selectedIndexProperty().addListener((o, a, b) ->
             vm.channelProperty().set(b.intValue() <= 0 ? -1 : b.intValue() - 1));
-        vm.channelChoices().addListener((javafx.collections.ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
+        vm.channelChoices().addListener((ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
         Slider opacity = new Slider(0, 1, 0.5);
         opacity.valueProperty().bindBidirectional(vm.overlayOpacityProperty());
         controls = new HBox(8, new Label("Output"), output, abs, new Label("Channels"), channel, new Label("Overlay opacity"), opacity);
@@ -66,6 +69,7 @@ public final class SaliencyView extends ScrollPane {
         images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
         images.setPadding(new Insets(6));
         scaleNote.setId("saliencyScale");
+        scaleNote.setWrapText(true);
         Tooltip.install(saliency, saliencyTip);
         largeNote.setId("saliencyLargeJacobian");
         computeFull.setId("saliencyComputeFull");
@@ -108,6 +112,10 @@ public final class SaliencyView extends ScrollPane {
         overlayTop.setImage(salImg);
         saliencyTip.setText(p.derivative());
         scaleNote.setText(p.scaleNote());
+        scaleNote.setStyle(p.flat() ? "-fx-text-fill: #b35900; -fx-font-weight: bold;" : "");
+        for (ImageView v : List.of(saliency, overlayTop)) {
+            v.setVisible(!p.flat()); // a blank map would say nothing; the words below say why
+        }
     }
 
     private static ImageView pixelView() {

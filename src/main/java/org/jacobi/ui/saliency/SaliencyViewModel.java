@@ -6,6 +6,8 @@ import java.util.Locale;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -23,13 +25,19 @@ import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 
 /**
- * The Saliency tab: for an image-shaped input, one output's row of the Jacobian as an image beside the
+ * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), one output's row of the Jacobian as an image beside the
  * input. Which output (by its label), signed or absolute, which channel (-1: summed), overlay opacity.
  */
 public final class SaliencyViewModel {
     /** What the tab shows: input and saliency pixels (ARGB, width x height) and the captions. */
-    public record Picture(int width, int height, int[] input, int[] saliency, String derivative, String scaleNote) {
+    public record Picture(int width, int height, int[] input, int[] saliency, String derivative, String scaleNote, boolean flat) {
     }
+
+    /**
+     * A derivative whose absolute values sum to at most this is shown as flat, in words: changing every input element by
+     * 1 would move the output by at most this much (a sigmoid or softmax output saturated at 0 or 1).
+     */
+    static final double FLAT_L1 = 1e-6;
 
     private final AppState state;
     /** Computes single rows of a Jacobian too large to compute whole; null: only whole results are shown. */
@@ -47,8 +55,8 @@ public final class SaliencyViewModel {
     private List<Integer> choiceOutputs = List.of();
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
-    private final javafx.beans.property.ReadOnlyBooleanWrapper computing =
-        new javafx.beans.property.ReadOnlyBooleanWrapper(this, "computing", false);
+    private final ReadOnlyBooleanWrapper computing =
+        new ReadOnlyBooleanWrapper(this, "computing", false);
 
     /** Shows saliency of computed Jacobians only. */
     public SaliencyViewModel(AppState state) {
@@ -92,17 +100,19 @@ public final class SaliencyViewModel {
             clearChoices();
             return;
         }
-        long[] s = r.sampleInputShape();
+        long[] s = Saliency.channelsFirstShape(r.sampleInputShape());
         int c = (int) s[0];
         int h = (int) s[1];
         int w = (int) s[2];
+        x = Saliency.channelsFirst(x, r.sampleInputShape());
         int sampleIndex = state.sampleOf(r);
         double[] y = new double[r.outputsPerSample()];
         System.arraycopy(r.output().toDoubleArray(), sampleIndex * y.length, y, 0, y.length);
         setChoices(c, y);
         int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
         Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
-        show(map, x, c, h, w, "d " + state.outputLabel(out) + " / d " + r.wrt());
+        double l1 = sum(Saliency.map(r, state.sampleOf(r), out, -1, true).values());
+        show(map, x, c, h, w, "d " + state.outputLabel(out) + " / d " + r.wrt(), flatNote(l1, state.outputLabel(out), y[out]));
     }
 
     /** A Jacobian too large to compute whole: the chosen output's row by one reverse pass, once per choice. */
@@ -115,7 +125,7 @@ public final class SaliencyViewModel {
             clearChoices();
             return;
         }
-        int c = (int) s[0];
+        int c = (int) Saliency.channelsFirstShape(s)[0];
         int nOut = (int) large.size().outputsPerSample();
         int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
         setChoices(c, large.outputSample(sample));
@@ -144,7 +154,9 @@ public final class SaliencyViewModel {
         }
         computing.set(false);
         Saliency.Map2D map = Saliency.map(row, s, Math.min(channel.get(), c - 1), absolute.get());
-        show(map, x, c, (int) s[1], (int) s[2], "d " + state.outputLabel(out) + " / d " + large.request().wrt());
+        double l1 = sum(Saliency.map(row, s, -1, true).values());
+        show(map, Saliency.channelsFirst(x, s), c, map.height(), map.width(), "d " + state.outputLabel(out) + " / d " + large.request().wrt(),
+            flatNote(l1, state.outputLabel(out), large.outputSample(sample)[out]));
     }
 
     /** The output with the largest value in {@code sample}: for a classifier, its top class. */
@@ -198,13 +210,32 @@ public final class SaliencyViewModel {
         }
     }
 
-    private void show(Saliency.Map2D map, double[] x, int c, int h, int w, String derivative) {
+    /** @param flat the words for a (nearly) zero derivative, or null: then the map is drawn with its colour scale */
+    private void show(Saliency.Map2D map, double[] x, int c, int h, int w, String derivative, String flat) {
         ColorMaps cmap = absolute.get() ? ColorMaps.VIRIDIS : ColorMaps.RDBU;
         ValueScale scale = ValueScale.fit(map.values(), !absolute.get(), false);
-        String note = (absolute.get()
+        String note = flat != null ? flat : (absolute.get()
             ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
             : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max())) + " · " + derivative;
-        picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note));
+        picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note, flat != null));
+    }
+
+    /** The words for an output that (nearly) does not change with the input, or null when it does. */
+    static String flatNote(double l1, String output, double value) {
+        if (l1 > FLAT_L1) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "No saliency to show: %s = %.4g does not change with the input here (changing every "
+            + "input element by 1 would move it by at most %.2g). It is saturated, as a sigmoid at 0 or 1 is: choose another "
+            + "output, or the model's output before its sigmoid or softmax.", output, value, l1);
+    }
+
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
     }
 
     /** The size of a Jacobian too large to compute automatically, or null when there is none. */
@@ -270,7 +301,7 @@ public final class SaliencyViewModel {
     }
 
     /** True while the row of the map to show is being computed (a Jacobian too large to compute whole). */
-    public javafx.beans.property.ReadOnlyBooleanProperty computingProperty() {
+    public ReadOnlyBooleanProperty computingProperty() {
         return computing.getReadOnlyProperty();
     }
 

@@ -19,6 +19,8 @@ public final class SummariesView extends HBox {
     private final BarChart<String, Number> ranking;
     private final LineChart<Number, Number> sv;
     private final NumberAxis index = new NumberAxis();
+    /** log10 of the singular values; its ticks show only with values (empty, it runs to 10^100 on its own). */
+    private final NumberAxis logS = new NumberAxis();
 
     public SummariesView(SummariesViewModel vm, ObservableBooleanValue shown) {
         super(8);
@@ -34,7 +36,6 @@ public final class SummariesView extends HBox {
         ranking.setBarGap(0);
         ranking.setId("sensitivityChart");
         index.setLabel("index");
-        NumberAxis logS = new NumberAxis();
         logS.setLabel("singular value (log scale)");
         logS.setForceZeroInRange(false);
         logS.setTickLabelFormatter(new StringConverter<>() {
@@ -60,6 +61,7 @@ public final class SummariesView extends HBox {
         HBox.setHgrow(sv, Priority.ALWAYS);
         setPadding(new Insets(6));
         vm.shownProperty().bind(shown);
+        showSingularValues(vm.singularValuesProperty().get());
     }
 
     private void showRanking(List<SummariesViewModel.Bar> bars) {
@@ -75,6 +77,7 @@ public final class SummariesView extends HBox {
     }
 
     private void showSingularValues(double[] s) {
+        logS.setTickLabelsVisible(s != null && s.length > 0);
         if (s == null) {
             sv.getData().clear();
             return;

@@ -37,6 +37,7 @@ public final class WhatIfView extends VBox {
         vm.rows().addListener((ListChangeListener<WhatIfRow>) c -> rebuild());
         state.sampleCountProperty().addListener((o, a, b) -> rebuild());
         state.wrtProperty().addListener((o, a, b) -> rebuild());
+        state.inputsProperty().addListener((o, a, b) -> rebuild()); // a new input of the same name and count too
         ScrollPane tableScroll = new ScrollPane(table);
         tableScroll.setFitToWidth(true);
         VBox right = new VBox(4, bold("outputs of the selected sample"), outputs);
@@ -54,7 +55,7 @@ public final class WhatIfView extends VBox {
         int row = 0;
         if (vm.rows().isEmpty()) {
             double[] x = state.selectedInputSample();
-            table.add(new Label(x == null ? "No input yet."
+            table.add(new Label(x == null ? "No input yet: drop an input file (tensor, photo) or generate samples in the Input panel."
                 : "Input '" + state.wrtProperty().get() + "' has " + x.length + " elements per sample: too many for the table (at most "
                 + WhatIfViewModel.MAX_ELEMENTS + ")."), 0, 0);
             return;

@@ -1,6 +1,7 @@
 package org.jacobi.ui.whatif;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -73,7 +74,7 @@ public final class WhatIfViewModel {
             int per = x.size() / samples;
             int sample = state.selectedSampleProperty().get();
             TensorSpec spec = state.wrtSpec();
-            long[] shape = java.util.Arrays.copyOfRange(x.shape(),
+            long[] shape = Arrays.copyOfRange(x.shape(),
                 x.rank() > 0 && spec != null && spec.hasDynamicLeadingAxis() ? 1 : 0, x.rank());
             List<WhatIfRow> made = new ArrayList<>();
             for (int i = 0; i < per; i++) {

@@ -87,8 +87,8 @@ public final class SparkAssertions {
     }
 
     /**
-     * The same keys and texts, and every number within {@code tolerance} (float64 sums added in another order),
-     * except the run facts (timing, device).
+     * The same keys and texts, and every number within {@code tolerance} (0: the same double), except the run facts
+     * (timing, device).
      */
     public static void assertSameJson(Object expected, Object actual, double tolerance, String where) {
         if (expected instanceof Map<?, ?> e) {

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ class OrtLoweringTest {
             for (Onnx.ValueInfoProto in : m.getGraph().getInputList()) {
                 long[] shape = in.getType().getTensorType().getShape().getDimList().stream()
                     .mapToLong(Onnx.TensorShapeProto.Dimension::getDimValue).toArray();
-                float[] v = new float[(int) java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+                float[] v = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) random.nextGaussian();
                 }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jacobi.autodiff.TensorProtos;
 import org.jacobi.core.DevicePreference;
@@ -52,7 +54,7 @@ class OnnxBackendModelsTest {
                 return Tensor.ofFloats(f, dims);
             }
             case 7: return Tensor.ofLongs(TensorProtos.toLongs(t), dims);
-            case 6: return Tensor.ofInts(java.util.Arrays.stream(TensorProtos.toLongs(t)).mapToInt(x -> (int) x).toArray(), dims);
+            case 6: return Tensor.ofInts(Arrays.stream(TensorProtos.toLongs(t)).mapToInt(x -> (int) x).toArray(), dims);
             default: throw new IllegalArgumentException("type " + t.getDataType());
         }
     }
@@ -114,7 +116,7 @@ class OnnxBackendModelsTest {
         }
     }
 
-    static final java.util.Set<String> OUTDATED = java.util.Set.of("test_resize_downsample_scales_cubic_align_corners",
+    static final Set<String> OUTDATED = Set.of("test_resize_downsample_scales_cubic_align_corners",
         "test_resize_downsample_scales_linear_align_corners");
 
     static double maxDifference(double[] a, double[] b) {

@@ -11,12 +11,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.Differentiator;
+import org.jacobi.autodiff.OperatorTableTestAccess;
 import org.jacobi.autodiff.TestGraph;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.DevicePreference;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -126,7 +131,7 @@ class OnnxJacobianEngineTest {
             .node("Softmax", List.of("x"), List.of("s"), Attr.i("axis", 0)).node("Transpose", List.of("s"), List.of("y")).output("y");
         try (OnnxModel model = OnnxModel.load(g.write(dir, "softmax0"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            double[] fd = org.jacobi.autodiff.OperatorTableTestAccess.centralDifferences(model, g.values(), "x", "y");
+            double[] fd = OperatorTableTestAccess.centralDifferences(model, g.values(), "x", "y");
             for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
                 JacobianResult r = engine.compute(new JacobianRequest(g.values(), null, null, BatchAxis.NONE, mode, 0),
                     ProgressMonitor.NONE);
@@ -138,7 +143,7 @@ class OnnxJacobianEngineTest {
                 }
             }
             // AUTO takes the declared dynamic axis 0 as the batch, but the output moved it: a clear error.
-            org.jacobi.core.JacobiException e = assertThrows(org.jacobi.core.JacobiException.class, () -> engine.compute(
+            JacobiException e = assertThrows(JacobiException.class, () -> engine.compute(
                 new JacobianRequest(g.values(), null, null, BatchAxis.AUTO, JacobianMode.FORWARD, 0), ProgressMonitor.NONE));
             assertTrue(e.getMessage().contains("--batch-axis none"), e.getMessage());
         }
@@ -283,9 +288,9 @@ class OnnxJacobianEngineTest {
             JacobianRequest request = new JacobianRequest(inputs, null, null, BatchAxis.AUTO, JacobianMode.FORWARD, 1L << 40);
             engine.differentiatedGraph(request); // build the session first, so the run is what gets cancelled
             Recorder monitor = new Recorder(false);
-            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             try {
-                timer.schedule(() -> monitor.cancelled.set(true), 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                timer.schedule(() -> monitor.cancelled.set(true), 50, TimeUnit.MILLISECONDS);
                 assertThrows(CancelledException.class, () -> engine.compute(request, monitor));
             } finally {
                 timer.shutdownNow();

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jacobi.cli.JacobiCli;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -35,10 +38,10 @@ class FusedKernelTest {
     @Test
     void commandLineSaysItInOneLine() {
         Path out = Path.of("target", "fused-kernel-test.npy");
-        java.io.StringWriter err = new java.io.StringWriter();
-        int code = org.jacobi.cli.JacobiCli.execute(new String[] {"jacobian", DIR.resolve("transformer_encoder_nograd.pt").toString(),
+        StringWriter err = new StringWriter();
+        int code = JacobiCli.execute(new String[] {"jacobian", DIR.resolve("transformer_encoder_nograd.pt").toString(),
             "--input", DIR.resolve("transformer_encoder.input.npy").toString(), "--out", out.toString(), "--mode", "reverse",
-            "--force"}, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+            "--force"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(1, code, err.toString());
         String text = err.toString().strip();
         assertFalse(text.contains("\n"), text);

@@ -2,6 +2,7 @@ package org.jacobi.jacobian.torch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ public final class TorchBenchmark {
         String only = args.length > 3 ? args[3] : "";
         for (String[] m : models) {
             String name = m[0];
-            if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(name)) {
+            if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
                 continue;
             }
             Map<String, Tensor> inputs = new LinkedHashMap<>();

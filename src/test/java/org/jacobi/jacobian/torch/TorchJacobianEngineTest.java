@@ -25,6 +25,8 @@ import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.model.torch.TorchRuntime;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -252,7 +254,7 @@ class TorchJacobianEngineTest {
 
     @Test
     void cudaRequestedWithoutGpuRunsOnCpuWithANotice() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(org.jacobi.model.torch.TorchRuntime.cudaUsable());
+        Assumptions.assumeFalse(TorchRuntime.cudaUsable());
         Path file = FIXTURES.resolve("mlp_tanh.pt");
         try (Model model = ModelLoader.load(file, new ModelLoader.Options(DevicePreference.CUDA, Map.of()))) {
             JacobianResult r = jacobian(model, JacobianRequest.of(Map.of("x", npy(FIXTURES, "mlp_tanh.input.npy"))));

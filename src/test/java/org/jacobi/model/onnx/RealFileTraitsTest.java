@@ -3,7 +3,10 @@ package org.jacobi.model.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.TestFiles;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ProgressMonitor;
@@ -93,7 +96,7 @@ class RealFileTraitsTest {
     @Test
     void unsortedNodesAreSortedAsOnnxRuntimeDoes() {
         try (OnnxModel model = load("unsorted_nodes.onnx")) {
-            assertEquals(java.util.List.of("matmul1", "add1", "tanh", "matmul2", "add2"),
+            assertEquals(List.of("matmul1", "add1", "tanh", "matmul2", "add2"),
                 model.proto().getGraph().getNodeList().stream().map(n -> n.getName()).toList());
         }
     }
@@ -131,9 +134,9 @@ class RealFileTraitsTest {
             // the condition holds: the outputs are the network's
             Map<String, Tensor> plain;
             try (OnnxModel reference = load("unsorted_nodes.onnx")) {
-                plain = reference.run(inputs(), java.util.Set.of("y"));
+                plain = reference.run(inputs(), Set.of("y"));
             }
-            assertTrue(java.util.Arrays.equals(plain.get("y").toDoubleArray(), model.run(inputs(), java.util.Set.of("y")).get("y")
+            assertTrue(Arrays.equals(plain.get("y").toDoubleArray(), model.run(inputs(), Set.of("y")).get("y")
                 .toDoubleArray()));
         }
     }

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import javafx.event.ActionEvent;
+import javafx.scene.Scene;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
+import javafx.scene.image.Image;
 import javafx.scene.input.Clipboard;
+import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.jacobi.core.AboutInfo;
 import org.junit.jupiter.api.Test;
@@ -27,7 +32,7 @@ class AboutDialogUiTest {
     @Start
     void start(Stage stage) {
         owner = stage;
-        stage.setScene(new javafx.scene.Scene(new javafx.scene.layout.StackPane(), 400, 300));
+        stage.setScene(new Scene(new StackPane(), 400, 300));
         stage.show();
     }
 
@@ -42,11 +47,11 @@ class AboutDialogUiTest {
         });
 
         for (AboutInfo.Row row : info.rows()) {
-            String id = "#about-" + row.label().toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
+            String id = "#about-" + row.label().toLowerCase(Locale.ROOT).replace(' ', '-');
             assertEquals(row.value(), robot.lookup(id).queryAs(Label.class).getText());
         }
         robot.interact(() -> dialog.get().getDialogPane().lookupButton(AboutDialog.COPY).fireEvent(
-            new javafx.event.ActionEvent()));
+            new ActionEvent()));
         WaitForAsyncUtils.waitForFxEvents();
         AtomicReference<String> copied = new AtomicReference<>();
         robot.interact(() -> copied.set(Clipboard.getSystemClipboard().getString()));
@@ -58,7 +63,7 @@ class AboutDialogUiTest {
 
     @Test
     void applicationIconsAreBundled() {
-        List<javafx.scene.image.Image> icons = AboutDialog.applicationIcons();
+        List<Image> icons = AboutDialog.applicationIcons();
         assertEquals(6, icons.size());
         assertEquals(256, icons.get(icons.size() - 1).getWidth());
     }

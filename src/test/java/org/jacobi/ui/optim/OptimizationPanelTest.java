@@ -18,6 +18,7 @@ import org.jacobi.io.Npy;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelLoader;
+import org.jacobi.optim.OptimizationMethod;
 import org.jacobi.ui.SampleTabModel;
 import org.jacobi.ui.task.FxTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -60,8 +61,8 @@ class OptimizationPanelTest {
     @Test
     void runPlotsBothMethodsAndUsesTheResult(FxRobot robot) throws Exception {
         robot.clickOn("Run");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> panel.viewModel().resultProperty(org.jacobi.optim.OptimizationMethod.GAUSS_NEWTON).get() != null
-            && panel.viewModel().resultProperty(org.jacobi.optim.OptimizationMethod.LBFGS).get() != null
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> panel.viewModel().resultProperty(OptimizationMethod.GAUSS_NEWTON).get() != null
+            && panel.viewModel().resultProperty(OptimizationMethod.LBFGS).get() != null
             && !panel.viewModel().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         @SuppressWarnings("unchecked")

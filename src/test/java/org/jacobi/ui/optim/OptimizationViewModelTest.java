@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,7 +158,7 @@ class OptimizationViewModelTest {
     @Test
     void optimizesTheChosenInputOfATwoInputModel() {
         try (Model two = ModelLoader.load(DIR.resolve("two_inputs.onnx")); ModelDerivatives twoDerivatives = new ModelDerivatives(two)) {
-            Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
+            Map<String, Tensor> inputs = new LinkedHashMap<>();
             inputs.put("x1", Npy.read(DIR.resolve("two_inputs.input.x1.npy")));
             inputs.put("x2", Npy.read(DIR.resolve("two_inputs.input.x2.npy")));
             try (OptimizationViewModel v = OptimizationViewModel.forSample(new SampleTabModel.Sample(twoDerivatives, inputs, 1, "x2", "y"),

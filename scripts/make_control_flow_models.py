@@ -1,0 +1,281 @@
+#!/usr/bin/python3
+"""Makes the control-flow models behind ControlFlowModelsTest, with float64 references from PyTorch autograd.
+
+Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTorch function in float64:
+- nested_if: a network inside nested If branches, chosen by an int64 input `sr` (like a voice-activity detector's
+  sample rate): the branches read `x`, a value of the enclosing graph (`s = sin(p)`) and one of the enclosing branch
+  (`h`) without naming them as inputs; sibling branches reuse value names, as exporters do. References for sr =
+  16000 (then/then), 12000 (then/else) and 8000 (else): per-sample Jacobians, Hessians of output element 0, and the
+  Jacobian with respect to the weight W1 (read inside the branches).
+- loop_rnn: a Loop with a fixed trip count (4) carrying a recurrent state, reading the input sequence from the
+  enclosing graph by the iteration number, with a scan output.
+- scan_rnn: a Scan over axis 1 of the input carrying a recurrent state.
+- while_loop: a Loop whose condition is computed from the data (a while loop): refused.
+- if_without_rule: an If whose taken branch holds an operator without a rule (Det): refused, naming the node.
+- independent: an output computed from `z` only, inside an If; its derivative with respect to `x` does not exist.
+
+Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
+"""
+import os
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "models", "control_flow")
+OPSET = 17
+rng = np.random.default_rng(0)
+F = TensorProto.FLOAT
+
+
+def weights(*shape, scale=0.6):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+def init(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def vinfo(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def save_model(name, graph):
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_control_flow_models")
+    model.ir_version = 8
+    onnx.save(model, os.path.join(OUT, name + ".onnx"))
+
+
+def npy(name, array):
+    np.save(os.path.join(OUT, name + ".npy"), array)
+
+
+def per_sample(f, x):
+    """Per-sample Jacobian [B, *out, *in] of f (batched) at x, in float64."""
+    rows = []
+    for b in range(x.shape[0]):
+        xb = torch.from_numpy(x[b:b + 1]).double()
+        j = torch.autograd.functional.jacobian(lambda v: f(v)[0], xb)
+        rows.append(j.reshape(f(xb)[0].shape + xb.shape[1:]).numpy())
+    return np.stack(rows)
+
+
+def per_sample_hessian(f, x, element):
+    rows = []
+    for b in range(x.shape[0]):
+        xb = torch.from_numpy(x[b]).double()
+        h = torch.autograd.functional.hessian(lambda v: f(v[None]).reshape(-1)[element], xb)
+        rows.append(h.reshape(xb.numel(), xb.numel()).numpy())
+    return np.stack(rows)
+
+
+def t(a):
+    return torch.from_numpy(np.asarray(a)).double()
+
+
+# ---- nested_if ----
+
+P, W1, B1, W2, W3, W4 = weights(4, 4), weights(4, 6), weights(6), weights(6, 3), weights(6, 3), weights(4, 3)
+
+
+def nested_if():
+    then_then = helper.make_graph([
+        helper.make_node("MatMul", ["h", "W2"], ["u"]),
+        helper.make_node("MatMul", ["s", "W4"], ["sw"]),
+        helper.make_node("Mul", ["u", "sw"], ["v"]),
+    ], "then_then", [], [vinfo("v", F, None)])
+    then_else = helper.make_graph([
+        helper.make_node("Sigmoid", ["h"], ["g"]),
+        helper.make_node("MatMul", ["g", "W3"], ["u"]),
+        helper.make_node("Identity", ["u"], ["v"]),
+    ], "then_else", [], [vinfo("v", F, None)])
+    then = helper.make_graph([
+        helper.make_node("MatMul", ["x", "W1"], ["xw"]),
+        helper.make_node("Add", ["xw", "b1"], ["pre"]),
+        helper.make_node("Tanh", ["pre"], ["h"]),
+        helper.make_node("Equal", ["sr", "sr16000"], ["c2"]),
+        helper.make_node("If", ["c2"], ["inner"], then_branch=then_then, else_branch=then_else),
+    ], "then", [], [vinfo("inner", F, None)])
+    otherwise = helper.make_graph([
+        helper.make_node("Mul", ["p", "p"], ["pp"]),
+        helper.make_node("MatMul", ["pp", "W4"], ["u"]),
+        helper.make_node("Mul", ["u", "half"], ["v"]),
+    ], "else", [], [vinfo("v", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("MatMul", ["x", "P"], ["px"]),
+        helper.make_node("Tanh", ["px"], ["p"]),
+        helper.make_node("Sin", ["p"], ["s"]),
+        helper.make_node("Greater", ["sr", "sr8000"], ["c1"]),
+        helper.make_node("If", ["c1"], ["branch_out"], then_branch=then, else_branch=otherwise),
+        helper.make_node("Tanh", ["branch_out"], ["y"]),
+    ], "nested_if", [vinfo("x", F, ["batch", 4]), vinfo("sr", TensorProto.INT64, [])], [vinfo("y", F, ["batch", 3])],
+        [init("P", P), init("W1", W1), init("b1", B1), init("W2", W2), init("W3", W3), init("W4", W4),
+         init("half", np.float32(0.5)), init("sr8000", np.int64(8000)), init("sr16000", np.int64(16000))])
+    save_model("nested_if", graph)
+
+
+def nested_if_torch(sr, w1=None):
+    w1 = t(W1) if w1 is None else w1
+
+    def f(x):
+        p = torch.tanh(x @ t(P))
+        s = torch.sin(p)
+        if sr > 8000:
+            h = torch.tanh(x @ w1 + t(B1))
+            out = (h @ t(W2)) * (s @ t(W4)) if sr == 16000 else torch.sigmoid(h) @ t(W3)
+        else:
+            out = ((p * p) @ t(W4)) * 0.5
+        return torch.tanh(out)
+    return f
+
+
+# ---- loop_rnn and scan_rnn ----
+
+W, U, BR, V = weights(3, 5), weights(5, 5, scale=0.4), weights(5), weights(3, 5)
+
+
+def loop_rnn():
+    body = helper.make_graph([
+        helper.make_node("Gather", ["x", "i"], ["xt"], axis=1),
+        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
+        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
+        helper.make_node("Add", ["xw", "hu"], ["a0"]),
+        helper.make_node("Add", ["a0", "b"], ["a"]),
+        helper.make_node("Tanh", ["a"], ["h_out"]),
+        helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+        helper.make_node("Identity", ["h_out"], ["h_seq"]),
+    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
+        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None), vinfo("h_seq", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("Gather", ["x", "zero"], ["x0"], axis=1),
+        helper.make_node("MatMul", ["x0", "V"], ["x0v"]),
+        helper.make_node("Tanh", ["x0v"], ["h0"]),
+        helper.make_node("Loop", ["M", "cond", "h0"], ["h_final", "hs"], body=body),
+        helper.make_node("Transpose", ["hs"], ["hs_t"], perm=[1, 0, 2]),
+        helper.make_node("Unsqueeze", ["h_final", "one"], ["hf"]),
+        helper.make_node("Add", ["hs_t", "hf"], ["y"]),
+    ], "loop_rnn", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 4, 5])],
+        [init("W", W), init("U", U), init("b", BR), init("V", V), init("M", np.int64(4)), init("cond", np.bool_(True)),
+         init("zero", np.int64(0)), init("one", np.array([1], dtype=np.int64))])
+    save_model("loop_rnn", graph)
+
+
+def loop_rnn_torch(x):
+    h = torch.tanh(x[:, 0] @ t(V))
+    hs = []
+    for i in range(4):
+        h = torch.tanh(x[:, i] @ t(W) + h @ t(U) + t(BR))
+        hs.append(h)
+    return torch.stack(hs, 1) + h[:, None]
+
+
+def scan_rnn():
+    body = helper.make_graph([
+        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
+        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
+        helper.make_node("Add", ["xw", "hu"], ["a0"]),
+        helper.make_node("Add", ["a0", "b"], ["a"]),
+        helper.make_node("Tanh", ["a"], ["h_out"]),
+        helper.make_node("Mul", ["h_out", "h_out"], ["o"]),
+    ], "body", [vinfo("h_in", F, None), vinfo("xt", F, None)], [vinfo("h_out", F, None), vinfo("o", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceMean", ["x"], ["xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["xm", "V"], ["xmv"]),
+        helper.make_node("Tanh", ["xmv"], ["h0"]),
+        helper.make_node("Scan", ["h0", "x"], ["h_final", "os"], body=body, num_scan_inputs=1, scan_input_axes=[1],
+                         scan_output_axes=[1]),
+        helper.make_node("Unsqueeze", ["h_final", "one"], ["hf"]),
+        helper.make_node("Add", ["os", "hf"], ["y"]),
+    ], "scan_rnn", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 4, 5])],
+        [init("W", W), init("U", U), init("b", BR), init("V", V), init("one", np.array([1], dtype=np.int64))])
+    save_model("scan_rnn", graph)
+
+
+def scan_rnn_torch(x):
+    h = torch.tanh(x.mean(1) @ t(V))
+    os_ = []
+    for i in range(4):
+        h = torch.tanh(x[:, i] @ t(W) + h @ t(U) + t(BR))
+        os_.append(h * h)
+    return torch.stack(os_, 1) + h[:, None]
+
+
+# ---- refused and independent ----
+
+def while_loop():
+    body = helper.make_graph([
+        helper.make_node("Mul", ["h_in", "half"], ["h_out"]),
+        helper.make_node("Abs", ["h_out"], ["mag"]),
+        helper.make_node("ReduceMax", ["mag"], ["largest"], keepdims=0),
+        helper.make_node("Greater", ["largest", "tenth"], ["cond_out"]),
+    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
+        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("Loop", ["", "cond", "x"], ["y"], name="halve_until_small", body=body),
+    ], "while_loop", [vinfo("x", F, ["batch", 3])], [vinfo("y", F, ["batch", 3])],
+        [init("cond", np.bool_(True)), init("half", np.float32(0.5)), init("tenth", np.float32(0.1))])
+    save_model("while_loop", graph)
+
+
+def if_without_rule():
+    then = helper.make_graph([
+        helper.make_node("Reshape", ["x", "square"], ["xr"]),
+        helper.make_node("Det", ["xr"], ["d"], name="det"),
+        helper.make_node("Unsqueeze", ["d", "one"], ["v"]),
+    ], "then", [], [vinfo("v", F, None)])
+    otherwise = helper.make_graph([helper.make_node("ReduceSum", ["x", "one"], ["v"], keepdims=1)], "else", [],
+                                  [vinfo("v", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("If", ["cond"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "if_without_rule", [vinfo("x", F, ["batch", 4])], [vinfo("y", F, ["batch", 1])],
+        [init("cond", np.bool_(True)), init("square", np.array([-1, 2, 2], dtype=np.int64)),
+         init("one", np.array([1], dtype=np.int64))])
+    save_model("if_without_rule", graph)
+
+
+def independent():
+    then = helper.make_graph([helper.make_node("Tanh", ["z"], ["v"])], "then", [], [vinfo("v", F, None)])
+    otherwise = helper.make_graph([helper.make_node("Sin", ["z"], ["v"])], "else", [], [vinfo("v", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceSum", ["z"], ["zs"], keepdims=0),
+        helper.make_node("Greater", ["zs", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], then_branch=then, else_branch=otherwise),
+        helper.make_node("Mul", ["x", "three"], ["w"]),
+    ], "independent", [vinfo("x", F, ["batch", 3]), vinfo("z", F, ["batch", 3])],
+        [vinfo("y", F, ["batch", 3]), vinfo("w", F, ["batch", 3])],
+        [init("zero", np.float32(0)), init("three", np.float32(3))])
+    save_model("independent", graph)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    nested_if()
+    x = rng.uniform(-1, 1, (3, 4)).astype(np.float32)
+    npy("nested_if.input", x)
+    for sr in (16000, 12000, 8000):
+        npy(f"nested_if.sr{sr}", np.int64(sr))
+        npy(f"nested_if.jacobian.sr{sr}", per_sample(nested_if_torch(sr), x))
+        npy(f"nested_if.hessian.sr{sr}", per_sample_hessian(nested_if_torch(sr), x, 0))
+    # d y / d W1 per sample at sr 16000: [B, 3, 4, 6]
+    rows = []
+    for b in range(x.shape[0]):
+        xb = t(x[b:b + 1])
+        rows.append(torch.autograd.functional.jacobian(lambda w: nested_if_torch(16000, w)(xb)[0], t(W1)).numpy())
+    npy("nested_if.wrt.W1.sr16000", np.stack(rows))
+
+    seq = rng.uniform(-1, 1, (2, 4, 3)).astype(np.float32)
+    loop_rnn()
+    scan_rnn()
+    npy("rnn.input", seq)
+    npy("loop_rnn.jacobian", per_sample(loop_rnn_torch, seq))
+    npy("scan_rnn.jacobian", per_sample(scan_rnn_torch, seq))
+    while_loop()
+    if_without_rule()
+    independent()
+    npy("independent.x", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
+    npy("independent.z", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
+
+
+if __name__ == "__main__":
+    main()
