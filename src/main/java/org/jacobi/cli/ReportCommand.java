@@ -164,7 +164,8 @@ public final class ReportCommand implements Callable<Integer> {
             if (pointed != null) {
                 source = ReportTarget.source(model, engine, jacobianOptions.targetRequest(bound), pointed, probability, monitor);
                 secondOrder = noSecondOrder ? SecondOrder.NONE : new SecondOrder(null, null, List.of("Interactions and "
-                    + "Parameters are left out of a report for a target: they are of whole outputs. Leave out --target for them."));
+                    + "Parameters are left out of a report for a target: they are of whole outputs, and a report of the whole "
+                    + "output has them."));
             } else {
                 JacobianRequest request = jacobianOptions.request(bound);
                 JacobianResult result = engine.compute(request, monitor);

@@ -179,8 +179,8 @@ final class Charts {
 
     /**
      * An image input, its saliency map over it, and the map alone with its colour bar: the map is per pixel, light at
-     * zero and dark at its maximum; over the image it is drawn opaque in proportion to its value, so that the image
-     * shows through where the derivative is small.
+     * zero and dark at its maximum; over the image it grows opaque with its value (by the square root, so that
+     * moderate values show), and the image shows through where the derivative is small.
      *
      * @param image one sample's input, {@code [C, H, W]}
      * @param saliency {@code [H, W]}, non-negative
@@ -206,7 +206,8 @@ final class Charts {
             map[p] = ColorMaps.MAGMA_LIGHT.argbMagnitude(saliency[p], smax);
             // the image dimmed towards light grey under the map, opaque where the map is large
             double grey = 255 * (0.45 + 0.5 * ColorMaps.luminance(photo[p]));
-            double alpha = smax > 0 ? 0.9 * Math.min(1, saliency[p] / smax) : 0;
+            // square root: the heat of a detector anchor's small receptive field stays visible over the photo
+            double alpha = smax > 0 ? 0.9 * Math.sqrt(Math.min(1, saliency[p] / smax)) : 0;
             over[p] = 0xff000000 | blend(grey, map[p] >> 16 & 0xff, alpha) << 16 | blend(grey, map[p] >> 8 & 0xff, alpha) << 8
                 | blend(grey, map[p] & 0xff, alpha);
         }

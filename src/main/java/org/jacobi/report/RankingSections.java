@@ -25,7 +25,7 @@ final class RankingSections {
     /** "for the target", "averaged over all 512 output elements of scores", or "" for a single output element. */
     static String over(ReportSource source, SensitivityStatistics stats) {
         if (source.target() != null) {
-            return "for " + source.target().describe();
+            return "for the target";
         }
         return stats.outputs() == 1 ? "" : "averaged over all " + stats.outputs() + " output elements of " + source.jacobian().of();
     }
