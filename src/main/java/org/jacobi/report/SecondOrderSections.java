@@ -141,7 +141,7 @@ final class SecondOrderSections {
         Charts.Png bars = Plots.barChart(p.parameters(), means, "Mean over samples of ||d " + p.of() + " / d parameter||",
             "Frobenius norm");
         b.add(new Block.Figure(bars.bytes(), "Mean parameter sensitivity per tensor", "Mean over the " + p.samples()
-            + " samples, per parameter tensor.", bars.width(), bars.height()));
+            + (p.samples() == 1 ? " sample" : " samples") + ", per parameter tensor.", bars.width(), bars.height()));
         PooledMatrix pm = PooledMatrix.pool(p.norms().toDoubleArray(), p.samples(), p.parameters().size(),
             options.heatmapMaxCells(), options.pooling());
         List<String> sampleLabels = new ArrayList<>();

@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.jacobi.TestFiles;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -95,12 +89,7 @@ class ManyOutputsReportTest {
             && global.contains("jacobi gsa"), global);
         Path zip = dir.resolve("data.zip");
         ReportDataZip.write(report, zip, false);
-        Map<String, String> entries = new HashMap<>();
-        try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                entries.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> entries = ReportContentTest.zipEntries(zip);
         assertFalse(entries.containsKey("dgsm.csv"));
         assertEquals("rank,input,flat_index,mean_abs_jacobian", entries.get("ranking.csv").lines().findFirst().orElseThrow());
     }
