@@ -13,8 +13,13 @@ final class SaliencyFigure {
     private SaliencyFigure() {
     }
 
+    /** An image of either layout with at least 4 x 4 pixels: smaller ones say more as heatmap columns. */
     static boolean applies(long[] sampleInputShape) {
-        return Saliency.isImageShaped(sampleInputShape);
+        if (!Saliency.isImageShaped(sampleInputShape)) {
+            return false;
+        }
+        long[] chw = Saliency.channelsFirstShape(sampleInputShape);
+        return chw[1] >= 4 && chw[2] >= 4;
     }
 
     static Block of(ReportSource source, int sample, String who) {
