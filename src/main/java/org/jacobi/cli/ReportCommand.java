@@ -147,6 +147,9 @@ public final class ReportCommand implements Callable<Integer> {
             throw JacobiException.usage("--of " + jacobianOptions.of + " points at part of an output; a report takes that "
                 + "as --target '" + jacobianOptions.of.strip() + "'.");
         }
+        if (probability && target == null) {
+            throw JacobiException.usage("--probability goes with --target: give the output element or region to differentiate.");
+        }
         if (target != null && jacobianOptions.of != null) {
             throw JacobiException.usage("--target names its output; leave out --of.");
         }

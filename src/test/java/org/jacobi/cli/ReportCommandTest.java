@@ -164,6 +164,10 @@ class ReportCommandTest {
             "--target", "scores[600]", "--out", dir.resolve("r.html").toString());
         assertEquals(2, bad.exitCode, bad.toString());
         assertTrue(bad.err.contains("out of range"), bad.err);
+        CliRunner alone = CliRunner.run("report", resource("report/detector_anchors.onnx"), "--input", resource("images/face.png"),
+            "--probability", "--out", dir.resolve("r.html").toString());
+        assertEquals(2, alone.exitCode, alone.toString());
+        assertTrue(alone.err.contains("--probability goes with --target"), alone.err);
         assertFalse(Files.exists(dir.resolve("r.html")));
     }
 
