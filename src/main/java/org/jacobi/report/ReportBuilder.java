@@ -195,7 +195,7 @@ public final class ReportBuilder {
             stats.outputs(), source.target() != null ? (stats.outputs() == 1 ? "target" : "targets")
                 : "output element" + (stats.outputs() == 1 ? "" : "s"), stats.inputs(), stats.inputs() == 1 ? "" : "s",
             (jr.exact() ? jr.mode().label() + "-mode automatic differentiation (exact; " : "finite differences "
-                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), over.isEmpty() ? "" : " " + over,
+                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), over.isEmpty() ? "" : " (" + over + ")",
             source.inputName(top), num(stats.meanAbs()[top]), shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
         return new Section("summary", "Summary", b);
     }
