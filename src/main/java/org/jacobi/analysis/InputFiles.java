@@ -51,16 +51,6 @@ public final class InputFiles {
     }
 
     /**
-     * Reads {@code files} as inputs of the model, on top of {@code current} (which keeps the inputs no file gives).
-     *
-     * @param target the input that images and the first unnamed array feed, or null for the model's first input
-     */
-    public static Map<String, Tensor> read(ModelInfo info, Map<String, Tensor> current, List<Path> files,
-                                           ImageInputs.Normalisation norm, String target) {
-        return read(info, current, files, norm.settings(), target);
-    }
-
-    /**
      * Reads {@code files} as inputs of the model, on top of {@code current}; photos (or WAV clips) all feed one
      * input, as a batch, made as {@code settings} say.
      *

@@ -37,10 +37,4 @@ public final class NumberLists {
         }
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
-
-    /** The image normalisation from the three form fields (scale, per-channel mean, per-channel std). */
-    public static ImageInputs.Normalisation normalisation(String scale, String mean, String std) {
-        return new ImageInputs.Normalisation(parseNumber(scale, "image scale"), parseList(mean, "image mean"),
-            parseList(std, "image std"));
-    }
 }

@@ -28,6 +28,7 @@ import org.jacobi.report.ReportBuilder;
 import org.jacobi.report.ReportDataZip;
 import org.jacobi.report.ReportOptions;
 import org.jacobi.report.ReportSource;
+import org.jacobi.report.ReportTarget;
 import org.jacobi.report.ReportWriters;
 import org.jacobi.report.SecondOrder;
 import org.jacobi.report.TraceRow;
@@ -43,8 +44,10 @@ import picocli.CommandLine.Parameters;
     description = {"Compute per-sample Jacobians and write a sensitivity report: model summary, method, heatmaps, "
         + "saliency maps (image inputs), input ranking, global sensitivity measures, singular values and, with "
         + "--trace, optimization traces.",
-        "The format follows the extension of --out: .html (one self-contained file) or .pdf.",
-        "Example: jacobi report model.onnx --input x.npy --out report.pdf --samples 0,3,5 --data-zip report-data.zip"})
+        "The format follows the extension of --out: .html (one self-contained file) or .pdf. With --target the report is "
+            + "of that part of an output (its gradient, ranking and saliency), not averaged over every output element.",
+        "Example: jacobi report model.onnx --input x.npy --out report.pdf --samples 0,3,5 --data-zip report-data.zip",
+        "Example: jacobi report detector.onnx --input photo.png --target 'scores[272]' --out face.html"})
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An ONNX (.onnx) or TorchScript (.pt) file.")
     Path modelPath;
@@ -56,6 +59,19 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "REPORT.html|REPORT.pdf", required = true,
         description = "Where to write the report.")
     Path out;
+
+    @Option(names = "--target", paramLabel = "NAME[...]",
+        description = "Report on one part of an output instead of averaging over all its elements, as jacobian --of writes it: "
+            + "one element 'scores[272]', a region summed 'mask[0,10:20,:]', or each sample's largest element 'y[top]'. "
+            + "One reverse pass per sample gives its gradient; the ranking, measures and saliency maps are then of that "
+            + "target, and so is --attribution. After a final Sigmoid or Softmax the logit before it is differentiated "
+            + "unless --probability.")
+    String target;
+
+    @Option(names = "--probability",
+        description = "With --target on an output made by a final Sigmoid or Softmax: differentiate the probability itself "
+            + "instead of the logit before it (the default, since a saturated probability has no gradient).")
+    boolean probability;
 
     @Option(names = "--samples", paramLabel = "I,J,...", split = ",", hideParamSyntax = true,
         description = "Samples that get their own heatmap, saliency map and spectrum (default: all, at most 16). "
@@ -88,7 +104,7 @@ public final class ReportCommand implements Callable<Integer> {
     boolean noSecondOrder;
 
     @Option(names = "--attribution", paramLabel = "M[,M...]",
-        description = "Add an attribution section for the target of --of (e.g. 'y[top]', 'y[3]', a slice): these methods "
+        description = "Add an attribution section for the target of --target (default: the first output's largest element): these methods "
             + "(saliency, gradxinput, ig, smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion) with their defaults, "
             + "overlays for image inputs, and the metrics of --attribution-metrics.")
     String attribution;
@@ -127,27 +143,45 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportOptions options = options();
         List<TraceRow> traceRows = trace == null ? List.of() : TraceRows.readCsv(trace);
-        // --of may point at part of an output ('y[top]'): the Jacobian is of the whole output, the attribution of that part
-        OutputTarget target = OutputTarget.parse(jacobianOptions.of, null, null);
-        jacobianOptions.of = target.output();
+        if (jacobianOptions.of != null && jacobianOptions.of.strip().endsWith("]")) {
+            throw JacobiException.usage("--of " + jacobianOptions.of + " points at part of an output; a report takes that "
+                + "as --target '" + jacobianOptions.of.strip() + "'.");
+        }
+        if (probability && target == null) {
+            throw JacobiException.usage("--probability goes with --target: give the output element or region to differentiate.");
+        }
+        if (target != null && jacobianOptions.of != null) {
+            throw JacobiException.usage("--target names its output; leave out --of.");
+        }
+        OutputTarget pointed = target == null ? null : OutputTarget.parse(target, null, null);
+        OutputTarget attributionTarget = pointed != null ? pointed : OutputTarget.parse(jacobianOptions.of, null, null);
         List<AttributionMethod> methods = attribution == null ? List.of() : AttributionSettings.defaults().methods(attribution);
         List<String> metrics = AttributionSettings.metrics(attributionMetrics);
         jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
-            JacobianRequest request = jacobianOptions.request(bound);
             ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
-            JacobianResult result = engine.compute(request, monitor);
+            ReportSource source;
+            SecondOrder secondOrder;
+            if (pointed != null) {
+                source = ReportTarget.source(model, engine, jacobianOptions.targetRequest(bound), pointed, probability, monitor);
+                secondOrder = noSecondOrder ? SecondOrder.NONE : new SecondOrder(null, null, List.of("Interactions and "
+                    + "Parameters are left out of a report for a target: they are of whole outputs, and a report of the whole "
+                    + "output has them."));
+            } else {
+                JacobianRequest request = jacobianOptions.request(bound);
+                JacobianResult result = engine.compute(request, monitor);
+                source = ReportSource.of(model, bound, result);
+                secondOrder = noSecondOrder ? SecondOrder.NONE : SecondOrder.compute(model, request, result, monitor);
+            }
+            JacobianResult result = source.jacobian();
             for (String warning : result.warnings()) {
                 stderr.println("jacobi: warning: " + warning);
             }
-            SecondOrder secondOrder = noSecondOrder ? SecondOrder.NONE
-                : SecondOrder.compute(model, request, result, monitor);
-            Report report = ReportBuilder.build(ReportSource.of(model, bound, result).withTraces(traceRows), options,
-                secondOrder, monitor);
+            Report report = ReportBuilder.build(source.withTraces(traceRows), options, secondOrder, monitor);
             if (!methods.isEmpty()) {
-                report = withAttribution(report, model, bound, target, methods, metrics, monitor);
+                report = withAttribution(report, model, bound, attributionTarget, methods, metrics, monitor);
             }
             if (gsaStudy != null) {
                 report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);

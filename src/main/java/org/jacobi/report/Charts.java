@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jacobi.analysis.ColorMaps;
+import org.jacobi.analysis.Pixels;
 
 /**
  * Draws the report's heatmaps and saliency images into PNG bytes with java.awt (works headless): pixel rasters
@@ -26,6 +27,8 @@ import org.jacobi.analysis.ColorMaps;
 final class Charts {
     static final int SCALE = 2;
     static final int WIDTH = 760;
+    /** The largest side of each of the saliency figure's three panels. */
+    static final int SALIENCY_PANEL = 190;
     static final Color AXIS = new Color(0x33, 0x33, 0x33);
 
     private Charts() {
@@ -161,7 +164,7 @@ final class Charts {
         g.setColor(AXIS);
         g.drawRect(x, y, w, h);
         g.setFont(font(11));
-        g.drawString(fmtSigned(vmax), x + w + 4, y + 9);
+        g.drawString(diverging ? fmtSigned(vmax) : fmt(vmax), x + w + 4, y + 9);
         if (diverging) {
             g.drawString("0", x + w + 4, y + h / 2 + 4);
             g.drawString(fmtSigned(-vmax), x + w + 4, y + h);
@@ -175,75 +178,66 @@ final class Charts {
     // ---------------------------------------------------------------- saliency
 
     /**
-     * An image input next to its saliency map (L2 norm of the Jacobian over outputs and channels, per pixel).
+     * An image input, its saliency map over it, and the map alone with its colour bar: the map is per pixel, light at
+     * zero and dark at its maximum; over the image it grows opaque with its value (by the square root, so that
+     * moderate values show), and the image shows through where the derivative is small.
      *
      * @param image one sample's input, {@code [C, H, W]}
-     * @param saliency {@code [H, W]}
+     * @param saliency {@code [H, W]}, non-negative
+     * @param valueLabel what the map is, e.g. "||dy/dx||"
      */
-    static Png saliency(double[] image, int channels, int h, int w, double[] saliency, String title) {
-        int scale = Math.max(1, Math.min(12, 240 / Math.max(h, w)));
-        int pw = w * scale;
-        int ph = h * scale;
+    static Png saliency(double[] image, int channels, int h, int w, double[] saliency, String title, String valueLabel) {
+        double scale = Math.min(12, (double) SALIENCY_PANEL / Math.max(h, w));
+        int pw = (int) Math.round(w * scale);
+        int ph = (int) Math.round(h * scale);
         int top = 40;
-        int gap = 50;
+        int gap = 20;
         int left = 20;
-        int width = Math.max(WIDTH, left + pw + gap + pw + 110); // same width as other figures: same text size in print
+        int width = Math.max(WIDTH, left + 3 * pw + 2 * gap + 110); // same width as other figures: same text size in print
         int height = top + ph + 40;
-        BufferedImage img = canvas(width, height);
-        Graphics2D g = graphics(img);
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-        int plane = h * w;
-        double[] lo = new double[channels];
-        double[] hi = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            lo[c] = Double.POSITIVE_INFINITY;
-            hi[c] = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < plane; i++) {
-                lo[c] = Math.min(lo[c], image[c * plane + i]);
-                hi[c] = Math.max(hi[c], image[c * plane + i]);
-            }
-        }
         double smax = 0;
         for (double v : saliency) {
             smax = Math.max(smax, v);
         }
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                Color color;
-                if (channels == 3) {
-                    color = new Color(unit(image[i], lo[0], hi[0]), unit(image[plane + i], lo[1], hi[1]),
-                        unit(image[2 * plane + i], lo[2], hi[2]));
-                } else {
-                    double sum = 0;
-                    for (int c = 0; c < channels; c++) {
-                        sum += unit(image[c * plane + i], lo[c], hi[c]);
-                    }
-                    float v = (float) (sum / channels);
-                    color = new Color(v, v, v);
-                }
-                g.setColor(color);
-                g.fillRect(left + x * scale, top + y * scale, scale, scale);
-                g.setColor(new Color(ColorMaps.MAGMA_LIGHT.argbMagnitude(saliency[i], smax)));
-                g.fillRect(left + pw + gap + x * scale, top + y * scale, scale, scale);
-            }
+        int[] photo = Pixels.image(image, channels, h, w);
+        int[] over = new int[h * w];
+        int[] map = new int[h * w];
+        for (int p = 0; p < h * w; p++) {
+            map[p] = ColorMaps.MAGMA_LIGHT.argbMagnitude(saliency[p], smax);
+            // the image dimmed towards light grey under the map, opaque where the map is large
+            double grey = 255 * (0.45 + 0.5 * ColorMaps.luminance(photo[p]));
+            // square root: the heat of a detector anchor's small receptive field stays visible over the photo
+            double alpha = smax > 0 ? 0.9 * Math.sqrt(Math.min(1, saliency[p] / smax)) : 0;
+            over[p] = 0xff000000 | blend(grey, map[p] >> 16 & 0xff, alpha) << 16 | blend(grey, map[p] >> 8 & 0xff, alpha) << 8
+                | blend(grey, map[p] & 0xff, alpha);
         }
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(AXIS);
-        g.drawRect(left, top, pw, ph);
-        g.drawRect(left + pw + gap, top, pw, ph);
+        BufferedImage img = canvas(width, height);
+        Graphics2D g = graphics(img);
+        // photos are smoothed when enlarged by a fraction; small inputs keep their pixels crisp
+        boolean crisp = scale == Math.rint(scale);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, crisp ? RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR
+            : RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        String[] captions = {"input (stretched to its range)", "saliency over the input", "saliency " + valueLabel};
+        int[][] panels = {photo, over, map};
+        for (int k = 0; k < 3; k++) {
+            BufferedImage raster = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            raster.setRGB(0, 0, w, h, panels[k], 0, w);
+            int x = left + k * (pw + gap);
+            g.drawImage(raster, x, top, pw, ph, null);
+            g.setColor(AXIS);
+            g.drawRect(x, top, pw, ph);
+            g.setFont(font(11));
+            g.drawString(captions[k], x, top - 6);
+        }
         g.setFont(font(13, Font.BOLD));
         g.drawString(title, left, 18);
-        g.setFont(font(11));
-        g.drawString("input (min-max scaled)", left, top - 6);
-        g.drawString("saliency ||dy/dx|| per pixel", left + pw + gap, top - 6);
-        colorBar(g, left + 2 * pw + gap + 18, top, ph, smax, false, "||dy/dx||");
+        colorBar(g, left + 3 * pw + 2 * gap + 14, top, ph, smax, false, valueLabel);
         g.dispose();
         return png(img, width, height);
     }
 
-    private static float unit(double v, double lo, double hi) {
-        return hi > lo ? (float) ((v - lo) / (hi - lo)) : 0.5f;
+    private static int blend(double under, int over, double alpha) {
+        return (int) Math.round(under * (1 - alpha) + over * alpha);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -89,6 +89,9 @@ final class ProvenanceSections {
         JacobianResult jr = source.jacobian();
         List<List<String>> kv = new ArrayList<>();
         kv.add(List.of("Derivative", "d " + jr.of() + " / d " + jr.wrt()));
+        if (source.target() != null) {
+            kv.add(List.of("Target", source.target().describe()));
+        }
         kv.add(List.of("Mode", jr.mode().label()));
         kv.add(List.of("Exact", jr.exact() ? "yes (automatic differentiation)" : "no (finite differences: approximate)"));
         kv.add(List.of("Samples", jr.batched() ? jr.samples() + " (axis 0 of " + jr.wrt() + ")" : "1 (no batch axis)"));

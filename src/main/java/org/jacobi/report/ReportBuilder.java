@@ -7,11 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.jacobi.analysis.SingularValues;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
-import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianResult;
 
 /**
@@ -41,9 +39,13 @@ public final class ReportBuilder {
                 + "one sample.");
         }
         List<Integer> shown = chooseSamples(jr.samples(), options);
-        boolean svd = SingularValues.feasible(jr);
-        boolean image = isImage(jr.sampleInputShape());
-        long total = 3L + shown.size() * (1L + (image ? 1 : 0) + (svd ? 1 : 0));
+        boolean target = source.target() != null;
+        // a target's gradient has one singular value per target row: no spectrum worth a figure
+        boolean svd = !target && SingularValues.feasible(jr);
+        boolean image = SaliencyFigure.applies(jr.sampleInputShape());
+        // the saliency map shows a target's gradient as the image it is; a heatmap of it would be a strip
+        boolean heatmap = !(target && image);
+        long total = 3L + shown.size() * ((heatmap ? 1L : 0) + (image ? 1 : 0) + (svd ? 1 : 0));
         long[] done = {0};
         Runnable step = () -> {
             monitor.checkCancelled();
@@ -63,38 +65,45 @@ public final class ReportBuilder {
         sections.add(ProvenanceSections.model(source.model(), sha));
         sections.add(ProvenanceSections.environment(source, created));
         sections.add(ProvenanceSections.method(source, shown));
-        sections.add(ranking(source, stats, options));
-        sections.add(dgsm(source, stats, options));
+        sections.add(RankingSections.ranking(source, stats, options));
+        sections.add(RankingSections.dgsm(source, stats, options));
 
         List<Block> sampleBlocks = new ArrayList<>();
-        PooledMatrix first = PooledMatrix.pool(new double[jr.outputsPerSample() * jr.inputsPerSample()],
-            jr.outputsPerSample(), jr.inputsPerSample(), options.heatmapMaxCells(), options.pooling());
-        sampleBlocks.add(new Block.Paragraph("Each heatmap shows one sample's Jacobian dy/dx: row i is output element "
-            + "i of " + jr.of() + " " + IndexLabels.shape(jr.sampleOutputShape()) + ", column j is input element j of "
-            + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape())
-            + (jr.sampleInputShape().length > 1 ? " (flattened in row-major order)" : "") + ". Colours "
-            + "are diverging red-blue, symmetric around zero: blue negative, white zero, red positive (as in the app); each heatmap "
-            + "has its own scale, given by its colour bar. Every heatmap here is " + first.describe() + "."));
+        if (heatmap) {
+            PooledMatrix first = PooledMatrix.pool(new double[jr.outputsPerSample() * jr.inputsPerSample()],
+                jr.outputsPerSample(), jr.inputsPerSample(), options.heatmapMaxCells(), options.pooling());
+            sampleBlocks.add(new Block.Paragraph("Each heatmap shows one sample's Jacobian dy/dx: row i is "
+                + (target ? "target i" : "output element i of " + jr.of() + " " + IndexLabels.shape(jr.sampleOutputShape()))
+                + ", column j is input element j of " + jr.wrt() + " " + IndexLabels.shape(jr.sampleInputShape())
+                + (jr.sampleInputShape().length > 1 ? " (flattened in row-major order)" : "") + ". Colours "
+                + "are diverging red-blue, symmetric around zero: blue negative, white zero, red positive (as in the app); "
+                + "each heatmap has its own scale, given by its colour bar. Every heatmap here is " + first.describe() + "."));
+        }
         if (image) {
             sampleBlocks.add(new Block.Paragraph("The input is image-shaped " + IndexLabels.shape(jr.sampleInputShape())
-                + ", so each sample also gets a saliency map: per pixel, the L2 norm of the Jacobian over all outputs "
-                + "and channels, sqrt(sum over i, c of (dy_i/dx_c,h,w)^2)."));
+                + ", so each sample " + (heatmap ? "also " : "") + "gets a saliency map: per pixel, the L2 norm "
+                + (target ? "of the gradient of " + source.target().describe() + " over the channels, sqrt(sum over c of "
+                    + "(dt/dx_c,h,w)^2)." : "of the Jacobian over all outputs and channels, sqrt(sum over i, c of "
+                    + "(dy_i/dx_c,h,w)^2).")));
         }
         Map<Integer, double[]> spectra = new LinkedHashMap<>();
         for (int s : shown) {
             String who = jr.batched() ? "sample " + s : "the input";
-            monitor.progress(done[0], total, "Drawing the heatmap of " + who);
-            PooledMatrix pooled = PooledMatrix.pool(jr.sampleMatrix(s), jr.outputsPerSample(), jr.inputsPerSample(),
-                options.heatmapMaxCells(), options.pooling());
-            Charts.Png heat = Charts.heatmap(pooled, "Jacobian of " + who + " (max |J| = " + Charts.fmt(pooled.maxAbs())
-                    + ")", "output element of " + jr.of(), "input element of " + jr.wrt() + (jr.sampleInputShape().length > 1
-                    ? " (flattened)" : ""), source.outputLabels(), source.inputLabels());
-            sampleBlocks.add(new Block.Figure(heat.bytes(), "Heatmap of the Jacobian of " + who,
-                "Jacobian of " + who + ", " + pooled.describe() + ".", heat.width(), heat.height()));
-            step.run();
+            if (heatmap) {
+                monitor.progress(done[0], total, "Drawing the heatmap of " + who);
+                PooledMatrix pooled = PooledMatrix.pool(jr.sampleMatrix(s), jr.outputsPerSample(), jr.inputsPerSample(),
+                    options.heatmapMaxCells(), options.pooling());
+                Charts.Png heat = Charts.heatmap(pooled, "Jacobian of " + who + " (max |J| = " + Charts.fmt(pooled.maxAbs())
+                        + ")", target ? "target" : "output element of " + jr.of(), "input element of " + jr.wrt()
+                        + (jr.sampleInputShape().length > 1 ? " (flattened)" : ""), target ? source.target().descriptions()
+                        : source.outputLabels(), source.inputLabels());
+                sampleBlocks.add(new Block.Figure(heat.bytes(), "Heatmap of the Jacobian of " + who,
+                    "Jacobian of " + who + ", " + pooled.describe() + ".", heat.width(), heat.height()));
+                step.run();
+            }
             if (image) {
                 monitor.progress(done[0], total, "Drawing the saliency map of " + who);
-                sampleBlocks.add(saliency(source, s, who));
+                sampleBlocks.add(SaliencyFigure.of(source, s, who));
                 step.run();
             }
             if (svd) {
@@ -105,8 +114,10 @@ public final class ReportBuilder {
                 step.run();
             }
         }
-        sections.add(new Section("samples", "Per-sample Jacobians", sampleBlocks));
-        sections.add(spectraSection(jr, spectra, svd));
+        sections.add(new Section("samples", target ? "Per-sample gradients" : "Per-sample Jacobians", sampleBlocks));
+        if (!target) {
+            sections.add(spectraSection(jr, spectra, svd));
+        }
         if (!secondOrder.isEmpty()) {
             monitor.progress(done[0], total, "Interactions and parameter sensitivity");
             sections.addAll(SecondOrderSections.of(secondOrder, source, shown, options));
@@ -153,10 +164,6 @@ public final class ReportBuilder {
         return true;
     }
 
-    static boolean isImage(long[] shape) {
-        return shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
-    }
-
     // ---------------------------------------------------------------- sections
 
     private static Section summary(ReportSource source, SensitivityStatistics stats, List<Integer> shown) {
@@ -177,129 +184,20 @@ public final class ReportBuilder {
                 + "not an exact derivative.", true));
         }
         int top = stats.ranking()[0];
+        String over = RankingSections.over(source, stats);
+        String what = source.target() != null ? "the gradient of " + source.target().describe() + " with respect to "
+            + jr.wrt() : String.format(Locale.ROOT, "d(%s)/d(%s)", jr.of(), jr.wrt());
         b.add(new Block.Paragraph(String.format(Locale.ROOT,
-            "This report analyses d(%s)/d(%s) of %s at %d sample%s: %d output element%s by %d input element%s per sample, "
-                + "computed by %s on %s in %.3f s. The most influential input element over the samples is %s "
+            "This report analyses %s of %s at %d sample%s: %d %s by %d input element%s per sample, "
+                + "computed by %s on %s in %.3f s. The most influential input element over the samples%s is %s "
                 + "(mean |J| = %s). Per-sample figures are shown for %s.",
-            jr.of(), jr.wrt(), source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
-            stats.outputs(), stats.outputs() == 1 ? "" : "s", stats.inputs(), stats.inputs() == 1 ? "" : "s",
+            what, source.model().fileName(), jr.samples(), jr.samples() == 1 ? "" : "s",
+            stats.outputs(), source.target() != null ? (stats.outputs() == 1 ? "target" : "targets")
+                : "output element" + (stats.outputs() == 1 ? "" : "s"), stats.inputs(), stats.inputs() == 1 ? "" : "s",
             (jr.exact() ? jr.mode().label() + "-mode automatic differentiation (exact; " : "finite differences "
-                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), source.inputName(top), num(stats.meanAbs()[top]),
-            shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
+                + "(approximate; ") + jr.backend() + ")", jr.device(), jr.seconds(), over.isEmpty() ? "" : " (" + over + ")",
+            source.inputName(top), num(stats.meanAbs()[top]), shown.size() == jr.samples() ? "every sample" : "samples " + shown)));
         return new Section("summary", "Summary", b);
-    }
-
-    private static Section ranking(ReportSource source, SensitivityStatistics stats, ReportOptions options) {
-        JacobianResult jr = source.jacobian();
-        int k = Math.min(options.topInputs(), stats.inputs());
-        List<String> labels = new ArrayList<>();
-        double[] values = new double[k];
-        double totalAbs = 0;
-        for (double v : stats.meanAbs()) {
-            totalAbs += v;
-        }
-        List<List<String>> rows = new ArrayList<>();
-        for (int r = 0; r < k; r++) {
-            int j = stats.ranking()[r];
-            labels.add(source.inputName(j));
-            values[r] = stats.meanAbs()[j];
-            rows.add(List.of(Integer.toString(r + 1), source.inputName(j), num(stats.meanAbs()[j]),
-                String.format(Locale.ROOT, "%.1f %%", totalAbs > 0 ? 100 * stats.meanAbs()[j] / totalAbs : 0),
-                num(stats.dgsmOverall()[j])));
-        }
-        List<Block> b = new ArrayList<>();
-        b.add(new Block.Paragraph(String.format(Locale.ROOT, "Inputs ranked by mean |J| = mean over the %d sample%s "
-                + "and the %d output element%s of |dy_i/dx_j|. %s",
-            stats.samples(), stats.samples() == 1 ? "" : "s", stats.outputs(), stats.outputs() == 1 ? "" : "s",
-            k < stats.inputs() ? "The " + k + " highest of " + stats.inputs() + " inputs are shown; the data ZIP "
-                + "holds all of them." : "All " + stats.inputs() + " inputs are shown.")));
-        Charts.Png bars = Plots.barChart(labels, values, "Input ranking: mean |dy/dx|", "mean |J| over samples and outputs");
-        b.add(new Block.Figure(bars.bytes(), "Bar chart of the input ranking", "Top " + k + " inputs by mean |J|.",
-            bars.width(), bars.height()));
-        b.add(new Block.Table("Input ranking", List.of("Rank", "Input", "Mean |J|", "Share", "DGSM (all outputs)"),
-            rows, new boolean[] {true, false, true, true, true}));
-        return new Section("ranking", "Input ranking", b);
-    }
-
-    private static Section dgsm(ReportSource source, SensitivityStatistics stats, ReportOptions options) {
-        JacobianResult jr = source.jacobian();
-        List<Block> b = new ArrayList<>();
-        b.add(new Block.Paragraph("Derivative-based global sensitivity measures (DGSM): nu_ij = mean over the samples "
-            + "of (dy_i/dx_j)^2, for output i and input j. The overall measure of input j sums over the outputs: "
-            + "nu_j = sum over i of nu_ij, the mean squared norm of column j of the Jacobian. They are global only "
-            + "over the given samples; with samples drawn from the input distribution they estimate the usual DGSM."));
-        int topPerOutput = Math.min(3, stats.inputs());
-        List<String> header = new ArrayList<>(List.of("Output", "Sum over inputs"));
-        for (int t = 0; t < topPerOutput; t++) {
-            header.add("#" + (t + 1) + " input (nu)");
-        }
-        boolean[] numeric = new boolean[header.size()];
-        numeric[1] = true;
-        List<List<String>> rows = new ArrayList<>();
-        int shownOutputs = Math.min(options.maxOutputsInTable(), stats.outputs());
-        // when not all outputs fit, the most sensitive ones are the interesting ones; listed in index order
-        int[] outputs = IntStream.range(0, stats.outputs()).boxed()
-            .sorted((x, y) -> Double.compare(stats.outputTotal(y), stats.outputTotal(x))).limit(shownOutputs)
-            .sorted().mapToInt(Integer::intValue).toArray();
-        for (int i : outputs) {
-            List<String> row = new ArrayList<>();
-            row.add(source.outputName(i));
-            row.add(num(stats.outputTotal(i)));
-            int[] order = stats.rankingForOutput(i);
-            for (int t = 0; t < topPerOutput; t++) {
-                row.add(source.inputName(order[t]) + " (" + num(stats.dgsm()[i][order[t]]) + ")");
-            }
-            rows.add(row);
-        }
-        b.add(new Block.Table("DGSM per output" + (shownOutputs < stats.outputs()
-            ? " (the " + shownOutputs + " of " + stats.outputs() + " outputs with the largest sums; all are in the data ZIP)" : ""),
-            header, rows, numeric));
-        List<List<String>> overall = new ArrayList<>();
-        int k = Math.min(options.topInputs(), stats.inputs());
-        int[] order = IntStream.range(0, stats.inputs()).boxed()
-            .sorted((x, y) -> Double.compare(stats.dgsmOverall()[y], stats.dgsmOverall()[x]))
-            .mapToInt(Integer::intValue).toArray();
-        for (int r = 0; r < k; r++) {
-            overall.add(List.of(Integer.toString(r + 1), source.inputName(order[r]), num(stats.dgsmOverall()[order[r]])));
-        }
-        b.add(new Block.Table("Overall DGSM, all outputs" + (k < stats.inputs() ? " (top " + k + " of " + stats.inputs()
-            + " inputs)" : ""), List.of("Rank", "Input", "nu_j"), overall, new boolean[] {true, false, true}));
-        return new Section("dgsm", "Global sensitivity measures", b);
-    }
-
-    private static Block saliency(ReportSource source, int sample, String who) {
-        JacobianResult jr = source.jacobian();
-        long[] shape = jr.sampleInputShape();
-        int c = (int) shape[0];
-        int h = (int) shape[1];
-        int w = (int) shape[2];
-        int nIn = jr.inputsPerSample();
-        int nOut = jr.outputsPerSample();
-        float[] j = jr.jacobian().floats();
-        double[] sal = new double[h * w];
-        int base = sample * nOut * nIn;
-        for (int i = 0; i < nOut; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int off = base + i * nIn + ch * h * w;
-                for (int p = 0; p < h * w; p++) {
-                    double v = j[off + p];
-                    sal[p] += v * v;
-                }
-            }
-        }
-        for (int p = 0; p < sal.length; p++) {
-            sal[p] = Math.sqrt(sal[p]);
-        }
-        double[] image = new double[nIn];
-        Tensor x = source.wrtValue();
-        if (x != null && x.size() >= (long) (sample + 1) * nIn) {
-            double[] all = x.toDoubleArray();
-            System.arraycopy(all, sample * nIn, image, 0, nIn);
-        }
-        Charts.Png png = Charts.saliency(image, c, h, w, sal, "Saliency of " + who);
-        return new Block.Figure(png.bytes(), "Input image and saliency map of " + who, "Left: " + who
-            + " as an image; right: per-pixel L2 norm of dy/dx over all " + nOut + " outputs and " + c + " channel"
-            + (c == 1 ? "" : "s") + ", on a light-to-dark scale from 0 to its maximum.", png.width(), png.height());
     }
 
     private static Section spectraSection(JacobianResult jr, Map<Integer, double[]> spectra, boolean feasible) {

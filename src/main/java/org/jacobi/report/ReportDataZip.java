@@ -20,7 +20,7 @@ import org.jacobi.model.ModelInfo;
 
 /**
  * The raw data behind a report, as a ZIP: {@code jacobian.npy} (float32, the computed layout),
- * {@code inputs/NAME.npy}, {@code ranking.csv} (every input), {@code dgsm.csv} (output x input),
+ * {@code inputs/NAME.npy}, {@code ranking.csv} (every input), {@code dgsm.csv} (output x input; with several samples),
  * {@code singular_values.csv}, {@code traces.csv} when there are traces, and {@code metadata.json}.
  */
 public final class ReportDataZip {
@@ -36,7 +36,9 @@ public final class ReportDataZip {
                 put(zip, "inputs/" + safe(e.getKey()) + ".npy", o -> Npy.write(o, e.getValue()));
             }
             put(zip, "ranking.csv", o -> o.write(rankingCsv(report).getBytes(StandardCharsets.UTF_8)));
-            put(zip, "dgsm.csv", o -> o.write(dgsmCsv(report).getBytes(StandardCharsets.UTF_8)));
+            if (RankingSections.global(report.statistics())) {
+                put(zip, "dgsm.csv", o -> o.write(dgsmCsv(report).getBytes(StandardCharsets.UTF_8)));
+            }
             if (!report.singularValues().isEmpty()) {
                 put(zip, "singular_values.csv", o -> o.write(spectraCsv(report).getBytes(StandardCharsets.UTF_8)));
             }
@@ -67,11 +69,16 @@ public final class ReportDataZip {
     static String rankingCsv(Report report) {
         SensitivityStatistics st = report.statistics();
         JacobianResult jr = report.source().jacobian();
-        StringBuilder sb = new StringBuilder("rank,input,flat_index,mean_abs_jacobian,dgsm_overall\n");
+        boolean global = RankingSections.global(st);
+        StringBuilder sb = new StringBuilder("rank,input,flat_index,mean_abs_jacobian" + (global ? ",dgsm_overall\n" : "\n"));
         for (int r = 0; r < st.inputs(); r++) {
             int j = st.ranking()[r];
             sb.append(r + 1).append(',').append(csv(report.source().inputName(j))).append(',').append(j).append(',')
-                .append(d(st.meanAbs()[j])).append(',').append(d(st.dgsmOverall()[j])).append('\n');
+                .append(d(st.meanAbs()[j]));
+            if (global) {
+                sb.append(',').append(d(st.dgsmOverall()[j]));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }
@@ -132,6 +139,10 @@ public final class ReportDataZip {
         Map<String, Object> jac = new LinkedHashMap<>();
         jac.put("wrt", jr.wrt());
         jac.put("of", jr.of());
+        if (report.source().target() != null) {
+            jac.put("target", report.source().target().descriptions());
+            jac.put("target_note", report.source().target().note());
+        }
         jac.put("shape", jr.jacobian().shape());
         jac.put("layout", jr.batched() ? "[batch, *output_shape, *input_shape]" : "[*output_shape, *input_shape]");
         jac.put("sample_input_shape", jr.sampleInputShape());

@@ -21,15 +21,23 @@ import org.jacobi.model.ModelInfo;
  * @param traces optimization iterations; empty when no optimization ran
  * @param inputLabels names of the wrt input's per-sample elements (model metadata), or null for indices
  * @param outputLabels names of the output's per-sample elements, or null for indices
+ * @param target the target whose gradient {@code jacobian} holds (one row per target), or null when it is the whole
+ *     output's Jacobian
  */
 public record ReportSource(ModelInfo model, String modelDevice, Map<String, Tensor> inputs, JacobianResult jacobian,
-                           List<TraceRow> traces, List<String> inputLabels, List<String> outputLabels) {
+                           List<TraceRow> traces, List<String> inputLabels, List<String> outputLabels, ReportTarget target) {
     public ReportSource {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         traces = List.copyOf(traces);
         inputLabels = inputLabels == null || inputLabels.size() != jacobian.inputsPerSample() ? null : List.copyOf(inputLabels);
         outputLabels = outputLabels == null || outputLabels.size() != jacobian.outputsPerSample() ? null
             : List.copyOf(outputLabels);
+    }
+
+    /** The source of a whole output's Jacobian. */
+    public ReportSource(ModelInfo model, String modelDevice, Map<String, Tensor> inputs, JacobianResult jacobian,
+                        List<TraceRow> traces, List<String> inputLabels, List<String> outputLabels) {
+        this(model, modelDevice, inputs, jacobian, traces, inputLabels, outputLabels, null);
     }
 
     /** The source for a loaded model; element labels come from the model's metadata when it has them. */
@@ -45,7 +53,12 @@ public record ReportSource(ModelInfo model, String modelDevice, Map<String, Tens
     }
 
     public ReportSource withTraces(List<TraceRow> rows) {
-        return new ReportSource(model, modelDevice, inputs, jacobian, rows, inputLabels, outputLabels);
+        return new ReportSource(model, modelDevice, inputs, jacobian, rows, inputLabels, outputLabels, target);
+    }
+
+    /** This source as the gradient of {@code what}, one Jacobian row per target (see {@link ReportTarget#source}). */
+    public ReportSource withTarget(ReportTarget what) {
+        return new ReportSource(model, modelDevice, inputs, jacobian, traces, inputLabels, outputLabels, what);
     }
 
     /** "x[0,12,5]", or the element's label from the model ("x[angle]"). */
@@ -54,8 +67,11 @@ public record ReportSource(ModelInfo model, String modelDevice, Map<String, Tens
             : IndexLabels.label(jacobian.wrt(), j, jacobian.sampleInputShape());
     }
 
-    /** "y[3]", or the element's label from the model. */
+    /** "y[3]", or the element's label from the model; for a target report, the target ("the sum of y[0,2:5]"). */
     public String outputName(int i) {
+        if (target != null) {
+            return target.descriptions().get(i);
+        }
         return outputLabels != null ? jacobian.of() + "[" + outputLabels.get(i) + "]"
             : IndexLabels.label(jacobian.of(), i, jacobian.sampleOutputShape());
     }

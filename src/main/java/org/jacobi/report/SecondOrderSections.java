@@ -38,7 +38,7 @@ final class SecondOrderSections {
             + "the output changes when input j changes: large off-diagonal entries are pairs of inputs that act together. "
             + "Its eigenvectors are the input directions of strongest curvature; a positive eigenvalue curves the output "
             + "up along that direction, a negative one down."));
-        boolean image = ReportBuilder.isImage(h.sampleInputShape());
+        boolean image = channelsFirstImage(h.sampleInputShape());
         for (int s : shown) {
             if (s >= h.samples()) {
                 continue;
@@ -97,6 +97,11 @@ final class SecondOrderSections {
         return new Section("interactions", "Interactions (Hessian)", b);
     }
 
+    /** [C, H, W] with C in 1..4 and at least 4 x 4 pixels: eigenvectors are drawn as images. */
+    private static boolean channelsFirstImage(long[] shape) {
+        return shape.length == 3 && shape[0] >= 1 && shape[0] <= 4 && shape[1] >= 4 && shape[2] >= 4;
+    }
+
     /** A [C, H, W] vector as an H x (C*W) image, channels side by side. */
     private static double[] channelsSideBySide(double[] v, long[] shape) {
         int c = (int) shape[0];
@@ -136,7 +141,7 @@ final class SecondOrderSections {
         Charts.Png bars = Plots.barChart(p.parameters(), means, "Mean over samples of ||d " + p.of() + " / d parameter||",
             "Frobenius norm");
         b.add(new Block.Figure(bars.bytes(), "Mean parameter sensitivity per tensor", "Mean over the " + p.samples()
-            + " samples, per parameter tensor.", bars.width(), bars.height()));
+            + (p.samples() == 1 ? " sample" : " samples") + ", per parameter tensor.", bars.width(), bars.height()));
         PooledMatrix pm = PooledMatrix.pool(p.norms().toDoubleArray(), p.samples(), p.parameters().size(),
             options.heatmapMaxCells(), options.pooling());
         List<String> sampleLabels = new ArrayList<>();

@@ -5,6 +5,9 @@
  * <pre>{@code
  * ReportSource source = ReportSource.of(model, inputs, jacobianResult)   // inputs: the bound input tensors
  *     .withTraces(traceRows);                                            // optional optimization iterations
+ * // or a report of one output element or region ('scores[272]'): its gradient, one reverse pass per sample
+ * ReportSource source = ReportTarget.source(model, engine, request, OutputTarget.parse("scores[272]", null, null),
+ *     false, monitor);
  * Report report = ReportBuilder.build(source, ReportOptions.defaults(), monitor);
  * HtmlReportWriter.write(report, path, overwrite);   // or PdfReportWriter.write(...), ReportWriters.write(...)
  * ReportDataZip.write(report, zipPath, overwrite);   // raw data on request

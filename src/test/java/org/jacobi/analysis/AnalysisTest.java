@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianResult;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class AnalysisTest {
     /** Two samples, outputs [2], inputs [3]. */
@@ -80,29 +75,6 @@ class AnalysisTest {
         assertEquals(1, sq / 20000 - mean * mean, 0.05);
         assertEquals(0f, SampleGenerator.generate(SampleGenerator.Kind.ZEROS, new long[] {2}, 1, 0).floats()[1]);
         assertThrows(JacobiException.class, () -> SampleGenerator.generate(SampleGenerator.Kind.ZEROS, new long[] {2}, 0, 0));
-    }
-
-    @Test
-    void imagesAreResizedAndNormalised(@TempDir Path dir) throws Exception {
-        BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 2; y++) {
-            for (int x = 0; x < 4; x++) {
-                img.setRGB(x, y, 0xff0000); // pure red
-            }
-        }
-        Path file = dir.resolve("red.png");
-        ImageIO.write(img, "png", file.toFile());
-        assertTrue(ImageInputs.isImageFile(file));
-        Tensor t = ImageInputs.toTensor(ImageInputs.read(file), 3, 8, 8,
-            new ImageInputs.Normalisation(1 / 255.0, new double[] {0.5}, new double[] {0.5}));
-        assertArrayEquals(new long[] {3, 8, 8}, t.shape());
-        assertEquals(1.0, t.floats()[0], 1e-6);       // red: (1 - 0.5) / 0.5
-        assertEquals(-1.0, t.floats()[64], 1e-6);     // green: (0 - 0.5) / 0.5
-        Tensor grey = ImageInputs.toTensor(ImageInputs.read(file), 1, 2, 2, ImageInputs.Normalisation.unit());
-        assertEquals(0.299, grey.floats()[0], 1e-3);
-        Path bad = dir.resolve("bad.png");
-        Files.writeString(bad, "not an image");
-        assertThrows(JacobiException.class, () -> ImageInputs.read(bad));
     }
 
     @Test

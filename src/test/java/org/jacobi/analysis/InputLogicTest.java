@@ -11,6 +11,7 @@ import java.util.Map;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.inputs.InputSettings;
 import org.jacobi.io.Npy;
 import org.jacobi.model.Dim;
 import org.jacobi.model.Model;
@@ -32,9 +33,6 @@ class InputLogicTest {
         JacobiException e = assertThrows(JacobiException.class, () -> NumberLists.parseList("zero", "image std"));
         assertTrue(e.getMessage().contains("image std") && e.getMessage().contains("'zero'"), e.getMessage());
         assertThrows(JacobiException.class, () -> NumberLists.parseList("  ", "image mean"));
-        ImageInputs.Normalisation n = NumberLists.normalisation("2", "1 2 3", "4");
-        assertEquals(2, n.scale(), 0);
-        assertArrayEquals(new double[] {1, 2, 3}, n.mean(), 0);
     }
 
     @Test
@@ -71,11 +69,11 @@ class InputLogicTest {
 
             Path x2 = FIXTURES.resolve("two_inputs.input.x2.npy");
             // one unnamed file: it goes to the chosen input, the other keeps its value
-            Map<String, Tensor> read = InputFiles.read(info, gen, List.of(x2), ImageInputs.Normalisation.unit(), "x2");
+            Map<String, Tensor> read = InputFiles.read(info, gen, List.of(x2), InputSettings.defaults(), "x2");
             assertEquals(gen.get("x1"), read.get("x1"));
             assertArrayEquals(Npy.read(x2).floats(), read.get("x2").floats());
             JacobiException missing = assertThrows(JacobiException.class,
-                () -> InputFiles.read(info, Map.of(), List.of(x2), ImageInputs.Normalisation.unit(), "x2"));
+                () -> InputFiles.read(info, Map.of(), List.of(x2), InputSettings.defaults(), "x2"));
             assertTrue(missing.getMessage().contains("'x1'"), missing.getMessage());
             assertEquals("2 files", InputFiles.describe(List.of(x2, x2)));
             assertTrue(InputFiles.isInputFile(Path.of("a.png")) && !InputFiles.isInputFile(Path.of("a.docx")));

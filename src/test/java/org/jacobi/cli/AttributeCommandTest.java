@@ -86,10 +86,10 @@ class AttributeCommandTest {
     }
 
     @Test
-    void reportHasAnAttributionSectionForTheTargetOfOf() throws Exception {
+    void reportHasAnAttributionSectionForTheTarget() throws Exception {
         Path out = dir.resolve("r.html");
         CliRunner r = CliRunner.run("report", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
-            TestFiles.fixture("cnn_small.input.npy").toString(), "--of", "y[top]", "--attribution", "saliency,occlusion",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--target", "y[top]", "--attribution", "saliency,occlusion",
             "--attribution-metrics", "deletion", "--samples", "0", "--no-second-order", "--out", out.toString());
         assertEquals(0, r.exitCode, r.toString());
         String html = Files.readString(out);

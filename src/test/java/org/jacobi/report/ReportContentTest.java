@@ -377,7 +377,7 @@ class ReportContentTest {
         return n;
     }
 
-    private static Map<String, String> zipEntries(Path zip) throws IOException {
+    static Map<String, String> zipEntries(Path zip) throws IOException {
         Map<String, String> out = new HashMap<>();
         try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
