@@ -239,7 +239,7 @@ public final class AttributionViewModel {
         }
         return new AttributionSettings(steps.get(), rule.get(), Baseline.parse(baseline.get(), blurSigma.get(), seed.get()), false,
             samples.get(), noise.get(), seed.get(), null, null, w, st, d.fill(), d.metricSamples(), d.sensitivityRadius(),
-            d.curveSteps(), d.block());
+            d.curveSteps(), d.block(), d.layer(), d.relu());
     }
 
     /** Re-draws the last results on one colour scale (signed or absolute). */

@@ -65,7 +65,8 @@ class AttributionViewModelTest {
             "image", OutputTarget.parse("logits[top]", null, null), 0);
         AttributionSettings s = AttributionSettings.defaults();
         AttributionSettings ig = new AttributionSettings(16, IntegrationRule.RIEMANN_TRAPEZOID, Baseline.zero(), false, s.samples(),
-            s.noise(), s.seed(), null, null, s.window(), s.stride(), s.fill(), s.metricSamples(), s.sensitivityRadius(), s.curveSteps(), s.block());
+            s.noise(), s.seed(), null, null, s.window(), s.stride(), s.fill(), s.metricSamples(), s.sensitivityRadius(), s.curveSteps(), s.block(),
+            s.layer(), s.relu());
         AttributionRunner.Result direct = AttributionRunner.run(ig.method("ig"), alone, List.of("deletion", "insertion"), ig,
             ProgressMonitor.NONE);
         float[] expected = direct.values().floats();
