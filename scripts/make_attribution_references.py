@@ -7,7 +7,7 @@ of the TorchScript fixture at the stored float32 inputs. The random parts (noise
 and points) are written as NPY files that the Java tests feed to the same methods. Also writes a linear model
 (linear.onnx, linear.pt: y = W x + b, 6 -> 3; linear_batch4.onnx with the batch fixed at 4) and NumPy's Gauss-Legendre table for 50 points.
 Layer methods (Grad-CAM, layer gradient x activation) are computed by splitting the float64 network at the layer, on
-cnn_small at its last convolution and on a small torchvision-like residual network (tiny_resnet.onnx, written here),
+cnn_small at its last convolution and on a small torchvision-like residual network (tiny_resnet.onnx, written here; tiny_resnet_batch1.onnx with the batch fixed at 1),
 each upsampled as Captum's LayerAttribution.interpolate does (nearest) and repeated over the input's channels.
 Writes src/test/resources/attribution/*.
 """
@@ -280,6 +280,9 @@ def tiny_resnet():
         save("tiny_resnet.%s_lastconv_top.npy" % name, v)
     for name, v in layer_maps(n64.head, block_out, top, x.shape).items():
         save("tiny_resnet.%s_block_top.npy" % name, v)
+    # the same network with its batch fixed at 1, as many exported image models have it (the Attribution tab's case)
+    torch.onnx.export(net.float(), x[:1], os.path.join(OUT, "tiny_resnet_batch1.onnx"), input_names=["x"], output_names=["y"],
+                      opset_version=13)
 
 
 def tables():

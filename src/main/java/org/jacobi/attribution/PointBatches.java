@@ -14,6 +14,7 @@ import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.model.Dim;
+import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
 
 /**
@@ -171,9 +172,35 @@ public final class PointBatches {
         return Math.max(1, elements) * Double.BYTES * ACTIVATION_FACTOR;
     }
 
-    /** The batch size the model insists on (a fixed leading dimension of the attributed input), or 0 when free. */
+    /**
+     * Output {@code of} at {@code inputs} ({@code samples} rows): one run, or for a model that fixes its batch at another
+     * size, runs of that size, the last padded with copies of its last row.
+     */
+    static Tensor output(Model model, Map<String, Tensor> inputs, String wrt, String of, int samples) {
+        int fixed = fixedBatch(model, wrt);
+        if (fixed == 0 || fixed == samples) {
+            return model.run(inputs, Set.of(of)).get(of);
+        }
+        List<Tensor> parts = new ArrayList<>();
+        for (int s0 = 0; s0 < samples; s0 += fixed) {
+            int[] rows = new int[fixed];
+            for (int j = 0; j < fixed; j++) {
+                rows[j] = Math.min(s0 + j, samples - 1);
+            }
+            Map<String, Tensor> chunk = new LinkedHashMap<>();
+            inputs.forEach((name, t) -> chunk.put(name, gatherRows(t, samples, rows)));
+            parts.add(model.run(chunk, Set.of(of)).get(of).sliceRows(0, Math.min(fixed, samples - s0)));
+        }
+        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+    }
+
     private static int fixedBatch(AttributionProblem p) {
-        TensorSpec spec = p.model().info().input(p.wrt());
+        return fixedBatch(p.model(), p.wrt());
+    }
+
+    /** The batch size the model insists on (a fixed leading dimension of the attributed input), or 0 when free. */
+    private static int fixedBatch(Model model, String wrt) {
+        TensorSpec spec = model.info().input(wrt);
         if (spec == null || spec.dims() == null || spec.dims().isEmpty()) {
             return 0;
         }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jacobi.TestFiles;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.attribution.AttributionProblem;
 import org.jacobi.attribution.AttributionRunner;
@@ -18,6 +19,7 @@ import org.jacobi.attribution.Baseline;
 import org.jacobi.attribution.IntegrationRule;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.DemoAssets;
 import org.jacobi.ui.MainViewModel;
@@ -154,5 +156,33 @@ class AttributionViewModelTest {
         assertNotNull(run, tab.statusProperty().get());
         assertNull(run.photo());
         assertTrue(ValueTable.of(run).contains("ig"));
+    }
+
+    @Test
+    void aModelWithAFixedBatchIsAttributedOneSampleAtATime() {
+        // linear_batch4.onnx takes exactly 4 rows: the tab's one sample is padded to them
+        vm.openModel(TestFiles.resource("attribution/linear_batch4.onnx"), List.of(TestFiles.resource("attribution/linear.input.npy")));
+        vm.state().selectedSampleProperty().set(2);
+        only("saliency", "ig", "occlusion");
+        tab.stepsProperty().set(4);
+        tab.targetProperty().set("y[1]");
+        tab.compute();
+        AttributionViewModel.Run run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        double[] w = Npy.read(TestFiles.resource("attribution/linear.weight.npy")).doubles();
+        double[] saliency = run.panels().get(0).result().values().toDoubleArray();
+        for (int i = 0; i < 6; i++) {
+            assertEquals(w[6 + i], saliency[i], 1e-6, "the weight of y[1] on x[" + i + "]");
+        }
+
+        // and Grad-CAM at the last convolution of a network whose batch is fixed at 1
+        vm.openModel(TestFiles.resource("attribution/tiny_resnet_batch1.onnx"), List.of());
+        only("saliency", "gradcam");
+        tab.targetProperty().set("");
+        tab.compute();
+        run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        assertEquals(2, run.panels().size());
+        assertNotNull(run.panels().get(1).curve("deletion"));
     }
 }
