@@ -185,4 +185,35 @@ class AttributionViewModelTest {
         assertEquals(2, run.panels().size());
         assertNotNull(run.panels().get(1).curve("deletion"));
     }
+
+    @Test
+    void theLayerChooserListsFeatureMapsAndGradCamUsesTheOneChosen() {
+        vm.openModel(TestFiles.resource("attribution/tiny_resnet.onnx"), List.of(TestFiles.resource("attribution/tiny_resnet.input.npy")));
+        LayerChooser layers = tab.layers();
+        assertTrue(layers.names().isEmpty(), "found only once a layer method is chosen");
+        only("gradcam");
+        assertEquals("/block/conv2/Conv_output_0", layers.layerProperty().get(), "the last convolution first");
+        assertEquals("/block/relu_1/Relu_output_0  [8, 11, 11]", layers.label("/block/relu_1/Relu_output_0"));
+        assertFalse(layers.names().contains("/GlobalAveragePool_output_0"), layers.names().toString());
+
+        layers.layerProperty().set("/block/relu_1/Relu_output_0");
+        layers.reluProperty().set(true);
+        vm.state().selectedSampleProperty().set(1);
+        tab.compute();
+        AttributionViewModel.Run run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        double[] shown = run.panels().get(0).result().values().toDoubleArray();
+        double[] expected = Npy.read(TestFiles.resource("attribution/tiny_resnet.gradcam_relu_block_top.npy")).doubles();
+        int n = 3 * 21 * 21;
+        double largest = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected[n + i], shown[i], 1e-5 * largest, "element " + i + " of sample 1");
+        }
+        assertEquals("/block/relu_1/Relu_output_0", run.panels().get(0).result().parameters().get("layer"));
+
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertFalse(layers.names().contains("/block/relu_1/Relu_output_0"), "another model, another list");
+        assertTrue(layers.names().contains(layers.layerProperty().get()), "found again while gradcam stays chosen: "
+            + layers.layerProperty().get());
+    }
 }
