@@ -61,7 +61,7 @@ public final class LayerAttribution implements AttributionMethod {
     public synchronized Map<String, Object> parameters() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", usedLayer != null ? usedLayer : layer);
-        m.put("layer_shape", usedShape);
+        m.put("layer_shape", usedShape == null ? null : Arrays.stream(usedShape).boxed().toList());
         if (kind == Kind.GRADCAM) {
             m.put("relu", relu);
         }

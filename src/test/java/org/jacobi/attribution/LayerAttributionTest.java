@@ -72,7 +72,7 @@ class LayerAttributionTest {
         LayerAttribution m = gradcam(null, false);
         run(fixture("cnn_small.onnx"), Npy.read(fixture("cnn_small.input.npy")), m, 0);
         assertEquals("/c2/Conv_output_0", m.parameters().get("layer"));
-        assertArrayEquals(new long[] {16, 14, 14}, (long[]) m.parameters().get("layer_shape"));
+        assertEquals(List.of(16L, 14L, 14L), m.parameters().get("layer_shape"));
         assertEquals(false, m.parameters().get("relu"));
     }
 

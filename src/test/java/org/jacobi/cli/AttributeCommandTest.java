@@ -115,11 +115,12 @@ class AttributeCommandTest {
     void reportHasAnAttributionSectionForTheTargetOfOf() throws Exception {
         Path out = dir.resolve("r.html");
         CliRunner r = CliRunner.run("report", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
-            TestFiles.fixture("cnn_small.input.npy").toString(), "--of", "y[top]", "--attribution", "saliency,occlusion",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--of", "y[top]", "--attribution", "saliency,occlusion,gradcam",
             "--attribution-metrics", "deletion", "--samples", "0", "--no-second-order", "--out", out.toString());
         assertEquals(0, r.exitCode, r.toString());
         String html = Files.readString(out);
         assertTrue(html.contains("id=\"attribution\""), "no attribution section");
-        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion"), "figures missing");
+        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion, gradcam"), "figures missing");
+        assertTrue(html.contains("layer /c2/Conv_output_0, layer_shape [16, 14, 14]"), "gradcam's layer missing");
     }
 }
