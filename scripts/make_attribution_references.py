@@ -6,6 +6,9 @@ Each method is written out here from its formula (the same one Captum implements
 of the TorchScript fixture at the stored float32 inputs. The random parts (noise draws, GradientSHAP's baselines
 and points) are written as NPY files that the Java tests feed to the same methods. Also writes a linear model
 (linear.onnx, linear.pt: y = W x + b, 6 -> 3; linear_batch4.onnx with the batch fixed at 4) and NumPy's Gauss-Legendre table for 50 points.
+Layer methods (Grad-CAM, layer gradient x activation) are computed by splitting the float64 network at the layer, on
+cnn_small at its last convolution and on a small torchvision-like residual network (tiny_resnet.onnx, written here; tiny_resnet_batch1.onnx with the batch fixed at 1),
+each upsampled as Captum's LayerAttribution.interpolate does (nearest) and repeated over the input's channels.
 Writes src/test/resources/attribution/*.
 """
 import math
@@ -197,6 +200,91 @@ def linear():
         torch.jit.trace(lin, x).save(os.path.join(OUT, "linear.pt"))
 
 
+def layer_maps(head, a, weights, in_shape):
+    """Grad-CAM (Captum's LayerGradCam, without and with ReLU) and layer gradient x activation summed over the layer's
+    channels, at activation a [b, C, *spatial] of the float64 network head(a) -> y; upsampled to the input's spatial
+    size as LayerAttribution.interpolate (nearest) and repeated over the input's channels."""
+    a = a.detach().clone().requires_grad_(True)
+    y = head(a)
+    (g,) = torch.autograd.grad((y * weights).sum(), a)
+    spatial = tuple(range(2, a.dim()))
+    cam = (g.mean(dim=spatial, keepdim=True) * a).sum(1, keepdim=True).detach()
+    gxa = (g * a).sum(1, keepdim=True).detach()
+
+    def up(m):
+        m = torch.nn.functional.interpolate(m, size=tuple(in_shape[2:]), mode="nearest")
+        return m.expand(-1, in_shape[1], *in_shape[2:]).numpy()
+    return {"gradcam": up(cam), "gradcam_relu": up(torch.relu(cam)), "layer-gradxact": up(gxa)}
+
+
+def cnn_small_layers():
+    m = model64("cnn_small")
+    x = torch.from_numpy(np.load(os.path.join(FIX, "cnn_small.input.npy")).astype(np.float64))
+    y = np.load(os.path.join(FIX, "cnn_small.output.npy"))
+    top = torch.stack([one_hot(10, int(i)) for i in y.argmax(1)])
+    F = torch.nn.functional
+    with torch.no_grad():
+        a = m.c2(F.max_pool2d(torch.relu(m.c1(x)), 2))  # the last convolution's output, /c2/Conv_output_0
+
+    def head(a):
+        return m.fc(torch.flatten(F.avg_pool2d(torch.relu(a), 2), 1))
+    for name, v in layer_maps(head, a, top, x.shape).items():
+        save("cnn_small.%s_lastconv_top.npy" % name, v)
+
+
+class TinyResNet(torch.nn.Module):
+    """A stem (stride-2 convolution, batch norm, ReLU) and one torchvision BasicBlock, pooled to 5 classes."""
+    def __init__(self):
+        super().__init__()
+        import torchvision
+        self.stem = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(8),
+                                        torch.nn.ReLU())
+        self.block = torchvision.models.resnet.BasicBlock(8, 8)
+        self.fc = torch.nn.Linear(8, 5)
+
+    def features(self, x):
+        return self.block(self.stem(x))
+
+    def head(self, a):
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(a, 1), 1))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def tiny_resnet():
+    net = TinyResNet()
+    with torch.no_grad():  # batch norm statistics that are not the identity
+        for bn in [net.stem[1], net.block.bn1, net.block.bn2]:
+            bn.running_mean.uniform_(-0.2, 0.2)
+            bn.running_var.uniform_(0.5, 1.5)
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.2, 0.2)
+    net.eval()
+    x = torch.randn(3, 3, 21, 21)  # 21 -> 11: the upsampling's source index is not a whole ratio
+    np.save(os.path.join(OUT, "tiny_resnet.input.npy"), x.numpy())
+    torch.onnx.export(net, x, os.path.join(OUT, "tiny_resnet.onnx"), input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=13)
+    n64 = net.double()
+    x64 = x.double()
+    with torch.no_grad():
+        top = torch.stack([one_hot(5, int(i)) for i in n64(x64).argmax(1)])
+        block_out = n64.features(x64)
+        b = n64.block
+        # the last convolution's output as the export leaves it: conv2 with bn2 folded in, before the residual sum
+        last_conv = b.bn2(b.conv2(b.relu(b.bn1(b.conv1(n64.stem(x64))))))
+
+    def after_last_conv(a):
+        return n64.head(torch.relu(a + n64.stem(x64)))
+    for name, v in layer_maps(after_last_conv, last_conv, top, x.shape).items():
+        save("tiny_resnet.%s_lastconv_top.npy" % name, v)
+    for name, v in layer_maps(n64.head, block_out, top, x.shape).items():
+        save("tiny_resnet.%s_block_top.npy" % name, v)
+    # the same network with its batch fixed at 1, as many exported image models have it (the Attribution tab's case)
+    torch.onnx.export(net.float(), x[:1], os.path.join(OUT, "tiny_resnet_batch1.onnx"), input_names=["x"], output_names=["y"],
+                      opset_version=13)
+
+
 def tables():
     p, w = np.polynomial.legendre.leggauss(50)
     save("gausslegendre50.npy", np.stack([0.5 * (1 + p), 0.5 * w]))
@@ -208,5 +296,7 @@ if __name__ == "__main__":
     cnn_small()
     two_inputs()
     linear()
+    cnn_small_layers()
+    tiny_resnet()
     tables()
     print("wrote", sorted(os.listdir(OUT)))

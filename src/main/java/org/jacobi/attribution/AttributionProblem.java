@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -37,7 +36,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
     }
 
     /**
-     * Runs the model once at the inputs, fixes the target there and makes the problem.
+     * Runs the model once at the inputs (in batches of the size a model fixes), fixes the target there and makes the problem.
      *
      * @param wrt the input to attribute, or null for the first floating-point input
      */
@@ -45,7 +44,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
                                         OutputTarget target, long maxMemoryBytes) {
         JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), BatchAxis.ZERO, JacobianMode.REVERSE, maxMemoryBytes);
         ResolvedRequest r = ResolvedRequest.resolve(model, request);
-        Tensor output = model.run(inputs, Set.of(r.of())).get(r.of());
+        Tensor output = PointBatches.output(model, inputs, r.wrt(), r.of(), r.samples());
         return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes);
     }
 

@@ -21,19 +21,22 @@ import org.jacobi.core.Tensor;
  * @param sensitivityRadius sensitivity-max's uniform perturbation radius (Captum's default 0.02)
  * @param curveSteps points of the deletion/insertion curves after the first
  * @param block pixels per side of a deletion/insertion block for images; 0 for 1/16 of the larger side
+ * @param layer gradcam, layer-gradxact: the value inside the graph, or null for the last convolution's output
+ * @param relu gradcam: keep the positive part (Captum's {@code relu_attributions}, false by default as there)
  */
 public record AttributionSettings(int steps, IntegrationRule rule, Baseline baseline, boolean absolute, int samples, double noise,
                                   long seed, Tensor noiseFile, Tensor baselines, int[] window, int[] stride, double fill,
-                                  int metricSamples, double sensitivityRadius, int curveSteps, int block) {
+                                  int metricSamples, double sensitivityRadius, int curveSteps, int block, String layer,
+                                  boolean relu) {
     /** Every method name, in the order the help lists them. */
     public static final List<String> METHODS = List.of("saliency", "gradxinput", "ig", "smoothgrad", "smoothgrad-sq", "vargrad",
-        "gradshap", "occlusion");
+        "gradshap", "occlusion", "gradcam", "layer-gradxact");
     /** Every metric name. */
     public static final List<String> METRICS = List.of("infidelity", "sensitivity", "deletion", "insertion");
 
     public static AttributionSettings defaults() {
         return new AttributionSettings(50, IntegrationRule.GAUSS_LEGENDRE, Baseline.zero(), false, 50, 0.15, 0, null, null,
-            new int[] {1}, new int[] {1}, 0, 10, 0.02, 20, 0);
+            new int[] {1}, new int[] {1}, 0, 10, 0.02, 20, 0, null, false);
     }
 
     /** The method called {@code name}. */
@@ -49,9 +52,8 @@ public record AttributionSettings(int steps, IntegrationRule rule, Baseline base
             case "ig": return new IntegratedGradients(steps, rule, baseline);
             case "gradshap": return new GradientShap(baselines, samples, seed, null);
             case "occlusion": return new Occlusion(window, stride, fill);
-            case "gradcam": case "layer-gradxact":
-                throw JacobiException.usage(m + " needs gradients at an intermediate value, which Jacobi cannot take yet. "
-                    + "Use " + String.join(", ", METHODS) + ".");
+            case "gradcam": return new LayerAttribution(LayerAttribution.Kind.GRADCAM, layer, relu);
+            case "layer-gradxact": return new LayerAttribution(LayerAttribution.Kind.GRADIENT_X_ACTIVATION, layer, false);
             default:
                 throw JacobiException.usage("Unknown method '" + name + "'. Use " + String.join(", ", METHODS) + ".");
         }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.model.Dim;
+import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
 
 /**
@@ -56,20 +58,55 @@ public final class PointBatches {
     /** The gradient of target {@code target} at every point of every sample, handed to {@code sink} chunk by chunk. */
     public static void gradients(AttributionProblem p, int target, Points points, GradientSink sink, ProgressMonitor monitor) {
         int n = p.perSample();
-        int nOut = p.target().outputsPerSample();
         forEachChunk(p, points, monitor, "gradients", (chunk, rows, sampleOfRow, pointOfRow, count) -> {
-            double[] cotangent = new double[rows * nOut];
-            for (int j = 0; j < count; j++) {
-                System.arraycopy(p.target().weights(sampleOfRow[j], target), 0, cotangent, j * nOut, nOut);
-            }
-            JacobianRequest request = new JacobianRequest(chunk.inputs(), p.wrt(), p.target().output(), BatchAxis.ZERO,
-                JacobianMode.REVERSE, p.maxMemoryBytes());
-            Tensor c = Tensor.ofDoubles(cotangent, concat(new long[] {rows}, p.target().sampleShape()));
-            double[] g = p.engine().vectorJacobianProduct(request, c, cancelOnly(monitor)).toDoubleArray();
+            double[] g = vectorJacobianProduct(p, chunk, p.wrt(), rows, sampleOfRow, count, target, monitor);
             for (int j = 0; j < count; j++) {
                 sink.accept(sampleOfRow[j], pointOfRow[j], g, j * n);
             }
         });
+    }
+
+    /**
+     * Receives one sample's value of a layer and the target's gradient there, each in {@code [offset .. offset + size)}
+     * where size is the element count of {@code shape}, one sample's shape of the layer.
+     */
+    public interface LayerSink {
+        void accept(int sample, double[] activation, double[] gradient, int offset, long[] shape);
+    }
+
+    /**
+     * Value {@code layer} inside the graph ({@link org.jacobi.model.Model#intermediateValues()}) at every sample, and the
+     * gradient of target {@code target} with respect to it: one forward run and one reverse pass per chunk of samples.
+     */
+    public static void layerGradients(AttributionProblem p, String layer, int target, LayerSink sink, ProgressMonitor monitor) {
+        forEachChunk(p, single(p.xValues(), p.perSample()), monitor, "gradients", (chunk, rows, sampleOfRow, pointOfRow, count) -> {
+            Tensor value = p.model().run(chunk.inputs(), Set.of(layer)).get(layer);
+            if (value.rank() == 0 || value.dim(0) != rows) {
+                throw JacobiException.usage("Value '" + layer + "' " + Tensor.shapeToString(value.shape()) + " has no batch axis of "
+                    + rows + " rows; name a feature map of the samples with --layer.");
+            }
+            long[] shape = Arrays.copyOfRange(value.shape(), 1, value.rank());
+            double[] a = value.toDoubleArray();
+            double[] g = vectorJacobianProduct(p, chunk, layer, rows, sampleOfRow, count, target, monitor);
+            int size = a.length / rows;
+            for (int j = 0; j < count; j++) {
+                sink.accept(sampleOfRow[j], a, g, j * size, shape);
+            }
+        });
+    }
+
+    /** The gradient of each row's target with respect to {@code wrt} (an input or a value inside the graph), flat. */
+    private static double[] vectorJacobianProduct(AttributionProblem p, AttributionProblem chunk, String wrt, int rows, int[] sampleOfRow,
+                                                  int count, int target, ProgressMonitor monitor) {
+        int nOut = p.target().outputsPerSample();
+        double[] cotangent = new double[rows * nOut];
+        for (int j = 0; j < count; j++) {
+            System.arraycopy(p.target().weights(sampleOfRow[j], target), 0, cotangent, j * nOut, nOut);
+        }
+        JacobianRequest request = new JacobianRequest(chunk.inputs(), wrt, p.target().output(), BatchAxis.ZERO,
+            JacobianMode.REVERSE, p.maxMemoryBytes());
+        Tensor c = Tensor.ofDoubles(cotangent, concat(new long[] {rows}, p.target().sampleShape()));
+        return p.engine().vectorJacobianProduct(request, c, cancelOnly(monitor)).toDoubleArray();
     }
 
     /** The target's value at every point of every sample (forward runs only). */
@@ -135,9 +172,35 @@ public final class PointBatches {
         return Math.max(1, elements) * Double.BYTES * ACTIVATION_FACTOR;
     }
 
-    /** The batch size the model insists on (a fixed leading dimension of the attributed input), or 0 when free. */
+    /**
+     * Output {@code of} at {@code inputs} ({@code samples} rows): one run, or for a model that fixes its batch at another
+     * size, runs of that size, the last padded with copies of its last row.
+     */
+    static Tensor output(Model model, Map<String, Tensor> inputs, String wrt, String of, int samples) {
+        int fixed = fixedBatch(model, wrt);
+        if (fixed == 0 || fixed == samples) {
+            return model.run(inputs, Set.of(of)).get(of);
+        }
+        List<Tensor> parts = new ArrayList<>();
+        for (int s0 = 0; s0 < samples; s0 += fixed) {
+            int[] rows = new int[fixed];
+            for (int j = 0; j < fixed; j++) {
+                rows[j] = Math.min(s0 + j, samples - 1);
+            }
+            Map<String, Tensor> chunk = new LinkedHashMap<>();
+            inputs.forEach((name, t) -> chunk.put(name, gatherRows(t, samples, rows)));
+            parts.add(model.run(chunk, Set.of(of)).get(of).sliceRows(0, Math.min(fixed, samples - s0)));
+        }
+        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+    }
+
     private static int fixedBatch(AttributionProblem p) {
-        TensorSpec spec = p.model().info().input(p.wrt());
+        return fixedBatch(p.model(), p.wrt());
+    }
+
+    /** The batch size the model insists on (a fixed leading dimension of the attributed input), or 0 when free. */
+    private static int fixedBatch(Model model, String wrt) {
+        TensorSpec spec = model.info().input(wrt);
         if (spec == null || spec.dims() == null || spec.dims().isEmpty()) {
             return 0;
         }

@@ -40,7 +40,8 @@ import picocli.CommandLine;
 /** {@code jacobi attribute MODEL --input X --method ig --of 'y[top]' --out A.npy}: attribution maps and their metrics. */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
     description = {"Attribute one output target to the input's elements: saliency, gradxinput, ig (Integrated Gradients), "
-        + "smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion; exact gradients, batched.",
+        + "smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion, gradcam, layer-gradxact (at a layer of an ONNX graph); "
+        + "exact gradients, batched.",
         "Layout: [batch, *input_shape] per method as float32 NPY (OUT.METHOD.npy when several; [batch, targets, *input_shape] "
             + "for NAME[each]); OUT.json records every parameter, the target, Integrated Gradients' completeness gap and the metrics."})
 public final class AttributeCommand implements Callable<Integer> {
@@ -55,7 +56,8 @@ public final class AttributeCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-m", "--method"}, paramLabel = "M[,M...]", defaultValue = "ig",
-        description = "saliency, gradxinput, ig, smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion. Default: ${DEFAULT-VALUE}.")
+        description = "saliency, gradxinput, ig, smoothgrad, smoothgrad-sq, vargrad, gradshap, occlusion, gradcam, layer-gradxact. "
+            + "Default: ${DEFAULT-VALUE}.")
     String methods = "ig";
 
     @Option(names = "--of", paramLabel = "TARGET",
@@ -116,6 +118,14 @@ public final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--fill", paramLabel = "V", defaultValue = "0",
         description = "occlusion, deletion, insertion: the value that replaces removed elements. Default: ${DEFAULT-VALUE}.")
     double fill;
+
+    @Option(names = "--layer", paramLabel = "VALUE", description = "gradcam, layer-gradxact: the feature map, a value of the ONNX "
+        + "graph (`jacobi info --values` lists them). Default: the last convolution's output.")
+    String layer;
+
+    @Option(names = "--relu", description = "gradcam: keep only the positive part, as the original Grad-CAM (Captum's relu_attributions; "
+        + "off by default, as in Captum).")
+    boolean relu;
 
     @Option(names = "--metrics", paramLabel = "M[,M...]", description = "infidelity, sensitivity, deletion, insertion (per sample, in OUT.json).")
     String metrics;
@@ -217,7 +227,7 @@ public final class AttributeCommand implements Callable<Integer> {
         int[] st = stride == null ? w : sizes(stride, "--stride");
         return new AttributionSettings(steps, IntegrationRule.parse(rule), Baseline.parse(baseline, blurSigma, seed), absolute, samples,
             noise, seed, noiseFile == null ? null : TensorFiles.readSingle(noiseFile),
-            baselines == null ? null : TensorFiles.readSingle(baselines), w, st, fill, metricSamples, 0.02, curveSteps, block);
+            baselines == null ? null : TensorFiles.readSingle(baselines), w, st, fill, metricSamples, 0.02, curveSteps, block, layer, relu);
     }
 
     /** Whole positive numbers per axis, e.g. 1,4,4. */

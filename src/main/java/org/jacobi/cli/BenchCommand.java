@@ -10,8 +10,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jacobi.bench.ForwardFlops;
 import org.jacobi.bench.MatmulPeak;
+import org.jacobi.analysis.OutputTarget;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.analysis.SampleInputs;
+import org.jacobi.attribution.AttributionMethod;
+import org.jacobi.attribution.AttributionProblem;
+import org.jacobi.attribution.AttributionSettings;
+import org.jacobi.attribution.Baseline;
+import org.jacobi.attribution.IntegrationRule;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -21,6 +27,7 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.Jacobians;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.model.onnx.OnnxModel;
 import picocli.CommandLine;
@@ -57,6 +64,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--attribution", paramLabel = "METHOD", description = "Time this attribution method (as `jacobi attribute "
+        + "--method`, e.g. ig or smoothgrad) of the top element of --of instead of the Jacobian: the attribution alone, "
+        + "the model loaded and warm.")
+    String attribution;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "50", description = "--attribution ig: integration steps "
+        + "(Gauss-Legendre, zero baseline). Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "50", description = "--attribution smoothgrad...: noise draws. "
+        + "Default: ${DEFAULT-VALUE}.")
+    int samples;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -81,62 +101,106 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Tensor> values = inputs == null || inputs.isEmpty()
                 ? SampleInputs.generate(model.info(), batch, SampleGenerator.Kind.NORMAL, 1)
                 : inputFiles.bind(model, inputs, null);
+            if (attribution != null) {
+                benchAttribution(model, values, out);
+                return 0;
+            }
             JacobianRequest request = jacobianOptions.request(values);
-            JacobianResult last = null;
-            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
-                last = engine.compute(request, ProgressMonitor.NONE);
-            }
-            long[] times = new long[repeats];
-            for (int i = 0; i < repeats; i++) {
-                long t0 = System.nanoTime();
-                last = engine.compute(request, ProgressMonitor.NONE);
-                times[i] = System.nanoTime() - t0;
-            }
-            Arrays.sort(times);
-            double medianSeconds = (repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2.0) / 1e9;
-            int samples = last.samples();
-            double rate = samples / medianSeconds;
-            double flopsPerSample = model instanceof OnnxModel onnx ? ForwardFlops.count(onnx, values) / Math.max(1, samples) : Double.NaN;
-            // Mixed mode is rated against the cheaper pure mode's work, the roofline's reference.
-            long directions = last.mode() == JacobianMode.FORWARD ? last.inputsPerSample()
-                : last.mode() == JacobianMode.REVERSE ? last.outputsPerSample()
-                : last.mode() == JacobianMode.MIXED ? Math.min(last.inputsPerSample(), last.outputsPerSample())
-                : 2L * last.inputsPerSample();
-            double achieved = directions * flopsPerSample * samples / medianSeconds;
-            MatmulPeak.Peak peak = MatmulPeak.measure(1024, modelOptions.devicePreference());
+            JacobianResult[] last = new JacobianResult[1];
+            double medianSeconds = medianSeconds(() -> last[0] = engine.compute(request, ProgressMonitor.NONE));
+            report(model, values, last[0], medianSeconds, out);
+        }
+        return 0;
+    }
+
+    /** Warm-up runs of {@code work} (at least --warmup, for at least --warmup-seconds), then the median of --repeats timed runs. */
+    private double medianSeconds(Runnable work) {
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
+            work.run();
+        }
+        long[] times = new long[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            times[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(times);
+        return (repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2.0) / 1e9;
+    }
+
+    /** Times attribution method --attribution of the top element of --of (the first output by default) on every sample. */
+    private void benchAttribution(Model model, Map<String, Tensor> values, PrintWriter out) {
+        AttributionSettings d = AttributionSettings.defaults();
+        AttributionSettings settings = new AttributionSettings(steps, IntegrationRule.GAUSS_LEGENDRE, Baseline.zero(), false, samples,
+            d.noise(), d.seed(), null, null, d.window(), d.stride(), d.fill(), d.metricSamples(), d.sensitivityRadius(), d.curveSteps(),
+            d.block(), d.layer(), d.relu());
+        AttributionMethod method = settings.method(attribution);
+        long budget = jacobianOptions.maxMemory == null ? 0 : SizeParser.parseBytes(jacobianOptions.maxMemory, "--max-memory");
+        OutputTarget target = OutputTarget.parse(jacobianOptions.of == null ? null : jacobianOptions.of + "[top]", null, null);
+        try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
+            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), values, jacobianOptions.wrt, target, budget);
+            double medianSeconds = medianSeconds(() -> method.attribute(problem, 0, ProgressMonitor.NONE));
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("samples_per_second", rate);
+            m.put("method", method.name());
+            m.put("parameters", method.parameters());
+            m.put("samples", problem.samples());
+            m.put("samples_per_second", problem.samples() / medianSeconds);
             m.put("median_ms", medianSeconds * 1e3);
-            m.put("mode", last.mode().name().toLowerCase(Locale.ROOT));
-            m.put("device", last.device());
-            m.put("exact", last.exact());
-            m.put("backend", last.backend());
-            m.put("samples", samples);
             m.put("repeats", repeats);
-            m.put("directions", directions);
-            m.put("forward_flops_per_sample", Double.isNaN(flopsPerSample) ? null : flopsPerSample);
-            m.put("achieved_gflops", Double.isNaN(achieved) ? null : achieved / 1e9);
-            m.put("matmul_peak_gflops", peak.flopsPerSecond() / 1e9);
-            m.put("share_of_peak", Double.isNaN(achieved) ? null : achieved / peak.flopsPerSecond());
+            m.put("engine", derivatives.exact().name());
+            m.put("device", model.device());
             if (json) {
                 out.println(Json.writeCompact(m));
             } else {
-                out.printf(Locale.ROOT, "%s: %s samples/s (median %.2f ms for %d samples, %d repeats), %s on %s%n",
-                    model.info().fileName(), JacobianCommand.formatRate(rate), medianSeconds * 1e3, samples, repeats,
-                    last.methodLabel(), last.device());
-                if (Double.isNaN(achieved)) {
-                    out.printf(Locale.ROOT, "machine: %.1f GFLOP/s float32 matrix multiply; FLOPs of this model are not known (TorchScript)%n",
-                        peak.flopsPerSecond() / 1e9);
-                } else {
-                    out.printf(Locale.ROOT, "achieved %.2f GFLOP/s (%d directions x %.3g FLOPs/sample) = %.1f%% of the machine's %.1f GFLOP/s matrix multiply%n",
-                        achieved / 1e9, directions, flopsPerSample, 100 * achieved / peak.flopsPerSecond(), peak.flopsPerSecond() / 1e9);
-                }
-                for (String w : last.warnings()) {
-                    out.println("warning: " + w);
-                }
+                out.printf(Locale.ROOT, "%s: %s of %s, median %.2f ms for %d samples (%d repeats), %s on %s%n", model.info().fileName(),
+                    method.name(), problem.target().describe(0), medianSeconds * 1e3, problem.samples(), repeats,
+                    derivatives.exact().name(), model.device());
             }
         }
-        return 0;
+    }
+
+    private void report(Model model, Map<String, Tensor> values, JacobianResult last, double medianSeconds, PrintWriter out) {
+        int samples = last.samples();
+        double rate = samples / medianSeconds;
+        double flopsPerSample = model instanceof OnnxModel onnx ? ForwardFlops.count(onnx, values) / Math.max(1, samples) : Double.NaN;
+        // Mixed mode is rated against the cheaper pure mode's work, the roofline's reference.
+        long directions = last.mode() == JacobianMode.FORWARD ? last.inputsPerSample()
+            : last.mode() == JacobianMode.REVERSE ? last.outputsPerSample()
+            : last.mode() == JacobianMode.MIXED ? Math.min(last.inputsPerSample(), last.outputsPerSample())
+            : 2L * last.inputsPerSample();
+        double achieved = directions * flopsPerSample * samples / medianSeconds;
+        MatmulPeak.Peak peak = MatmulPeak.measure(1024, modelOptions.devicePreference());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples_per_second", rate);
+        m.put("median_ms", medianSeconds * 1e3);
+        m.put("mode", last.mode().name().toLowerCase(Locale.ROOT));
+        m.put("device", last.device());
+        m.put("exact", last.exact());
+        m.put("backend", last.backend());
+        m.put("samples", samples);
+        m.put("repeats", repeats);
+        m.put("directions", directions);
+        m.put("forward_flops_per_sample", Double.isNaN(flopsPerSample) ? null : flopsPerSample);
+        m.put("achieved_gflops", Double.isNaN(achieved) ? null : achieved / 1e9);
+        m.put("matmul_peak_gflops", peak.flopsPerSecond() / 1e9);
+        m.put("share_of_peak", Double.isNaN(achieved) ? null : achieved / peak.flopsPerSecond());
+        if (json) {
+            out.println(Json.writeCompact(m));
+        } else {
+            out.printf(Locale.ROOT, "%s: %s samples/s (median %.2f ms for %d samples, %d repeats), %s on %s%n",
+                model.info().fileName(), JacobianCommand.formatRate(rate), medianSeconds * 1e3, samples, repeats,
+                last.methodLabel(), last.device());
+            if (Double.isNaN(achieved)) {
+                out.printf(Locale.ROOT, "machine: %.1f GFLOP/s float32 matrix multiply; FLOPs of this model are not known (TorchScript)%n",
+                    peak.flopsPerSecond() / 1e9);
+            } else {
+                out.printf(Locale.ROOT, "achieved %.2f GFLOP/s (%d directions x %.3g FLOPs/sample) = %.1f%% of the machine's %.1f GFLOP/s matrix multiply%n",
+                    achieved / 1e9, directions, flopsPerSample, 100 * achieved / peak.flopsPerSecond(), peak.flopsPerSecond() / 1e9);
+            }
+            for (String w : last.warnings()) {
+                out.println("warning: " + w);
+            }
+        }
     }
 }

@@ -62,7 +62,7 @@ public final class AttributionJob {
             AttributionSettings d = AttributionSettings.defaults();
             return new AttributionSettings(steps, IntegrationRule.parse(rule), Baseline.parse(baseline, blurSigma, seed), absolute,
                 samples, noise, seed, null, null, window, stride, fill, d.metricSamples(), d.sensitivityRadius(), d.curveSteps(),
-                d.block());
+                d.block(), d.layer(), d.relu());
         }
 
         public AttributionMethod build() {

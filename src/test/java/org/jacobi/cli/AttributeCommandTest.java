@@ -86,14 +86,41 @@ class AttributeCommandTest {
     }
 
     @Test
+    void gradCamAtALayerWritesTheLayerAndItsShapeAndTorchScriptIsRefused() throws Exception {
+        Path out = dir.resolve("A.npy");
+        CliRunner r = CliRunner.run("attribute", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--method", "gradcam", "--layer", "/c2/Conv_output_0", "--relu",
+            "--out", out.toString(), "--png", dir.resolve("png").toString());
+        assertEquals(0, r.exitCode, r.toString());
+        Tensor cam = Npy.read(out);
+        Tensor ref = Npy.read(TestFiles.resource("attribution/cnn_small.gradcam_relu_lastconv_top.npy"));
+        assertArrayEquals(new long[] {4, 1, 28, 28}, cam.shape());
+        for (int i = 0; i < ref.size(); i++) {
+            assertEquals(ref.getDouble(i), cam.getDouble(i), 1e-7, "element " + i);
+        }
+        String json = Files.readString(dir.resolve("A.npy.json")).replaceAll("\\s+", "");
+        assertTrue(json.contains("\"layer\":\"/c2/Conv_output_0\",\"layer_shape\":[16,14,14],\"relu\":true"), json);
+        assertTrue(Files.exists(dir.resolve("png").resolve("gradcam.s0.png")));
+
+        Path pt = dir.resolve("B.npy");
+        CliRunner torch = CliRunner.run("attribute", TestFiles.fixture("cnn_small.pt").toString(), "--input",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--method", "layer-gradxact", "--out", pt.toString());
+        assertEquals(2, torch.exitCode, torch.toString());
+        assertEquals(1, torch.err.strip().lines().count(), torch.err);
+        assertTrue(torch.err.contains("export the model to ONNX"), torch.err);
+        assertFalse(Files.exists(pt));
+    }
+
+    @Test
     void reportHasAnAttributionSectionForTheTarget() throws Exception {
         Path out = dir.resolve("r.html");
         CliRunner r = CliRunner.run("report", TestFiles.fixture("cnn_small.onnx").toString(), "--input",
-            TestFiles.fixture("cnn_small.input.npy").toString(), "--target", "y[top]", "--attribution", "saliency,occlusion",
+            TestFiles.fixture("cnn_small.input.npy").toString(), "--target", "y[top]", "--attribution", "saliency,occlusion,gradcam",
             "--attribution-metrics", "deletion", "--samples", "0", "--no-second-order", "--out", out.toString());
         assertEquals(0, r.exitCode, r.toString());
         String html = Files.readString(out);
         assertTrue(html.contains("id=\"attribution\""), "no attribution section");
-        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion"), "figures missing");
+        assertTrue(html.contains("Deletion curves") && html.contains("Sample 0: saliency, occlusion, gradcam"), "figures missing");
+        assertTrue(html.contains("layer /c2/Conv_output_0, layer_shape [16, 14, 14]"), "gradcam's layer missing");
     }
 }

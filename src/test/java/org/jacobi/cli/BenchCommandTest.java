@@ -19,4 +19,14 @@ class BenchCommandTest {
         }
         assertTrue(r.out.contains("\"samples\":8"), r.out);
     }
+
+    @Test
+    void attributionIsTimedInTheProcess() {
+        CliRunner r = CliRunner.run("bench", TestFiles.fixture("cnn_small.onnx").toString(), "--batch", "2", "--attribution", "ig",
+            "--steps", "3", "--repeats", "1", "--warmup", "0", "--warmup-seconds", "0", "--json");
+        assertEquals(0, r.exitCode, r.toString());
+        for (String key : new String[] {"\"method\":\"ig\"", "\"steps\":3", "\"samples\":2", "\"median_ms\":"}) {
+            assertTrue(r.out.contains(key), key + " missing in " + r.out);
+        }
+    }
 }

@@ -77,11 +77,16 @@ public final class OnnxGraphPreparer implements AutoCloseable {
 
     /**
      * True when the model declares a fixed size for the batch axis (batching forced with --batch-axis 0):
-     * every run then needs all samples, so only directions are chunked.
+     * every run then needs all samples, so only directions are chunked. For a value inside the graph: when no input
+     * of the model has a dynamic leading axis.
      */
     boolean fixedBatch(ResolvedRequest r) {
         TensorSpec spec = model.info().input(r.wrt());
-        return r.batched() && spec != null && spec.hasShape() && !spec.dims().isEmpty() && !spec.hasDynamicLeadingAxis();
+        if (spec == null) {
+            return r.batched() && model.info().inputs().stream().anyMatch(TensorSpec::hasShape)
+                && model.info().inputs().stream().noneMatch(TensorSpec::hasDynamicLeadingAxis);
+        }
+        return r.batched() && spec.hasShape() && !spec.dims().isEmpty() && !spec.hasDynamicLeadingAxis();
     }
 
     /** How many samples the probe run uses (and the value shapes were measured on; 1 without a batch axis). */

@@ -306,8 +306,8 @@ public final class TorchJacobianEngine implements JacobianEngine {
         model.resolveShapes(request.inputs());
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
         int outputIndex = model.outputIndex(r.of());
-        long[] xShape = r.wrtValue().shape();
-        float[] gradient = TorchRuntime.call(() -> {
+        Tensor x0 = r.wrtValue();
+        return TorchRuntime.call(() -> {
             monitor.checkCancelled();
             model.ensureEvalMode();
             try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
@@ -321,12 +321,13 @@ public final class TorchJacobianEngine implements JacobianEngine {
                 }
                 NDArray c = TorchTensors.toNd(scope, cotangent).toType(y.getDataType(), false);
                 if (!backward(collector, y.mul(c).sum())) {
-                    return new float[r.wrtValue().size()];
+                    return x0.type() == ElementType.FLOAT64 ? Tensor.ofDoubles(new double[x0.size()], x0.shape())
+                        : Tensor.ofFloats(new float[x0.size()], x0.shape());
                 }
-                return x.getGradient().toType(DataType.FLOAT32, true).toFloatArray();
+                // in the input's own precision, as the ONNX engine gives it: a float64 model's gradient stays float64
+                return TorchTensors.fromNd(x.getGradient());
             }
         });
-        return Tensor.ofFloats(gradient, xShape);
     }
 
     private static long[] concat(long[]... parts) {

@@ -92,6 +92,8 @@ public final class AttributionView extends ScrollPane {
             new Label("noise σ"), number(vm.noiseProperty(), Double::parseDouble, "attributionNoise"),
             new Label("seed"), number(vm.seedProperty(), Long::parseLong, "attributionSeed"));
         params.addRow(2, bold("Occlusion"), new Label("window"), window, new Label("stride"), stride);
+        params.addRow(3, bold("Grad-CAM, layer grad × act."), new Label("layer"));
+        params.add(layerChooser(vm.layers()), 2, 3, GridPane.REMAINING, 1);
         Button compute = new Button("Compute");
         compute.setId("attributionCompute");
         compute.setDefaultButton(false);
@@ -129,6 +131,33 @@ public final class AttributionView extends ScrollPane {
         setFitToWidth(true);
         vm.runProperty().addListener((o, a, b) -> show(b));
         show(vm.runProperty().get());
+    }
+
+    /** The feature map of the layer methods (with its shape), Grad-CAM's ReLU and why there is no list, if so. */
+    private static Node layerChooser(LayerChooser layers) {
+        ComboBox<String> layer = new ComboBox<>(layers.names());
+        layer.setId("attributionLayer");
+        layer.setPromptText("last convolution");
+        layer.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(String name) {
+                return layers.label(name);
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
+        layer.valueProperty().bindBidirectional(layers.layerProperty());
+        layer.setTooltip(new Tooltip("The feature map [channels, *spatial] whose gradient Grad-CAM weighs; chosen when a layer "
+            + "method is ticked. Its map is upsampled to the input (nearest), as Captum's LayerAttribution.interpolate."));
+        CheckBox relu = new CheckBox("ReLU (Grad-CAM)");
+        relu.setId("attributionRelu");
+        relu.selectedProperty().bindBidirectional(layers.reluProperty());
+        Label note = new Label();
+        note.textProperty().bind(layers.noteProperty());
+        return row(layer, relu, note);
     }
 
     private void show(AttributionViewModel.Run run) {

@@ -72,6 +72,7 @@ public final class AttributionViewModel {
     private final BooleanProperty curves = new SimpleBooleanProperty(this, "curves", true);
     private final BooleanProperty absolute = new SimpleBooleanProperty(this, "absolute", false);
     private final BooleanProperty sharedScale = new SimpleBooleanProperty(this, "sharedScale", true);
+    private final LayerChooser layers;
     private final ReadOnlyObjectWrapper<Run> run = new ReadOnlyObjectWrapper<>(this, "run");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -94,10 +95,14 @@ public final class AttributionViewModel {
         for (String m : AttributionSettings.METHODS) {
             chosen.put(m, new SimpleBooleanProperty(this, m, m.equals("saliency") || m.equals("ig") || m.equals("smoothgrad")));
         }
-        state.derivativesProperty().addListener((o, a, b) -> clear(""));
-        state.inputsProperty().addListener((o, a, b) -> clear(""));
+        layers = new LayerChooser(workspace);
+        for (String m : List.of("gradcam", "layer-gradxact")) {
+            chosen.get(m).addListener((o, a, b) -> refreshLayers());
+        }
+        state.derivativesProperty().addListener((o, a, b) -> clearWithLayers());
+        state.inputsProperty().addListener((o, a, b) -> clearWithLayers());
         state.selectedSampleProperty().addListener((o, a, b) -> clear(""));
-        state.wrtProperty().addListener((o, a, b) -> clear(""));
+        state.wrtProperty().addListener((o, a, b) -> clearWithLayers());
         absolute.addListener((o, a, b) -> show());
         sharedScale.addListener((o, a, b) -> show());
     }
@@ -239,7 +244,7 @@ public final class AttributionViewModel {
         }
         return new AttributionSettings(steps.get(), rule.get(), Baseline.parse(baseline.get(), blurSigma.get(), seed.get()), false,
             samples.get(), noise.get(), seed.get(), null, null, w, st, d.fill(), d.metricSamples(), d.sensitivityRadius(),
-            d.curveSteps(), d.block());
+            d.curveSteps(), d.block(), layers.layerProperty().get(), layers.reluProperty().get());
     }
 
     /** Re-draws the last results on one colour scale (signed or absolute). */
@@ -260,6 +265,24 @@ public final class AttributionViewModel {
             running.set(false);
             status.set("Cancelled.");
         }
+    }
+
+    private void clearWithLayers() {
+        clear("");
+        layers.clear();
+        refreshLayers();
+    }
+
+    /** Finds the feature maps for the layer chooser once a layer method is chosen. */
+    private void refreshLayers() {
+        if (chosen.get("gradcam").get() || chosen.get("layer-gradxact").get()) {
+            layers.refresh();
+        }
+    }
+
+    /** Grad-CAM's and layer gradient × activation's layer and ReLU. */
+    public LayerChooser layers() {
+        return layers;
     }
 
     private void clear(String why) {

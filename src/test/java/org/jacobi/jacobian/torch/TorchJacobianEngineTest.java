@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.DevicePreference;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -247,6 +248,24 @@ class TorchJacobianEngineTest {
                         expected += c[b * 4 + o] * ref.getDouble((b * 4 + o) * 8 + i);
                     }
                     assertEquals(expected, vjp.getDouble(b * 8 + i), 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorJacobianProductOfAFloat64ModelIsFloat64() {
+        try (Model model = load(MODELS.resolve("float64_mlp.pt")); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
+            Tensor x = npy(MODELS, "float64_mlp.input.npy"); // [4, 5] -> [4, 2]
+            Tensor ref = npy(MODELS, "float64_mlp.jacobian.npy");
+            Tensor cot = Tensor.ofDoubles(new double[] {1, 0, 0, 1, 1, 1, 0.5, -2}, 4, 2);
+            Tensor vjp = engine.vectorJacobianProduct(JacobianRequest.of(Map.of("input", x)), cot, ProgressMonitor.NONE);
+            assertEquals(ElementType.FLOAT64, vjp.type());
+            for (int b = 0; b < 4; b++) {
+                for (int i = 0; i < 5; i++) {
+                    double expected = cot.getDouble(b * 2) * ref.getDouble((b * 2) * 5 + i)
+                        + cot.getDouble(b * 2 + 1) * ref.getDouble((b * 2 + 1) * 5 + i);
+                    assertEquals(expected, vjp.getDouble(b * 5 + i), 1e-12);
                 }
             }
         }

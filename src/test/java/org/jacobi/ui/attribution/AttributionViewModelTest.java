@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jacobi.TestFiles;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.attribution.AttributionProblem;
 import org.jacobi.attribution.AttributionRunner;
@@ -18,6 +19,7 @@ import org.jacobi.attribution.Baseline;
 import org.jacobi.attribution.IntegrationRule;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.io.Npy;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.DemoAssets;
 import org.jacobi.ui.MainViewModel;
@@ -65,7 +67,8 @@ class AttributionViewModelTest {
             "image", OutputTarget.parse("logits[top]", null, null), 0);
         AttributionSettings s = AttributionSettings.defaults();
         AttributionSettings ig = new AttributionSettings(16, IntegrationRule.RIEMANN_TRAPEZOID, Baseline.zero(), false, s.samples(),
-            s.noise(), s.seed(), null, null, s.window(), s.stride(), s.fill(), s.metricSamples(), s.sensitivityRadius(), s.curveSteps(), s.block());
+            s.noise(), s.seed(), null, null, s.window(), s.stride(), s.fill(), s.metricSamples(), s.sensitivityRadius(), s.curveSteps(), s.block(),
+            s.layer(), s.relu());
         AttributionRunner.Result direct = AttributionRunner.run(ig.method("ig"), alone, List.of("deletion", "insertion"), ig,
             ProgressMonitor.NONE);
         float[] expected = direct.values().floats();
@@ -153,5 +156,64 @@ class AttributionViewModelTest {
         assertNotNull(run, tab.statusProperty().get());
         assertNull(run.photo());
         assertTrue(ValueTable.of(run).contains("ig"));
+    }
+
+    @Test
+    void aModelWithAFixedBatchIsAttributedOneSampleAtATime() {
+        // linear_batch4.onnx takes exactly 4 rows: the tab's one sample is padded to them
+        vm.openModel(TestFiles.resource("attribution/linear_batch4.onnx"), List.of(TestFiles.resource("attribution/linear.input.npy")));
+        vm.state().selectedSampleProperty().set(2);
+        only("saliency", "ig", "occlusion");
+        tab.stepsProperty().set(4);
+        tab.targetProperty().set("y[1]");
+        tab.compute();
+        AttributionViewModel.Run run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        double[] w = Npy.read(TestFiles.resource("attribution/linear.weight.npy")).doubles();
+        double[] saliency = run.panels().get(0).result().values().toDoubleArray();
+        for (int i = 0; i < 6; i++) {
+            assertEquals(w[6 + i], saliency[i], 1e-6, "the weight of y[1] on x[" + i + "]");
+        }
+
+        // and Grad-CAM at the last convolution of a network whose batch is fixed at 1
+        vm.openModel(TestFiles.resource("attribution/tiny_resnet_batch1.onnx"), List.of());
+        only("saliency", "gradcam");
+        tab.targetProperty().set("");
+        tab.compute();
+        run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        assertEquals(2, run.panels().size());
+        assertNotNull(run.panels().get(1).curve("deletion"));
+    }
+
+    @Test
+    void theLayerChooserListsFeatureMapsAndGradCamUsesTheOneChosen() {
+        vm.openModel(TestFiles.resource("attribution/tiny_resnet.onnx"), List.of(TestFiles.resource("attribution/tiny_resnet.input.npy")));
+        LayerChooser layers = tab.layers();
+        assertTrue(layers.names().isEmpty(), "found only once a layer method is chosen");
+        only("gradcam");
+        assertEquals("/block/conv2/Conv_output_0", layers.layerProperty().get(), "the last convolution first");
+        assertEquals("/block/relu_1/Relu_output_0  [8, 11, 11]", layers.label("/block/relu_1/Relu_output_0"));
+        assertFalse(layers.names().contains("/GlobalAveragePool_output_0"), layers.names().toString());
+
+        layers.layerProperty().set("/block/relu_1/Relu_output_0");
+        layers.reluProperty().set(true);
+        vm.state().selectedSampleProperty().set(1);
+        tab.compute();
+        AttributionViewModel.Run run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        double[] shown = run.panels().get(0).result().values().toDoubleArray();
+        double[] expected = Npy.read(TestFiles.resource("attribution/tiny_resnet.gradcam_relu_block_top.npy")).doubles();
+        int n = 3 * 21 * 21;
+        double largest = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected[n + i], shown[i], 1e-5 * largest, "element " + i + " of sample 1");
+        }
+        assertEquals("/block/relu_1/Relu_output_0", run.panels().get(0).result().parameters().get("layer"));
+
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        assertFalse(layers.names().contains("/block/relu_1/Relu_output_0"), "another model, another list");
+        assertTrue(layers.names().contains(layers.layerProperty().get()), "found again while gradcam stays chosen: "
+            + layers.layerProperty().get());
     }
 }
