@@ -60,10 +60,6 @@ public final class HessianCommand implements Callable<Integer> {
         description = "Hessian-vector products instead of full Hessians: V is one sample's input shape, or the input's shape.")
     Path vector;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none", defaultValue = "auto",
-        description = "0: axis 0 holds independent samples; none: the whole tensor is one sample.")
-    String batchAxis = "auto";
-
     @Option(names = "--max-memory", paramLabel = "SIZE",
         description = "Memory budget, e.g. 512M or 2G (default: a quarter of the Java heap).")
     String maxMemory;
@@ -104,7 +100,7 @@ public final class HessianCommand implements Callable<Integer> {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         int target = target();
-        BatchAxis axis = BatchAxis.parse(batchAxis);
+        BatchAxis axis = inputFiles.batchAxis();
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         Tensor v = vector == null ? null : TensorFiles.readSingle(vector);
         try (Model model = modelOptions.load(modelPath); HessianEngine engine = Hessians.engineFor(model)) {

@@ -18,11 +18,6 @@ public final class JacobianOptions {
         + "(a region, summed), NAME[top], NAME[each].")
     String of;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none", defaultValue = "auto",
-        description = "0: axis 0 holds independent samples; none: the whole tensor is one sample. "
-            + "Default: axis 0 when the model declares it dynamic (always for TorchScript).")
-    String batchAxis = "auto";
-
     @Option(names = "--mode", paramLabel = "auto|forward|reverse|mixed|fd", defaultValue = "auto",
         description = "auto: forward when the input has no more elements than the output, else reverse, or mixed (ONNX) "
             + "when a cost model of the graph puts it at under half of both; mixed: reverse mode up to the graph's "
@@ -33,18 +28,18 @@ public final class JacobianOptions {
         description = "Memory budget for one chunk of work, e.g. 512M or 2G (default: a quarter of the Java heap).")
     String maxMemory;
 
-    /** The request, {@code of} left to the caller (null): for the part of an output that --of points at. */
-    JacobianRequest targetRequest(Map<String, Tensor> inputs) {
+    /** The request ({@code batchAxis} from {@link InputFileOptions#batchAxis()}), {@code of} left to the caller (null): for the part of an output that --of points at. */
+    JacobianRequest targetRequest(Map<String, Tensor> inputs, BatchAxis batchAxis) {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
-        return new JacobianRequest(inputs, wrt, null, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
+        return new JacobianRequest(inputs, wrt, null, batchAxis, JacobianMode.parse(mode), budget);
     }
 
-    JacobianRequest request(Map<String, Tensor> inputs) {
+    JacobianRequest request(Map<String, Tensor> inputs, BatchAxis batchAxis) {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         if (of != null && of.strip().endsWith("]")) {
             throw JacobiException.usage("--of " + of + " points at part of an output; `jacobi jacobian` answers that with one "
                 + "reverse pass per sample. Here give the whole output's NAME.");
         }
-        return new JacobianRequest(inputs, wrt, of, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
+        return new JacobianRequest(inputs, wrt, of, batchAxis, JacobianMode.parse(mode), budget);
     }
 }

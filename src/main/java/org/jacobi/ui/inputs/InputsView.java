@@ -52,13 +52,11 @@ public final class InputsView extends GridPane {
         of.textProperty().bind(Bindings.format("of %d", state.sampleCountProperty()));
         addRow(row++, new Label("Sample"), new HBox(6, sample, of));
 
-        ComboBox<String> wrt = new ComboBox<>(state.wrtChoices());
-        wrt.valueProperty().bindBidirectional(state.wrtProperty());
-        wrt.setId("wrtChoice");
-        addRow(row++, new Label("d/d input"), wrt);
-        ComboBox<String> ofBox = new ComboBox<>(state.ofChoices());
-        ofBox.valueProperty().bindBidirectional(state.ofProperty());
-        addRow(row++, new Label("of output"), ofBox);
+        // inputs and outputs first, then the values inside the graph (an embedding's output, the logit before a Sigmoid)
+        addRow(row++, new Label("d/d input"), new ValueChooser("wrtChoice", state.wrtProperty(), state.wrtChoices(),
+            state.valueChoices(), vm.valueShapes()));
+        addRow(row++, new Label("of output"), new ValueChooser("ofChoice", state.ofProperty(), state.ofChoices(),
+            state.valueChoices(), vm.valueShapes()));
         ComboBox<JacobianMode> mode = new ComboBox<>();
         mode.getItems().setAll(JacobianMode.values());
         mode.valueProperty().bindBidirectional(state.modeProperty());

@@ -1,6 +1,8 @@
 package org.jacobi.ui.inputs;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.property.IntegerProperty;
@@ -13,6 +15,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableMap;
 import org.jacobi.analysis.InputFiles;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.core.JacobiException;
@@ -37,12 +41,46 @@ public final class InputsViewModel {
     private final IntegerProperty generatorCount = new SimpleIntegerProperty(this, "generatorCount", 4);
     private final ReadOnlyObjectWrapper<InputSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings", InputSettings.defaults());
     private final ReadOnlyStringWrapper settingsSource = new ReadOnlyStringWrapper(this, "settingsSource", "");
+    /** The shapes of the values inside the graph, from one forward run at the first inputs of the open model. */
+    private final ObservableMap<String, String> valueShapes = FXCollections.observableHashMap();
+    private Model shapesProbed;
     /** The photos or clips the current input was read from, read again when the settings change; empty when none. */
     private List<Path> mediaFiles = List.of();
 
     public InputsViewModel(Workspace workspace) {
         this.workspace = workspace;
         this.state = workspace.state();
+        state.inputsProperty().addListener((o, a, b) -> probeValueShapes(b));
+    }
+
+    /** The shapes of the graph's values, for the choosers ("[1, 8, 14, 14]"); filled in once the first inputs ran. */
+    public ObservableMap<String, String> valueShapes() {
+        return valueShapes;
+    }
+
+    private void probeValueShapes(Map<String, Tensor> inputs) {
+        Model model = state.model();
+        if (model != shapesProbed) {
+            valueShapes.clear();
+        }
+        List<String> values = List.copyOf(state.valueChoices());
+        if (inputs == null || model == null || model == shapesProbed || values.isEmpty()) {
+            return;
+        }
+        shapesProbed = model;
+        workspace.executor().submit("Reading the shapes of the graph's values", monitor -> {
+            Map<String, String> shapes = new HashMap<>();
+            model.run(inputs, new LinkedHashSet<>(values)).forEach((name, t) -> shapes.put(name, Tensor.shapeToString(t.shape())));
+            return shapes;
+        }, shapes -> {
+            if (state.model() == model) {
+                valueShapes.putAll(shapes);
+            }
+        }, e -> {
+            if (state.model() == model) {
+                state.showError(e);
+            }
+        });
     }
 
     /** The settings a newly opened model's photos are read with: its metadata, then its sidecar file, if any. */

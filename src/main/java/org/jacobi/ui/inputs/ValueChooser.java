@@ -1,0 +1,116 @@
+package org.jacobi.ui.inputs;
+
+import javafx.beans.property.StringProperty;
+import javafx.collections.ListChangeListener;
+import javafx.collections.MapChangeListener;
+import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
+import javafx.geometry.Pos;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+
+/**
+ * A d/d or "of" chooser: the model's inputs (or outputs), then the values inside the graph grouped by module with their
+ * shapes from one forward run ({@link ValueChoices}), and a filter field, since real models have thousands of values.
+ */
+final class ValueChooser extends HBox {
+    private final StringProperty chosen;
+    private final ObservableList<String> first;
+    private final ObservableList<String> inside;
+    private final ObservableMap<String, String> shapes;
+    private final ComboBox<ValueChoices.Entry> box = new ComboBox<>();
+    private final TextField filter = new TextField();
+    private boolean updating;
+
+    ValueChooser(String id, StringProperty chosen, ObservableList<String> first, ObservableList<String> inside,
+                 ObservableMap<String, String> shapes) {
+        super(4);
+        this.chosen = chosen;
+        this.first = first;
+        this.inside = inside;
+        this.shapes = shapes;
+        setAlignment(Pos.CENTER_LEFT);
+        box.setId(id);
+        box.setVisibleRowCount(16);
+        box.setMaxWidth(Double.MAX_VALUE);
+        box.setPrefWidth(150);
+        HBox.setHgrow(box, Priority.ALWAYS);
+        box.setCellFactory(v -> new EntryCell(true));
+        box.setButtonCell(new EntryCell(false));
+        filter.setId(id + "Filter");
+        filter.setPromptText("filter");
+        filter.setPrefColumnCount(5);
+        filter.setTooltip(new Tooltip("Show only the values whose name contains this text"));
+        getChildren().addAll(box, filter);
+
+        first.addListener((ListChangeListener<String>) c -> refresh());
+        inside.addListener((ListChangeListener<String>) c -> refresh());
+        shapes.addListener((MapChangeListener<String, String>) c -> refresh());
+        filter.textProperty().addListener((o, a, b) -> {
+            refresh();
+            if (!b.isBlank()) {
+                box.show();
+            }
+        });
+        chosen.addListener((o, a, b) -> select());
+        box.valueProperty().addListener((o, a, b) -> {
+            if (updating || b == null) {
+                return;
+            }
+            if (b.header()) {
+                select(); // a group's header is no value: keep the choice
+            } else {
+                chosen.set(b.name());
+            }
+        });
+        refresh();
+    }
+
+    private void refresh() {
+        updating = true;
+        try {
+            box.getItems().setAll(ValueChoices.entries(first, inside, filter.getText()));
+        } finally {
+            updating = false;
+        }
+        select();
+    }
+
+    private void select() {
+        updating = true;
+        try {
+            box.setValue(chosen.get() == null ? null : ValueChoices.Entry.value(chosen.get()));
+        } finally {
+            updating = false;
+        }
+    }
+
+    /** An entry: a header in bold, not choosable; a value with its shape when known (in the list, not on the button). */
+    private final class EntryCell extends ListCell<ValueChoices.Entry> {
+        private final boolean inList;
+
+        EntryCell(boolean inList) {
+            this.inList = inList;
+        }
+
+        @Override
+        protected void updateItem(ValueChoices.Entry item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setText(null);
+                setDisable(false);
+                setStyle("");
+                return;
+            }
+            String shape = shapes.get(item.name());
+            setText(item.header() ? item.name() : (inList && !first.contains(item.name()) ? "  " : "") + item.name()
+                + (inList && shape != null ? "  " + shape : ""));
+            setDisable(item.header());
+            setStyle(item.header() ? "-fx-font-weight: bold; -fx-opacity: 0.8;" : "");
+        }
+    }
+}
