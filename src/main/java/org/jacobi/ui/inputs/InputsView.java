@@ -12,6 +12,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
@@ -53,9 +54,9 @@ public final class InputsView extends GridPane {
         addRow(row++, new Label("Sample"), new HBox(6, sample, of));
 
         // inputs and outputs first, then the values inside the graph (an embedding's output, the logit before a Sigmoid)
-        addRow(row++, new Label("d/d input"), new ValueChooser("wrtChoice", state.wrtProperty(), state.wrtChoices(),
+        addRow(row++, unshrunk("d/d input"), new ValueChooser("wrtChoice", state.wrtProperty(), state.wrtChoices(),
             state.valueChoices(), vm.valueShapes()));
-        addRow(row++, new Label("of output"), new ValueChooser("ofChoice", state.ofProperty(), state.ofChoices(),
+        addRow(row++, unshrunk("of output"), new ValueChooser("ofChoice", state.ofProperty(), state.ofChoices(),
             state.valueChoices(), vm.valueShapes()));
         ComboBox<JacobianMode> mode = new ComboBox<>();
         mode.getItems().setAll(JacobianMode.values());
@@ -97,6 +98,13 @@ public final class InputsView extends GridPane {
         add(generate, 1, row++);
 
         new MediaSettingsForm(vm, state).addTo(this, row);
+    }
+
+    /** A label that keeps its whole text when the row beside it is wide. */
+    private static Label unshrunk(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     static Label bold(String text) {

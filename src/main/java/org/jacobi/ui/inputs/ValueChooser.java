@@ -37,13 +37,13 @@ final class ValueChooser extends HBox {
         box.setId(id);
         box.setVisibleRowCount(16);
         box.setMaxWidth(Double.MAX_VALUE);
-        box.setPrefWidth(150);
+        box.setPrefWidth(120);
         HBox.setHgrow(box, Priority.ALWAYS);
         box.setCellFactory(v -> new EntryCell(true));
         box.setButtonCell(new EntryCell(false));
         filter.setId(id + "Filter");
         filter.setPromptText("filter");
-        filter.setPrefColumnCount(5);
+        filter.setPrefColumnCount(4);
         filter.setTooltip(new Tooltip("Show only the values whose name contains this text"));
         getChildren().addAll(box, filter);
 
@@ -73,6 +73,7 @@ final class ValueChooser extends HBox {
     private void refresh() {
         updating = true;
         try {
+            box.setValue(null); // so that the choice shows again below, also when the filter hides it from the list
             box.getItems().setAll(ValueChoices.entries(first, inside, filter.getText()));
         } finally {
             updating = false;
