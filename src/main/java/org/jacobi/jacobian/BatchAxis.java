@@ -47,15 +47,11 @@ public final class BatchAxis {
         return stated;
     }
 
-    /** True when axis 0 is the batch for this input. */
+    /** True when axis 0 is the batch for this input (the one differentiated). */
     public boolean isBatched(ModelFormat format, TensorSpec wrt) {
         Integer axis = stated.get(wrt.name());
         if (axis != null) {
-            if (axis > 0) {
-                throw JacobiException.usage("--batch-axis " + wrt.name() + "=" + axis + ": the input differentiated must hold its "
-                    + "samples on axis 0, or have none (" + wrt.name() + "=none, one Jacobian of the whole tensor).");
-            }
-            return axis == 0;
+            return axis == 0; // on another axis: the whole Jacobian, cut into samples after (SampleBlocks)
         }
         switch (kind) {
             case ZERO: return true;

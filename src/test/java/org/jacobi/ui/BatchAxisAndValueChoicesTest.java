@@ -60,7 +60,9 @@ class BatchAxisAndValueChoicesTest {
         vm.openFiles(List.of(DIR.resolve("seg_head.onnx"), DIR.resolve("seg_head.input.npy")));
         String logit = Files.readString(DIR.resolve("seg_head.values.txt")).strip();
         assertTrue(vm.state().valueChoices().contains(logit), vm.state().valueChoices().toString());
-        assertEquals("[3, 1, 8, 8]", vm.inputs().valueShapes().get(logit));
+        assertTrue(vm.inputs().valueShapesProperty().get().isEmpty(), "shapes are learnt when a chooser opens, not before");
+        vm.inputs().probeValueShapes();
+        assertEquals("[1, 1, 8, 8]", vm.inputs().valueShapesProperty().get().get(logit)); // one sample's
         vm.state().ofProperty().set(logit);
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         JacobianResult r = vm.state().resultProperty().get();

@@ -55,9 +55,9 @@ public final class InputsView extends GridPane {
 
         // inputs and outputs first, then the values inside the graph (an embedding's output, the logit before a Sigmoid)
         addRow(row++, unshrunk("d/d input"), new ValueChooser("wrtChoice", state.wrtProperty(), state.wrtChoices(),
-            state.valueChoices(), vm.valueShapes()));
+            state.valueChoices(), vm.valueShapesProperty(), vm::probeValueShapes));
         addRow(row++, unshrunk("of output"), new ValueChooser("ofChoice", state.ofProperty(), state.ofChoices(),
-            state.valueChoices(), vm.valueShapes()));
+            state.valueChoices(), vm.valueShapesProperty(), vm::probeValueShapes));
         ComboBox<JacobianMode> mode = new ComboBox<>();
         mode.getItems().setAll(JacobianMode.values());
         mode.valueProperty().bindBidirectional(state.modeProperty());

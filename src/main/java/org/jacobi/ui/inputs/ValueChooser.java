@@ -1,10 +1,10 @@
 package org.jacobi.ui.inputs;
 
+import java.util.Map;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.ListChangeListener;
-import javafx.collections.MapChangeListener;
 import javafx.collections.ObservableList;
-import javafx.collections.ObservableMap;
 import javafx.geometry.Pos;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ListCell;
@@ -21,13 +21,14 @@ final class ValueChooser extends HBox {
     private final StringProperty chosen;
     private final ObservableList<String> first;
     private final ObservableList<String> inside;
-    private final ObservableMap<String, String> shapes;
+    private final ReadOnlyObjectProperty<Map<String, String>> shapes;
     private final ComboBox<ValueChoices.Entry> box = new ComboBox<>();
     private final TextField filter = new TextField();
     private boolean updating;
 
+    /** @param probeShapes asks for {@code shapes} when the list first opens */
     ValueChooser(String id, StringProperty chosen, ObservableList<String> first, ObservableList<String> inside,
-                 ObservableMap<String, String> shapes) {
+                 ReadOnlyObjectProperty<Map<String, String>> shapes, Runnable probeShapes) {
         super(4);
         this.chosen = chosen;
         this.first = first;
@@ -41,6 +42,7 @@ final class ValueChooser extends HBox {
         HBox.setHgrow(box, Priority.ALWAYS);
         box.setCellFactory(v -> new EntryCell(true));
         box.setButtonCell(new EntryCell(false));
+        box.setOnShowing(e -> probeShapes.run());
         filter.setId(id + "Filter");
         filter.setPromptText("filter");
         filter.setPrefColumnCount(4);
@@ -49,7 +51,8 @@ final class ValueChooser extends HBox {
 
         first.addListener((ListChangeListener<String>) c -> refresh());
         inside.addListener((ListChangeListener<String>) c -> refresh());
-        shapes.addListener((MapChangeListener<String, String>) c -> refresh());
+        // new cells show the shapes learnt, without resetting the list the user may have open
+        shapes.addListener((o, a, b) -> box.setCellFactory(v -> new EntryCell(true)));
         filter.textProperty().addListener((o, a, b) -> {
             refresh();
             if (!b.isBlank()) {
@@ -107,7 +110,7 @@ final class ValueChooser extends HBox {
                 setStyle("");
                 return;
             }
-            String shape = shapes.get(item.name());
+            String shape = shapes.get().get(item.name());
             setText(item.header() ? item.name() : (inList && !first.contains(item.name()) ? "  " : "") + item.name()
                 + (inList && shape != null ? "  " + shape : ""));
             setDisable(item.header());

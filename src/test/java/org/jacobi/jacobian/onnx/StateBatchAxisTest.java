@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A GRU whose state input h0 [1, batch, 4] holds its batch on axis 1 (issue 24 item 5): exact per-sample Jacobians
- * with respect to the sequence, the state sliced and probed on its own batch axis, against PyTorch float64.
+ * with respect to the sequence, the state sliced and probed on its own batch axis, and with respect to the state itself,
+ * against PyTorch float64.
  */
 class StateBatchAxisTest {
     static final Path DIR = IntermediateValuesTest.DIR;
@@ -33,6 +34,22 @@ class StateBatchAxisTest {
                 JacobianRequest request = new JacobianRequest(inputs, "x", null, BatchAxis.AUTO, mode, 4000);
                 IntermediateValuesTest.assertPerSampleClose(expected, engine.compute(request, ProgressMonitor.NONE).jacobian(),
                     "dh/dx, " + mode);
+            }
+        }
+    }
+
+    @Test
+    void theStateItselfPerSampleFromTheWholeJacobian() {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        inputs.put("x", Npy.read(DIR.resolve("gru_state.input.x.npy")));
+        inputs.put("h0", Npy.read(DIR.resolve("gru_state.input.h0.npy")));
+        Tensor expected = Npy.read(DIR.resolve("gru_state.jacobian.h0.npy")); // [batch, 4, 1, 4]
+        try (OnnxModel model = OnnxModel.load(DIR.resolve("gru_state.onnx"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
+                JacobianRequest request = new JacobianRequest(inputs, "h0", null, BatchAxis.AUTO, mode, 0);
+                IntermediateValuesTest.assertPerSampleClose(expected, engine.compute(request, ProgressMonitor.NONE).jacobian(),
+                    "dh/dh0, " + mode);
             }
         }
     }
