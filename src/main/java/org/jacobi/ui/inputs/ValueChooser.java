@@ -26,7 +26,7 @@ final class ValueChooser extends HBox {
     private final TextField filter = new TextField();
     private boolean updating;
 
-    /** @param probeShapes asks for {@code shapes} when the list first opens */
+    /** @param probeShapes asks for {@code shapes} (once the pointer or the focus comes near the list) */
     ValueChooser(String id, StringProperty chosen, ObservableList<String> first, ObservableList<String> inside,
                  ReadOnlyObjectProperty<Map<String, String>> shapes, Runnable probeShapes) {
         super(4);
@@ -51,8 +51,16 @@ final class ValueChooser extends HBox {
 
         first.addListener((ListChangeListener<String>) c -> refresh());
         inside.addListener((ListChangeListener<String>) c -> refresh());
-        // new cells show the shapes learnt, without resetting the list the user may have open
-        shapes.addListener((o, a, b) -> box.setCellFactory(v -> new EntryCell(true)));
+        // the shapes show once learnt; not while the list is open, which a refresh would reset under the pointer
+        shapes.addListener((o, a, b) -> {
+            if (!box.isShowing()) {
+                refresh();
+            }
+        });
+        box.setOnHidden(e -> refresh());
+        // asked for before the list opens, so that they are usually there when it does
+        box.setOnMouseEntered(e -> probeShapes.run());
+        filter.focusedProperty().addListener((o, a, b) -> probeShapes.run());
         filter.textProperty().addListener((o, a, b) -> {
             refresh();
             if (!b.isBlank()) {
@@ -76,7 +84,6 @@ final class ValueChooser extends HBox {
     private void refresh() {
         updating = true;
         try {
-            box.setValue(null); // so that the choice shows again below, also when the filter hides it from the list
             box.getItems().setAll(ValueChoices.entries(first, inside, filter.getText()));
         } finally {
             updating = false;
@@ -84,10 +91,14 @@ final class ValueChooser extends HBox {
         select();
     }
 
+    /** Shows the choice: selected in the list, or as the prompt while the filter hides it from the list. */
     private void select() {
+        ValueChoices.Entry entry = chosen.get() == null ? null : ValueChoices.Entry.value(chosen.get());
         updating = true;
         try {
-            box.setValue(chosen.get() == null ? null : ValueChoices.Entry.value(chosen.get()));
+            boolean listed = box.getItems().contains(entry);
+            box.setValue(listed ? entry : null);
+            box.setPromptText(listed || entry == null ? null : entry.name());
         } finally {
             updating = false;
         }
@@ -105,7 +116,7 @@ final class ValueChooser extends HBox {
         protected void updateItem(ValueChoices.Entry item, boolean empty) {
             super.updateItem(item, empty);
             if (empty || item == null) {
-                setText(null);
+                setText(inList ? null : box.getPromptText()); // the button shows a choice the filter hides as the prompt
                 setDisable(false);
                 setStyle("");
                 return;
