@@ -19,6 +19,8 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   graph: for sr 16000 in the outer If's then branch, for sr 8000 one level deeper, in a nested If. Outputs `prob`
   [batch, 1] and `stateN` [2, batch, 128]. References per sample (the state's sample without its batch axis):
   vad.jacobian.{x,state}.sr{16000,8000} of `prob`.
+- loop_lstm: a Loop with a fixed trip count (2) whose body holds an LSTM over the input sequence (read from the
+  enclosing graph), started from the carried hidden state: the LSTM is expanded once the Loop is unrolled.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
 """
@@ -328,6 +330,48 @@ def vad():
         npy(f"vad.jacobian.state.sr{sr}", torch.stack(js).numpy())
 
 
+# ---- loop_lstm ----
+
+# its own generator, so that the models above keep their weights and references
+_lstm_rng = np.random.default_rng(7)
+LW, LR, LB, LV = [(_lstm_rng.standard_normal(shape) * scale).astype(np.float32)
+                  for shape, scale in (((1, 16, 3), 0.5), ((1, 16, 4), 0.5), ((1, 32), 0.3), ((3, 4), 0.6))]
+
+
+def loop_lstm():
+    body = helper.make_graph([
+        helper.make_node("Unsqueeze", ["h_in", "zero_axis"], ["h_init"]),
+        helper.make_node("LSTM", ["xs", "LW", "LR", "LB", "", "h_init"], ["", "h_last"], hidden_size=4),
+        helper.make_node("Squeeze", ["h_last", "zero_axis"], ["h_out"]),
+        helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
+        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("Transpose", ["x"], ["xs"], perm=[1, 0, 2]),
+        helper.make_node("ReduceMean", ["x"], ["xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["xm", "LV"], ["xv"]),
+        helper.make_node("Tanh", ["xv"], ["h0"]),
+        helper.make_node("Loop", ["M", "cond", "h0"], ["y"], body=body),
+    ], "loop_lstm", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 4])],
+        [init("LW", LW), init("LR", LR), init("LB", LB), init("LV", LV), init("M", np.int64(2)), init("cond", np.bool_(True)),
+         init("zero_axis", np.array([0], dtype=np.int64))])
+    save_model("loop_lstm", graph)
+
+
+def loop_lstm_torch(x):
+    """The ONNX LSTM's equations (gates in the order i, o, f, c; initial cell state zero), twice from the carried h."""
+    h = torch.tanh(x.mean(1) @ t(LV))
+    w, r, b = t(LW)[0], t(LR)[0], t(LB)[0]
+    for _ in range(2):
+        c = torch.zeros_like(h)
+        for step in range(x.shape[1]):
+            g = x[:, step] @ w.T + h @ r.T + b[:16] + b[16:]
+            i, o, f, cc = g[:, 0:4], g[:, 4:8], g[:, 8:12], g[:, 12:16]
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(cc)
+            h = torch.sigmoid(o) * torch.tanh(c)
+    return h
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     nested_if()
@@ -356,6 +400,8 @@ def main():
     npy("independent.x", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
     npy("independent.z", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
     vad()
+    loop_lstm()
+    npy("loop_lstm.jacobian", per_sample(loop_lstm_torch, seq))
 
 
 if __name__ == "__main__":
