@@ -176,7 +176,6 @@ public final class AttributeCommand implements Callable<Integer> {
                 throw JacobiException.usage(f + " already exists. Choose another name, or pass --force to replace it.");
             }
         }
-        inputFiles.refuseBatchAxis("attribute");
         OutputTarget target = OutputTarget.parse(of, targetLabel, cotangent == null ? null : TensorFiles.readSingle(cotangent));
         try (Model model = modelOptions.load(modelPath); ModelDerivatives derivatives = new ModelDerivatives(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);

@@ -75,13 +75,13 @@ public final class BenchCommand implements Callable<Integer> {
             throw JacobiException.usage("--batch and --repeats must be at least 1, --warmup and --warmup-seconds at least 0.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        jacobianOptions.request(Map.of(), inputFiles.batchAxis());
+        jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> values = inputs == null || inputs.isEmpty()
                 ? SampleInputs.generate(model.info(), batch, SampleGenerator.Kind.NORMAL, 1)
                 : inputFiles.bind(model, inputs, null);
-            JacobianRequest request = jacobianOptions.request(values, inputFiles.batchAxis());
+            JacobianRequest request = jacobianOptions.request(values);
             JacobianResult last = null;
             long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
             for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {

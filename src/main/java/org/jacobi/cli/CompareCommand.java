@@ -95,7 +95,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         NameMapping mapping = NameMapping.parse(map);
-        JacobianRequest settings = jacobianOptions.request(Map.of(), inputFiles.batchAxis());
+        JacobianRequest settings = jacobianOptions.request(Map.of());
         try (Model a = modelOptions.load(modelA); Model b = modelOptions.load(modelB)) {
             Map<String, Tensor> bound = inputFiles.bind(a, inputs, output.quiet ? null : stderr);
             ComparisonRequest request = new ComparisonRequest(bound, settings.wrt(), settings.of(), settings.batchAxis(),

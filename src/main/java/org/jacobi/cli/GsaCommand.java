@@ -130,7 +130,6 @@ public final class GsaCommand implements Callable<Integer> {
         GsaStudy study = study();
         String master = SparkSupport.master(spark);
         SparkSupport.StudyRunner onSpark = master == null ? null : SparkSupport.studyRunner(modelPath);
-        inputFiles.refuseBatchAxis("gsa");
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.engineFor(model)) {
             List<String> referenceFiles = !inputs.isEmpty() ? inputs
                 : study.reference() != null ? List.of(study.reference().split(";")) : List.of();

@@ -50,6 +50,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     InputFileOptions inputFiles;
 
+    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS", description = JacobianOptions.BATCH_AXIS_HELP)
+    List<String> batchAxes = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,9 +63,9 @@ public final class InfoCommand implements Callable<Integer> {
             ModelInfo info = model.info();
             String precision = model.precisionNote();
             Map<String, Tensor> shown = values ? valueShapes(model) : Map.of();
-            Map<String, Integer> batchAxes = inputFiles.batchAxis().axesOf(info);
+            Map<String, Integer> axes = BatchAxis.parse(batchAxes).axesOf(info);
             if (json) {
-                Map<String, Object> m = toJson(info, batchAxes);
+                Map<String, Object> m = toJson(info, axes);
                 if (precision != null) {
                     m.put("precision", precision);
                 }
@@ -73,7 +76,7 @@ public final class InfoCommand implements Callable<Integer> {
                 }
                 out.println(Json.write(m));
             } else {
-                StringBuilder text = new StringBuilder(toText(info, batchAxes));
+                StringBuilder text = new StringBuilder(toText(info, axes));
                 if (precision != null) {
                     text.append(System.lineSeparator());
                     row(text, "Precision", precision);

@@ -7,14 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettings;
 import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.inputs.InputSources;
 import org.jacobi.inputs.MediaInputs;
 import org.jacobi.io.TensorFiles.InputArgument;
-import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.model.Model;
 import picocli.CommandLine.Option;
 
@@ -44,13 +42,6 @@ public final class InputFileOptions {
         description = "Resample WAV clips to this rate (windowed sinc). Default: each clip's own rate.")
     String sampleRate;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS",
-        description = "0: axis 0 of every input holds independent samples; none: each input is one sample; NAME=AXIS (repeatable): "
-            + "input NAME holds them on AXIS (a number, or none), e.g. state=1 for a state [layers, batch, hidden]. Default: axis 0 "
-            + "where the model declares it dynamic (always for TorchScript), and the axis of the same name elsewhere "
-            + "(jacobi info shows each input's).")
-    List<String> batchAxes = new ArrayList<>();
-
     @Option(names = "--input-settings", paramLabel = "FILE.json",
         description = "Read the image and audio settings from this file instead of MODEL.jacobi.json beside the model.")
     Path settingsFile;
@@ -59,19 +50,6 @@ public final class InputFileOptions {
         description = "Save the image and audio settings used (to --input-settings, or MODEL.jacobi.json beside the model), "
             + "so later runs and the app read photos the same way.")
     boolean saveSettings;
-
-    /** The batch axes the --batch-axis options state. */
-    BatchAxis batchAxis() {
-        return BatchAxis.parse(batchAxes);
-    }
-
-    /** Refuses --batch-axis for a command that takes each input's batch axis from the model's shapes alone. */
-    void refuseBatchAxis(String command) {
-        if (!batchAxes.isEmpty()) {
-            throw JacobiException.usage("`jacobi " + command + "` takes each input's batch axis from the model's shapes; "
-                + "--batch-axis applies to jacobian, hessian, bench, report, compare and info.");
-        }
-    }
 
     /** The settings for {@code model}: options over the sidecar over the model's metadata over the defaults. */
     InputSettingsFiles.Resolved settings(Model model) {

@@ -91,19 +91,19 @@ public final class JacobianCommand implements Callable<Integer> {
             throw JacobiException.usage("--of NAME[...] and --cotangent write a gradient; leave out --wrt-params and --save-graph.");
         }
         if (target.pointsAtPart()) {
-            jacobianOptions.targetRequest(Map.of(), inputFiles.batchAxis()); // check the options before any slow work
+            jacobianOptions.targetRequest(Map.of()); // check the options before any slow work
         } else {
-            jacobianOptions.request(Map.of(), inputFiles.batchAxis());
+            jacobianOptions.request(Map.of());
         }
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
             if (target.pointsAtPart()) {
-                TargetGradientOutput.write(model, engine, jacobianOptions.targetRequest(bound, inputFiles.batchAxis()), target,
-                    probability, out, output, stdout, stderr);
+                TargetGradientOutput.write(model, engine, jacobianOptions.targetRequest(bound), target, probability, out,
+                    output, stdout, stderr);
                 return 0;
             }
-            JacobianRequest request = jacobianOptions.request(bound, inputFiles.batchAxis());
+            JacobianRequest request = jacobianOptions.request(bound);
             if (wrtParams != null) {
                 ParameterNormsOutput.write(model, request, wrtParams, out, output.force, output.quiet, stdout, stderr);
                 return 0;

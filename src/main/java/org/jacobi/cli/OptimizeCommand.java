@@ -151,7 +151,6 @@ public final class OptimizeCommand implements Callable<Integer> {
                 }
             }
         }
-        inputFiles.refuseBatchAxis("optimize");
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, spec.commandLine().getErr());
             ModelFunction function = ModelFunction.create(model, engine, bound, wrt, of, sample);

@@ -132,11 +132,11 @@ public final class ReportCommand implements Callable<Integer> {
         jacobianOptions.of = target.output();
         List<AttributionMethod> methods = attribution == null ? List.of() : AttributionSettings.defaults().methods(attribution);
         List<String> metrics = AttributionSettings.metrics(attributionMetrics);
-        jacobianOptions.request(Map.of(), inputFiles.batchAxis());
+        jacobianOptions.request(Map.of());
         try (Model model = modelOptions.load(modelPath);
              JacobianEngine engine = Jacobians.engineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
-            JacobianRequest request = jacobianOptions.request(bound, inputFiles.batchAxis());
+            JacobianRequest request = jacobianOptions.request(bound);
             ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             JacobianResult result = engine.compute(request, monitor);
             for (String warning : result.warnings()) {
@@ -170,7 +170,7 @@ public final class ReportCommand implements Callable<Integer> {
     private Report withAttribution(Report report, Model model, Map<String, Tensor> bound, OutputTarget target,
                                    List<AttributionMethod> methods, List<String> metrics, ProgressMonitor monitor) {
         try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
-            JacobianRequest request = jacobianOptions.request(bound, inputFiles.batchAxis());
+            JacobianRequest request = jacobianOptions.request(bound);
             AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, request.wrt(), target,
                 request.maxMemoryBytes());
             List<AttributionRunner.Result> results = new ArrayList<>();
