@@ -13,6 +13,14 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
 - while_loop: a Loop whose condition is computed from the data (a while loop): refused.
 - if_without_rule: an If whose taken branch holds an operator without a rule (Det): refused, naming the node.
 - independent: an output computed from `z` only, inside an If; its derivative with respect to `x` does not exist.
+- vad: a voice-activity detector shaped like Silero's: audio `x` [batch, 64], `sr` (int64) and a recurrent state
+  `state` [2, batch, 128] (batch on axis 1). Its whole network (two Conv1d, an LSTM reading h and c from `state`, a
+  Linear and a Sigmoid; exported by torch.onnx) sits inside If branches that read `x` and `state` from the enclosing
+  graph: for sr 16000 in the outer If's then branch, for sr 8000 one level deeper, in a nested If. Outputs `prob`
+  [batch, 1] and `stateN` [2, batch, 128]. References per sample (the state's sample without its batch axis):
+  vad.jacobian.{x,state}.sr{16000,8000} of `prob`.
+- loop_lstm: a Loop with a fixed trip count (2) whose body holds an LSTM over the input sequence (read from the
+  enclosing graph), started from the carried hidden state: the LSTM is expanded once the Loop is unrolled.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
 """
@@ -248,6 +256,122 @@ def independent():
     save_model("independent", graph)
 
 
+# ---- vad ----
+
+class Vad(torch.nn.Module):
+    """The network of one sample rate: audio [batch, 64] and state [2, batch, 128] -> prob [batch, 1], stateN."""
+
+    def __init__(self, stride):
+        super().__init__()
+        self.conv1 = torch.nn.Conv1d(1, 8, 8, stride=stride)
+        self.conv2 = torch.nn.Conv1d(8, 16, 3, stride=2)
+        self.lstm = torch.nn.LSTM(16, 128)
+        self.head = torch.nn.Linear(128, 1)
+
+    def forward(self, x, state):
+        f = torch.relu(self.conv2(torch.relu(self.conv1(x[:, None, :]))))
+        out, (h, c) = self.lstm(f.permute(2, 0, 1), (state[0:1], state[1:2]))
+        return torch.sigmoid(self.head(out[-1])), torch.cat([h, c], 0)
+
+
+def vad_branch(net, prefix):
+    """`net` exported by torch.onnx, as a graph without inputs that reads `x` and `state` from the enclosing graph."""
+    path = os.path.join(OUT, "vad.part.onnx")
+    torch.onnx.export(net, (torch.zeros(2, 64), torch.zeros(2, 2, 128)), path, input_names=["x", "state"],
+                      output_names=["prob", "stateN"], opset_version=OPSET,
+                      dynamic_axes={"x": {0: "batch"}, "state": {1: "batch"}, "prob": {0: "batch"}, "stateN": {1: "batch"}})
+    graph = onnx.load(path).graph
+    os.remove(path)
+    outer = {"x", "state"}
+    names = {}
+    for n in graph.node:
+        n.name = prefix + n.name
+        for i, v in enumerate(n.input):
+            if v and v not in outer:
+                n.input[i] = names.setdefault(v, prefix + v)
+        for i, v in enumerate(n.output):
+            n.output[i] = names.setdefault(v, prefix + v)
+    for t in graph.initializer:
+        t.name = names.setdefault(t.name, prefix + t.name)
+    outputs = [vinfo(names[o.name], F, None) for o in graph.output]
+    return helper.make_graph(list(graph.node), prefix + "net", [], outputs, list(graph.initializer))
+
+
+def vad():
+    torch.manual_seed(1)
+    nets = {16000: Vad(4).eval(), 8000: Vad(2).eval(), 0: Vad(2).eval()}
+    nested = helper.make_graph([
+        helper.make_node("Equal", ["sr", "sr8000"], ["is8000"]),
+        helper.make_node("If", ["is8000"], ["prob8", "stateN8"], name="if8000",
+                         then_branch=vad_branch(nets[8000], "sr8000/"), else_branch=vad_branch(nets[0], "other/")),
+    ], "not16000", [], [vinfo("prob8", F, None), vinfo("stateN8", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("Equal", ["sr", "sr16000"], ["is16000"]),
+        helper.make_node("If", ["is16000"], ["prob", "stateN"], name="if16000",
+                         then_branch=vad_branch(nets[16000], "sr16000/"), else_branch=nested),
+    ], "vad", [vinfo("x", F, ["batch", 64]), vinfo("sr", TensorProto.INT64, []), vinfo("state", F, [2, "batch", 128])],
+        [vinfo("prob", F, ["batch", 1]), vinfo("stateN", F, [2, "batch", 128])],
+        [init("sr8000", np.int64(8000)), init("sr16000", np.int64(16000))])
+    save_model("vad", graph)
+    x = torch.rand(3, 64) * 2 - 1
+    state = torch.randn(3, 2, 128).permute(1, 0, 2).contiguous() * 0.5
+    npy("vad.input.x", x.numpy())
+    npy("vad.input.state", state.numpy())
+    for sr in (16000, 8000):
+        npy(f"vad.sr{sr}", np.int64(sr))
+        net = nets[sr].double()
+        jx, js = [], []
+        for b in range(3):
+            xb, sb = x[b:b + 1].double(), state[:, b:b + 1].double()
+            (px, ps), _ = torch.autograd.functional.jacobian(net, (xb, sb))
+            jx.append(px[0, :, 0])          # [1, 64]
+            js.append(ps[0, :, :, 0])       # [1, 2, 128]
+        npy(f"vad.jacobian.x.sr{sr}", torch.stack(jx).numpy())
+        npy(f"vad.jacobian.state.sr{sr}", torch.stack(js).numpy())
+
+
+# ---- loop_lstm ----
+
+# its own generator, so that the models above keep their weights and references
+_lstm_rng = np.random.default_rng(7)
+LW, LR, LB, LV = [(_lstm_rng.standard_normal(shape) * scale).astype(np.float32)
+                  for shape, scale in (((1, 16, 3), 0.5), ((1, 16, 4), 0.5), ((1, 32), 0.3), ((3, 4), 0.6))]
+
+
+def loop_lstm():
+    body = helper.make_graph([
+        helper.make_node("Unsqueeze", ["h_in", "zero_axis"], ["h_init"]),
+        helper.make_node("LSTM", ["xs", "LW", "LR", "LB", "", "h_init"], ["", "h_last"], hidden_size=4),
+        helper.make_node("Squeeze", ["h_last", "zero_axis"], ["h_out"]),
+        helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
+        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("Transpose", ["x"], ["xs"], perm=[1, 0, 2]),
+        helper.make_node("ReduceMean", ["x"], ["xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["xm", "LV"], ["xv"]),
+        helper.make_node("Tanh", ["xv"], ["h0"]),
+        helper.make_node("Loop", ["M", "cond", "h0"], ["y"], body=body),
+    ], "loop_lstm", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 4])],
+        [init("LW", LW), init("LR", LR), init("LB", LB), init("LV", LV), init("M", np.int64(2)), init("cond", np.bool_(True)),
+         init("zero_axis", np.array([0], dtype=np.int64))])
+    save_model("loop_lstm", graph)
+
+
+def loop_lstm_torch(x):
+    """The ONNX LSTM's equations (gates in the order i, o, f, c; initial cell state zero), twice from the carried h."""
+    h = torch.tanh(x.mean(1) @ t(LV))
+    w, r, b = t(LW)[0], t(LR)[0], t(LB)[0]
+    for _ in range(2):
+        c = torch.zeros_like(h)
+        for step in range(x.shape[1]):
+            g = x[:, step] @ w.T + h @ r.T + b[:16] + b[16:]
+            i, o, f, cc = g[:, 0:4], g[:, 4:8], g[:, 8:12], g[:, 12:16]
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(cc)
+            h = torch.sigmoid(o) * torch.tanh(c)
+    return h
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     nested_if()
@@ -275,6 +399,9 @@ def main():
     independent()
     npy("independent.x", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
     npy("independent.z", rng.uniform(-1, 1, (2, 3)).astype(np.float32))
+    vad()
+    loop_lstm()
+    npy("loop_lstm.jacobian", per_sample(loop_lstm_torch, seq))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ public final class ControlFlow {
         return graph.getNodeList().stream().anyMatch(ControlFlow::hasSubgraphs);
     }
 
-    static boolean isIf(Onnx.NodeProto node) {
+    public static boolean isIf(Onnx.NodeProto node) {
         return node.getOpType().equals("If") && (node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx"));
     }
 
@@ -140,7 +140,7 @@ public final class ControlFlow {
     }
 
     /** The node with every graph attribute replaced by {@code f} of it. */
-    private static Onnx.NodeProto withSubgraphs(Onnx.NodeProto.Builder b, UnaryOperator<Onnx.GraphProto> f) {
+    public static Onnx.NodeProto withSubgraphs(Onnx.NodeProto.Builder b, UnaryOperator<Onnx.GraphProto> f) {
         for (Onnx.AttributeProto.Builder a : b.getAttributeBuilderList()) {
             if (a.hasG()) {
                 a.setG(f.apply(a.getG()));

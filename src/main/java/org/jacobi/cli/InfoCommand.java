@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jacobi.io.Json;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelFormat;
 import org.jacobi.model.ModelInfo;
@@ -49,6 +50,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     InputFileOptions inputFiles;
 
+    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS", description = JacobianOptions.BATCH_AXIS_HELP)
+    List<String> batchAxes = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,8 +63,9 @@ public final class InfoCommand implements Callable<Integer> {
             ModelInfo info = model.info();
             String precision = model.precisionNote();
             Map<String, Tensor> shown = values ? valueShapes(model) : Map.of();
+            Map<String, Integer> axes = BatchAxis.parse(batchAxes).axesOf(info);
             if (json) {
-                Map<String, Object> m = toJson(info);
+                Map<String, Object> m = toJson(info, axes);
                 if (precision != null) {
                     m.put("precision", precision);
                 }
@@ -71,7 +76,7 @@ public final class InfoCommand implements Callable<Integer> {
                 }
                 out.println(Json.write(m));
             } else {
-                StringBuilder text = new StringBuilder(toText(info));
+                StringBuilder text = new StringBuilder(toText(info, axes));
                 if (precision != null) {
                     text.append(System.lineSeparator());
                     row(text, "Precision", precision);
@@ -103,12 +108,18 @@ public final class InfoCommand implements Callable<Integer> {
         return ordered;
     }
 
-    static Map<String, Object> toJson(ModelInfo info) {
+    /** @param batchAxes each input's batch axis ({@link BatchAxis#axesOf}) */
+    static Map<String, Object> toJson(ModelInfo info, Map<String, Integer> batchAxes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", info.path().toString());
         m.put("format", info.format().displayName());
         m.put("file_bytes", info.fileBytes());
-        m.put("inputs", info.inputs().stream().map(InfoCommand::specJson).toList());
+        m.put("inputs", info.inputs().stream().map(s -> {
+            Map<String, Object> spec = specJson(s);
+            int axis = batchAxes.getOrDefault(s.name(), BatchAxis.NO_AXIS);
+            spec.put("batch_axis", axis == BatchAxis.NO_AXIS ? null : axis);
+            return spec;
+        }).toList());
         m.put("outputs", info.outputs().stream().map(InfoCommand::specJson).toList());
         m.put("shape_source", info.shapeSource());
         if (info.format() == ModelFormat.ONNX) {
@@ -132,7 +143,7 @@ public final class InfoCommand implements Callable<Integer> {
         return m;
     }
 
-    static String toText(ModelInfo info) {
+    static String toText(ModelInfo info, Map<String, Integer> batchAxes) {
         StringBuilder sb = new StringBuilder();
         row(sb, "Model", info.fileName() + " (" + info.format().displayName() + ", " + humanBytes(info.fileBytes()) + ")");
         if (info.format() == ModelFormat.ONNX) {
@@ -142,8 +153,8 @@ public final class InfoCommand implements Callable<Integer> {
             row(sb, "IR version", info.irVersion() + "; opsets " + info.opsets().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
-        specs(sb, "Inputs", info.inputs());
-        specs(sb, "Outputs", info.outputs());
+        specs(sb, "Inputs", info.inputs(), batchAxes);
+        specs(sb, "Outputs", info.outputs(), Map.of());
         if (!"model".equals(info.shapeSource())) {
             row(sb, "Shapes", "unknown".equals(info.shapeSource())
                 ? "unknown: TorchScript files declare no shapes. Give --shape NAME=D1,D2,... or --input FILE."
@@ -159,11 +170,15 @@ public final class InfoCommand implements Callable<Integer> {
         return sb.toString().stripTrailing();
     }
 
-    private static void specs(StringBuilder sb, String label, List<TensorSpec> specs) {
+    /** One row a tensor; inputs also say their batch axis (--batch-axis NAME=AXIS changes it). */
+    private static void specs(StringBuilder sb, String label, List<TensorSpec> specs, Map<String, Integer> batchAxes) {
         int width = specs.stream().mapToInt(s -> s.name().length()).max().orElse(0);
         for (int i = 0; i < specs.size(); i++) {
             TensorSpec s = specs.get(i);
-            row(sb, i == 0 ? label : "", String.format(Locale.ROOT, "%-" + width + "s  %s %s", s.name(), s.typeName(), s.shapeText()));
+            Integer axis = batchAxes.get(s.name());
+            String batch = axis == null ? "" : axis == BatchAxis.NO_AXIS ? "  (no batch axis)" : "  (batch axis " + axis + ")";
+            row(sb, i == 0 ? label : "", String.format(Locale.ROOT, "%-" + width + "s  %s %s%s", s.name(), s.typeName(), s.shapeText(),
+                batch));
         }
     }
 

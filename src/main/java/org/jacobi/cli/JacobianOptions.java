@@ -1,5 +1,7 @@
 package org.jacobi.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -18,10 +20,14 @@ public final class JacobianOptions {
         + "(a region, summed), NAME[top], NAME[each].")
     String of;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none", defaultValue = "auto",
-        description = "0: axis 0 holds independent samples; none: the whole tensor is one sample. "
-            + "Default: axis 0 when the model declares it dynamic (always for TorchScript).")
-    String batchAxis = "auto";
+    /** The help of --batch-axis, which jacobian, bench, report, compare, hessian and info take. */
+    static final String BATCH_AXIS_HELP = "0: axis 0 of every input holds independent samples; none: each input is one sample; "
+        + "NAME=AXIS (repeatable): input NAME holds them on AXIS (a number, or none), e.g. state=1 for a state "
+        + "[layers, batch, hidden]. Default: axis 0 where the model declares it dynamic (always for TorchScript), and the "
+        + "axis of the same name elsewhere (jacobi info shows each input's).";
+
+    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS", description = BATCH_AXIS_HELP)
+    List<String> batchAxes = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "auto|forward|reverse|mixed|fd", defaultValue = "auto",
         description = "auto: forward when the input has no more elements than the output, else reverse, or mixed (ONNX) "
@@ -36,7 +42,7 @@ public final class JacobianOptions {
     /** The request, {@code of} left to the caller (null): for the part of an output that --of points at. */
     JacobianRequest targetRequest(Map<String, Tensor> inputs) {
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
-        return new JacobianRequest(inputs, wrt, null, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
+        return new JacobianRequest(inputs, wrt, null, BatchAxis.parse(batchAxes), JacobianMode.parse(mode), budget);
     }
 
     JacobianRequest request(Map<String, Tensor> inputs) {
@@ -45,6 +51,6 @@ public final class JacobianOptions {
             throw JacobiException.usage("--of " + of + " points at part of an output; `jacobi jacobian` answers that with one "
                 + "reverse pass per sample. Here give the whole output's NAME.");
         }
-        return new JacobianRequest(inputs, wrt, of, BatchAxis.parse(batchAxis), JacobianMode.parse(mode), budget);
+        return new JacobianRequest(inputs, wrt, of, BatchAxis.parse(batchAxes), JacobianMode.parse(mode), budget);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.core.ElementType;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Model;
@@ -45,7 +46,13 @@ public final class FiniteDifferenceEngine implements JacobianEngine {
     @Override
     public JacobianResult compute(JacobianRequest request, ProgressMonitor monitor) {
         long start = System.nanoTime();
-        ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        String wrt = request.wrt();
+        if (wrt != null && model.info().input(wrt) == null && model.intermediateValues().contains(wrt)) {
+            throw JacobiException.usage("Finite differences perturb the model's inputs, so they cannot differentiate with "
+                + "respect to '" + wrt + "', a value inside the graph; use --mode auto, forward or reverse (exact autodiff).");
+        }
+        // of may name a value inside the graph: the model returns it when asked
+        ResolvedRequest r = ResolvedRequest.resolve(model, request);
         Map<String, Tensor> inputs = request.inputs();
         Tensor x = r.wrtValue();
         Tensor y = model.run(inputs, Set.of(r.of())).get(r.of());

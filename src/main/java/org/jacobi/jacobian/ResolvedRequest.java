@@ -9,6 +9,7 @@ import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Dim;
 import org.jacobi.model.Model;
+import org.jacobi.model.ModelFormat;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
@@ -44,8 +45,7 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         boolean inside = wrtSpec == null && values.contains(wrt);
         if (wrtSpec == null && !inside) {
             throw JacobiException.usage("The model has no input '" + wrt + "'. Its inputs are "
-                + info.inputs().stream().map(TensorSpec::name).toList() + "."
-                + (values.isEmpty() ? "" : " Values inside the graph are listed by `jacobi info --values`."));
+                + info.inputs().stream().map(TensorSpec::name).toList() + "." + valuesHint(info, values));
         }
         if (wrtSpec != null && wrtSpec.type() != null && !wrtSpec.type().isFloatingPoint()) {
             throw JacobiException.usage("Input '" + wrt + "' holds " + wrtSpec.typeName()
@@ -56,8 +56,7 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
             of = info.outputs().get(0).name();
         } else if (info.output(of) == null && !values.contains(of)) {
             throw JacobiException.usage("The model has no output '" + of + "'. Its outputs are "
-                + info.outputs().stream().map(TensorSpec::name).toList() + "."
-                + (values.isEmpty() ? "" : " Values inside the graph are listed by `jacobi info --values`."));
+                + info.outputs().stream().map(TensorSpec::name).toList() + "." + valuesHint(info, values));
         }
         Tensor x = inside ? model.run(request.inputs(), Set.of(wrt)).get(wrt) : request.inputs().get(wrt);
         if (x == null) {
@@ -74,6 +73,15 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         // the name the model gives wrt's batch axis, which marks the batch axis of inputs that hold it elsewhere
         String symbol = wrtSpec != null && wrtSpec.hasDynamicLeadingAxis() ? wrtSpec.dims().get(0).symbol() : null;
         return new ResolvedRequest(request, wrt, of, batched, samples, sample, x, symbol);
+    }
+
+    /** Where to find the values inside the graph that --wrt and --of may name, or why there are none to name. */
+    private static String valuesHint(ModelInfo info, List<String> values) {
+        if (!values.isEmpty()) {
+            return " Values inside the graph are listed by `jacobi info --values`.";
+        }
+        return info.format() == ModelFormat.TORCHSCRIPT ? " A TorchScript model's values inside the graph have no names to "
+            + "choose; export it to ONNX to differentiate with respect to (or of) one of them." : "";
     }
 
     public Map<String, Tensor> inputs() {
@@ -97,7 +105,8 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
      * request is batched; every other input on axis 0 when that axis has as many rows as there are samples, unless the
      * model fixes it ({@code spec}, null when the model does not declare the input); or else on the one axis the model
      * declares with the same name as wrt's batch axis (a state [layers, batch, hidden] exported with {@code {1: "batch"}})
-     * that has as many entries as there are samples.
+     * that has as many entries as there are samples. An axis the request states for the input ({@link BatchAxis#stated})
+     * wins over all of these.
      */
     public int batchAxisOf(String name, TensorSpec spec, Tensor value) {
         if (!batched || value.rank() == 0) {
@@ -105,6 +114,15 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         }
         if (name.equals(wrt)) {
             return 0;
+        }
+        Integer stated = request.batchAxis().stated().get(name);
+        if (stated != null) {
+            if (stated >= value.rank() || stated >= 0 && value.dim(stated) != samples) {
+                throw JacobiException.usage("Input '" + name + "' has shape " + Tensor.shapeToString(value.shape()) + ": its axis "
+                    + stated + ", stated as its batch axis, cannot hold the " + samples + " samples of '" + wrt + "'. State another "
+                    + "(--batch-axis " + name + "=AXIS, or none; in the app, the Model panel).");
+            }
+            return stated;
         }
         if (value.dim(0) == samples && (spec == null || spec.dims() == null || spec.hasDynamicLeadingAxis())) {
             return 0;

@@ -24,6 +24,7 @@ import org.jacobi.analysis.TensorLabels;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.Tensor;
 import org.jacobi.gsa.GsaResult;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
@@ -49,9 +50,12 @@ public final class AppState {
     private final IntegerProperty selectedSample = new SimpleIntegerProperty(this, "selectedSample", 0);
     private final ObservableList<String> wrtChoices = FXCollections.observableArrayList();
     private final ObservableList<String> ofChoices = FXCollections.observableArrayList();
+    private final ObservableList<String> valueChoices = FXCollections.observableArrayList();
     private final StringProperty wrt = new SimpleStringProperty(this, "wrt");
     private final StringProperty of = new SimpleStringProperty(this, "of");
     private final ObjectProperty<JacobianMode> mode = new SimpleObjectProperty<>(this, "mode", JacobianMode.AUTO);
+    /** Which axis of each input holds the samples: the model's shapes say, the Model panel may state one per input. */
+    private final ObjectProperty<BatchAxis> batchAxis = new SimpleObjectProperty<>(this, "batchAxis", BatchAxis.AUTO);
     private final ObjectProperty<DevicePreference> device = new SimpleObjectProperty<>(this, "device", DevicePreference.AUTO);
     private final ReadOnlyObjectWrapper<Computed> computed = new ReadOnlyObjectWrapper<>(this, "computed");
     private final ReadOnlyObjectWrapper<JacobianResult> result = new ReadOnlyObjectWrapper<>(this, "result");
@@ -102,6 +106,7 @@ public final class AppState {
         computed.set(null);
         result.set(null);
         globalStudy.set(null);
+        batchAxis.set(BatchAxis.AUTO);
         setInputs(null, "no input");
         derivatives.set(d);
         model.set(m);
@@ -112,9 +117,12 @@ public final class AppState {
     /** Replaces the inputs (null: none); the sample count follows, the selected sample stays when it still exists. */
     public void setInputs(Map<String, Tensor> in, String source) {
         int n = 0;
-        if (in != null && wrt.get() != null && in.get(wrt.get()) != null) {
+        // a value inside the graph has the samples of the inputs it is computed from: counted on the first input
+        String counted = in == null || wrt.get() == null || in.containsKey(wrt.get()) ? wrt.get()
+            : in.keySet().stream().findFirst().orElse(null);
+        if (in != null && counted != null && in.get(counted) != null) {
             Model m = model.get();
-            n = SampleShapes.sampleCount(m == null ? null : m.info().input(wrt.get()), in.get(wrt.get()));
+            n = SampleShapes.sampleCount(m == null ? null : m.info().input(counted), in.get(counted));
         }
         inputSource.set(source);
         sampleCount.set(n);
@@ -271,6 +279,11 @@ public final class AppState {
         return ofChoices;
     }
 
+    /** The values inside the graph that wrt and of may also name ({@link Model#intermediateValues()}), in graph order. */
+    public ObservableList<String> valueChoices() {
+        return valueChoices;
+    }
+
     public StringProperty wrtProperty() {
         return wrt;
     }
@@ -281,6 +294,10 @@ public final class AppState {
 
     public ObjectProperty<JacobianMode> modeProperty() {
         return mode;
+    }
+
+    public ObjectProperty<BatchAxis> batchAxisProperty() {
+        return batchAxis;
     }
 
     public ObjectProperty<DevicePreference> deviceProperty() {

@@ -84,6 +84,7 @@ public final class MainViewModel implements Workspace {
         state.wrtProperty().addListener((obs, a, b) -> recomputeIfReady());
         state.ofProperty().addListener((obs, a, b) -> recomputeIfReady());
         state.modeProperty().addListener((obs, a, b) -> recomputeIfReady());
+        state.batchAxisProperty().addListener((obs, a, b) -> recomputeIfReady());
         state.deviceProperty().addListener((obs, a, b) -> reopenOnDevice());
         state.resultProperty().addListener((obs, a, r) -> {
             methodText.set(r == null ? "no Jacobian yet" : r.methodLabel() + " · " + r.backend() + " · " + r.device());
@@ -216,6 +217,7 @@ public final class MainViewModel implements Workspace {
             UiSettings.addRecent(recentFiles, path);
             List<String> floatInputs = opened.model.info().inputs().stream()
                 .filter(s -> s.type() == null || s.type().isFloatingPoint()).map(TensorSpec::name).toList();
+            state.valueChoices().setAll(opened.model.intermediateValues());
             state.wrtChoices().setAll(floatInputs);
             state.ofChoices().setAll(opened.model.info().outputs().stream().map(TensorSpec::name).toList());
             state.wrtProperty().set(floatInputs.isEmpty() ? null : floatInputs.get(0));
@@ -276,7 +278,8 @@ public final class MainViewModel implements Workspace {
         cancelCompute();
         largeRows.reset(); // rows of the previous Jacobian must not delay this one
         JacobianRequest request = JacobianRequest.of(state.inputsProperty().get())
-            .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get());
+            .withWrtOf(state.wrtProperty().get(), state.ofProperty().get()).withMode(state.modeProperty().get())
+            .withBatchAxis(state.batchAxisProperty().get());
         long limit = automaticEntryLimit;
         computeHandle = executor.submit("Computing the Jacobian", monitor -> {
             if (!evenIfLarge) {

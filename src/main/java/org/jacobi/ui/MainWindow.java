@@ -49,7 +49,7 @@ public final class MainWindow {
         statusBar = new StatusBarView(vm, jacobian.heatmap());
         MainMenus menus = new MainMenus(vm, this, jacobian);
         root.setTop(new VBox(menus.build()));
-        VBox sideBox = new VBox(6, titled("Model", new ModelSummaryView(new ModelSummaryViewModel(vm.state()))),
+        VBox sideBox = new VBox(6, titled("Model", new ModelSummaryView(new ModelSummaryViewModel(vm.state()), vm.state())),
             titled("Input", new InputsView(vm, vm.inputs(), menus::chooseInput)),
             titled("Heatmap", new HeatmapOptionsView(jacobianModel)));
         sideBox.setPadding(new Insets(6));

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jacobi.TestFiles;
 import org.jacobi.autodiff.TestGraph;
 import org.jacobi.core.CancelledException;
+import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Npy;
@@ -105,6 +106,27 @@ class FiniteDifferenceEngineTest {
                 }
             };
             assertThrows(CancelledException.class, () -> fd.compute(JacobianRequest.of(Map.of("x", x)), cancelled));
+        }
+    }
+
+    @Test
+    void aValueInsideTheGraphCanBeTheOutputButNotTheInput() {
+        try (Model model = ModelLoader.load(TestFiles.fixture("mlp_tanh.onnx"));
+             FiniteDifferenceEngine fd = new FiniteDifferenceEngine(model);
+             JacobianEngine exact = Jacobians.exactEngineFor(model)) {
+            Map<String, Tensor> inputs = Map.of("x", Npy.read(TestFiles.fixture("mlp_tanh.input.npy")));
+            String hidden = model.intermediateValues().get(0);
+            JacobianRequest request = JacobianRequest.of(inputs).withWrtOf("x", hidden);
+            JacobianResult r = fd.compute(request, ProgressMonitor.NONE);
+            Tensor ref = exact.compute(request, ProgressMonitor.NONE).jacobian();
+            assertArrayEquals(ref.shape(), r.jacobian().shape());
+            for (int i = 0; i < ref.size(); i++) {
+                assertEquals(ref.getDouble(i), r.jacobian().getDouble(i), 1e-3, "d " + hidden + " / dx, entry " + i);
+            }
+            JacobiException e = assertThrows(JacobiException.class,
+                () -> fd.compute(JacobianRequest.of(inputs).withWrtOf(hidden, null), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("value inside the graph") && e.getMessage().contains("--mode auto")
+                && !e.getMessage().contains("\n"), e.getMessage());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.jacobi.autodiff.RuleRegistry;
+import org.jacobi.autodiff.expand.RecurrentExpansion;
 import org.jacobi.autodiff.expand.StandardFunctions;
 import org.jacobi.io.AtomicFiles;
 
@@ -63,6 +64,9 @@ public final class OperatorDocs {
             sb.append(" Expanded into their ONNX function bodies before differentiating (no rule of their own): ")
                 .append(String.join(", ", expandedOnly)).append('.');
         }
+        sb.append(" Expanded into their time steps before differentiating (`RecurrentExpansion`), in the main graph, in If "
+            + "branches at any depth and in unrolled Loop and Scan bodies: ").append(String.join(", ",
+            new TreeSet<>(RecurrentExpansion.OPERATORS))).append('.');
         sb.append('\n').append(END).append('\n');
         return sb.toString();
     }

@@ -20,6 +20,8 @@ public final class GraphPasses {
     }
 
     private final List<GraphPass> passes;
+    /** Rounds of passes at most: one more than the deepest nesting of loops that is unrolled. */
+    private static final int MAX_ROUNDS = 16;
 
     public GraphPasses(List<GraphPass> passes) {
         this.passes = List.copyOf(passes);
@@ -51,32 +53,40 @@ public final class GraphPasses {
         return STANDARD.prepare(normalized(model, rules), inputs, probe);
     }
 
-    /** Applies every pass that applies to {@code model} and probes the result on {@code inputs}. */
+    /**
+     * Applies every pass that applies to {@code model}, in rounds until none changes it (unrolling a loop brings the
+     * recurrent nodes and loops of its body into the enclosing graph, for the next round), and probes the result on
+     * {@code inputs}.
+     */
     public Prepared prepare(Onnx.ModelProto model, Map<String, Tensor> inputs, ValueShapes.Probe probe) {
         ValueShapes shapes = null;
-        for (GraphPass pass : passes) {
-            if (!pass.appliesTo(model)) {
-                continue;
-            }
-            Onnx.ModelProto rewritten;
-            if (shapes != null) {
-                rewritten = pass.apply(model, shapes);
-            } else {
-                // What is known without running first: ONNX Runtime cannot run some models that a pass makes
-                // runnable (recurrent layers in layout 1), and a probe saved is a run saved.
-                try {
-                    rewritten = pass.apply(model, ValueShapes.declared(model, inputs));
-                } catch (IllegalStateException notEnough) {
-                    shapes = probe.probe(model, inputs);
+        boolean changed = true;
+        for (int round = 0; changed && round < MAX_ROUNDS; round++) {
+            changed = false;
+            for (GraphPass pass : passes) {
+                if (!pass.appliesTo(model)) {
+                    continue;
+                }
+                Onnx.ModelProto rewritten;
+                if (shapes != null) {
                     rewritten = pass.apply(model, shapes);
+                } else {
+                    // What is known without running first: ONNX Runtime cannot run some models that a pass makes
+                    // runnable (recurrent layers in layout 1), and a probe saved is a run saved.
+                    try {
+                        rewritten = pass.apply(model, ValueShapes.declared(model, inputs));
+                    } catch (IllegalStateException notEnough) {
+                        shapes = ControlFlow.probe(model, inputs, probe);
+                        rewritten = pass.apply(model, shapes);
+                    }
+                }
+                if (rewritten != model) {
+                    model = rewritten;
+                    shapes = null;
+                    changed = true;
                 }
             }
-            if (rewritten != model) {
-                model = rewritten;
-                shapes = null;
-            }
         }
-        return new Prepared(model, shapes != null && !ControlFlow.hasSubgraphs(model.getGraph()) ? shapes
-            : ControlFlow.probe(model, inputs, probe));
+        return new Prepared(model, shapes != null ? shapes : ControlFlow.probe(model, inputs, probe));
     }
 }

@@ -27,30 +27,49 @@ public final class RecurrentExpansion implements GraphPass {
 
     @Override
     public boolean appliesTo(Onnx.ModelProto model) {
-        return model.getGraph().getNodeList().stream().anyMatch(RecurrentExpansion::recurrent);
+        return anyRecurrent(model.getGraph());
     }
 
     private static boolean recurrent(Onnx.NodeProto n) {
         return (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")) && OPERATORS.contains(n.getOpType());
     }
 
+    /**
+     * A recurrent node in the graph or, at any depth, in an If's branches. Those of a Loop or Scan body are expanded
+     * once the loop is unrolled (the probe sees no values inside a body, so their shapes are not known before).
+     */
+    private static boolean anyRecurrent(Onnx.GraphProto graph) {
+        return graph.getNodeList().stream().anyMatch(n -> recurrent(n) || ControlFlow.isIf(n)
+            && ControlFlow.subgraphs(n).stream().anyMatch(RecurrentExpansion::anyRecurrent));
+    }
+
     @Override
     public Onnx.ModelProto apply(Onnx.ModelProto model, ValueShapes shapes) {
         Onnx.GraphProto graph = model.getGraph();
         Emitter e = new Emitter(Differentiator.opset(model), ControlFlow.names(graph));
-        List<Onnx.NodeProto> nodes = graph.getNodeList();
-        for (int i = 0; i < nodes.size(); i++) {
-            Onnx.NodeProto node = nodes.get(i);
-            if (!recurrent(node)) {
-                e.copy(node);
-                continue;
-            }
-            String label = node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName();
-            e.prefix("expand/" + label);
-            new Step(node, label, e, shapes).expand();
-        }
+        expandAll(graph.getNodeList(), e, shapes);
         Onnx.GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(e.nodes()).addAllInitializer(e.initializers());
         return model.toBuilder().setGraph(g).build();
+    }
+
+    /** Emits {@code nodes} with every recurrent node expanded, those in If branches too (their constants go to the main graph). */
+    private static void expandAll(List<Onnx.NodeProto> nodes, Emitter e, ValueShapes shapes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Onnx.NodeProto node = nodes.get(i);
+            if (recurrent(node)) {
+                String label = node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName();
+                e.prefix("expand/" + label);
+                new Step(node, label, e, shapes).expand();
+            } else if (ControlFlow.isIf(node) && ControlFlow.subgraphs(node).stream().anyMatch(RecurrentExpansion::anyRecurrent)) {
+                e.add(ControlFlow.withSubgraphs(node.toBuilder(), branch -> {
+                    Emitter inside = e.subgraph();
+                    expandAll(branch.getNodeList(), inside, shapes);
+                    return branch.toBuilder().clearNode().addAllNode(inside.nodes()).build();
+                }));
+            } else {
+                e.copy(node);
+            }
+        }
     }
 
     /** The expansion of one recurrent node. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.Tensor;
@@ -42,44 +43,24 @@ final class MemoryEstimate {
      */
     static long bytesPerPair(Onnx.GraphProto source, Iterable<Onnx.NodeProto> differentiated, ValueShapes shapes,
                              int samplesInShapes, long inputBytesPerSample, int directions) {
-        long total = 0;
-        long largestValue = 0;
+        long inputLargest = 0;
         // Weights are not direction-sized: a rule's workspace scales with the activations it touches, and
         // counting a 1024 x 1024 weight as workspace once shrank a wide MLP's runs to one sample (M = 64 GEMMs).
         Set<String> constants = new HashSet<>();
-        source.getInitializerList().forEach(t -> constants.add(t.getName()));
-        for (Onnx.NodeProto node : source.getNodeList()) {
-            if (node.getOpType().equals("Constant")) {
-                constants.addAll(node.getOutputList());
-            }
-        }
+        constants(source, constants);
         for (Onnx.ValueInfoProto in : source.getInputList()) {
             String v = in.getName();
             if (!constants.contains(v) && shapes.known(v) && shapes.isFloat(v)) {
-                largestValue = Math.max(largestValue, Tensor.elementCount(shapes.shape(v)) * ElementType.runBytesOfCode(shapes.type(v)));
+                inputLargest = Math.max(inputLargest, Tensor.elementCount(shapes.shape(v)) * ElementType.runBytesOfCode(shapes.type(v)));
             }
         }
         Map<String, Long> largest = new HashMap<>();
-        for (int i = 0; i < source.getNodeCount(); i++) {
-            Onnx.NodeProto node = source.getNode(i);
-            long nodeLargest = 0;
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
-                    long bytes = Tensor.elementCount(shapes.shape(out)) * ElementType.runBytesOfCode(shapes.type(out));
-                    total += bytes;
-                    largestValue = Math.max(largestValue, bytes);
-                }
-            }
-            for (String v : concat(node)) {
-                if (!v.isEmpty() && !constants.contains(v) && shapes.known(v)) {
-                    nodeLargest = Math.max(nodeLargest, Tensor.elementCount(shapes.shape(v)));
-                }
-            }
-            nodeLargest = Math.max(nodeLargest, convColumns(node, shapes));
-            largest.put(node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName(), nodeLargest);
-        }
+        long[] sizes = {0, inputLargest};
+        count(source.getNodeList(), "", shapes, constants, largest, sizes);
+        long total = sizes[0];
+        long largestValue = sizes[1];
         Map<String, Long> workspace = new HashMap<>();
-        for (Onnx.NodeProto n : differentiated) {
+        for (Onnx.NodeProto n : withSubgraphNodes(differentiated)) {
             String label = sourceLabel(n.getOutputCount() == 0 ? "" : n.getOutput(0));
             if (label == null || FREE.contains(n.getOpType()) || !largest.containsKey(label)) {
                 continue;
@@ -95,6 +76,60 @@ final class MemoryEstimate {
         long perPair = LIVE_TANGENTS * (largestValue / n) + transientBytes / n + inputBytesPerSample;
         long perSample = total / n;
         return Math.max(64, perPair + perSample / Math.max(1, directions));
+    }
+
+    /** The nodes and, at any depth, those of their subgraphs (the derivative of an If is an If). */
+    private static List<Onnx.NodeProto> withSubgraphNodes(Iterable<Onnx.NodeProto> nodes) {
+        List<Onnx.NodeProto> all = new ArrayList<>();
+        for (Onnx.NodeProto n : nodes) {
+            all.add(n);
+            ControlFlow.subgraphs(n).forEach(g -> all.addAll(withSubgraphNodes(g.getNodeList())));
+        }
+        return all;
+    }
+
+    /** The weights of a graph and of its subgraphs: initializers and Constant nodes' outputs. */
+    private static void constants(Onnx.GraphProto graph, Set<String> out) {
+        graph.getInitializerList().forEach(t -> out.add(t.getName()));
+        for (Onnx.NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant")) {
+                out.addAll(node.getOutputList());
+            }
+            ControlFlow.subgraphs(node).forEach(g -> constants(g, out));
+        }
+    }
+
+    /**
+     * Adds the float values {@code nodes} compute to {@code sizes} ({total, largest} bytes) and each node's largest value
+     * in elements to {@code largest}, under the label its derivative's names carry; the values inside an If's branches
+     * too (the probe learns them), under the If's label and the branch's name, as the differentiator labels them.
+     */
+    private static void count(List<Onnx.NodeProto> nodes, String scope, ValueShapes shapes, Set<String> constants,
+                              Map<String, Long> largest, long[] sizes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Onnx.NodeProto node = nodes.get(i);
+            String own = node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName();
+            String label = scope.isEmpty() ? own : scope + "/" + own;
+            long nodeLargest = 0;
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && shapes.known(out) && shapes.isFloat(out)) {
+                    long bytes = Tensor.elementCount(shapes.shape(out)) * ElementType.runBytesOfCode(shapes.type(out));
+                    sizes[0] += bytes;
+                    sizes[1] = Math.max(sizes[1], bytes);
+                }
+            }
+            for (String v : concat(node)) {
+                if (!v.isEmpty() && !constants.contains(v) && shapes.known(v)) {
+                    nodeLargest = Math.max(nodeLargest, Tensor.elementCount(shapes.shape(v)));
+                }
+            }
+            largest.put(label, Math.max(nodeLargest, convColumns(node, shapes)));
+            for (Onnx.AttributeProto a : node.getAttributeList()) {
+                if (a.hasG()) {
+                    count(a.getG().getNodeList(), label + "/" + a.getName(), shapes, constants, largest, sizes);
+                }
+            }
+        }
     }
 
     /**

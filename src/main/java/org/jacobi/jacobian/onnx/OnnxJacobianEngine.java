@@ -5,11 +5,13 @@ import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.jacobian.SampleBlocks;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.onnx.proto.Onnx;
 
@@ -131,6 +133,13 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         r.requireJacobianFits(graphs.model().info()); // before the graph is normalised, probed or differentiated
         if (r.samples() == 0 || r.inputsPerSample() == 0) {
             return jacobians.empty(r, start);
+        }
+        int stateAxis = r.batched() ? BatchAxis.NO_AXIS : r.request().batchAxis().axesOf(graphs.model().info())
+            .getOrDefault(r.wrt(), BatchAxis.NO_AXIS);
+        if (stateAxis > 0 && r.wrtValue().rank() > stateAxis) {
+            // a state [layers, batch, hidden]: the whole Jacobian, cut into each sample's block with itself
+            JacobianRequest whole = request.withBatchAxis(request.batchAxis().withInput(r.wrt(), BatchAxis.NO_AXIS));
+            return SampleBlocks.perSample(compute(whole, monitor), stateAxis);
         }
         String cut = mixedCut(r);
         if (cut != null) {

@@ -12,6 +12,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import org.jacobi.analysis.SampleGenerator;
 import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
@@ -52,13 +53,11 @@ public final class InputsView extends GridPane {
         of.textProperty().bind(Bindings.format("of %d", state.sampleCountProperty()));
         addRow(row++, new Label("Sample"), new HBox(6, sample, of));
 
-        ComboBox<String> wrt = new ComboBox<>(state.wrtChoices());
-        wrt.valueProperty().bindBidirectional(state.wrtProperty());
-        wrt.setId("wrtChoice");
-        addRow(row++, new Label("d/d input"), wrt);
-        ComboBox<String> ofBox = new ComboBox<>(state.ofChoices());
-        ofBox.valueProperty().bindBidirectional(state.ofProperty());
-        addRow(row++, new Label("of output"), ofBox);
+        // inputs and outputs first, then the values inside the graph (an embedding's output, the logit before a Sigmoid)
+        addRow(row++, unshrunk("d/d input"), new ValueChooser("wrtChoice", state.wrtProperty(), state.wrtChoices(),
+            state.valueChoices(), vm.valueShapesProperty(), vm::probeValueShapes));
+        addRow(row++, unshrunk("of output"), new ValueChooser("ofChoice", state.ofProperty(), state.ofChoices(),
+            state.valueChoices(), vm.valueShapesProperty(), vm::probeValueShapes));
         ComboBox<JacobianMode> mode = new ComboBox<>();
         mode.getItems().setAll(JacobianMode.values());
         mode.valueProperty().bindBidirectional(state.modeProperty());
@@ -99,6 +98,13 @@ public final class InputsView extends GridPane {
         add(generate, 1, row++);
 
         new MediaSettingsForm(vm, state).addTo(this, row);
+    }
+
+    /** A label that keeps its whole text when the row beside it is wide. */
+    private static Label unshrunk(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     static Label bold(String text) {

@@ -1,6 +1,9 @@
 package org.jacobi.ui.inputs;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.property.IntegerProperty;
@@ -20,6 +23,7 @@ import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettings;
 import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.inputs.MediaInputs;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.ui.AppState;
@@ -37,12 +41,54 @@ public final class InputsViewModel {
     private final IntegerProperty generatorCount = new SimpleIntegerProperty(this, "generatorCount", 4);
     private final ReadOnlyObjectWrapper<InputSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings", InputSettings.defaults());
     private final ReadOnlyStringWrapper settingsSource = new ReadOnlyStringWrapper(this, "settingsSource", "");
+    /** The shapes of the values inside the graph, from one forward run of the first sample of the open model. */
+    private final ReadOnlyObjectWrapper<Map<String, String>> valueShapes = new ReadOnlyObjectWrapper<>(this, "valueShapes", Map.of());
+    private Model shapesProbed;
     /** The photos or clips the current input was read from, read again when the settings change; empty when none. */
     private List<Path> mediaFiles = List.of();
 
     public InputsViewModel(Workspace workspace) {
         this.workspace = workspace;
         this.state = workspace.state();
+        state.modelProperty().addListener((o, a, b) -> valueShapes.set(Map.of()));
+    }
+
+    /** The shapes of the graph's values, for the choosers ("[1, 8, 14, 14]"); filled in by {@link #probeValueShapes}. */
+    public ReadOnlyObjectProperty<Map<String, String>> valueShapesProperty() {
+        return valueShapes.getReadOnlyProperty();
+    }
+
+    /**
+     * Learns the shapes of the graph's values from one forward run of the first sample, once a model, when a chooser
+     * first opens: a run that outputs every value of a large model holds them all at once, so it runs only when asked.
+     */
+    public void probeValueShapes() {
+        Model model = state.model();
+        Map<String, Tensor> inputs = state.inputsProperty().get();
+        List<String> values = List.copyOf(state.valueChoices());
+        if (inputs == null || model == null || model == shapesProbed || values.isEmpty()) {
+            return;
+        }
+        shapesProbed = model;
+        Map<String, Integer> axes = state.batchAxisProperty().get().axesOf(model.info());
+        Map<String, Tensor> first = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> {
+            int axis = axes.getOrDefault(name, BatchAxis.NO_AXIS);
+            first.put(name, axis >= 0 && axis < t.rank() && t.dim(axis) > 1 ? t.sliceAlong(axis, 0, 1) : t);
+        });
+        workspace.executor().submit("Reading the shapes of the graph's values", monitor -> {
+            Map<String, String> shapes = new HashMap<>();
+            model.run(first, new LinkedHashSet<>(values)).forEach((name, t) -> shapes.put(name, Tensor.shapeToString(t.shape())));
+            return shapes;
+        }, shapes -> {
+            if (state.model() == model) {
+                valueShapes.set(Map.copyOf(shapes));
+            }
+        }, e -> {
+            if (state.model() == model) {
+                state.showError(e);
+            }
+        });
     }
 
     /** The settings a newly opened model's photos are read with: its metadata, then its sidecar file, if any. */

@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * scripts/make_control_flow_models.py): a network in nested If branches that read the input and values of the
  * enclosing graphs without naming them, in every mode (forward, reverse, mixed, the vector-Jacobian product, the
  * Hessian, the Jacobian with respect to a weight read inside a branch); a Loop and a Scan carrying a recurrent state;
- * a while loop refused; an output that does not depend on the input said so.
+ * a Loop whose body holds an LSTM (expanded once the Loop is unrolled); a while loop refused; an output that does not
+ * depend on the input said so.
  */
 class ControlFlowModelsTest {
     static final Path DIR = Path.of("src/test/resources/models/control_flow");
@@ -117,7 +118,8 @@ class ControlFlowModelsTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"loop_rnn,FORWARD", "loop_rnn,REVERSE", "scan_rnn,FORWARD", "scan_rnn,REVERSE"})
+    @CsvSource({"loop_rnn,FORWARD", "loop_rnn,REVERSE", "scan_rnn,FORWARD", "scan_rnn,REVERSE", "loop_lstm,FORWARD",
+        "loop_lstm,REVERSE"})
     void unrolledLoopAndScanMatchPyTorchFloat64(String name, JacobianMode mode) {
         try (OnnxModel model = load(name); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             JacobianRequest request = new JacobianRequest(Map.of("x", npy("rnn.input")), "x", "y", BatchAxis.AUTO, mode, 0);

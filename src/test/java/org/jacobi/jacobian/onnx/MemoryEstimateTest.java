@@ -16,6 +16,7 @@ import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,5 +89,40 @@ class MemoryEstimateTest {
         assertTrue(wide <= 20 * narrow, "narrow " + narrow + ", wide " + wide);
         // its activations are a few 1024-float vectors; its first weight alone has 256 x 1024 floats (1 MiB)
         assertTrue(wide < 128 * 1024, "a pair of the wide MLP should need well under 128 KiB, not " + wide + " bytes");
+    }
+
+    /** A branch computing {@code nodes}' last output from values of the enclosing graph. */
+    private static Onnx.AttributeProto branch(String name, Onnx.NodeProto... nodes) {
+        Onnx.NodeProto last = nodes[nodes.length - 1];
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName(name).addAllNode(List.of(nodes))
+            .addOutput(Onnx.ValueInfoProto.newBuilder().setName(last.getOutput(0)).setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1)))).build();
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.GRAPH).setG(g).build();
+    }
+
+    private static Onnx.NodeProto op(String type, String out, String... in) {
+        return Onnx.NodeProto.newBuilder().setOpType(type).setName(out).addAllInput(List.of(in)).addOutput(out).build();
+    }
+
+    @Test
+    void theValuesInsideIfBranchesAreCounted() throws Exception {
+        TestGraph top = mlp(1024);
+        TestGraph inIf = new TestGraph(13, 1, 7).dynamicBatch().input("x", 2, 256).fixed("w1", 256, 1024).fixed("w2", 1024, 4)
+            .fixed("w3", 256, 4).bools("cond", new boolean[] {true})
+            .node("If", List.of("cond"), List.of("y"),
+                branch("then_branch", op("MatMul", "h", "x", "w1"), op("Tanh", "t", "h"), op("MatMul", "yt", "t", "w2")),
+                branch("else_branch", op("MatMul", "ye", "x", "w3")))
+            .output("y");
+        long expected;
+        try (OnnxModel model = OnnxModel.load(top.write(dir, "top"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            expected = engine.bytesPerPair(new JacobianRequest(top.values(), null, null, BatchAxis.AUTO, JacobianMode.REVERSE, 0));
+        }
+        try (OnnxModel model = OnnxModel.load(inIf.write(dir, "in_if"), DevicePreference.CPU);
+             OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            long estimate = engine.bytesPerPair(new JacobianRequest(inIf.values(), null, null, BatchAxis.AUTO, JacobianMode.REVERSE, 0));
+            // the same network inside a branch needs at least as much: its [*, 1024] activations, not only the If's output
+            assertTrue(estimate >= expected, "the MLP in an If branch: " + estimate + " bytes a pair, at top level " + expected);
+        }
     }
 }

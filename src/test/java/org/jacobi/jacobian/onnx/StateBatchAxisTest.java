@@ -15,25 +15,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A GRU whose state input h0 [1, batch, 4] holds its batch on axis 1 (issue 24 item 5): exact per-sample Jacobians
- * with respect to the sequence, the state sliced and probed on its own batch axis, against PyTorch float64.
+ * with respect to the sequence, the state sliced and probed on its own batch axis, and with respect to the state itself,
+ * against PyTorch float64.
  */
 class StateBatchAxisTest {
     static final Path DIR = IntermediateValuesTest.DIR;
 
-    @Test
-    void stateWithItsBatchOnAxisOneIsSlicedOnThatAxis() {
+    /** d h / d {@code wrt} in forward and reverse mode against the reference {@code gru_state.jacobian.<wrt>.npy}. */
+    private static void assertBothModes(String wrt, long budget) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         inputs.put("x", Npy.read(DIR.resolve("gru_state.input.x.npy")));
         inputs.put("h0", Npy.read(DIR.resolve("gru_state.input.h0.npy")));
-        Tensor expected = Npy.read(DIR.resolve("gru_state.jacobian.x.npy"));
+        Tensor expected = Npy.read(DIR.resolve("gru_state.jacobian." + wrt + ".npy"));
         try (OnnxModel model = OnnxModel.load(DIR.resolve("gru_state.onnx"), DevicePreference.CPU);
              OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
-                // a budget of one sample per run, so the state is cut into single samples as well
-                JacobianRequest request = new JacobianRequest(inputs, "x", null, BatchAxis.AUTO, mode, 4000);
+                JacobianRequest request = new JacobianRequest(inputs, wrt, null, BatchAxis.AUTO, mode, budget);
                 IntermediateValuesTest.assertPerSampleClose(expected, engine.compute(request, ProgressMonitor.NONE).jacobian(),
-                    "dh/dx, " + mode);
+                    "dh/d" + wrt + ", " + mode);
             }
         }
+    }
+
+    @Test
+    void stateWithItsBatchOnAxisOneIsSlicedOnThatAxis() {
+        // a budget of one sample per run, so the state is cut into single samples as well
+        assertBothModes("x", 4000);
+    }
+
+    @Test
+    void theStateItselfPerSampleFromTheWholeJacobian() {
+        assertBothModes("h0", 0); // [batch, 4, 1, 4]: h0's sample without its batch axis
     }
 }

@@ -287,4 +287,16 @@ class TorchJacobianEngineTest {
             assertTrue(r.warnings().isEmpty(), "AUTO without a GPU needs no warning: " + r.warnings());
         }
     }
+
+    @Test
+    void aValueInsideATorchScriptModelCannotBeNamedAndTheMessageSaysWhatToDo() {
+        try (Model model = load(FIXTURES.resolve("mlp_tanh.pt"))) {
+            Tensor x = npy(FIXTURES, "mlp_tanh.input.npy");
+            for (JacobianRequest request : new JacobianRequest[] {JacobianRequest.of(Map.of("x", x)).withWrtOf("hidden", null),
+                JacobianRequest.of(Map.of("x", x)).withWrtOf("x", "hidden")}) {
+                JacobiException e = assertThrows(JacobiException.class, () -> jacobian(model, request));
+                assertTrue(e.getMessage().contains("export it to ONNX") && !e.getMessage().contains("\n"), e.getMessage());
+            }
+        }
+    }
 }

@@ -1,0 +1,70 @@
+package org.jacobi.jacobian.onnx;
+
+import static org.jacobi.jacobian.onnx.IntermediateValuesTest.assertPerSampleClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.model.onnx.OnnxModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A voice-activity detector shaped like Silero's (scripts/make_control_flow_models.py): convolutions and an LSTM
+ * inside If branches (one of them nested) that read the audio and the recurrent state [2, batch, 128] from the
+ * enclosing graph. The LSTM inside the branches is expanded like one at top level; per-sample Jacobians with respect
+ * to the audio and to the state (batch on axis 1: the whole Jacobian cut into each sample's block) match PyTorch float64
+ * in forward and reverse mode, on one engine for both sample rates.
+ */
+class VoiceActivityDetectorTest {
+    private static Map<String, Tensor> inputs(int sr) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("x", ControlFlowModelsTest.npy("vad.input.x"));
+        in.put("sr", ControlFlowModelsTest.npy("vad.sr" + sr));
+        in.put("state", ControlFlowModelsTest.npy("vad.input.state"));
+        return in;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = JacobianMode.class, names = {"FORWARD", "REVERSE"})
+    void networkInsideIfBranchesMatchesPyTorchFloat64(JacobianMode mode) {
+        try (OnnxModel model = ControlFlowModelsTest.load("vad"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            for (int sr : new int[] {16000, 8000}) {
+                JacobianResult r = engine.compute(new JacobianRequest(inputs(sr), "x", "prob", BatchAxis.AUTO, mode, 0),
+                    ProgressMonitor.NONE);
+                assertTrue(r.exact() && r.dependsOnInput() && r.batched(), mode.toString());
+                assertPerSampleClose(ControlFlowModelsTest.npy("vad.jacobian.x.sr" + sr), r.jacobian(),
+                    "d prob / d x, sr " + sr + ", " + mode);
+                JacobianResult state = engine.compute(new JacobianRequest(inputs(sr), "state", "prob", BatchAxis.AUTO, mode, 0),
+                    ProgressMonitor.NONE);
+                assertTrue(state.exact() && state.dependsOnInput() && state.batched(), mode + " state");
+                assertPerSampleClose(ControlFlowModelsTest.npy("vad.jacobian.state.sr" + sr), state.jacobian(),
+                    "d prob / d state, sr " + sr + ", " + mode);
+            }
+            // the state's own output holds its samples on axis 1 as well: no per-sample blocks to cut, said in one line
+            JacobiException e = assertThrows(JacobiException.class, () -> engine.compute(
+                new JacobianRequest(inputs(16000), "state", "stateN", BatchAxis.AUTO, mode, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("axis 0 does not hold the 3 samples") && e.getMessage().contains("--batch-axis state=none"),
+                e.getMessage());
+        }
+    }
+
+    @Test
+    void mixedModeHasNoValueToSwitchAtAndSaysSo() {
+        try (OnnxModel model = ControlFlowModelsTest.load("vad"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobiException e = assertThrows(JacobiException.class, () -> engine.compute(
+                new JacobianRequest(inputs(16000), "x", "prob", BatchAxis.AUTO, JacobianMode.MIXED, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("mixed mode has nowhere to switch") && !e.getMessage().contains("\n"),
+                e.getMessage());
+        }
+    }
+}
