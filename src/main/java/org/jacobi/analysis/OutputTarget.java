@@ -91,6 +91,11 @@ public final class OutputTarget {
         return kind != Kind.DEFAULT;
     }
 
+    /** Whether fixing this target reads the output's values (top elements), not only its shape. */
+    public boolean needsValues() {
+        return kind == Kind.TOP || kind == Kind.DEFAULT;
+    }
+
     /** The output named, or null for the model's first output. */
     public String output() {
         return output;
