@@ -294,6 +294,7 @@ public final class MainViewModel implements Workspace {
             if (m != state.model()) {
                 return; // a result for a model closed meanwhile
             }
+            Timeline.mark(Timeline.OUTPUT);
             if (outcome instanceof AppState.LargeJacobian large) {
                 state.setDeferred(large);
                 state.showInfo("The full Jacobian is large (" + large.size().describe()
