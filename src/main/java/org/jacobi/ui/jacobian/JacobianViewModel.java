@@ -50,6 +50,7 @@ public final class JacobianViewModel {
      * 28 of the 64 rows on screen of an ImageNet classifier.
      */
     static final long AUTO_ENTRIES = 1L << 22;
+    private long autoEntries = AUTO_ENTRIES;
     static final long VISIBLE_ROWS_DEBOUNCE_MS = 150;
 
     private final AppState state;
@@ -72,7 +73,7 @@ public final class JacobianViewModel {
     private boolean busy;
     /** Set by a cancel: rows are computed again once the view moves or the tab is shown again. */
     private boolean paused;
-    /** Set when {@link #AUTO_ENTRIES} were computed for this view: as {@link #paused}, with its own note. */
+    /** Set when {@link #autoEntries} were computed for this view: as {@link #paused}, with its own note. */
     private boolean budgetSpent;
     private long entriesThisView;
 
@@ -198,7 +199,7 @@ public final class JacobianViewModel {
         int sample = rowsSample;
         int nOut = (int) large.size().outputsPerSample();
         long nIn = large.size().inputsPerSample();
-        if (entriesThisView >= AUTO_ENTRIES) {
+        if (entriesThisView >= autoEntries) {
             budgetSpent = true;
             updateNote();
             return;
@@ -259,6 +260,11 @@ public final class JacobianViewModel {
                 entriesThisView, large.size().inputsPerSample()) : "";
         rowsNote.set(String.format(Locale.ROOT, "%d of %d rows computed for sample %d (the rows on screen, one reverse pass "
             + "each); colours cover the computed rows only.%s %s", computed, nOut, rowsSample, more, full));
+    }
+
+    /** For tests: the entries computed on their own per view ({@link #AUTO_ENTRIES} by default). */
+    public void setAutomaticEntries(long entries) {
+        autoEntries = entries;
     }
 
     /** Rows may come again: after a cancel, a move of the view, a new matrix, or the tab shown again. */
