@@ -176,7 +176,8 @@ public final class OutputTarget {
     private Resolved indexed(String name, int samples, long[] sampleShape, int n) {
         if (axes.length > sampleShape.length) {
             throw JacobiException.usage("--of " + name + "[" + String.join(",", axes) + "] gives " + axes.length
-                + " indices, but one sample of '" + name + "' has " + sampleShape.length + " axes " + Tensor.shapeToString(sampleShape) + ".");
+                + " indices, but one sample of '" + name + "' has " + sampleShape.length + " axes " + Tensor.shapeToString(sampleShape)
+                + ". Index one sample, without the batch axis: every sample gets its own gradient.");
         }
         int rank = sampleShape.length;
         int[] from = new int[rank];
