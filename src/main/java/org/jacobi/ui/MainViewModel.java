@@ -330,6 +330,11 @@ public final class MainViewModel implements Workspace {
     }
 
     @Override
+    public int[] computedJacobianRowOutputs(int sample) {
+        return largeRows.computedOutputs(sample);
+    }
+
+    @Override
     public double estimatedFullJacobianSeconds() {
         AppState.LargeJacobian large = state.deferredProperty().get();
         return large == null ? Double.NaN : largeRows.estimatedFullSeconds(large);

@@ -243,12 +243,7 @@ public final class JacobianViewModel {
             return;
         }
         int nOut = (int) large.size().outputsPerSample();
-        int computed = 0;
-        for (int o = 0; o < nOut; o++) {
-            if (workspace.computedJacobianRow(rowsSample, o) != null) {
-                computed++;
-            }
-        }
+        int computed = workspace.computedJacobianRowOutputs(rowsSample).length;
         double seconds = workspace.estimatedFullJacobianSeconds();
         String full = "Full Jacobian: " + large.size().describe()
             + (Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, ", about %s", JacobianSize.durationText(seconds)))
