@@ -176,6 +176,8 @@ public final class JacobianViewModel {
             return;
         }
         boolean wasNone = visible.count() == 0;
+        // a new top row is a new view (a scroll or zoom); a new bottom edge alone is the window's layout settling
+        boolean moved = rows.from() != visible.from();
         visible = rows;
         if (rowsOf != null && workspace != null && wasNone) {
             resume();
@@ -183,7 +185,11 @@ public final class JacobianViewModel {
             computeVisibleRows(); // a new matrix on screen: at once
         } else if (rowsOf != null && workspace != null) {
             workspace.executor().debounce("heatmap-rows", VISIBLE_ROWS_DEBOUNCE_MS, () -> {
-                resume();
+                if (moved) {
+                    resume();
+                } else {
+                    paused = false;
+                }
                 updateNote();
                 computeVisibleRows();
             });
