@@ -42,13 +42,12 @@ public final class JacobianRowCache {
 
     /** How many rows of {@code sample} are held. */
     public synchronized int count(int sample) {
-        int n = 0;
-        for (long k : rows.keySet()) {
-            if ((int) (k >>> 32) == sample) {
-                n++;
-            }
-        }
-        return n;
+        return outputs(sample).length;
+    }
+
+    /** The outputs of {@code sample} whose rows are held, in increasing order. */
+    public synchronized int[] outputs(int sample) {
+        return rows.keySet().stream().filter(k -> (int) (k >>> 32) == sample).mapToInt(k -> (int) (long) k).sorted().toArray();
     }
 
     public synchronized long bytes() {

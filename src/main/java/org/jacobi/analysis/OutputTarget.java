@@ -91,6 +91,11 @@ public final class OutputTarget {
         return kind != Kind.DEFAULT;
     }
 
+    /** Whether fixing this target reads the output's values (top elements), not only its shape. */
+    public boolean needsValues() {
+        return kind == Kind.TOP || kind == Kind.DEFAULT;
+    }
+
     /** The output named, or null for the model's first output. */
     public String output() {
         return output;
@@ -171,7 +176,8 @@ public final class OutputTarget {
     private Resolved indexed(String name, int samples, long[] sampleShape, int n) {
         if (axes.length > sampleShape.length) {
             throw JacobiException.usage("--of " + name + "[" + String.join(",", axes) + "] gives " + axes.length
-                + " indices, but one sample of '" + name + "' has " + sampleShape.length + " axes " + Tensor.shapeToString(sampleShape) + ".");
+                + " indices, but one sample of '" + name + "' has " + sampleShape.length + " axes " + Tensor.shapeToString(sampleShape)
+                + ". Index one sample, without the batch axis: every sample gets its own gradient.");
         }
         int rank = sampleShape.length;
         int[] from = new int[rank];

@@ -22,6 +22,8 @@ public final class ValueShapes {
     /** Small float values (Resize scales and roi, ...), which some rules need as numbers. */
     private final Map<String, double[]> smallFloats = new HashMap<>();
     private static final int SMALL_FLOATS = 16;
+    /** The most elements of a value whose contents are kept (integers up to this many, floats up to 16). */
+    public static final int SMALL_VALUES = 64;
 
     /**
      * Learns the shapes of every value of {@code model} on {@code inputs}: by running it, which the runtime side
@@ -52,7 +54,7 @@ public final class ValueShapes {
             shapes.put(init.getName(), dims);
             types.put(init.getName(), init.getDataType());
             ElementType type = ElementType.fromOnnxCode(init.getDataType());
-            if ((type == ElementType.INT64 || type == ElementType.INT32) && Tensor.elementCount(dims) <= 64) {
+            if ((type == ElementType.INT64 || type == ElementType.INT32) && Tensor.elementCount(dims) <= SMALL_VALUES) {
                 smallInts.put(init.getName(), TensorProtos.toLongs(init));
             }
             if ((type == ElementType.FLOAT32 || type == ElementType.FLOAT64) && Tensor.elementCount(dims) <= SMALL_FLOATS) {
@@ -66,7 +68,7 @@ public final class ValueShapes {
     public void put(String name, Tensor t) {
         shapes.put(name, t.shape());
         types.put(name, t.type().onnxCode());
-        if (!t.type().isFloatingPoint() && t.size() <= 64) {
+        if (!t.type().isFloatingPoint() && t.size() <= SMALL_VALUES) {
             long[] vals = new long[t.size()];
             for (int i = 0; i < vals.length; i++) {
                 vals[i] = (long) t.getDouble(i);

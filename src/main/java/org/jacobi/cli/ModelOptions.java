@@ -56,7 +56,7 @@ public final class ModelOptions {
     }
 
     public ModelLoader.Options loaderOptions() {
-        return new ModelLoader.Options(devicePreference(), sampleShapes());
+        return new ModelLoader.Options(devicePreference(), sampleShapes(), false);
     }
 
     public Model load(Path model) {

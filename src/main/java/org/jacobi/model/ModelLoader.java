@@ -22,10 +22,17 @@ public final class ModelLoader {
      * @param device where to run
      * @param sampleShapes per-sample input shapes by input name (from {@code --shape}); TorchScript files
      *     declare none
+     * @param openNow open an ONNX model's ONNX Runtime session at once, so that a file it refuses is reported on
+     *     opening (the app); otherwise on first use (the command line, where a request refused from the declared
+     *     shapes alone then waits for no session)
      */
-    public record Options(DevicePreference device, Map<String, long[]> sampleShapes) {
+    public record Options(DevicePreference device, Map<String, long[]> sampleShapes, boolean openNow) {
         public Options {
             sampleShapes = Map.copyOf(sampleShapes);
+        }
+
+        public Options(DevicePreference device, Map<String, long[]> sampleShapes) {
+            this(device, sampleShapes, true);
         }
 
         public static Options defaults() {
@@ -40,7 +47,7 @@ public final class ModelLoader {
     public static Model load(Path path, Options options) {
         ModelFormat format = detectFormat(path);
         return switch (format) {
-            case ONNX -> OnnxModel.load(path, options.device()).open();
+            case ONNX -> options.openNow() ? OnnxModel.load(path, options.device()).open() : OnnxModel.load(path, options.device());
             case TORCHSCRIPT -> TorchScriptModel.load(path, options.device(), options.sampleShapes());
         };
     }

@@ -109,6 +109,11 @@ final class LargeJacobians {
         return cachedFor != null && cachedFor == state.deferredProperty().get() ? cache.get(sample, output) : null;
     }
 
+    /** The outputs of {@code sample} whose rows of the current deferred Jacobian were computed, in increasing order. */
+    int[] computedOutputs(int sample) {
+        return cachedFor != null && cachedFor == state.deferredProperty().get() ? cache.outputs(sample) : new int[0];
+    }
+
     /** Seconds one row of one sample took in the last reverse pass (NaN before the first). */
     double secondsPerRow() {
         return secondsPerRow;
@@ -235,6 +240,7 @@ final class LargeJacobians {
                 d[i] = row[i];
             }
             onRow.accept(d);
+            Timeline.mark(Timeline.SALIENCY);
             if (!cached) {
                 double full = estimatedFullSeconds(large);
                 state.showInfo(String.format(Locale.ROOT, "Saliency map in %.2f s (one reverse pass%s). Full Jacobian: %,d entries, %s%s "

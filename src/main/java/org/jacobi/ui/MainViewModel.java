@@ -297,6 +297,7 @@ public final class MainViewModel implements Workspace {
             if (m != state.model()) {
                 return; // a result for a model closed meanwhile
             }
+            Timeline.mark(Timeline.OUTPUT);
             if (outcome instanceof AppState.LargeJacobian large) {
                 state.setDeferred(large);
                 state.showInfo("The full Jacobian is large (" + large.size().describe()
@@ -329,6 +330,11 @@ public final class MainViewModel implements Workspace {
     @Override
     public float[] computedJacobianRow(int sample, int output) {
         return largeRows.computed(sample, output);
+    }
+
+    @Override
+    public int[] computedJacobianRowOutputs(int sample) {
+        return largeRows.computedOutputs(sample);
     }
 
     @Override

@@ -43,6 +43,12 @@ public interface Workspace {
     /** A row of the deferred Jacobian computed before (float32, like one sample of the input), or null. */
     float[] computedJacobianRow(int sample, int output);
 
+    /**
+     * The outputs of {@code sample} with a row in {@link #computedJacobianRow}, in increasing order: what to look up,
+     * rather than each of the million outputs of a mask.
+     */
+    int[] computedJacobianRowOutputs(int sample);
+
     /** How long the full deferred Jacobian would take, estimated from the rows computed so far; NaN before any. */
     double estimatedFullJacobianSeconds();
 }

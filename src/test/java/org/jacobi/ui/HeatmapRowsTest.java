@@ -128,6 +128,22 @@ class HeatmapRowsTest {
     }
 
     @Test
+    void rowsPauseOnceAViewHasComputedItsShareOfEntriesAndGoOnWhenTheViewMoves() {
+        heatmap.setAutomaticEntries(5 * 64); // five rows of the digits demo's 64 inputs
+        vm.setAutomaticEntryLimit(100);
+        vm.openDemo(DemoAssets.Demo.DIGITS);
+        heatmap.setVisibleRows(new RowSpan(0, 10));
+        assertEquals(List.of(1, 4), passes, "the top class, one batch, then a pause");
+        assertTrue(heatmap.rowsNoteProperty().get().contains("Paused after 320 entries (64 per row): move the view"),
+            heatmap.rowsNoteProperty().get());
+        heatmap.setVisibleRows(new RowSpan(0, 9)); // the bottom edge alone: the window's layout, not a new view
+        assertEquals(List.of(1, 4), passes);
+        heatmap.setVisibleRows(new RowSpan(1, 10));
+        assertEquals(List.of(1, 4, 4, 1), passes, "the rest on screen once the view moved: a new view's share");
+        assertEquals(0, fullComputes);
+    }
+
+    @Test
     void rowsWaitWhileTheTabIsHidden() {
         heatmap.shownProperty().set(false);
         vm.setAutomaticEntryLimit(100);

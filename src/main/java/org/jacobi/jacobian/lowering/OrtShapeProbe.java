@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.jacobi.autodiff.ValueShapes;
+import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
@@ -87,12 +88,25 @@ public final class OrtShapeProbe {
         return v;
     }
 
-    /** Records a value; of element types Jacobi does not read (uint8, float16...) only the shape and type. */
+    /**
+     * Records a value; of a large one, or one of a type Jacobi does not read (uint8, float16...), only the shape and
+     * type: {@link ValueShapes} keeps the contents of small values only, and copying every feature map of a 1024 x 1024
+     * U-Net into Java cost seconds and gigabytes.
+     */
     private static void record(ValueShapes v, String name, OnnxTensor tensor) throws OrtException {
         TensorInfo info = tensor.getInfo();
-        switch (info.type) {
-            case FLOAT, DOUBLE, INT64, INT32, BOOL -> v.put(name, OrtTensors.fromOrt(tensor));
-            default -> v.put(name, info.getShape(), info.onnxType.value);
+        ElementType readable = switch (info.type) {
+            case FLOAT -> ElementType.FLOAT32;
+            case DOUBLE -> ElementType.FLOAT64;
+            case INT64 -> ElementType.INT64;
+            case INT32 -> ElementType.INT32;
+            case BOOL -> ElementType.BOOL;
+            default -> null;
+        };
+        if (readable != null && info.getNumElements() <= ValueShapes.SMALL_VALUES) {
+            v.put(name, OrtTensors.fromOrt(tensor));
+        } else {
+            v.put(name, info.getShape(), readable != null ? readable.onnxCode() : info.onnxType.value);
         }
     }
 }

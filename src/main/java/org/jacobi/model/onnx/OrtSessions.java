@@ -90,6 +90,9 @@ public final class OrtSessions {
         options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        // Without the CPU arena a run's buffers go back when it ends: with it every open session (the model's, each
+        // differentiated graph's) kept the peak of its largest run, gigabytes between them on a 1024 x 1024 U-Net.
+        options.setCPUArenaAllocator(false);
         // -Djacobi.ortProfile=PREFIX writes ONNX Runtime's per-node profile of every session (a JSON file per session,
         // written when the session closes): how the speed work finds what dominates (docs/benchmarks.md).
         String profile = System.getProperty("jacobi.ortProfile");

@@ -42,6 +42,15 @@ public final class JacobianViewModel {
      * on two cores, and larger batches were hardly faster per row.
      */
     static final int ROW_BATCH = 4;
+    /** Entries one pass may compute: a row of a 1024 x 1024 colour image is 3 M entries, so such rows come one by one. */
+    static final long ROW_BATCH_ENTRIES = 1L << 20;
+    /**
+     * Entries computed on their own per view: beyond, rows wait until the view moves. Two rows of a 1024 x 1024 colour
+     * image (each a reverse pass of seconds, which would otherwise hold both cores from a saliency map asked for);
+     * 28 of the 64 rows on screen of an ImageNet classifier.
+     */
+    static final long AUTO_ENTRIES = 1L << 22;
+    private long autoEntries = AUTO_ENTRIES;
     static final long VISIBLE_ROWS_DEBOUNCE_MS = 150;
 
     private final AppState state;
@@ -64,6 +73,9 @@ public final class JacobianViewModel {
     private boolean busy;
     /** Set by a cancel: rows are computed again once the view moves or the tab is shown again. */
     private boolean paused;
+    /** Set when {@link #autoEntries} were computed for this view: as {@link #paused}, with its own note. */
+    private boolean budgetSpent;
+    private long entriesThisView;
 
     /** Shows computed Jacobians only. */
     public JacobianViewModel(AppState state) {
@@ -85,7 +97,7 @@ public final class JacobianViewModel {
         sharedScale.addListener((obs, a, b) -> refresh());
         shown.addListener((obs, a, b) -> {
             if (b) {
-                paused = false;
+                resume();
                 computeVisibleRows();
             }
         });
@@ -147,7 +159,7 @@ public final class JacobianViewModel {
         }
         rowsOf = large;
         rowsSample = sample;
-        paused = false;
+        resume();
         focusRow.set(TopOutputs.indices(large.outputSample(sample), 1)[0]);
         scaleLimit.set(Double.NaN); // the computed rows' own range: the others are unknown
         int nOut = (int) large.size().outputsPerSample();
@@ -164,13 +176,20 @@ public final class JacobianViewModel {
             return;
         }
         boolean wasNone = visible.count() == 0;
+        // a new top row is a new view (a scroll or zoom); a new bottom edge alone is the window's layout settling
+        boolean moved = rows.from() != visible.from();
         visible = rows;
         if (rowsOf != null && workspace != null && wasNone) {
+            resume();
             updateNote();
             computeVisibleRows(); // a new matrix on screen: at once
         } else if (rowsOf != null && workspace != null) {
             workspace.executor().debounce("heatmap-rows", VISIBLE_ROWS_DEBOUNCE_MS, () -> {
-                paused = false;
+                if (moved) {
+                    resume();
+                } else {
+                    paused = false;
+                }
                 updateNote();
                 computeVisibleRows();
             });
@@ -185,14 +204,22 @@ public final class JacobianViewModel {
         }
         int sample = rowsSample;
         int nOut = (int) large.size().outputsPerSample();
+        long nIn = large.size().inputsPerSample();
+        if (entriesThisView >= autoEntries) {
+            budgetSpent = true;
+            updateNote();
+            return;
+        }
+        int batch = (int) Math.max(1, Math.min(ROW_BATCH, ROW_BATCH_ENTRIES / nIn));
         boolean first = workspace.computedJacobianRow(sample, focusRow.get()) == null
             && visible.from() <= focusRow.get() && focusRow.get() < visible.to();
         int[] next = RowsOnScreen.next(visible.from(), visible.to(), nOut, MAX_ROWS_ON_SCREEN, focusRow.get(),
-            o -> workspace.computedJacobianRow(sample, o) != null, first ? 1 : ROW_BATCH);
+            o -> workspace.computedJacobianRow(sample, o) != null, first ? 1 : batch);
         if (next.length == 0) {
             return;
         }
         busy = true;
+        entriesThisView += next.length * nIn;
         int done = RowsOnScreen.computedIn(visible.from(), visible.to(), nOut, MAX_ROWS_ON_SCREEN,
             o -> workspace.computedJacobianRow(sample, o) != null);
         int window = Math.min(visible.count(), MAX_ROWS_ON_SCREEN);
@@ -222,21 +249,30 @@ public final class JacobianViewModel {
             return;
         }
         int nOut = (int) large.size().outputsPerSample();
-        int computed = 0;
-        for (int o = 0; o < nOut; o++) {
-            if (workspace.computedJacobianRow(rowsSample, o) != null) {
-                computed++;
-            }
-        }
+        int computed = workspace.computedJacobianRowOutputs(rowsSample).length;
         double seconds = workspace.estimatedFullJacobianSeconds();
         String full = "Full Jacobian: " + large.size().describe()
             + (Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, ", about %s", JacobianSize.durationText(seconds)))
             + " (Compute > Compute Jacobian).";
         String more = visible.count() > MAX_ROWS_ON_SCREEN
             ? " Zoom in to compute other rows: at most " + MAX_ROWS_ON_SCREEN + " are computed per screen."
-            : paused ? " Stopped: move the view to go on." : "";
+            : paused ? " Stopped: move the view to go on."
+            : budgetSpent ? String.format(Locale.ROOT, " Paused after %,d entries (%,d per row): move the view to compute more.",
+                entriesThisView, large.size().inputsPerSample()) : "";
         rowsNote.set(String.format(Locale.ROOT, "%d of %d rows computed for sample %d (the rows on screen, one reverse pass "
             + "each); colours cover the computed rows only.%s %s", computed, nOut, rowsSample, more, full));
+    }
+
+    /** For tests: the entries computed on their own per view ({@link #AUTO_ENTRIES} by default). */
+    public void setAutomaticEntries(long entries) {
+        autoEntries = entries;
+    }
+
+    /** Rows may come again: after a cancel, a move of the view, a new matrix, or the tab shown again. */
+    private void resume() {
+        paused = false;
+        budgetSpent = false;
+        entriesThisView = 0;
     }
 
     private int sampleOf(AppState.LargeJacobian large) {

@@ -45,6 +45,7 @@ public final class SaliencyView extends ScrollPane {
         ComboBox<String> output = new ComboBox<>(vm.outputChoices());
         output.setId("saliencyOutput");
         output.setVisibleRowCount(16);
+        output.setPrefWidth(320); // measured otherwise over every item: a minute for the million pixels of a mask
         output.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
             if (b.intValue() >= 0) {
                 vm.outputProperty().set(vm.outputOfChoice(b.intValue()));

@@ -102,7 +102,7 @@ public final class SummariesViewModel {
         int sample = Math.max(0, Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1));
         int nOut = (int) large.size().outputsPerSample();
         List<float[]> rows = new ArrayList<>();
-        for (int o = 0; o < nOut; o++) {
+        for (int o : workspace.computedJacobianRowOutputs(sample)) {
             float[] row = workspace.computedJacobianRow(sample, o);
             if (row != null) {
                 rows.add(row);
