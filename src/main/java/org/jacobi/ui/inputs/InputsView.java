@@ -91,7 +91,7 @@ public final class InputsView extends GridPane {
         TextField count = numberField(Integer.toString(vm.generatorCountProperty().get()), t -> vm.generatorCountProperty().set(Integer.parseInt(t)));
         count.setId("generateCount");
         addRow(row++, new Label("Count"), count);
-        addSizes(row++);
+        addSizes(vm, row++);
         Button generate = new Button("Generate");
         generate.setId("generateButton");
         generate.setOnAction(e -> {
@@ -105,7 +105,7 @@ public final class InputsView extends GridPane {
     }
 
     /** One box per dynamic axis of the inputs (an image's H and W): filled from the input file, or typed for generating. */
-    private void addSizes(int row) {
+    private void addSizes(InputsViewModel vm, int row) {
         Label label = new Label("Sizes");
         FlowPane boxes = new FlowPane(6, 4);
         boxes.setId("dynamicSizes");
