@@ -28,7 +28,7 @@ import org.jacobi.ui.jacobian.JacobianView;
 import org.jacobi.ui.jacobian.JacobianViewModel;
 import org.jacobi.ui.modelinfo.ModelSummaryView;
 import org.jacobi.ui.modelinfo.ModelSummaryViewModel;
-import org.jacobi.ui.target.TargetPickerModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 
 /**
  * The main window: menus, the side bar (Model, Input, Heatmap), the message bar, the tabs (Jacobian, then those

@@ -18,7 +18,7 @@ import org.jacobi.ui.saliency.SaliencyView;
 import org.jacobi.ui.saliency.SaliencyViewModel;
 import org.jacobi.ui.summaries.SummariesView;
 import org.jacobi.ui.summaries.SummariesViewModel;
-import org.jacobi.ui.target.TargetPickerModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 import org.jacobi.ui.whatif.WhatIfView;
 import org.jacobi.ui.whatif.WhatIfViewModel;
 

@@ -24,7 +24,7 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.jacobi.analysis.Pixels;
 import org.jacobi.attribution.IntegrationRule;
-import org.jacobi.ui.target.TargetPickerView;
+import org.jacobi.ui.picker.TargetPickerView;
 
 /**
  * The Attribution tab: the target, the methods and their parameters above; below, the photo and each method's

@@ -40,7 +40,7 @@ import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
-import org.jacobi.ui.target.TargetPickerModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 import org.jacobi.ui.task.TaskHandle;
 
 /**

@@ -19,7 +19,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.jacobi.analysis.Pixels;
-import org.jacobi.ui.target.TargetPickerView;
+import org.jacobi.ui.picker.TargetPickerView;
 
 /** The Saliency tab: the target picked on the output, and input, saliency map and overlay side by side, with channel and opacity above. */
 public final class SaliencyView extends ScrollPane {

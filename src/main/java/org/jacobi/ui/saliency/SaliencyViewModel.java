@@ -27,7 +27,7 @@ import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
-import org.jacobi.ui.target.TargetPickerModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 
 /**
  * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), the derivative of the picked target (one output
