@@ -109,6 +109,7 @@ public final class InputsView extends GridPane {
         Label label = new Label("Sizes");
         FlowPane boxes = new FlowPane(6, 4);
         boxes.setId("dynamicSizes");
+        boxes.setPrefWrapLength(160); // a FlowPane asks for 400 px by default, which squeezes the labels beside it
         Runnable build = () -> {
             boxes.getChildren().clear();
             for (DynamicAxis a : vm.dynamicAxes()) {

@@ -55,9 +55,12 @@ public final class TargetPickerView extends VBox {
         super(6);
         this.vm = vm;
         setPadding(new Insets(4));
+        setPrefWidth(SIDE + 60); // the words and the hint wrap at the picture's width
+        setMaxWidth(SIDE + 60);
         words.setId("targetWords");
         words.setStyle("-fx-font-weight: bold;");
         words.setWrapText(true);
+        words.setMinHeight(Region.USE_PREF_SIZE);
         problem.setId("targetProblem");
         problem.setStyle("-fx-text-fill: #c0392b;");
         problem.setWrapText(true);
@@ -65,9 +68,14 @@ public final class TargetPickerView extends VBox {
         problem.managedProperty().bind(problem.textProperty().isNotEmpty());
         field.setId("targetField");
         field.setPromptText("largest element; or mask[0,3,4], mask[0,10:20,5:9], top, a class name");
-        field.setPrefColumnCount(24);
+        field.setPrefColumnCount(18);
         field.setTooltip(new Tooltip(HINT));
-        field.setOnAction(e -> vm.type(field.getText()));
+        field.setOnAction(e -> {
+            vm.type(field.getText());
+            if (vm.problemProperty().get().isEmpty() && vm.chosenProperty().get() != null) {
+                field.setText(vm.chosenProperty().get().text()); // the search is over: every bar again, the chosen one marked
+            }
+        });
         field.textProperty().addListener((o, a, b) -> showBars());
         channel.setId("targetChannel");
         channel.valueProperty().addListener((o, a, b) -> drawImage());
@@ -89,6 +97,7 @@ public final class TargetPickerView extends VBox {
             }
         });
         Label hint = new Label(HINT);
+        hint.setMinHeight(Region.USE_PREF_SIZE);
         hint.setWrapText(true);
         hint.setStyle("-fx-text-fill: #555;");
         HBox row = new HBox(8, new Label("Target"), field, channel);
@@ -198,6 +207,11 @@ public final class TargetPickerView extends VBox {
         if (chosen != null && !field.isFocused()) {
             field.setText(chosen.text());
         }
+        for (TargetPickerModel.Bar bar : bars.getItems()) {
+            if (chosen != null && bar.element() == chosen.element()) {
+                bars.getSelectionModel().select(bar); // the bar explained stands out
+            }
+        }
         int[] b = chosen == null ? null : chosen.box();
         if (b != null && b[0] != shownChannel() && b[0] < channel.getItems().size()) {
             channel.getSelectionModel().select(b[0]); // draws again, and comes back here
@@ -259,10 +273,11 @@ public final class TargetPickerView extends VBox {
                 return;
             }
             Label name = new Label(bar.label());
-            name.setMinWidth(140);
-            name.setPrefWidth(140);
+            name.setMinWidth(100);
+            name.setPrefWidth(100);
+            name.setMaxWidth(100);
             Region length = new Region();
-            double w = barMax > 0 ? 160 * Math.abs(bar.value()) / barMax : 0;
+            double w = barMax > 0 ? 110 * Math.abs(bar.value()) / barMax : 0;
             length.setMinSize(w, 12);
             length.setPrefSize(w, 12);
             length.setMaxSize(w, 12);
