@@ -199,6 +199,17 @@ public final class TargetPickerView extends VBox {
         }
         barMax = items.stream().mapToDouble(b -> Math.abs(b.value())).max().orElse(0);
         bars.getItems().setAll(items);
+        markChosenBar();
+    }
+
+    /** Selects the bar explained, so that it stands out. */
+    private void markChosenBar() {
+        TargetPickerModel.Chosen chosen = vm.chosenProperty().get();
+        for (TargetPickerModel.Bar bar : bars.getItems()) {
+            if (chosen != null && bar.element() == chosen.element()) {
+                bars.getSelectionModel().select(bar);
+            }
+        }
     }
 
     private void showChosen() {
@@ -207,11 +218,7 @@ public final class TargetPickerView extends VBox {
         if (chosen != null && !field.isFocused()) {
             field.setText(chosen.text());
         }
-        for (TargetPickerModel.Bar bar : bars.getItems()) {
-            if (chosen != null && bar.element() == chosen.element()) {
-                bars.getSelectionModel().select(bar); // the bar explained stands out
-            }
-        }
+        markChosenBar();
         int[] b = chosen == null ? null : chosen.box();
         if (b != null && b[0] != shownChannel() && b[0] < channel.getItems().size()) {
             channel.getSelectionModel().select(b[0]); // draws again, and comes back here
