@@ -72,7 +72,12 @@ public final class TargetPickerModel {
     }
 
     private void refresh() {
+        Output before = output.get();
         output.set(currentOutput());
+        Output now = output.get();
+        if (before != null && now != null && !before.name().equals(now.name())) {
+            text.set(""); // another output chosen in the Input panel: its largest element, not the old output's index
+        }
         choose();
     }
 

@@ -150,6 +150,22 @@ class TargetPickerModelTest {
     }
 
     @Test
+    void anotherOutputStartsAtItsLargestElement() {
+        vm.openFiles(List.of(TestFiles.resource("models/multi_output.pt"), TestFiles.resource("models/multi_output.input.x1.npy"),
+            TestFiles.resource("models/multi_output.input.x2.npy")));
+        String first = picker.outputProperty().get().name();
+        picker.pickElement(1);
+        assertEquals(first + "[1]", picker.textProperty().get());
+        String other = vm.state().ofChoices().stream().filter(o -> !o.equals(first)).findFirst().orElseThrow();
+        vm.state().ofProperty().set(other);
+        vm.compute();
+        assertEquals(other, picker.outputProperty().get().name());
+        assertEquals("", picker.textProperty().get(), "the old output's index means nothing on this one");
+        assertEquals("", picker.problemProperty().get());
+        assertEquals("", attribution.targetProperty().get(), "no stale target for the Attribution tab");
+    }
+
+    @Test
     void channelsLastOutputsAreImagesToo() {
         OutputLayout nhwc = OutputLayout.of(new long[] {16, 20, 6});
         assertEquals(new OutputLayout(true, 6, 16, 20, 3, true), nhwc);
