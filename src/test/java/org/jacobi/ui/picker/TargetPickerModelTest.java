@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.jacobi.TestFiles;
 import org.jacobi.analysis.SaliencyRows;
@@ -32,10 +31,6 @@ class TargetPickerModelTest {
     @AfterEach
     void close() {
         vm.dispose();
-    }
-
-    private static Path image(String name) {
-        return TestFiles.resource("images/" + name);
     }
 
     @Test
@@ -69,7 +64,7 @@ class TargetPickerModelTest {
 
     @Test
     void aMaskIsAnImageOnWhichAClickPicksAPixelAndADragASummedBox() {
-        vm.openFiles(List.of(image("segmenter_dynamic.onnx"), image("cat.png")));
+        vm.openFiles(List.of(TestFiles.resource("images/segmenter_dynamic.onnx"), TestFiles.resource("images/cat.png")));
         TargetPickerModel.Output out = picker.outputProperty().get();
         assertNotNull(out, "the mask of the 80 x 60 photo");
         assertEquals(new OutputLayout(true, 1, 60, 80, 3, false), out.layout());
@@ -99,7 +94,7 @@ class TargetPickerModelTest {
 
     @Test
     void aRegionsGradientIsTheSumOfItsElementsRows() {
-        vm.openFiles(List.of(image("segmenter_dynamic.onnx"), image("cat.png")));
+        vm.openFiles(List.of(TestFiles.resource("images/segmenter_dynamic.onnx"), TestFiles.resource("images/cat.png")));
         picker.pickBox(0, 20, 40, 21, 41);
         AppState.LargeJacobian large = vm.state().deferredProperty().get();
         assertNotNull(large, "the mask's Jacobian is too large to compute whole");
@@ -128,7 +123,7 @@ class TargetPickerModelTest {
 
     @Test
     void aTypedIndexSliceOrNameIsTakenAndAMistakeSaysWhyAndKeepsTheTarget() {
-        vm.openFiles(List.of(image("segmenter_dynamic.onnx"), image("cat.png")));
+        vm.openFiles(List.of(TestFiles.resource("images/segmenter_dynamic.onnx"), TestFiles.resource("images/cat.png")));
         picker.type("0,2:4,3:6");
         assertEquals("mask[0,2:4,3:6]", picker.textProperty().get(), "indices alone are on the output shown");
         assertEquals(6, count(picker.chosenProperty().get().weights()));
