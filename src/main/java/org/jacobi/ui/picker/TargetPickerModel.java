@@ -160,6 +160,10 @@ public final class TargetPickerModel {
         } else {
             words = String.format(Locale.ROOT, "%s summed: %,d elements, sum %.4g", text, count, sum);
         }
+        Model.FinalActivation activation = model.finalActivation(out.name());
+        if (activation != null) { // said, because such an output's derivative vanishes where it saturates
+            words += " · after the final " + activation.operator() + " (of " + activation.logit() + ")";
+        }
         return new Chosen(byDefault ? "" : text, words, w, oneElement ? single : -1, box(out.layout(), w));
     }
 

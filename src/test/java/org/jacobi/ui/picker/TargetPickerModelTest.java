@@ -88,6 +88,7 @@ class TargetPickerModelTest {
         }
         assertEquals(25, ones);
         assertTrue(box.words().startsWith("mask[0,8:13,26:31] summed: 25 elements"), box.words());
+        assertTrue(box.words().contains("after the final Sigmoid"), box.words());
         assertNotNull(saliency.pictureProperty().get(), "the box's saliency, by one reverse pass with its weights");
         assertTrue(saliency.pictureProperty().get().derivative().contains("summed"), saliency.pictureProperty().get().derivative());
     }
