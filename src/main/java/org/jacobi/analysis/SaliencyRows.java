@@ -50,13 +50,34 @@ public final class SaliencyRows {
      */
     public static double[] row(JacobianEngine engine, JacobianRequest request, long[] outputShape, int sample, int output,
                                ProgressMonitor monitor) {
-        Tensor gradient = engine.vectorJacobianProduct(request, oneHot(outputShape, sample, output), monitor);
+        return sampleRow(engine.vectorJacobianProduct(request, oneHot(outputShape, sample, output), monitor), outputShape, sample);
+    }
+
+    /**
+     * The weighted sum of rows of sample {@code sample}'s Jacobian (the derivative of a region of its output, summed,
+     * with respect to that sample's input) by one reverse pass, flattened like one sample of the input.
+     *
+     * @param weights one weight per output element of one sample
+     */
+    public static double[] weightedRow(JacobianEngine engine, JacobianRequest request, long[] outputShape, int sample,
+                                       double[] weights, ProgressMonitor monitor) {
+        Tensor cotangent = oneHot(outputShape, sample, 0); // checks the shape and the sample
+        float[] c = cotangent.floats();
+        int perSample = c.length / (outputShape.length == 0 ? 1 : (int) outputShape[0]);
+        if (weights.length != perSample) {
+            throw new JacobiException("The target has " + weights.length + " weights; one sample of the output has " + perSample + " elements.");
+        }
+        for (int i = 0; i < perSample; i++) {
+            c[sample * perSample + i] = (float) weights[i];
+        }
+        return sampleRow(engine.vectorJacobianProduct(request, cotangent, monitor), outputShape, sample);
+    }
+
+    /** Sample {@code sample}'s part of a gradient of all samples' inputs, flattened. */
+    private static double[] sampleRow(Tensor gradient, long[] outputShape, int sample) {
         int samples = outputShape.length == 0 ? 1 : (int) outputShape[0];
         int perSample = gradient.size() / samples;
-        double[] all = gradient.toDoubleArray();
-        double[] row = new double[perSample];
-        System.arraycopy(all, sample * perSample, row, 0, perSample);
-        return row;
+        return Arrays.copyOfRange(gradient.toDoubleArray(), sample * perSample, (sample + 1) * perSample);
     }
 
     /**

@@ -1,10 +1,13 @@
 package org.jacobi.analysis;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.model.Dim;
+import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
 
 /** How a model input's declared shape splits into samples: the batch axis, one sample's shape, one sample's values. */
@@ -26,7 +29,8 @@ public final class SampleShapes {
         for (int i = 0; i < shape.length; i++) {
             if (per.get(i).isDynamic()) {
                 throw new JacobiException("Input '" + spec.name() + "' " + spec.shapeText() + " has a dynamic axis besides the "
-                    + "batch, so generated samples would have no size: drop an input file (a photo, a tensor) for it.");
+                    + "batch, so generated samples would have no size: drop an input file (a photo, a tensor) for it, or type "
+                    + "its sizes under Sizes in the Input panel and press Generate.");
             }
             shape[i] = per.get(i).size();
         }
@@ -34,6 +38,42 @@ public final class SampleShapes {
             return Arrays.copyOfRange(shape, 1, shape.length);
         }
         return shape;
+    }
+
+    /**
+     * The model's description with the inputs named in {@code sampleShapes} fixed to those shapes of one sample (as
+     * {@code --shape NAME=D1,D2,...} gives them: without the batch axis, which stays as declared), so that samples can
+     * be generated for inputs whose declared shape has dynamic axes.
+     */
+    public static ModelInfo withSampleShapes(ModelInfo info, Map<String, long[]> sampleShapes) {
+        if (sampleShapes.isEmpty()) {
+            return info;
+        }
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (TensorSpec spec : info.inputs()) {
+            long[] sample = sampleShapes.get(spec.name());
+            if (sample == null || !spec.hasShape() || spec.dims().isEmpty()) {
+                inputs.add(spec);
+                continue;
+            }
+            List<Dim> dims = spec.dims();
+            if (sample.length != dims.size() - 1) {
+                throw JacobiException.usage("Input '" + spec.name() + "' " + spec.shapeText() + " has " + (dims.size() - 1)
+                    + " axes per sample; the sizes given have " + sample.length + ".");
+            }
+            List<Dim> fixed = new ArrayList<>(List.of(dims.get(0)));
+            for (int i = 0; i < sample.length; i++) {
+                Dim d = dims.get(i + 1);
+                if (d.isFixed() && d.size() != sample[i]) {
+                    throw JacobiException.usage("Input '" + spec.name() + "' " + spec.shapeText() + " has size " + d.size()
+                        + " on axis " + (i + 1) + ", not " + sample[i] + ".");
+                }
+                fixed.add(Dim.fixed(sample[i]));
+            }
+            inputs.add(new TensorSpec(spec.name(), spec.type(), spec.typeName(), fixed));
+        }
+        return new ModelInfo(info.path(), info.format(), info.fileBytes(), inputs, info.outputs(), info.shapeSource(),
+            info.operatorCounts(), info.opsets(), info.irVersion(), info.parameterCount(), info.producer(), info.subgraphNodeCount());
     }
 
     /** The declared shape with every axis fixed. */

@@ -28,6 +28,7 @@ import org.jacobi.ui.jacobian.JacobianView;
 import org.jacobi.ui.jacobian.JacobianViewModel;
 import org.jacobi.ui.modelinfo.ModelSummaryView;
 import org.jacobi.ui.modelinfo.ModelSummaryViewModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 
 /**
  * The main window: menus, the side bar (Model, Input, Heatmap), the message bar, the tabs (Jacobian, then those
@@ -70,12 +71,13 @@ public final class MainWindow {
         Tab jacobianTab = new Tab("Jacobian", jacobian);
         jacobianModel.shownProperty().bind(jacobianTab.selectedProperty());
         tabs.getTabs().add(jacobianTab);
+        TargetPickerModel target = new TargetPickerModel(vm.state());
         for (TabRegistry.Entry entry : TabRegistry.tabs()) {
             Tab tab = new Tab(entry.title());
             if (entry.tooltip() != null) {
                 tab.setTooltip(new Tooltip(entry.tooltip()));
             }
-            tab.setContent(entry.view().apply(new TabRegistry.Context(vm, tab.selectedProperty())));
+            tab.setContent(entry.view().apply(new TabRegistry.Context(vm, tab.selectedProperty(), target)));
             tabs.getTabs().add(tab);
         }
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);

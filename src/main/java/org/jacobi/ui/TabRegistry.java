@@ -18,6 +18,7 @@ import org.jacobi.ui.saliency.SaliencyView;
 import org.jacobi.ui.saliency.SaliencyViewModel;
 import org.jacobi.ui.summaries.SummariesView;
 import org.jacobi.ui.summaries.SummariesViewModel;
+import org.jacobi.ui.picker.TargetPickerModel;
 import org.jacobi.ui.whatif.WhatIfView;
 import org.jacobi.ui.whatif.WhatIfViewModel;
 
@@ -27,8 +28,11 @@ import org.jacobi.ui.whatif.WhatIfViewModel;
  * docs/decisions/0017-one-view-model-per-panel.md.
  */
 public final class TabRegistry {
-    /** What a tab's factory gets: the workspace and whether the tab is the one shown (to defer costly work). */
-    public record Context(MainViewModel workspace, ObservableBooleanValue shown) {
+    /**
+     * What a tab's factory gets: the workspace, whether the tab is the one shown (to defer costly work), and the
+     * target picker that the tabs explaining one output target share.
+     */
+    public record Context(MainViewModel workspace, ObservableBooleanValue shown, TargetPickerModel target) {
         public AppState state() {
             return workspace.state();
         }
@@ -43,9 +47,9 @@ public final class TabRegistry {
 
     public static List<Entry> tabs() {
         return List.of(
-            new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.workspace()))),
+            new Entry("Saliency", null, c -> new SaliencyView(new SaliencyViewModel(c.workspace(), c.target()))),
             new Entry("Attribution", "Integrated Gradients, SmoothGrad, occlusion... side by side for one output",
-                c -> new AttributionView(new AttributionViewModel(c.workspace()))),
+                c -> new AttributionView(new AttributionViewModel(c.workspace(), c.target()))),
             new Entry("Summaries", null, c -> new SummariesView(new SummariesViewModel(c.workspace()), c.shown())),
             new Entry("What if", null, c -> new WhatIfView(new WhatIfViewModel(c.workspace()), c.state())),
             new Entry("Interactions", "Hessian of an output element: which pairs of inputs act together",

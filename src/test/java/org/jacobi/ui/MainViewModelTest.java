@@ -311,7 +311,8 @@ class MainViewModelTest {
         assertEquals("y[S]", heatmap.heatmapDataProperty().get().rowLabel().apply(2), "the user's labels win");
         assertTrue(whatIf.outputs().get(3).startsWith("y[W] = "), whatIf.outputs().get(3));
         assertFalse(vm.state().messageProperty().get().error());
-        assertTrue(saliency.outputChoices().isEmpty(), "no image input, no saliency");
+        assertNull(saliency.pictureProperty().get(), "no image input, no saliency");
+        assertEquals("y[S]", saliency.picker().outputProperty().get().label(2), "the picker names the elements too");
     }
 
     @Test
@@ -320,8 +321,8 @@ class MainViewModelTest {
         vm.openDemo(DemoAssets.Demo.DIGITS);
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         assertEquals(10, vm.state().sampleCountProperty().get());
-        assertEquals(10, saliency.outputChoices().size());
-        assertEquals("logits[7]", saliency.outputChoices().get(7));
+        assertEquals(10, saliency.picker().bars("", 100).size());
+        assertEquals("logits[7]", saliency.picker().outputProperty().get().label(7));
         saliency.outputProperty().set(3);
         SaliencyViewModel.Picture p = saliency.pictureProperty().get();
         assertEquals(8, p.width());

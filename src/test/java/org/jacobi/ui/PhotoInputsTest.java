@@ -17,6 +17,7 @@ import org.jacobi.inputs.InputSettingsFiles;
 import org.jacobi.inputs.Normalization;
 import org.jacobi.io.Npy;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.ui.inputs.DynamicAxis;
 import org.jacobi.ui.inputs.InputsViewModel;
 import org.jacobi.ui.saliency.SaliencyViewModel;
 import org.jacobi.ui.task.SameThreadTaskExecutor;
@@ -102,6 +103,27 @@ class PhotoInputsTest {
         assertArrayEquals(new long[] {1, 3, 60, 80}, vm.state().inputsProperty().get().get("image").shape(), "the photo fixes the size");
         assertNotNull(saliency.pictureProperty().get(), "a saliency map of the 80 x 60 photo, row by row");
         assertEquals(80, saliency.pictureProperty().get().width());
+    }
+
+    @Test
+    void sizeBoxesPerDynamicAxisAreFilledFromThePhotoAndSizeGeneratedSamples() {
+        vm.openFiles(List.of(image("segmenter_dynamic.onnx")));
+        List<DynamicAxis> axes = inputs.dynamicAxes();
+        assertEquals(List.of("height", "width"), axes.stream().map(DynamicAxis::name).toList(), "the batch axis has no box");
+        assertEquals(List.of(0, 0), axes.stream().map(a -> a.sizeProperty().get()).toList());
+        vm.state().messageProperty().set(null);
+        inputs.generateSamples();
+        String text = vm.state().messageProperty().get().text();
+        assertTrue(text.contains("'image' height, width") && text.contains("under Sizes"), text);
+        assertEquals(text.indexOf("drop"), text.lastIndexOf("drop"), "said once: " + text);
+
+        vm.openFiles(List.of(image("cat.png")));
+        assertEquals(List.of(60, 80), axes.stream().map(a -> a.sizeProperty().get()).toList(), "the photo fixes them");
+        axes.get(0).sizeProperty().set(32);
+        axes.get(1).sizeProperty().set(48);
+        inputs.generateSamples();
+        assertArrayEquals(new long[] {4, 3, 32, 48}, vm.state().inputsProperty().get().get("image").shape(),
+            "generated at the sizes typed (as --shape image=3,32,48 gives them)");
     }
 
     private static double max(Tensor t) {

@@ -14,7 +14,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
-import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -25,6 +24,7 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.jacobi.analysis.Pixels;
 import org.jacobi.attribution.IntegrationRule;
+import org.jacobi.ui.picker.TargetPickerView;
 
 /**
  * The Attribution tab: the target, the methods and their parameters above; below, the photo and each method's
@@ -45,13 +45,6 @@ public final class AttributionView extends ScrollPane {
 
     public AttributionView(AttributionViewModel vm) {
         this.vm = vm;
-        TextField target = new TextField();
-        target.setId("attributionTarget");
-        target.setPromptText("top element; or NAME[i], NAME[0,2:5]");
-        target.setPrefColumnCount(18);
-        target.textProperty().bindBidirectional(vm.targetProperty());
-        target.setTooltip(new Tooltip("Empty: the largest element of the output chosen above (a classifier's top class). "
-            + "NAME[i,j]: one element; NAME[0,2:5,:]: a slice, summed."));
         FlowPane methods = new FlowPane(10, 4);
         for (String m : vm.methods()) {
             CheckBox box = new CheckBox(m);
@@ -118,14 +111,14 @@ public final class AttributionView extends ScrollPane {
         status.setId("attributionStatus");
         status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
-        HBox targetRow = row(new Label("Target"), target, new Label("Methods"), methods);
+        HBox targetRow = row(new Label("Methods"), methods);
         HBox actions = row(compute, cancel, progress, curves, absolute, shared);
         pictures.setHgap(10);
         pictures.setVgap(4);
         values.setId("attributionValues");
         values.setStyle("-fx-font-family: monospace;");
         charts.managedProperty().bind(charts.visibleProperty());
-        VBox box = new VBox(8, targetRow, params, actions, status, pictures, scaleNote, values, charts);
+        VBox box = new VBox(8, new TargetPickerView(vm.picker()), targetRow, params, actions, status, pictures, scaleNote, values, charts);
         box.setPadding(new Insets(8));
         setContent(box);
         setFitToWidth(true);

@@ -40,6 +40,7 @@ import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
+import org.jacobi.ui.picker.TargetPickerModel;
 import org.jacobi.ui.task.TaskHandle;
 
 /**
@@ -59,7 +60,8 @@ public final class AttributionViewModel {
     private final Workspace workspace;
     private final AppState state;
     private final Map<String, BooleanProperty> chosen = new LinkedHashMap<>();
-    private final StringProperty target = new SimpleStringProperty(this, "target", "");
+    private final TargetPickerModel picker;
+    private final StringProperty target;
     private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps");
     private final ObjectProperty<IntegrationRule> rule = new SimpleObjectProperty<>(this, "rule");
     private final StringProperty baseline = new SimpleStringProperty(this, "baseline", "zero");
@@ -83,9 +85,17 @@ public final class AttributionViewModel {
     /** Counts runs and clears: a result or failure of an older run is dropped. */
     private int generation;
 
+    /** The tab with its own target picker. */
     public AttributionViewModel(Workspace workspace) {
+        this(workspace, new TargetPickerModel(workspace.state()));
+    }
+
+    /** The tab attributing the target of {@code picker} (shared with the Saliency tab). */
+    public AttributionViewModel(Workspace workspace, TargetPickerModel picker) {
         this.workspace = workspace;
         this.state = workspace.state();
+        this.picker = picker;
+        this.target = picker.textProperty();
         AttributionSettings d = AttributionSettings.defaults();
         steps.set(d.steps());
         rule.set(d.rule());
@@ -293,9 +303,17 @@ public final class AttributionViewModel {
         show();
     }
 
-    /** The output target: empty for the top element of the app's output, or NAME[i,j], NAME[0,2:5,:] (summed), NAME[top]. */
+    /**
+     * The output target (the picker's): empty for the top element of the app's output, or NAME[i,j], NAME[0,2:5,:]
+     * (summed), NAME[top].
+     */
     public StringProperty targetProperty() {
         return target;
+    }
+
+    /** The target picker whose target the tab attributes. */
+    public TargetPickerModel picker() {
+        return picker;
     }
 
     public IntegerProperty stepsProperty() {

@@ -2,6 +2,7 @@ package org.jacobi.ui.inputs;
 
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -10,6 +11,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
@@ -88,6 +90,7 @@ public final class InputsView extends GridPane {
         TextField count = numberField(Integer.toString(vm.generatorCountProperty().get()), t -> vm.generatorCountProperty().set(Integer.parseInt(t)));
         count.setId("generateCount");
         addRow(row++, new Label("Count"), count);
+        addSizes(vm, row++);
         Button generate = new Button("Generate");
         generate.setId("generateButton");
         generate.setOnAction(e -> {
@@ -105,6 +108,34 @@ public final class InputsView extends GridPane {
         Label l = new Label(text);
         l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
+    }
+
+    /** One box per dynamic axis of the inputs (an image's H and W): filled from the input file, or typed for generating. */
+    private void addSizes(InputsViewModel vm, int row) {
+        Label label = new Label("Sizes");
+        FlowPane boxes = new FlowPane(6, 4);
+        boxes.setId("dynamicSizes");
+        boxes.setPrefWrapLength(160); // a FlowPane asks for 400 px by default, which squeezes the labels beside it
+        Runnable build = () -> {
+            boxes.getChildren().clear();
+            for (DynamicAxis a : vm.dynamicAxes()) {
+                TextField f = numberField(a.sizeProperty().get() > 0 ? Integer.toString(a.sizeProperty().get()) : "",
+                    t -> a.sizeProperty().set(t.isEmpty() ? 0 : Integer.parseInt(t)));
+                f.setId("size-" + a.input() + "-" + a.axis());
+                f.setPrefColumnCount(4);
+                f.setPromptText(a.name());
+                f.setTooltip(new Tooltip("Axis " + a.axis() + " (" + a.name() + ") of input '" + a.input() + "'"));
+                a.sizeProperty().addListener((o, before, now) -> f.setText(now.intValue() > 0 ? Integer.toString(now.intValue()) : ""));
+                boxes.getChildren().addAll(new Label(a.input() + " " + a.name()), f);
+            }
+            label.setVisible(!vm.dynamicAxes().isEmpty());
+            boxes.setVisible(!vm.dynamicAxes().isEmpty());
+            label.setManaged(label.isVisible());
+            boxes.setManaged(boxes.isVisible());
+        };
+        vm.dynamicAxes().addListener((ListChangeListener<DynamicAxis>) c -> build.run());
+        build.run();
+        addRow(row, label, boxes);
     }
 
     static Label bold(String text) {

@@ -16,8 +16,11 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.jacobi.analysis.InputFiles;
 import org.jacobi.analysis.SampleGenerator;
+import org.jacobi.analysis.SampleShapes;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.inputs.InputSettings;
@@ -46,11 +49,16 @@ public final class InputsViewModel {
     private Model shapesProbed;
     /** The photos or clips the current input was read from, read again when the settings change; empty when none. */
     private List<Path> mediaFiles = List.of();
+    private final ObservableList<DynamicAxis> dynamicAxes = FXCollections.observableArrayList();
 
     public InputsViewModel(Workspace workspace) {
         this.workspace = workspace;
         this.state = workspace.state();
         state.modelProperty().addListener((o, a, b) -> valueShapes.set(Map.of()));
+        state.modelInfoProperty().addListener((o, a, b) -> dynamicAxes.setAll(DynamicAxis.of(b)));
+        state.inputsProperty().addListener((o, a, b) -> DynamicAxis.fill(dynamicAxes, b));
+        dynamicAxes.setAll(DynamicAxis.of(state.modelInfoProperty().get()));
+        DynamicAxis.fill(dynamicAxes, state.inputsProperty().get());
     }
 
     /** The shapes of the graph's values, for the choosers ("[1, 8, 14, 14]"); filled in by {@link #probeValueShapes}. */
@@ -146,7 +154,8 @@ public final class InputsViewModel {
         }
         try {
             InputFiles.Generation gen = generation();
-            state.setInputs(InputFiles.generate(state.model().info(), gen), gen.describe());
+            ModelInfo sized = SampleShapes.withSampleShapes(state.model().info(), DynamicAxis.sampleShapes(state.model().info(), dynamicAxes));
+            state.setInputs(InputFiles.generate(sized, gen), gen.describe());
             mediaFiles = List.of();
             workspace.recomputeIfReady();
         } catch (RuntimeException e) {
@@ -183,6 +192,14 @@ public final class InputsViewModel {
     /** "face.png (layout auto, resize auto, normalize -1..1, rgb)" for photos, the file names for tensor files. */
     public static String describe(List<Path> files, InputSettings using) {
         return InputFiles.describe(files) + (files.stream().anyMatch(MediaInputs::isMediaFile) ? " (" + using.describe() + ")" : "");
+    }
+
+    /**
+     * One size box per dynamic axis (besides the batch) of each input: filled from the input file when it fixes them,
+     * typed otherwise; generated samples take these sizes.
+     */
+    public ObservableList<DynamicAxis> dynamicAxes() {
+        return dynamicAxes;
     }
 
     public ObjectProperty<SampleGenerator.Kind> generatorKindProperty() {

@@ -1,7 +1,6 @@
 package org.jacobi.ui.saliency;
 
 import java.util.List;
-import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -20,8 +19,9 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.jacobi.analysis.Pixels;
+import org.jacobi.ui.picker.TargetPickerView;
 
-/** The Saliency tab: input, saliency map and overlay side by side, with the output, channel and opacity chosen above. */
+/** The Saliency tab: the target picked on the output, and input, saliency map and overlay side by side, with channel and opacity above. */
 public final class SaliencyView extends ScrollPane {
     private final SaliencyViewModel vm;
     private static final String NOT_AN_IMAGE = "Saliency maps need an image-shaped input, [C, H, W] or [H, W, C] with 1, 3 or 4 channels: "
@@ -42,20 +42,6 @@ public final class SaliencyView extends ScrollPane {
         this.vm = vm;
         overlayTop.opacityProperty().bind(vm.overlayOpacityProperty());
         StackPane overlay = new StackPane(overlayBase, overlayTop);
-        ComboBox<String> output = new ComboBox<>(vm.outputChoices());
-        output.setId("saliencyOutput");
-        output.setVisibleRowCount(16);
-        output.setPrefWidth(320); // measured otherwise over every item: a minute for the million pixels of a mask
-        output.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
-            if (b.intValue() >= 0) {
-                vm.outputProperty().set(vm.outputOfChoice(b.intValue()));
-            }
-        });
-        // after the combo box has reacted to its new items itself (it clears the selection when they are replaced)
-        vm.outputChoices().addListener((ListChangeListener<String>) c -> Platform.runLater(() -> {
-            output.getSelectionModel().clearSelection();
-            output.getSelectionModel().select(vm.choiceOfOutput(vm.outputProperty().get()));
-        }));
         CheckBox abs = new CheckBox("absolute |dy/dx|");
         abs.selectedProperty().bindBidirectional(vm.absoluteProperty());
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
@@ -64,7 +50,7 @@ public final class SaliencyView extends ScrollPane {
         vm.channelChoices().addListener((ListChangeListener<String>) c -> channel.getSelectionModel().select(0));
         Slider opacity = new Slider(0, 1, 0.5);
         opacity.valueProperty().bindBidirectional(vm.overlayOpacityProperty());
-        controls = new HBox(8, new Label("Output"), output, abs, new Label("Channels"), channel, new Label("Overlay opacity"), opacity);
+        controls = new HBox(8, abs, new Label("Channels"), channel, new Label("Overlay opacity"), opacity);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(6));
         images = new HBox(12, captioned("Input", input), captioned("Saliency", saliency), captioned("Overlay", overlay));
@@ -79,7 +65,9 @@ public final class SaliencyView extends ScrollPane {
         large.setAlignment(Pos.CENTER_LEFT);
         large.visibleProperty().bind(largeNote.textProperty().isNotEmpty());
         large.managedProperty().bind(large.visibleProperty());
-        VBox box = new VBox(6, note, large, controls, images, scaleNote);
+        VBox maps = new VBox(6, controls, images, scaleNote);
+        HBox pickerAndMaps = new HBox(12, new TargetPickerView(vm.picker()), maps);
+        VBox box = new VBox(6, note, large, pickerAndMaps);
         box.setPadding(new Insets(6));
         setContent(box);
         vm.pictureProperty().addListener((o, a, b) -> show());

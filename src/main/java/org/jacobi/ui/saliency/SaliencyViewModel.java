@@ -3,6 +3,7 @@ package org.jacobi.ui.saliency;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -18,15 +19,20 @@ import javafx.collections.ObservableList;
 import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.Pixels;
 import org.jacobi.analysis.Saliency;
-import org.jacobi.analysis.TopOutputs;
+import org.jacobi.analysis.SaliencyRows;
 import org.jacobi.analysis.ValueScale;
+import org.jacobi.core.CancelledException;
+import org.jacobi.core.JacobiException;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
+import org.jacobi.ui.picker.TargetPickerModel;
 
 /**
- * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), one output's row of the Jacobian as an image beside the
- * input. Which output (by its label), signed or absolute, which channel (-1: summed), overlay opacity.
+ * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), the derivative of the picked target (one output
+ * element's row of the Jacobian, or a region's rows summed) as an image beside the input. The target comes from a
+ * {@link TargetPickerModel}; signed or absolute, which channel (-1: summed), overlay opacity.
  */
 public final class SaliencyViewModel {
     /** What the tab shows: input and saliency pixels (ARGB, width x height) and the captions. */
@@ -42,109 +48,130 @@ public final class SaliencyViewModel {
     private final AppState state;
     /** Computes single rows of a Jacobian too large to compute whole; null: only whole results are shown. */
     private final Workspace workspace;
+    private final TargetPickerModel picker;
     /** The last row computed for a large Jacobian, and what it is the row of. */
     private double[] row;
     private Object rowKey;
     private Object pendingKey;
     private final IntegerProperty output = new SimpleIntegerProperty(this, "output", 0);
+    /** True while {@link #output} follows the picker (not the user setting it). */
+    private boolean following;
     private final BooleanProperty absolute = new SimpleBooleanProperty(this, "absolute", false);
     private final IntegerProperty channel = new SimpleIntegerProperty(this, "channel", -1);
     private final DoubleProperty overlayOpacity = new SimpleDoubleProperty(this, "overlayOpacity", 0.5);
-    private final ObservableList<String> outputChoices = FXCollections.observableArrayList();
-    /** The output element of each entry of {@link #outputChoices} (the top outputs come first, then all). */
-    private List<Integer> choiceOutputs = List.of();
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
     private final ReadOnlyBooleanWrapper computing =
         new ReadOnlyBooleanWrapper(this, "computing", false);
 
-    /** Shows saliency of computed Jacobians only. */
+    /** Shows saliency of computed Jacobians only, for a target picked on its own picker. */
     public SaliencyViewModel(AppState state) {
-        this(state, null);
+        this(state, null, new TargetPickerModel(state));
     }
 
-    /** Shows saliency of computed Jacobians, and of large ones row by row (one reverse pass per map). */
+    /** Shows saliency of computed Jacobians, and of large ones by one reverse pass per map, for its own picker's target. */
     public SaliencyViewModel(Workspace workspace) {
-        this(workspace.state(), workspace);
+        this(workspace.state(), workspace, new TargetPickerModel(workspace.state()));
     }
 
-    private SaliencyViewModel(AppState state, Workspace workspace) {
+    /** As above, for the target of {@code picker} (shared with the other tabs that explain a target). */
+    public SaliencyViewModel(Workspace workspace, TargetPickerModel picker) {
+        this(workspace.state(), workspace, picker);
+    }
+
+    private SaliencyViewModel(AppState state, Workspace workspace, TargetPickerModel picker) {
         this.state = state;
         this.workspace = workspace;
-        state.resultProperty().addListener((o, a, b) -> refresh());
-        state.deferredProperty().addListener((o, a, b) -> {
-            if (b != null) {
-                output.set(topOutput(b, state.selectedSampleProperty().get()));
+        this.picker = picker;
+        picker.chosenProperty().addListener((o, a, b) -> refresh()); // follows the result, the sample and the labels
+        output.addListener((o, a, b) -> {
+            if (!following) {
+                picker.pickElement(b.intValue());
             }
-            refresh();
         });
-        state.selectedSampleProperty().addListener((o, a, b) -> refresh());
-        state.userOutputLabelsProperty().addListener((o, a, b) -> refresh());
-        output.addListener((o, a, b) -> refresh());
         absolute.addListener((o, a, b) -> refresh());
         channel.addListener((o, a, b) -> refresh());
         refresh();
     }
 
     private void refresh() {
+        TargetPickerModel.Chosen target = picker.chosenProperty().get();
+        if (target != null && target.element() >= 0) {
+            following = true;
+            output.set(target.element());
+            following = false;
+        }
         if (state.resultProperty().get() == null && state.deferredProperty().get() != null && workspace != null) {
-            refreshLarge(state.deferredProperty().get());
+            refreshLarge(state.deferredProperty().get(), target);
             return;
         }
         computing.set(false);
         JacobianResult r = state.resultProperty().get();
         double[] x = state.selectedInputSample();
-        boolean ok = r != null && x != null && Saliency.isImageShaped(r.sampleInputShape()) && x.length == r.inputsPerSample();
+        boolean ok = r != null && x != null && target != null && Saliency.isImageShaped(r.sampleInputShape())
+            && x.length == r.inputsPerSample() && target.weights().length == r.outputsPerSample();
         if (!ok) {
             picture.set(null);
-            clearChoices();
+            channelChoices.clear();
             return;
         }
-        long[] s = Saliency.channelsFirstShape(r.sampleInputShape());
-        int c = (int) s[0];
-        int h = (int) s[1];
-        int w = (int) s[2];
-        x = Saliency.channelsFirst(x, r.sampleInputShape());
-        int sampleIndex = state.sampleOf(r);
-        double[] y = new double[r.outputsPerSample()];
-        System.arraycopy(r.output().toDoubleArray(), sampleIndex * y.length, y, 0, y.length);
-        setChoices(c, y);
-        int out = Math.max(0, Math.min(output.get(), r.outputsPerSample() - 1));
-        Saliency.Map2D map = Saliency.map(r, state.sampleOf(r), out, Math.min(channel.get(), c - 1), absolute.get());
-        double l1 = sum(Saliency.map(r, state.sampleOf(r), out, -1, true).values());
-        show(map, x, c, h, w, "d " + state.outputLabel(out) + " / d " + r.wrt(), flatNote(l1, state.outputLabel(out), y[out]));
+        show(weightedRow(r, state.sampleOf(r), target.weights()), r.sampleInputShape(), x, r.wrt(), target);
     }
 
-    /** A Jacobian too large to compute whole: the chosen output's row by one reverse pass, once per choice. */
-    private void refreshLarge(AppState.LargeJacobian large) {
+    /** The weighted sum of rows of one sample's Jacobian: a row for one element, a region's sum for a box. */
+    private static double[] weightedRow(JacobianResult r, int sample, double[] weights) {
+        int nIn = r.inputsPerSample();
+        float[] j = r.jacobian().floats();
+        double[] sum = new double[nIn];
+        for (int o = 0; o < weights.length; o++) {
+            if (weights[o] != 0) {
+                int base = (sample * weights.length + o) * nIn;
+                for (int i = 0; i < nIn; i++) {
+                    sum[i] += weights[o] * j[base + i];
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * A Jacobian too large to compute whole: the target's row by one reverse pass, once per choice (one element's row
+     * through the workspace's cache of rows; a region's sum by one pass with its weights).
+     */
+    private void refreshLarge(AppState.LargeJacobian large, TargetPickerModel.Chosen target) {
         double[] x = state.selectedInputSample();
         long[] s = large.sampleInputShape();
-        if (x == null || !Saliency.isImageShaped(s) || x.length != large.size().inputsPerSample()) {
+        if (x == null || target == null || !Saliency.isImageShaped(s) || x.length != large.size().inputsPerSample()
+            || target.weights().length != large.size().outputsPerSample()) {
             computing.set(false);
             picture.set(null);
-            clearChoices();
+            channelChoices.clear();
             return;
         }
-        int c = (int) Saliency.channelsFirstShape(s)[0];
-        int nOut = (int) large.size().outputsPerSample();
         int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
-        setChoices(c, large.outputSample(sample));
-        int out = Math.max(0, Math.min(output.get(), nOut - 1));
-        List<Object> key = List.of(large, sample, out);
+        List<Object> key = List.of(large, sample, target.element() >= 0 ? target.element() : target.text());
         if (!key.equals(rowKey)) {
             if (!key.equals(pendingKey)) {
                 pendingKey = key;
-                workspace.jacobianRow(sample, out, computed -> {
-                    row = computed;
-                    rowKey = key;
-                    pendingKey = null;
-                    refresh();
-                }, () -> {
+                Consumer<double[]> onRow = computed -> {
+                    if (key.equals(pendingKey)) {
+                        row = computed;
+                        rowKey = key;
+                        pendingKey = null;
+                        refresh();
+                    }
+                };
+                Runnable onStopped = () -> {
                     if (key.equals(pendingKey)) {
                         pendingKey = null; // cancelled or failed: asked again when the choice or the input changes
                         computing.set(false);
                     }
-                });
+                };
+                if (target.element() >= 0) {
+                    workspace.jacobianRow(sample, target.element(), onRow, onStopped);
+                } else {
+                    regionRow(large, sample, target, onRow, onStopped);
+                }
             }
             computing.set(pendingKey != null);
             if (!(rowKey instanceof List<?> k && k.get(0) == large)) {
@@ -153,53 +180,51 @@ public final class SaliencyViewModel {
             return;
         }
         computing.set(false);
-        Saliency.Map2D map = Saliency.map(row, s, Math.min(channel.get(), c - 1), absolute.get());
-        double l1 = sum(Saliency.map(row, s, -1, true).values());
-        show(map, Saliency.channelsFirst(x, s), c, map.height(), map.width(), "d " + state.outputLabel(out) + " / d " + large.request().wrt(),
-            flatNote(l1, state.outputLabel(out), large.outputSample(sample)[out]));
+        show(row, s, x, large.request().wrt(), target);
     }
 
-    /** The output with the largest value in {@code sample}: for a classifier, its top class. */
-    static int topOutput(AppState.LargeJacobian large, int sample) {
-        double[] y = large.outputSample(Math.min(sample, (int) large.size().samples() - 1));
-        int best = 0;
-        for (int i = 1; i < y.length; i++) {
-            if (y[i] > y[best]) {
-                best = i;
+    /** The derivative of a region's sum by one reverse pass with its weights, on the workspace's worker. */
+    private void regionRow(AppState.LargeJacobian large, int sample, TargetPickerModel.Chosen target, Consumer<double[]> onRow,
+                           Runnable onStopped) {
+        ModelDerivatives d = state.derivatives();
+        if (d == null) {
+            onStopped.run();
+            return;
+        }
+        long[] outShape = large.output().shape();
+        workspace.executor().submit("Saliency of " + target.text(), monitor -> {
+            try {
+                return SaliencyRows.weightedRow(d.exact(), large.request(), outShape, sample, target.weights(), monitor);
+            } catch (CancelledException e) {
+                throw e;
+            } catch (JacobiException | UnsupportedOperationException e) {
+                return SaliencyRows.weightedRow(d.finiteDifferences(), large.request(), outShape, sample, target.weights(), monitor);
             }
-        }
-        return best;
-    }
-
-    /**
-     * The output choices: with more than {@link #TOP_K} outputs (e.g. ImageNet's 1000 classes) the
-     * {@code TOP_K} largest values of the sample come first ("top 1: logits[207] = 9.31"), then every output.
-     */
-    /** No saliency to choose for (no Jacobian, or not of an image): the previous model's outputs must not stay listed. */
-    private void clearChoices() {
-        choiceOutputs = List.of();
-        outputChoices.clear();
-        channelChoices.clear();
-    }
-
-    private void setChoices(int c, double[] outputValues) {
-        List<String> outs = new ArrayList<>();
-        List<Integer> which = new ArrayList<>();
-        if (outputValues.length > topChoices) {
-            int rank = 1;
-            for (int o : TopOutputs.indices(outputValues, topChoices)) {
-                outs.add(String.format(Locale.ROOT, "top %d: %s = %.4g", rank++, state.outputLabel(o), outputValues[o]));
-                which.add(o);
+        }, onRow, e -> {
+            onStopped.run();
+            if (!(e instanceof CancelledException)) {
+                state.showError(e);
             }
+        });
+    }
+
+    /** Shows the map of {@code row} (the target's derivative with respect to one image sample {@code x}). */
+    private void show(double[] row, long[] shape, double[] x, String wrt, TargetPickerModel.Chosen target) {
+        long[] chw = Saliency.channelsFirstShape(shape);
+        int c = (int) chw[0];
+        setChannelChoices(c);
+        Saliency.Map2D map = Saliency.map(row, shape, Math.min(channel.get(), c - 1), absolute.get());
+        double l1 = sum(Saliency.map(row, shape, -1, true).values());
+        TargetPickerModel.Output out = picker.outputProperty().get();
+        String what = target.element() >= 0 && out != null ? out.label(target.element()) : target.text() + " summed";
+        double value = 0;
+        for (int i = 0; out != null && i < target.weights().length; i++) {
+            value += target.weights()[i] * out.values()[i];
         }
-        for (int o = 0; o < outputValues.length; o++) {
-            outs.add(state.outputLabel(o));
-            which.add(o);
-        }
-        choiceOutputs = List.copyOf(which);
-        if (!outs.equals(outputChoices)) {
-            outputChoices.setAll(outs);
-        }
+        show(map, Saliency.channelsFirst(x, shape), c, map.height(), map.width(), "d " + what + " / d " + wrt, flatNote(l1, what, value));
+    }
+
+    private void setChannelChoices(int c) {
         if (channelChoices.size() != c + 1) {
             List<String> items = new ArrayList<>();
             items.add("sum over channels");
@@ -251,35 +276,14 @@ public final class SaliencyViewModel {
         }
     }
 
-    /** Top outputs offered first when there are more outputs than this. */
-    static final int TOP_K = 10;
-    private int topChoices = TOP_K;
-
-    /** For tests: how many top outputs to offer first (when there are more outputs than that). */
-    void setTopChoices(int k) {
-        topChoices = k;
-        refresh();
-    }
-
-    /** The output element that entry {@code choice} of {@link #outputChoices()} stands for. */
-    public int outputOfChoice(int choice) {
-        return choice >= 0 && choice < choiceOutputs.size() ? choiceOutputs.get(choice) : choice;
-    }
-
-    /** The first entry of {@link #outputChoices()} that stands for output element {@code output}. */
-    public int choiceOfOutput(int output) {
-        int i = choiceOutputs.indexOf(output);
-        return i >= 0 ? i : Math.min(output, outputChoices.size() - 1);
-    }
-
-    /** The index of the output shown. */
+    /** The one output element shown (setting it picks that element); the last one picked while a region is the target. */
     public IntegerProperty outputProperty() {
         return output;
     }
 
-    /** One label per output element of the current result ("y[3]", or "logits[seven]" when named). */
-    public ObservableList<String> outputChoices() {
-        return outputChoices;
+    /** The target picker this tab explains the target of. */
+    public TargetPickerModel picker() {
+        return picker;
     }
 
     /** "sum over channels", "channel 0", ... */
