@@ -21,6 +21,12 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   vad.jacobian.{x,state}.sr{16000,8000} of `prob`.
 - loop_lstm: a Loop with a fixed trip count (2) whose body holds an LSTM over the input sequence (read from the
   enclosing graph), started from the carried hidden state: the LSTM is expanded once the Loop is unrolled.
+- loop_in_if: an If on ReduceSum(x) > 0 whose then branch holds a for-Loop (trip count 4 from a Constant node of the
+  branch, condition a branch initializer, a body initializer) carrying h = tanh(x_i U + h W + b), x read from the
+  main graph, and whose else branch holds a nested If (on ReduceMax(x) > -10, true for these inputs) whose then
+  branch holds a Scan over axis 1 of x (weights as that branch's initializers). References per sample for one
+  batch whose every sample takes the then branch and one whose every sample takes the else branch.
+- while_in_if: a while loop (no trip count) inside an If's branch: refused, naming the node.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
 """
@@ -372,6 +378,114 @@ def loop_lstm_torch(x):
     return h
 
 
+# ---- loop_in_if and while_in_if ----
+
+# its own generator, so that the models above keep their weights and references
+_if_rng = np.random.default_rng(11)
+IV, IU, IW, IB, SV, SW, SU, SB = [(_if_rng.standard_normal(shape) * scale).astype(np.float32) for shape, scale in (
+    ((3, 5), 0.6), ((3, 5), 0.6), ((5, 5), 0.4), ((5,), 0.6), ((3, 5), 0.6), ((3, 5), 0.6), ((5, 5), 0.4), ((5,), 0.6))]
+
+
+def loop_in_if():
+    loop_body = helper.make_graph([
+        helper.make_node("Gather", ["x", "li_i"], ["li_xt"], axis=1),
+        helper.make_node("MatMul", ["li_xt", "IU"], ["li_xu"]),
+        helper.make_node("MatMul", ["li_h_in", "IW"], ["li_hw"]),
+        helper.make_node("Add", ["li_xu", "li_hw"], ["li_a0"]),
+        helper.make_node("Add", ["li_a0", "IB"], ["li_a"]),
+        helper.make_node("Tanh", ["li_a"], ["li_h_out"]),
+        helper.make_node("Identity", ["li_cond_in"], ["li_cond_out"]),
+        helper.make_node("Identity", ["li_h_out"], ["li_h_seq"]),
+    ], "loop_body", [vinfo("li_i", TensorProto.INT64, []), vinfo("li_cond_in", TensorProto.BOOL, []),
+                     vinfo("li_h_in", F, None)],
+        [vinfo("li_cond_out", TensorProto.BOOL, []), vinfo("li_h_out", F, None), vinfo("li_h_seq", F, None)],
+        [init("IB", IB)])
+    then = helper.make_graph([
+        helper.make_node("ReduceMean", ["x"], ["t_xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["t_xm", "IV"], ["t_xv"]),
+        helper.make_node("Tanh", ["t_xv"], ["t_h0"]),
+        helper.make_node("Constant", [], ["t_trips"], value=helper.make_tensor("trips", TensorProto.INT64, [], [4])),
+        helper.make_node("Loop", ["t_trips", "t_go", "t_h0"], ["t_h_final", "t_hs"], name="recur", body=loop_body),
+        helper.make_node("ReduceMean", ["t_hs"], ["t_hm"], axes=[0], keepdims=0),
+        helper.make_node("Add", ["t_h_final", "t_hm"], ["t_y"]),
+    ], "then", [], [vinfo("t_y", F, None)], [init("t_go", np.bool_(True))])
+    scan_body = helper.make_graph([
+        helper.make_node("MatMul", ["sc_xt", "SW"], ["sc_xw"]),
+        helper.make_node("MatMul", ["sc_h_in", "SU"], ["sc_hu"]),
+        helper.make_node("Add", ["sc_xw", "sc_hu"], ["sc_a0"]),
+        helper.make_node("Add", ["sc_a0", "SB"], ["sc_a"]),
+        helper.make_node("Tanh", ["sc_a"], ["sc_h_out"]),
+        helper.make_node("Mul", ["sc_h_out", "sc_h_out"], ["sc_o"]),
+    ], "scan_body", [vinfo("sc_h_in", F, None), vinfo("sc_xt", F, None)], [vinfo("sc_h_out", F, None), vinfo("sc_o", F, None)])
+    scanning = helper.make_graph([
+        helper.make_node("ReduceMean", ["x"], ["s_xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["s_xm", "SV"], ["s_xv"]),
+        helper.make_node("Tanh", ["s_xv"], ["s_h0"]),
+        helper.make_node("Scan", ["s_h0", "x"], ["s_h_final", "s_os"], name="scan_steps", body=scan_body,
+                         num_scan_inputs=1, scan_input_axes=[1], scan_output_axes=[1]),
+        helper.make_node("ReduceMean", ["s_os"], ["s_om"], axes=[1], keepdims=0),
+        helper.make_node("Add", ["s_h_final", "s_om"], ["s_y"]),
+    ], "scanning", [], [vinfo("s_y", F, None)], [init("SW", SW), init("SU", SU), init("SB", SB)])
+    plain = helper.make_graph([
+        helper.make_node("ReduceMean", ["x"], ["p_xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["p_xm", "SV"], ["p_y"]),
+    ], "plain", [], [vinfo("p_y", F, None)])
+    otherwise = helper.make_graph([
+        helper.make_node("ReduceMax", ["x"], ["e_max"], keepdims=0),
+        helper.make_node("Greater", ["e_max", "minus_ten"], ["e_c"]),
+        helper.make_node("If", ["e_c"], ["e_y"], name="inner", then_branch=scanning, else_branch=plain),
+    ], "else", [], [vinfo("e_y", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceSum", ["x"], ["xs"], keepdims=0),
+        helper.make_node("Greater", ["xs", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "loop_in_if", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 5])],
+        [init("IV", IV), init("IU", IU), init("IW", IW), init("SV", SV), init("zero", np.float32(0)),
+         init("minus_ten", np.float32(-10))])
+    save_model("loop_in_if", graph)
+
+
+def loop_in_if_torch(x):
+    def recur(v, u, w, b, out):
+        h = torch.tanh(x.mean(1) @ t(v))
+        outs = []
+        for i in range(4):
+            h = torch.tanh(x[:, i] @ t(u) + h @ t(w) + t(b))
+            outs.append(out(h))
+        return h + torch.stack(outs, 1).mean(1)
+    if x.sum() > 0:
+        return recur(IV, IU, IW, IB, lambda h: h)
+    return recur(SV, SW, SU, SB, lambda h: h * h)
+
+
+def while_in_if():
+    body = helper.make_graph([
+        helper.make_node("Mul", ["w_h_in", "half"], ["w_h_out"]),
+        helper.make_node("Abs", ["w_h_out"], ["w_mag"]),
+        helper.make_node("ReduceMax", ["w_mag"], ["w_largest"], keepdims=0),
+        helper.make_node("Greater", ["w_largest", "tenth"], ["w_cond_out"]),
+    ], "body", [vinfo("w_i", TensorProto.INT64, []), vinfo("w_cond_in", TensorProto.BOOL, []), vinfo("w_h_in", F, None)],
+        [vinfo("w_cond_out", TensorProto.BOOL, []), vinfo("w_h_out", F, None)])
+    then = helper.make_graph([helper.make_node("Loop", ["", "go", "x"], ["t_y"], name="halve_in_branch", body=body)],
+                             "then", [], [vinfo("t_y", F, None)])
+    otherwise = helper.make_graph([helper.make_node("Neg", ["x"], ["e_y"])], "else", [], [vinfo("e_y", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceSum", ["x"], ["xs"], keepdims=0),
+        helper.make_node("Greater", ["xs", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "while_in_if", [vinfo("x", F, ["batch", 3])], [vinfo("y", F, ["batch", 3])],
+        [init("go", np.bool_(True)), init("half", np.float32(0.5)), init("tenth", np.float32(0.1)),
+         init("zero", np.float32(0))])
+    save_model("while_in_if", graph)
+
+
+def loop_in_if_inputs():
+    """One batch whose every sample sums to 2.4 (then branch) and one whose every sample sums to -2.4 (else branch)."""
+    x = _if_rng.uniform(-1, 1, (3, 4, 3))
+    centred = x - x.mean(axis=(1, 2), keepdims=True)
+    return {"then": (centred + 0.2).astype(np.float32), "else": (centred - 0.2).astype(np.float32)}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     nested_if()
@@ -402,6 +516,11 @@ def main():
     vad()
     loop_lstm()
     npy("loop_lstm.jacobian", per_sample(loop_lstm_torch, seq))
+    loop_in_if()
+    while_in_if()
+    for branch, x in loop_in_if_inputs().items():
+        npy(f"loop_in_if.input.{branch}", x)
+        npy(f"loop_in_if.jacobian.{branch}", per_sample(loop_in_if_torch, x))
 
 
 if __name__ == "__main__":
