@@ -88,6 +88,26 @@ def t(a):
     return torch.from_numpy(np.asarray(a)).double()
 
 
+def tanh_step(xt, h_in, w, u, b, h_out, p=""):
+    """The nodes of one recurrent step h_out = tanh(xt w + h_in u + b), intermediate values named with prefix p."""
+    return [
+        helper.make_node("MatMul", [xt, w], [p + "xw"]),
+        helper.make_node("MatMul", [h_in, u], [p + "hu"]),
+        helper.make_node("Add", [p + "xw", p + "hu"], [p + "a0"]),
+        helper.make_node("Add", [p + "a0", b], [p + "a"]),
+        helper.make_node("Tanh", [p + "a"], [h_out]),
+    ]
+
+
+def mean_state(v, h0, p=""):
+    """The nodes of h0 = tanh(mean(x, axis 1) v), intermediate values named with prefix p."""
+    return [
+        helper.make_node("ReduceMean", ["x"], [p + "xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", [p + "xm", v], [p + "xmv"]),
+        helper.make_node("Tanh", [p + "xmv"], [h0]),
+    ]
+
+
 # ---- nested_if ----
 
 P, W1, B1, W2, W3, W4 = weights(4, 4), weights(4, 6), weights(6), weights(6, 3), weights(6, 3), weights(4, 3)
@@ -152,11 +172,7 @@ W, U, BR, V = weights(3, 5), weights(5, 5, scale=0.4), weights(5), weights(3, 5)
 def loop_rnn():
     body = helper.make_graph([
         helper.make_node("Gather", ["x", "i"], ["xt"], axis=1),
-        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
-        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
-        helper.make_node("Add", ["xw", "hu"], ["a0"]),
-        helper.make_node("Add", ["a0", "b"], ["a"]),
-        helper.make_node("Tanh", ["a"], ["h_out"]),
+        *tanh_step("xt", "h_in", "W", "U", "b", "h_out"),
         helper.make_node("Identity", ["cond_in"], ["cond_out"]),
         helper.make_node("Identity", ["h_out"], ["h_seq"]),
     ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
@@ -186,17 +202,11 @@ def loop_rnn_torch(x):
 
 def scan_rnn():
     body = helper.make_graph([
-        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
-        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
-        helper.make_node("Add", ["xw", "hu"], ["a0"]),
-        helper.make_node("Add", ["a0", "b"], ["a"]),
-        helper.make_node("Tanh", ["a"], ["h_out"]),
+        *tanh_step("xt", "h_in", "W", "U", "b", "h_out"),
         helper.make_node("Mul", ["h_out", "h_out"], ["o"]),
     ], "body", [vinfo("h_in", F, None), vinfo("xt", F, None)], [vinfo("h_out", F, None), vinfo("o", F, None)])
     graph = helper.make_graph([
-        helper.make_node("ReduceMean", ["x"], ["xm"], axes=[1], keepdims=0),
-        helper.make_node("MatMul", ["xm", "V"], ["xmv"]),
-        helper.make_node("Tanh", ["xmv"], ["h0"]),
+        *mean_state("V", "h0"),
         helper.make_node("Scan", ["h0", "x"], ["h_final", "os"], body=body, num_scan_inputs=1, scan_input_axes=[1],
                          scan_output_axes=[1]),
         helper.make_node("Unsqueeze", ["h_final", "one"], ["hf"]),
@@ -217,14 +227,19 @@ def scan_rnn_torch(x):
 
 # ---- refused and independent ----
 
+def halving_body(p=""):
+    """A while loop's body: halves the carried value while its largest magnitude exceeds a tenth (names prefixed p)."""
+    return helper.make_graph([
+        helper.make_node("Mul", [p + "h_in", "half"], [p + "h_out"]),
+        helper.make_node("Abs", [p + "h_out"], [p + "mag"]),
+        helper.make_node("ReduceMax", [p + "mag"], [p + "largest"], keepdims=0),
+        helper.make_node("Greater", [p + "largest", "tenth"], [p + "cond_out"]),
+    ], "body", [vinfo(p + "i", TensorProto.INT64, []), vinfo(p + "cond_in", TensorProto.BOOL, []), vinfo(p + "h_in", F, None)],
+        [vinfo(p + "cond_out", TensorProto.BOOL, []), vinfo(p + "h_out", F, None)])
+
+
 def while_loop():
-    body = helper.make_graph([
-        helper.make_node("Mul", ["h_in", "half"], ["h_out"]),
-        helper.make_node("Abs", ["h_out"], ["mag"]),
-        helper.make_node("ReduceMax", ["mag"], ["largest"], keepdims=0),
-        helper.make_node("Greater", ["largest", "tenth"], ["cond_out"]),
-    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
-        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None)])
+    body = halving_body()
     graph = helper.make_graph([
         helper.make_node("Loop", ["", "cond", "x"], ["y"], name="halve_until_small", body=body),
     ], "while_loop", [vinfo("x", F, ["batch", 3])], [vinfo("y", F, ["batch", 3])],
@@ -389,11 +404,7 @@ IV, IU, IW, IB, SV, SW, SU, SB = [(_if_rng.standard_normal(shape) * scale).astyp
 def loop_in_if():
     loop_body = helper.make_graph([
         helper.make_node("Gather", ["x", "li_i"], ["li_xt"], axis=1),
-        helper.make_node("MatMul", ["li_xt", "IU"], ["li_xu"]),
-        helper.make_node("MatMul", ["li_h_in", "IW"], ["li_hw"]),
-        helper.make_node("Add", ["li_xu", "li_hw"], ["li_a0"]),
-        helper.make_node("Add", ["li_a0", "IB"], ["li_a"]),
-        helper.make_node("Tanh", ["li_a"], ["li_h_out"]),
+        *tanh_step("li_xt", "li_h_in", "IU", "IW", "IB", "li_h_out", "li_"),
         helper.make_node("Identity", ["li_cond_in"], ["li_cond_out"]),
         helper.make_node("Identity", ["li_h_out"], ["li_h_seq"]),
     ], "loop_body", [vinfo("li_i", TensorProto.INT64, []), vinfo("li_cond_in", TensorProto.BOOL, []),
@@ -401,26 +412,18 @@ def loop_in_if():
         [vinfo("li_cond_out", TensorProto.BOOL, []), vinfo("li_h_out", F, None), vinfo("li_h_seq", F, None)],
         [init("IB", IB)])
     then = helper.make_graph([
-        helper.make_node("ReduceMean", ["x"], ["t_xm"], axes=[1], keepdims=0),
-        helper.make_node("MatMul", ["t_xm", "IV"], ["t_xv"]),
-        helper.make_node("Tanh", ["t_xv"], ["t_h0"]),
+        *mean_state("IV", "t_h0", "t_"),
         helper.make_node("Constant", [], ["t_trips"], value=helper.make_tensor("trips", TensorProto.INT64, [], [4])),
         helper.make_node("Loop", ["t_trips", "t_go", "t_h0"], ["t_h_final", "t_hs"], name="recur", body=loop_body),
         helper.make_node("ReduceMean", ["t_hs"], ["t_hm"], axes=[0], keepdims=0),
         helper.make_node("Add", ["t_h_final", "t_hm"], ["t_y"]),
     ], "then", [], [vinfo("t_y", F, None)], [init("t_go", np.bool_(True))])
     scan_body = helper.make_graph([
-        helper.make_node("MatMul", ["sc_xt", "SW"], ["sc_xw"]),
-        helper.make_node("MatMul", ["sc_h_in", "SU"], ["sc_hu"]),
-        helper.make_node("Add", ["sc_xw", "sc_hu"], ["sc_a0"]),
-        helper.make_node("Add", ["sc_a0", "SB"], ["sc_a"]),
-        helper.make_node("Tanh", ["sc_a"], ["sc_h_out"]),
+        *tanh_step("sc_xt", "sc_h_in", "SW", "SU", "SB", "sc_h_out", "sc_"),
         helper.make_node("Mul", ["sc_h_out", "sc_h_out"], ["sc_o"]),
     ], "scan_body", [vinfo("sc_h_in", F, None), vinfo("sc_xt", F, None)], [vinfo("sc_h_out", F, None), vinfo("sc_o", F, None)])
     scanning = helper.make_graph([
-        helper.make_node("ReduceMean", ["x"], ["s_xm"], axes=[1], keepdims=0),
-        helper.make_node("MatMul", ["s_xm", "SV"], ["s_xv"]),
-        helper.make_node("Tanh", ["s_xv"], ["s_h0"]),
+        *mean_state("SV", "s_h0", "s_"),
         helper.make_node("Scan", ["s_h0", "x"], ["s_h_final", "s_os"], name="scan_steps", body=scan_body,
                          num_scan_inputs=1, scan_input_axes=[1], scan_output_axes=[1]),
         helper.make_node("ReduceMean", ["s_os"], ["s_om"], axes=[1], keepdims=0),
@@ -459,14 +462,8 @@ def loop_in_if_torch(x):
 
 
 def while_in_if():
-    body = helper.make_graph([
-        helper.make_node("Mul", ["w_h_in", "half"], ["w_h_out"]),
-        helper.make_node("Abs", ["w_h_out"], ["w_mag"]),
-        helper.make_node("ReduceMax", ["w_mag"], ["w_largest"], keepdims=0),
-        helper.make_node("Greater", ["w_largest", "tenth"], ["w_cond_out"]),
-    ], "body", [vinfo("w_i", TensorProto.INT64, []), vinfo("w_cond_in", TensorProto.BOOL, []), vinfo("w_h_in", F, None)],
-        [vinfo("w_cond_out", TensorProto.BOOL, []), vinfo("w_h_out", F, None)])
-    then = helper.make_graph([helper.make_node("Loop", ["", "go", "x"], ["t_y"], name="halve_in_branch", body=body)],
+    then = helper.make_graph([helper.make_node("Loop", ["", "go", "x"], ["t_y"], name="halve_in_branch",
+                                               body=halving_body("w_"))],
                              "then", [], [vinfo("t_y", F, None)])
     otherwise = helper.make_graph([helper.make_node("Neg", ["x"], ["e_y"])], "else", [], [vinfo("e_y", F, None)])
     graph = helper.make_graph([
