@@ -25,7 +25,8 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   branch, condition a branch initializer, a body initializer) carrying h = tanh(x_i U + h W + b), x read from the
   main graph, and whose else branch holds a nested If (on ReduceMax(x) > -10, true for these inputs) whose then
   branch holds a Scan over axis 1 of x (weights as that branch's initializers). References per sample for one
-  batch whose every sample takes the then branch and one whose every sample takes the else branch.
+  batch whose every sample takes the then branch and one whose every sample takes the else branch: Jacobians, and
+  Hessians of output element 0.
 - while_in_if: a while loop (no trip count) inside an If's branch: refused, naming the node.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
@@ -518,6 +519,7 @@ def main():
     for branch, x in loop_in_if_inputs().items():
         npy(f"loop_in_if.input.{branch}", x)
         npy(f"loop_in_if.jacobian.{branch}", per_sample(loop_in_if_torch, x))
+        npy(f"loop_in_if.hessian.{branch}", per_sample_hessian(loop_in_if_torch, x, 0).reshape(x.shape + x.shape[1:]))
 
 
 if __name__ == "__main__":

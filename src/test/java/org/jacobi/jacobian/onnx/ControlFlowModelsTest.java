@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * enclosing graphs without naming them, in every mode (forward, reverse, mixed, the vector-Jacobian product, the
  * Hessian, the Jacobian with respect to a weight read inside a branch); a Loop and a Scan carrying a recurrent state;
  * a Loop whose body holds an LSTM (expanded once the Loop is unrolled); a Loop and a Scan inside If branches, unrolled
- * there; a while loop refused, in the main graph and inside a branch; an output that does not depend on the input said so.
+ * there (forward, reverse, auto, the vector-Jacobian product, the Hessian); a while loop refused, in the main graph
+ * and inside a branch; an output that does not depend on the input said so.
  */
 class ControlFlowModelsTest {
     static final Path DIR = Path.of("src/test/resources/models/control_flow");
@@ -145,6 +146,18 @@ class ControlFlowModelsTest {
                     "loop_in_if " + branch + " " + mode);
                 assertTrue(r.exact() && r.dependsOnInput(), branch + " " + mode);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"then", "else"})
+    void hessianThroughLoopAndScanInsideIfBranches(String branch) {
+        try (OnnxModel model = load("loop_in_if"); HessianEngine engine = Hessians.engineFor(model)) {
+            Map<String, Tensor> inputs = Map.of("x", npy("loop_in_if.input." + branch));
+            HessianResult r = engine.compute(HessianRequest.of(inputs).withWrtOf("x", "y").withElement(0), ProgressMonitor.NONE);
+            Tensor expected = npy("loop_in_if.hessian." + branch);
+            assertArrayEquals(expected.shape(), r.hessian().shape());
+            IntermediateValuesTest.assertPerSampleClose(expected, r.hessian(), "loop_in_if hessian " + branch);
         }
     }
 
