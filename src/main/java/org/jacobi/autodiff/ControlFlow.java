@@ -40,9 +40,9 @@ public final class ControlFlow {
         }
 
         private NotDifferentiableException refuse(NodeContext c) {
-            return c.fail("only a " + c.opType() + " with a trip count known from the inputs' shapes or constants "
-                + "(and, for Loop, a condition that stays true) is unrolled and differentiated; this one's is not known "
-                + "when the graph is built");
+            return c.fail("only a " + c.opType() + " with a trip count known from the inputs' shapes, constants or small "
+                + "integer inputs (and, for Loop, a condition that stays true) is unrolled and differentiated; this one's is "
+                + "not known when the graph is built, or follows the values of a larger input");
         }
     };
 

@@ -3,9 +3,11 @@ package org.jacobi.autodiff.expand;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.Differentiator;
@@ -26,6 +28,14 @@ import org.jacobi.onnx.proto.Onnx;
  * makes go to the main graph, which every branch reads.
  */
 public final class LoopUnrolling implements GraphPass {
+    /**
+     * Integer model inputs of at most this many elements (a sample rate, a number of steps) may set a trip count: the
+     * prepared graphs are cached per their values as well as per the inputs' shapes (OnnxGraphPreparer's signature).
+     * A trip count that follows the values of any other input (a float input, a batch of token ids) would be baked in
+     * from the probe's samples and be wrong for other samples, so such a loop is left to the refusal.
+     */
+    public static final int KEYED_INPUT_ELEMENTS = 16;
+
     @Override
     public boolean appliesTo(Onnx.ModelProto model) {
         return anyLoop(model.getGraph());
@@ -139,14 +149,72 @@ public final class LoopUnrolling implements GraphPass {
             boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE;
             return integer ? TensorProtos.toLongs(t) : null;
         }
+        if (followsInputValues(value, scopes, new HashSet<>())) {
+            return null;
+        }
         shapes.shape(value); // unknown before the probe: asks for it
         return shapes.ints(value);
+    }
+
+    /**
+     * Whether {@code value}'s contents follow the values, not only the shapes, of a model input that the cache of
+     * prepared graphs is not keyed on ({@link #KEYED_INPUT_ELEMENTS}): found by walking back through the nodes of the
+     * scopes that make it, stopping at constants, initializers and Shape or Size (which read only shapes).
+     */
+    private static boolean followsInputValues(String value, List<Onnx.GraphProto> scopes, Set<String> seen) {
+        if (value.isEmpty() || !seen.add(value) || initializer(value, scopes) != null) {
+            return false;
+        }
+        for (Onnx.ValueInfoProto input : scopes.get(0).getInputList()) {
+            if (input.getName().equals(value)) {
+                return !keyedInput(input);
+            }
+        }
+        for (int s = scopes.size() - 1; s >= 0; s--) {
+            for (Onnx.NodeProto n : scopes.get(s).getNodeList()) {
+                if (!n.getOutputList().contains(value)) {
+                    continue;
+                }
+                if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
+                    return false;
+                }
+                for (String in : ControlFlow.inputs(n)) {
+                    if (followsInputValues(in, scopes, seen)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false; // a branch's input or an outer body's value: not a model input
+    }
+
+    /** An integer model input of a fixed shape with at most {@link #KEYED_INPUT_ELEMENTS} elements. */
+    private static boolean keyedInput(Onnx.ValueInfoProto input) {
+        Onnx.TypeProto.Tensor t = input.getType().getTensorType();
+        int type = t.getElemType();
+        boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE
+            || type == Onnx.TensorProto.DataType.BOOL_VALUE;
+        if (!integer || !t.hasShape()) {
+            return false;
+        }
+        long elements = 1;
+        for (Onnx.TensorShapeProto.Dimension d : t.getShape().getDimList()) {
+            if (!d.hasDimValue()) {
+                return false;
+            }
+            elements *= d.getDimValue();
+        }
+        return elements <= KEYED_INPUT_ELEMENTS;
     }
 
     private static boolean isTrue(String value, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
         Onnx.TensorProto t = initializer(value, scopes);
         if (t != null) {
             return isTrue(t);
+        }
+        if (followsInputValues(value, scopes, new HashSet<>())) {
+            return false;
         }
         shapes.shape(value);
         long[] v = shapes.ints(value);

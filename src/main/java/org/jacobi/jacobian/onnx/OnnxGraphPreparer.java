@@ -11,6 +11,7 @@ import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.autodiff.expand.GraphPasses;
+import org.jacobi.autodiff.expand.LoopUnrolling;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -124,7 +125,12 @@ public final class OnnxGraphPreparer implements AutoCloseable {
             if (axis >= 0) {
                 shape[axis] = -1;
             }
-            sb.append(spec.name()).append(':').append(t == null ? "?" : t.type()).append(Arrays.toString(shape)).append(';');
+            sb.append(spec.name()).append(':').append(t == null ? "?" : t.type()).append(Arrays.toString(shape));
+            if (t != null && !t.type().isFloatingPoint() && t.size() <= LoopUnrolling.KEYED_INPUT_ELEMENTS) {
+                // a small integer input (a sample rate, a number of steps) may set a loop's trip count: see LoopUnrolling
+                sb.append('=').append(Arrays.toString(t.toDoubleArray()));
+            }
+            sb.append(';');
         }
         return sb.toString();
     }

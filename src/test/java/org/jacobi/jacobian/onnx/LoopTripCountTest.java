@@ -1,0 +1,116 @@
+package org.jacobi.jacobian.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jacobi.autodiff.TensorProtos;
+import org.jacobi.core.ElementType;
+import org.jacobi.core.NotDifferentiableException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
+import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.core.DevicePreference;
+import org.jacobi.model.onnx.OnnxModel;
+import org.jacobi.onnx.proto.Onnx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Loop's trip count learnt from values: from a small integer input, the unrolled graph follows each request's value
+ * (prepared graphs are cached per that value, not only per shapes); from a float input's values, which may differ
+ * between the probe's samples and the others, the loop is refused instead of unrolled with the probe's count.
+ * The loop computes {@code h <- 1.5 h}, so {@code y = 1.5^M x} and {@code dy/dx = 1.5^M I}.
+ */
+class LoopTripCountTest {
+    @TempDir
+    Path dir;
+
+    private static Onnx.ValueInfoProto value(String name, int type, Long... dims) {
+        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+        for (Long d : dims) {
+            shape.addDim(d == null ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+            .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+    }
+
+    private static Onnx.NodeProto node(String op, List<String> in, String out, Onnx.AttributeProto... attributes) {
+        return Onnx.NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(in).addOutput(out)
+            .addAllAttribute(List.of(attributes)).build();
+    }
+
+    /** x [batch, 3] -> y = Loop(M) { h <- 1.5 h } (x); M from {@code tripCount}'s nodes. */
+    private Path model(String name, List<Onnx.ValueInfoProto> extraInputs, List<Onnx.NodeProto> tripCount) throws IOException {
+        int f = ElementType.FLOAT32.onnxCode();
+        Onnx.GraphProto body = Onnx.GraphProto.newBuilder().setName("body")
+            .addInput(value("i", 7)).addInput(value("cond", 9)).addInput(value("h", f))
+            .addInitializer(TensorProtos.floats("rate", f, new double[] {1.5}))
+            .addNode(node("Identity", List.of("cond"), "cond_out"))
+            .addNode(node("Mul", List.of("h", "rate"), "h_out"))
+            .addOutput(value("cond_out", 9)).addOutput(value("h_out", f)).build();
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName(name)
+            .addInput(value("x", f, null, 3L)).addAllInput(extraInputs).addAllNode(tripCount)
+            .addNode(Onnx.NodeProto.newBuilder().setOpType("Loop").setName("grow").addInput("M").addInput("").addInput("x")
+                .addOutput("y").addAttribute(Onnx.AttributeProto.newBuilder().setName("body")
+                    .setType(Onnx.AttributeProto.AttributeType.GRAPH).setG(body)))
+            .addOutput(value("y", f, null, 3L));
+        Path file = dir.resolve(name + ".onnx");
+        Files.write(file, Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+            .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).build().toByteArray());
+        return file;
+    }
+
+    private static final Tensor X = Tensor.ofFloats(new float[] {0.5f, -1f, 2f, 1f, 3f, -0.25f}, 2, 3);
+
+    @Test
+    void aSmallIntegerInputSetsTheTripCountOfEachRequest() throws IOException {
+        Path file = model("steps", List.of(value("steps", 7)), List.of(node("Identity", List.of("steps"), "M")));
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            for (long steps : new long[] {2, 5, 2}) {
+                Tensor m = Tensor.ofLongs(new long[] {steps}); // a scalar, as the model declares it
+                for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
+                    JacobianResult r = engine.compute(new JacobianRequest(Map.of("x", X, "steps", m), "x", "y",
+                        BatchAxis.AUTO, mode, 0), ProgressMonitor.NONE);
+                    assertTrue(r.exact(), r.methodLabel());
+                    double expected = Math.pow(1.5, steps);
+                    for (int s = 0; s < 2; s++) {
+                        double[] j = r.sampleMatrix(s);
+                        for (int o = 0; o < 3; o++) {
+                            for (int i = 0; i < 3; i++) {
+                                assertEquals(o == i ? expected : 0, j[o * 3 + i], 1e-5 * expected,
+                                    "steps " + steps + " " + mode + " sample " + s + " d y" + o + "/d x" + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTripCountFollowingAFloatInputsValuesIsRefused() throws IOException {
+        Onnx.AttributeProto to = Onnx.AttributeProto.newBuilder().setName("to").setType(Onnx.AttributeProto.AttributeType.INT)
+            .setI(7).build();
+        Onnx.AttributeProto flat = Onnx.AttributeProto.newBuilder().setName("keepdims")
+            .setType(Onnx.AttributeProto.AttributeType.INT).setI(0).build();
+        Path file = model("from_values", List.of(), List.of(node("ReduceMax", List.of("x"), "largest", flat),
+            node("Cast", List.of("largest"), "M", to)));
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
+                new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+}
