@@ -136,10 +136,12 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         }
         int stateAxis = r.batched() ? BatchAxis.NO_AXIS : r.request().batchAxis().axesOf(graphs.model().info())
             .getOrDefault(r.wrt(), BatchAxis.NO_AXIS);
-        if (stateAxis > 0 && r.wrtValue().rank() > stateAxis) {
-            // a state [layers, batch, hidden]: the whole Jacobian, cut into each sample's block with itself
+        int outputAxis = BatchAxis.outputAxis(graphs.model().info(), r.of());
+        if (stateAxis > 0 && r.wrtValue().rank() > stateAxis || r.batched() && outputAxis > 0) {
+            // samples on another axis than 0 of the input or the output (a state [layers, batch, hidden]): the whole
+            // Jacobian, cut into each sample's block with itself
             JacobianRequest whole = request.withBatchAxis(request.batchAxis().withInput(r.wrt(), BatchAxis.NO_AXIS));
-            return SampleBlocks.perSample(compute(whole, monitor), stateAxis);
+            return SampleBlocks.perSample(compute(whole, monitor), Math.max(outputAxis, 0), r.batched() ? 0 : stateAxis);
         }
         String cut = mixedCut(r);
         if (cut != null) {

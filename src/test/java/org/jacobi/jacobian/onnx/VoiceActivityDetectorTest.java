@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * inside If branches (one of them nested) that read the audio and the recurrent state [2, batch, 128] from the
  * enclosing graph. The LSTM inside the branches is expanded like one at top level; per-sample Jacobians with respect
  * to the audio and to the state (batch on axis 1: the whole Jacobian cut into each sample's block) match PyTorch float64
- * in forward and reverse mode, on one engine for both sample rates.
+ * in forward and reverse mode, on one engine for both sample rates; so do those of the new state, whose samples lie on
+ * axis 1 too.
  */
 class VoiceActivityDetectorTest {
     private static Map<String, Tensor> inputs(int sr) {
@@ -50,11 +51,36 @@ class VoiceActivityDetectorTest {
                 assertPerSampleClose(ControlFlowModelsTest.npy("vad.jacobian.state.sr" + sr), state.jacobian(),
                     "d prob / d state, sr " + sr + ", " + mode);
             }
-            // the state's own output holds its samples on axis 1 as well: no per-sample blocks to cut, said in one line
-            JacobiException e = assertThrows(JacobiException.class, () -> engine.compute(
-                new JacobianRequest(inputs(16000), "state", "stateN", BatchAxis.AUTO, mode, 0), ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("axis 0 does not hold the 3 samples") && e.getMessage().contains("--batch-axis state=none"),
-                e.getMessage());
+        }
+    }
+
+    /**
+     * The new state stateN [2, batch, 128] holds its samples on axis 1, and its axis 0 has as many entries (2) as the
+     * engine's shape probe has samples: each sample's block of the whole Jacobian, with respect to the audio (samples on
+     * axis 0) and to the state (axis 1), against PyTorch float64.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = JacobianMode.class, names = {"FORWARD", "REVERSE"})
+    void theNewStateWithItsSamplesOnAxisOnePerSample(JacobianMode mode) {
+        try (OnnxModel model = ControlFlowModelsTest.load("vad"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            for (String wrt : new String[] {"x", "state"}) {
+                JacobianResult r = engine.compute(new JacobianRequest(inputs(16000), wrt, "stateN", BatchAxis.AUTO, mode, 0),
+                    ProgressMonitor.NONE);
+                assertTrue(r.exact() && r.dependsOnInput() && r.batched(), mode + " " + wrt);
+                assertPerSampleClose(ControlFlowModelsTest.npy("vad.jacobian.stateN." + wrt + ".sr16000"), r.jacobian(),
+                    "d stateN / d " + wrt + ", " + mode);
+            }
+        }
+    }
+
+    @Test
+    void perSampleSecondOrderOfTheNewStateIsRefusedInOneLine() {
+        try (OnnxModel model = ControlFlowModelsTest.load("vad"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobiException e = assertThrows(JacobiException.class, () -> engine.vectorJacobianProduct(
+                new JacobianRequest(inputs(16000), "x", "stateN", BatchAxis.AUTO, JacobianMode.REVERSE, 0),
+                Tensor.ofFloats(new float[2 * 3 * 128], 2, 3, 128), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("holds the samples on its axis 1") && e.getMessage().contains("--batch-axis none")
+                && !e.getMessage().contains("\n"), e.getMessage());
         }
     }
 
