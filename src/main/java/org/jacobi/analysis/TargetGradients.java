@@ -62,6 +62,29 @@ public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, St
     }
 
     /**
+     * The gradient of one sample's weighted output (an element one-hot, a region's ones) with respect to that sample's
+     * wrt, flattened like one sample of it: the logit's, after a final Sigmoid or Softmax, unless {@code probability}.
+     * One reverse pass over the request's inputs, with zero weights for the other samples.
+     *
+     * @param samples the samples of the request's inputs
+     * @param weights one weight per element of one sample of {@code output}
+     */
+    public static double[] ofSample(Model model, JacobianEngine engine, JacobianRequest request, String output, int samples,
+                                    int sample, double[] weights, boolean probability, ProgressMonitor monitor) {
+        int n = weights.length;
+        double[] w = new double[samples * n];
+        System.arraycopy(weights, 0, w, sample * n, n);
+        OutputTarget weighted = OutputTarget.parse(output, null, Tensor.ofDoubles(w, samples, n));
+        Tensor g = compute(model, engine, request, weighted, probability, monitor).gradients();
+        int perSample = Math.toIntExact(g.size() / samples);
+        double[] out = new double[perSample];
+        for (int i = 0; i < perSample; i++) {
+            out[i] = g.getDouble(sample * perSample + i);
+        }
+        return out;
+    }
+
+    /**
      * Zeros in the shape {@code output} declares (a final Sigmoid or Softmax keeps it for the logit) with the request's
      * samples, for a target that needs the shape alone; null when the shape is not fully declared. On a 1024 x 1024
      * segmentation model this saves a forward run and a session that exposes the logit.

@@ -166,9 +166,7 @@ public final class ReportCommand implements Callable<Integer> {
             SecondOrder secondOrder;
             if (pointed != null) {
                 source = ReportTarget.source(model, engine, jacobianOptions.targetRequest(bound), pointed, probability, monitor);
-                secondOrder = noSecondOrder ? SecondOrder.NONE : new SecondOrder(null, null, List.of("Interactions and "
-                    + "Parameters are left out of a report for a target: they are of whole outputs, and a report of the whole "
-                    + "output has them."));
+                secondOrder = noSecondOrder ? SecondOrder.NONE : SecondOrder.FOR_TARGET;
             } else {
                 JacobianRequest request = jacobianOptions.request(bound);
                 JacobianResult result = engine.compute(request, monitor);

@@ -24,6 +24,9 @@ import org.jacobi.model.Model;
  */
 public record SecondOrder(HessianResult hessian, ParameterNorms parameters, List<String> notes) {
     public static final SecondOrder NONE = new SecondOrder(null, null, List.of());
+    /** For a report of an output target: Interactions and Parameters are of whole outputs, so they are left out, and said why. */
+    public static final SecondOrder FOR_TARGET = new SecondOrder(null, null, List.of("Interactions and Parameters are left out "
+        + "of a report for a target: they are of whole outputs, and a report of the whole output has them."));
 
     public SecondOrder {
         notes = List.copyOf(notes);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jacobi.analysis.OutputTarget;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -14,12 +15,14 @@ import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.report.GsaReportSection;
 import org.jacobi.report.Report;
 import org.jacobi.report.ReportBuilder;
 import org.jacobi.report.ReportOptions;
 import org.jacobi.report.ReportSource;
+import org.jacobi.report.ReportTarget;
 import org.jacobi.report.ReportWriters;
 import org.jacobi.report.SecondOrder;
 import org.jacobi.ui.task.TaskExecutor;
@@ -66,23 +69,49 @@ public final class ExportActions {
      * inputs it was computed at, in the background.
      */
     public void exportReport(Path file) {
-        JacobianResult r = requireResult();
-        Model m = state.model();
-        Map<String, Tensor> at = state.resultInputs();
-        if (r == null || m == null || at == null) {
+        exportReport(file, null, false);
+    }
+
+    /**
+     * Writes a sensitivity report (HTML or PDF by the file's extension) in the background: of {@code target} when one is
+     * picked (its gradient by one reverse pass per sample, as {@code jacobi report --target}; also for a Jacobian too large
+     * to compute whole), else of the current Jacobian, at the inputs it was computed at.
+     *
+     * @param target the picked target as typed on the command line ({@code mask[0,2:5,1:4]}), or null or blank for none
+     * @param probability differentiate a final Sigmoid's or Softmax's output itself rather than the logit before it
+     */
+    public void exportReport(Path file, String target, boolean probability) {
+        boolean pointed = target != null && !target.isBlank();
+        JacobianResult r = state.resultProperty().get();
+        AppState.LargeJacobian large = state.deferredProperty().get();
+        if (r == null && !(pointed && large != null)) {
+            requireResult(); // says why there is nothing to report on
             return;
         }
+        Model m = state.model();
+        ModelDerivatives derivatives = state.derivatives();
+        Map<String, Tensor> at = r != null ? state.resultInputs() : large.request().inputs();
+        if (m == null || derivatives == null || at == null) {
+            return;
+        }
+        JacobianRequest request = r == null ? large.request() : new JacobianRequest(at, r.wrt(), r.of(),
+            r.batched() ? BatchAxis.AUTO : BatchAxis.NONE, JacobianMode.AUTO, 0);
         List<String> inputNames = state.inputNames();
         List<String> outputNames = state.outputNames();
         GsaResult study = state.globalStudyProperty().get();
         executor().submit("Writing the report " + file.getFileName(), monitor -> {
             ReportWriters.formatOf(file);
-            ReportSource source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
-            JacobianRequest request = new JacobianRequest(at, r.wrt(), r.of(),
-                r.batched() ? BatchAxis.AUTO : BatchAxis.NONE,
-                JacobianMode.AUTO, 0);
-            // Interactions and Parameters sections, where they fit (see SecondOrder.compute)
-            SecondOrder secondOrder = SecondOrder.compute(m, request, r, monitor);
+            ReportSource source;
+            SecondOrder secondOrder;
+            if (pointed) {
+                source = ReportTarget.source(m, derivatives.exact(), request, OutputTarget.parse(target, null, null), probability,
+                    monitor);
+                secondOrder = SecondOrder.FOR_TARGET;
+            } else {
+                source = new ReportSource(m.info(), m.device(), at, r, List.of(), inputNames, outputNames);
+                // Interactions and Parameters sections, where they fit (see SecondOrder.compute)
+                secondOrder = SecondOrder.compute(m, request, r, monitor);
+            }
             Report report = ReportBuilder.build(source, ReportOptions.defaults(), secondOrder, monitor);
             if (study != null) {
                 report = GsaReportSection.addTo(report, study);

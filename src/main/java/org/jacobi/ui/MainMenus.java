@@ -77,7 +77,8 @@ final class MainMenus {
                 new FileChooser.ExtensionFilter("PDF report", "*.pdf"));
             File f = fc.showSaveDialog(owner());
             if (f != null) {
-                vm.exports().exportReport(f.toPath());
+                vm.exports().exportReport(f.toPath(), window.target().textProperty().get(),
+                    window.target().probabilityProperty().get());
             }
         });
         // png, npy, csv and report stay enabled without a Jacobian: choosing one says why there is nothing to export

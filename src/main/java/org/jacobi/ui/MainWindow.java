@@ -42,9 +42,12 @@ public final class MainWindow {
     private final JacobianView jacobian;
     private final StatusBarView statusBar;
     private final TabPane tabs = new TabPane();
+    /** What the Saliency and Attribution tabs explain, and what File > Export Report reports on when one is picked. */
+    private final TargetPickerModel target;
 
     public MainWindow(MainViewModel vm) {
         this.vm = vm;
+        target = new TargetPickerModel(vm.state());
         jacobianModel = new JacobianViewModel(vm);
         jacobian = new JacobianView(jacobianModel, vm.state());
         statusBar = new StatusBarView(vm, jacobian.heatmap());
@@ -71,7 +74,6 @@ public final class MainWindow {
         Tab jacobianTab = new Tab("Jacobian", jacobian);
         jacobianModel.shownProperty().bind(jacobianTab.selectedProperty());
         tabs.getTabs().add(jacobianTab);
-        TargetPickerModel target = new TargetPickerModel(vm.state());
         for (TabRegistry.Entry entry : TabRegistry.tabs()) {
             Tab tab = new Tab(entry.title());
             if (entry.tooltip() != null) {
@@ -107,6 +109,11 @@ public final class MainWindow {
 
     public TabPane tabs() {
         return tabs;
+    }
+
+    /** The target picker the tabs share. */
+    public TargetPickerModel target() {
+        return target;
     }
 
     /** Writes what the heatmap shows (cells and colour bar) as a PNG, atomically. */

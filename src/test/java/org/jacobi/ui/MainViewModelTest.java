@@ -301,7 +301,7 @@ class MainViewModelTest {
 
     @Test
     void classNamesFromTheModelOrALabelsFileNameTheOutputs() {
-        SaliencyViewModel saliency = new SaliencyViewModel(vm.state());
+        SaliencyViewModel saliency = new SaliencyViewModel(vm);
         vm.openFiles(List.of(Path.of("src/test/resources/labels/mlp_tanh.class_names.onnx"), FIXTURES.resolve("mlp_tanh.input.npy")));
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         assertEquals("y[south]", heatmap.heatmapDataProperty().get().rowLabel().apply(2));
@@ -317,7 +317,7 @@ class MainViewModelTest {
 
     @Test
     void theDigitsDemoShowsSaliencyPerClass() {
-        SaliencyViewModel saliency = new SaliencyViewModel(vm.state());
+        SaliencyViewModel saliency = new SaliencyViewModel(vm);
         vm.openDemo(DemoAssets.Demo.DIGITS);
         assertNull(vm.state().messageProperty().get(), () -> vm.state().messageProperty().get().text());
         assertEquals(10, vm.state().sampleCountProperty().get());

@@ -17,6 +17,7 @@ import org.jacobi.core.DevicePreference;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.Dim;
 import org.jacobi.model.Model;
 import org.jacobi.model.ModelInfo;
 import org.jacobi.model.TensorSpec;
@@ -99,13 +100,36 @@ public final class OnnxModel implements Model {
         return path;
     }
 
+    /** Per-sample input elements (fixed dimensions after the first) from which sessions run without the CPU arena. */
+    static final long CPU_ARENA_LIMIT_ELEMENTS = 1L << 20;
+
+    /**
+     * Whether this model's sessions, and its derivatives', keep ONNX Runtime's CPU arena ({@link OrtSessions#open(byte[],
+     * DevicePreference, String, int, boolean)} says what it costs and saves): not for a model whose declared input holds
+     * a million elements or more per sample (a 1024 x 1024 photo), where the peaks it keeps are gigabytes.
+     */
+    public boolean cpuArena() {
+        for (TensorSpec input : info.inputs()) {
+            long elements = 1;
+            List<Dim> dims = input.dims() == null ? List.of() : input.dims();
+            for (int i = 1; i < dims.size(); i++) {
+                elements *= dims.get(i).isFixed() ? Math.max(1, dims.get(i).size()) : 1;
+            }
+            if (elements >= CPU_ARENA_LIMIT_ELEMENTS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public DevicePreference devicePreference() {
         return devicePreference;
     }
 
     private synchronized OrtSessions.Opened session() {
         if (opened == null) {
-            opened = OrtSessions.open(bytes, devicePreference, path.getFileName().toString());
+            opened = OrtSessions.open(bytes, devicePreference, path.getFileName().toString(), Runtime.getRuntime().availableProcessors(),
+                cpuArena());
         }
         return opened;
     }
@@ -161,7 +185,7 @@ public final class OnnxModel implements Model {
             Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
             extra.forEach(v -> g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(v)));
             s = OrtSessions.open(proto.toBuilder().setGraph(g).build().toByteArray(), devicePreference,
-                path.getFileName() + " (intermediate values)");
+                path.getFileName() + " (intermediate values)", Runtime.getRuntime().availableProcessors(), cpuArena());
             exposing.put(Set.copyOf(extra), s);
         }
         return s;

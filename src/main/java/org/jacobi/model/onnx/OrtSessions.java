@@ -56,6 +56,16 @@ public final class OrtSessions {
      * thread wins for runs of a fraction of a millisecond, where waking a second thread costs more than it saves.
      */
     public static Opened open(byte[] modelBytes, DevicePreference preference, String source, int cpuThreads) {
+        return open(modelBytes, preference, source, cpuThreads, true);
+    }
+
+    /**
+     * As {@link #open(byte[], DevicePreference, String, int)}; {@code cpuArena} false runs the session without ONNX
+     * Runtime's CPU arena, which keeps each session's peak allocation for its next run: faster for repeated runs (IG on
+     * cnn_small's 2,000 samples took 10.6 s with it, 16.8 s without), but every open session of a model holds its own
+     * peak, gigabytes between the model's and its derivatives' on a 1024 x 1024 U-Net ({@link OnnxModel#cpuArena()}).
+     */
+    public static Opened open(byte[] modelBytes, DevicePreference preference, String source, int cpuThreads, boolean cpuArena) {
         OrtEnvironment env = environment();
         String notice = null;
         if (preference != DevicePreference.CPU) {
@@ -64,7 +74,7 @@ public final class OrtSessions {
                     ? "CUDA requested, but this build of Jacobi has no GPU support (build with -Pgpu); running on the CPU."
                     : "No GPU support in this build; running on the CPU.";
             } else {
-                try (OrtSession.SessionOptions options = baseOptions()) {
+                try (OrtSession.SessionOptions options = baseOptions(cpuArena)) {
                     options.addCUDA(0);
                     return new Opened(env.createSession(modelBytes, options), "CUDA:0", null);
                 } catch (OrtException e) {
@@ -73,7 +83,7 @@ public final class OrtSessions {
                 }
             }
         }
-        try (OrtSession.SessionOptions options = baseOptions()) {
+        try (OrtSession.SessionOptions options = baseOptions(cpuArena)) {
             options.setIntraOpNumThreads(Math.max(1, cpuThreads));
             return new Opened(env.createSession(modelBytes, options), "CPU", notice);
         } catch (OrtException e) {
@@ -84,15 +94,13 @@ public final class OrtSessions {
 
     private static final AtomicInteger SAVED_GRAPHS = new AtomicInteger();
 
-    private static OrtSession.SessionOptions baseOptions() throws OrtException {
+    private static OrtSession.SessionOptions baseOptions(boolean cpuArena) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         // Graph-optimisation notices (unused initializers of differentiated graphs) are not the user's concern.
         options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-        // Without the CPU arena a run's buffers go back when it ends: with it every open session (the model's, each
-        // differentiated graph's) kept the peak of its largest run, gigabytes between them on a 1024 x 1024 U-Net.
-        options.setCPUArenaAllocator(false);
+        options.setCPUArenaAllocator(cpuArena);
         // -Djacobi.ortProfile=PREFIX writes ONNX Runtime's per-node profile of every session (a JSON file per session,
         // written when the session closes): how the speed work finds what dominates (docs/benchmarks.md).
         String profile = System.getProperty("jacobi.ortProfile");

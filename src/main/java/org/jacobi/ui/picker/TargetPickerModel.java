@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.jacobi.analysis.OutputTarget;
@@ -26,7 +28,8 @@ import org.jacobi.ui.AppState;
  *
  * <p>The output's values are those of the current Jacobian's forward run (already made off the UI thread, for a full
  * Jacobian and for one too large to compute whole alike); the target is written in {@link OutputTarget}'s syntax, as
- * on the command line, and resolved by it.
+ * on the command line, and resolved by it. Where the output is made by a final Sigmoid or Softmax, the logit before it is
+ * differentiated unless {@link #probabilityProperty()} asks for the probability itself, as the CLI's {@code --probability}.
  */
 public final class TargetPickerModel {
     /** One sample of the output that targets are picked on, with its element names (null when it has none). */
@@ -45,9 +48,24 @@ public final class TargetPickerModel {
     /**
      * The target: its text ({@code mask[0,2:5,1:4]}), in words, its weight per output element of the sample, the one
      * element it is (-1 for a region or a weighting), and the box it covers on an image output ({channel, row0,
-     * col0, row1, col1}, ends excluded; null for bars).
+     * col0, row1, col1}, ends excluded; null for bars); the output's final Sigmoid or Softmax (null when it has none)
+     * and whether its probability rather than the logit before it is differentiated.
      */
-    public record Chosen(String text, String words, double[] weights, int element, int[] box) {
+    public record Chosen(String text, String words, double[] weights, int element, int[] box, Model.FinalActivation activation,
+                         boolean probability) {
+        /** The logit differentiated instead of the output (the value before its final activation), or null. */
+        public String logit() {
+            return activation == null || probability ? null : activation.logit();
+        }
+
+        /** What is differentiated, in words, for an output with a final activation; null for any other. */
+        public String differentiated(String output) {
+            if (activation == null) {
+                return null;
+            }
+            return probability ? "the probability itself, after the final " + activation.operator() + " of '" + output + "'"
+                : "the logit before the final " + activation.operator() + " of '" + output + "' (" + activation.logit() + ")";
+        }
     }
 
     /** One bar of a vector output. */
@@ -56,18 +74,23 @@ public final class TargetPickerModel {
 
     private final AppState state;
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
+    private final BooleanProperty probability = new SimpleBooleanProperty(this, "probability", false);
     private final ReadOnlyObjectWrapper<Output> output = new ReadOnlyObjectWrapper<>(this, "output");
     private final ReadOnlyObjectWrapper<Chosen> chosen = new ReadOnlyObjectWrapper<>(this, "chosen");
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
 
     public TargetPickerModel(AppState state) {
         this.state = state;
-        state.modelProperty().addListener((o, a, b) -> text.set("")); // another model's target means nothing here
+        state.modelProperty().addListener((o, a, b) -> { // another model's target means nothing here
+            text.set("");
+            probability.set(false);
+        });
         state.resultProperty().addListener((o, a, b) -> refresh());
         state.deferredProperty().addListener((o, a, b) -> refresh());
         state.selectedSampleProperty().addListener((o, a, b) -> refresh());
         state.userOutputLabelsProperty().addListener((o, a, b) -> refresh());
         text.addListener((o, a, b) -> choose());
+        probability.addListener((o, a, b) -> choose());
         refresh();
     }
 
@@ -116,17 +139,17 @@ public final class TargetPickerModel {
             return;
         }
         try {
-            chosen.set(resolve(state.model(), out, text.get()));
+            chosen.set(resolve(state.model(), out, text.get(), probability.get()));
             problem.set("");
         } catch (JacobiException e) {
             problem.set(e.getMessage());
             if (chosen.get() == null || chosen.get().weights().length != out.values().length) {
-                chosen.set(resolve(state.model(), out, ""));
+                chosen.set(resolve(state.model(), out, "", probability.get()));
             }
         }
     }
 
-    static Chosen resolve(Model model, Output out, String typed) {
+    static Chosen resolve(Model model, Output out, String typed, boolean probability) {
         String t = typed == null ? "" : typed.strip();
         boolean byDefault = t.isEmpty();
         long[] batched = new long[out.shape().length + 1];
@@ -164,7 +187,7 @@ public final class TargetPickerModel {
         if (activation != null) { // said, because such an output's derivative vanishes where it saturates
             words += " · after the final " + activation.operator() + " (of " + activation.logit() + ")";
         }
-        return new Chosen(byDefault ? "" : text, words, w, oneElement ? single : -1, box(out.layout(), w));
+        return new Chosen(byDefault ? "" : text, words, w, oneElement ? single : -1, box(out.layout(), w), activation, probability);
     }
 
     /** The bounding box of the weighted pixels of the first channel they lie in, or null for bars. */
@@ -248,7 +271,7 @@ public final class TargetPickerModel {
             candidate = out.name() + "[" + t + "]";
         }
         try {
-            resolve(state.model(), out, candidate);
+            resolve(state.model(), out, candidate, probability.get());
             text.set(candidate);
         } catch (JacobiException e) {
             problem.set(e.getMessage());
@@ -296,6 +319,14 @@ public final class TargetPickerModel {
     /** The target as typed on the command line ({@code y[3]}, {@code mask[0,2:5,1:4]}); empty for the largest element. */
     public StringProperty textProperty() {
         return text;
+    }
+
+    /**
+     * Whether the probability after a final Sigmoid or Softmax is differentiated rather than the logit before it (off:
+     * the probability's derivative vanishes wherever it saturates). Off again for each model opened.
+     */
+    public BooleanProperty probabilityProperty() {
+        return probability;
     }
 
     /** The output of the selected sample that targets are picked on, or null before there is one. */

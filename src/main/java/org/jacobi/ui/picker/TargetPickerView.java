@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -27,7 +28,8 @@ import org.jacobi.analysis.Pixels;
 /**
  * The target picker: the model's output for the selected sample, drawn once as an image (viridis, one channel at a
  * time) or as bars largest first, with the target in words. A click on a pixel or a bar, a box dragged on the image,
- * or a target typed in the field (Enter) chooses it; typing also searches the bars by name.
+ * or a target typed in the field (Enter) chooses it; typing also searches the bars by name. Where the tab differentiates the
+ * logit before a final Sigmoid or Softmax, a check box chooses the probability instead, and a line says which is differentiated.
  */
 public final class TargetPickerView extends VBox {
     /** Bars listed at most; the field's search reaches every element. */
@@ -39,6 +41,10 @@ public final class TargetPickerView extends VBox {
     private final TargetPickerModel vm;
     private final Label words = new Label();
     private final Label problem = new Label();
+    private final CheckBox probability = new CheckBox();
+    private final Label differentiated = new Label();
+    /** Whether the tab offers the logit before a final activation (the Saliency tab) or differentiates the output as it is. */
+    private final boolean logitChoice;
     private final TextField field = new TextField();
     private final ComboBox<String> channel = new ComboBox<>();
     private final ImageView image = new ImageView();
@@ -51,9 +57,16 @@ public final class TargetPickerView extends VBox {
     /** The largest |value| among the bars listed, the length of a full bar. */
     private double barMax;
 
+    /** A picker for a tab that differentiates the output as it is (the words still say when it follows a final activation). */
     public TargetPickerView(TargetPickerModel vm) {
+        this(vm, false);
+    }
+
+    /** @param logitChoice the tab differentiates the logit before a final Sigmoid or Softmax unless the box is ticked */
+    public TargetPickerView(TargetPickerModel vm, boolean logitChoice) {
         super(6);
         this.vm = vm;
+        this.logitChoice = logitChoice;
         setPadding(new Insets(4));
         setPrefWidth(SIDE + 60); // the words and the hint wrap at the picture's width
         setMaxWidth(SIDE + 60);
@@ -66,6 +79,13 @@ public final class TargetPickerView extends VBox {
         problem.setWrapText(true);
         problem.textProperty().bind(vm.problemProperty());
         problem.managedProperty().bind(problem.textProperty().isNotEmpty());
+        probability.setId("targetProbability");
+        probability.selectedProperty().bindBidirectional(vm.probabilityProperty());
+        probability.setTooltip(new Tooltip("Off: the logit before the final activation is differentiated, whose derivative "
+            + "does not vanish where the probability saturates at 0 or 1. On: the probability itself."));
+        differentiated.setId("targetDifferentiated");
+        differentiated.setWrapText(true);
+        differentiated.setMinHeight(Region.USE_PREF_SIZE);
         field.setId("targetField");
         field.setPromptText("largest element; or mask[0,3,4], mask[0,10:20,5:9], top, a class name");
         field.setPrefColumnCount(18);
@@ -103,7 +123,7 @@ public final class TargetPickerView extends VBox {
         HBox row = new HBox(8, new Label("Target"), field, channel);
         row.setAlignment(Pos.CENTER_LEFT);
         // the words below the picture: their length changes with the target, and the picture must not move under the mouse
-        getChildren().addAll(row, empty, imagePane, bars, words, problem, hint);
+        getChildren().addAll(row, empty, imagePane, bars, words, probability, differentiated, problem, hint);
         vm.outputProperty().addListener((o, a, b) -> showOutput());
         vm.chosenProperty().addListener((o, a, b) -> showChosen());
         showOutput();
@@ -215,6 +235,14 @@ public final class TargetPickerView extends VBox {
     private void showChosen() {
         TargetPickerModel.Chosen chosen = vm.chosenProperty().get();
         words.setText(chosen == null ? "" : "Explaining " + chosen.words());
+        TargetPickerModel.Output out = vm.outputProperty().get();
+        String what = chosen == null || out == null ? null : chosen.differentiated(out.name());
+        show(probability, logitChoice && what != null);
+        show(differentiated, logitChoice && what != null);
+        if (logitChoice && what != null) {
+            probability.setText("probability (after the final " + chosen.activation().operator() + ")");
+            differentiated.setText("Differentiated: " + what);
+        }
         if (chosen != null && !field.isFocused()) {
             field.setText(chosen.text());
         }

@@ -66,7 +66,7 @@ public final class SaliencyView extends ScrollPane {
         large.visibleProperty().bind(largeNote.textProperty().isNotEmpty());
         large.managedProperty().bind(large.visibleProperty());
         VBox maps = new VBox(6, controls, images, scaleNote);
-        HBox pickerAndMaps = new HBox(12, new TargetPickerView(vm.picker()), maps);
+        HBox pickerAndMaps = new HBox(12, new TargetPickerView(vm.picker(), true), maps);
         VBox box = new VBox(6, note, large, pickerAndMaps);
         box.setPadding(new Insets(6));
         setContent(box);

@@ -1,8 +1,12 @@
 package org.jacobi.ui.saliency;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -20,11 +24,18 @@ import org.jacobi.analysis.ColorMaps;
 import org.jacobi.analysis.Pixels;
 import org.jacobi.analysis.Saliency;
 import org.jacobi.analysis.SaliencyRows;
+import org.jacobi.analysis.TargetGradients;
 import org.jacobi.analysis.ValueScale;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
+import org.jacobi.core.ProgressMonitor;
+import org.jacobi.jacobian.BatchAxis;
+import org.jacobi.jacobian.JacobianEngine;
+import org.jacobi.jacobian.JacobianMode;
+import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ModelDerivatives;
+import org.jacobi.model.Model;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 import org.jacobi.ui.picker.TargetPickerModel;
@@ -33,10 +44,18 @@ import org.jacobi.ui.picker.TargetPickerModel;
  * The Saliency tab: for an image-shaped input ([C, H, W] or [H, W, C]), the derivative of the picked target (one output
  * element's row of the Jacobian, or a region's rows summed) as an image beside the input. The target comes from a
  * {@link TargetPickerModel}; signed or absolute, which channel (-1: summed), overlay opacity.
+ *
+ * <p>For an output made by a final Sigmoid or Softmax the logit before it is differentiated unless the picker asks for
+ * the probability: one reverse pass through {@link TargetGradients} per sample and target, on the workspace's worker,
+ * rather than rows of the probability's Jacobian (which vanish where it saturates).
  */
 public final class SaliencyViewModel {
-    /** What the tab shows: input and saliency pixels (ARGB, width x height) and the captions. */
-    public record Picture(int width, int height, int[] input, int[] saliency, String derivative, String scaleNote, boolean flat) {
+    /**
+     * What the tab shows: input and saliency pixels (ARGB, width x height), the captions, and the derivative drawn (the
+     * target's with respect to one sample of the input, flattened like it).
+     */
+    public record Picture(int width, int height, int[] input, int[] saliency, String derivative, String scaleNote, boolean flat,
+                          double[] gradient) {
     }
 
     /**
@@ -45,14 +64,17 @@ public final class SaliencyViewModel {
      */
     static final double FLAT_L1 = 1e-6;
 
+    /** Gradients kept per Jacobian: redrawing (absolute, channel) or coming back to a target computes nothing. */
+    private static final int KEPT_ROWS = 16;
+
     private final AppState state;
-    /** Computes single rows of a Jacobian too large to compute whole; null: only whole results are shown. */
+    /** Computes rows off the UI thread: of a Jacobian too large to compute whole, and of logits. */
     private final Workspace workspace;
     private final TargetPickerModel picker;
-    /** The last row computed for a large Jacobian, and what it is the row of. */
-    private double[] row;
-    private Object rowKey;
-    private Object pendingKey;
+    /** Rows computed off the UI thread for {@link #rowsOf} (a result or a large Jacobian), by (sample, target, logit). */
+    private final Map<List<Object>, double[]> rows = new HashMap<>();
+    private Object rowsOf;
+    private List<Object> pendingKey;
     private final IntegerProperty output = new SimpleIntegerProperty(this, "output", 0);
     /** True while {@link #output} follows the picker (not the user setting it). */
     private boolean following;
@@ -63,11 +85,6 @@ public final class SaliencyViewModel {
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
     private final ReadOnlyBooleanWrapper computing =
         new ReadOnlyBooleanWrapper(this, "computing", false);
-
-    /** Shows saliency of computed Jacobians only, for a target picked on its own picker. */
-    public SaliencyViewModel(AppState state) {
-        this(state, null, new TargetPickerModel(state));
-    }
 
     /** Shows saliency of computed Jacobians, and of large ones by one reverse pass per map, for its own picker's target. */
     public SaliencyViewModel(Workspace workspace) {
@@ -101,7 +118,7 @@ public final class SaliencyViewModel {
             output.set(target.element());
             following = false;
         }
-        if (state.resultProperty().get() == null && state.deferredProperty().get() != null && workspace != null) {
+        if (state.resultProperty().get() == null && state.deferredProperty().get() != null) {
             refreshLarge(state.deferredProperty().get(), target);
             return;
         }
@@ -115,7 +132,15 @@ public final class SaliencyViewModel {
             channelChoices.clear();
             return;
         }
-        show(weightedRow(r, state.sampleOf(r), target.weights()), r.sampleInputShape(), x, r.wrt(), target);
+        int sample = state.sampleOf(r);
+        if (target.logit() == null) {
+            show(weightedRow(r, sample, target.weights()), r.sampleInputShape(), x, r.wrt(), target);
+            return;
+        }
+        JacobianRequest request = JacobianRequest.of(state.resultInputs()).withWrtOf(r.wrt(), r.of())
+            .withBatchAxis(r.batched() ? state.batchAxisProperty().get() : BatchAxis.NONE).withMode(JacobianMode.REVERSE);
+        showComputedRow(r, sample, r.sampleInputShape(), x, r.wrt(), target,
+            (onRow, onStopped) -> logitRow(request, r.samples(), sample, target, onRow, onStopped));
     }
 
     /** The weighted sum of rows of one sample's Jacobian: a row for one element, a region's sum for a box. */
@@ -136,7 +161,7 @@ public final class SaliencyViewModel {
 
     /**
      * A Jacobian too large to compute whole: the target's row by one reverse pass, once per choice (one element's row
-     * through the workspace's cache of rows; a region's sum by one pass with its weights).
+     * through the workspace's cache of rows; a region's sum, or a logit's gradient, by one pass with its weights).
      */
     private void refreshLarge(AppState.LargeJacobian large, TargetPickerModel.Chosen target) {
         double[] x = state.selectedInputSample();
@@ -148,57 +173,92 @@ public final class SaliencyViewModel {
             channelChoices.clear();
             return;
         }
-        int sample = Math.min(state.selectedSampleProperty().get(), (int) large.size().samples() - 1);
-        List<Object> key = List.of(large, sample, target.element() >= 0 ? target.element() : target.text());
-        if (!key.equals(rowKey)) {
-            if (!key.equals(pendingKey)) {
-                pendingKey = key;
-                Consumer<double[]> onRow = computed -> {
-                    if (key.equals(pendingKey)) {
-                        row = computed;
-                        rowKey = key;
-                        pendingKey = null;
-                        refresh();
-                    }
-                };
-                Runnable onStopped = () -> {
-                    if (key.equals(pendingKey)) {
-                        pendingKey = null; // cancelled or failed: asked again when the choice or the input changes
-                        computing.set(false);
-                    }
-                };
-                if (target.element() >= 0) {
-                    workspace.jacobianRow(sample, target.element(), onRow, onStopped);
-                } else {
-                    regionRow(large, sample, target, onRow, onStopped);
-                }
+        int samples = (int) large.size().samples();
+        int sample = Math.min(state.selectedSampleProperty().get(), samples - 1);
+        showComputedRow(large, sample, s, x, large.request().wrt(), target, (onRow, onStopped) -> {
+            if (target.logit() != null) {
+                logitRow(large.request(), samples, sample, target, onRow, onStopped);
+            } else if (target.element() >= 0) {
+                workspace.jacobianRow(sample, target.element(), onRow, onStopped);
+            } else {
+                long[] outShape = large.output().shape();
+                submitRow("Saliency of " + target.text(), (engine, monitor) ->
+                    SaliencyRows.weightedRow(engine, large.request(), outShape, sample, target.weights(), monitor), onRow, onStopped);
             }
-            computing.set(pendingKey != null);
-            if (!(rowKey instanceof List<?> k && k.get(0) == large)) {
-                picture.set(null); // the old picture stays until the new row is there, if it is of this Jacobian
-            }
-            return;
-        }
-        computing.set(false);
-        show(row, s, x, large.request().wrt(), target);
+        });
     }
 
-    /** The derivative of a region's sum by one reverse pass with its weights, on the workspace's worker. */
-    private void regionRow(AppState.LargeJacobian large, int sample, TargetPickerModel.Chosen target, Consumer<double[]> onRow,
+    /**
+     * Shows the target's row of {@code jacobian} (a result or a large Jacobian) for {@code sample} once computed off the
+     * UI thread by {@code start} (given what to do with the row, and what to do when none comes), kept per sample,
+     * target and mode so that a redraw computes nothing.
+     */
+    private void showComputedRow(Object jacobian, int sample, long[] shape, double[] x, String wrt, TargetPickerModel.Chosen target,
+                                 BiConsumer<Consumer<double[]>, Runnable> start) {
+        boolean sameJacobian = jacobian == rowsOf;
+        if (!sameJacobian) {
+            rows.clear(); // the rows of a Jacobian no longer shown, and the result they hold on to, go
+            rowsOf = jacobian;
+            pendingKey = null; // a row of the old Jacobian being computed is not one of this
+        }
+        List<Object> key = List.of(sample, target.element() >= 0 ? target.element() : target.text(), target.logit() != null);
+        double[] row = rows.get(key);
+        if (row != null) {
+            computing.set(false);
+            show(row, shape, x, wrt, target);
+            return;
+        }
+        if (!key.equals(pendingKey)) {
+            pendingKey = key;
+            start.accept(computed -> {
+                if (key.equals(pendingKey) && jacobian == rowsOf) {
+                    if (rows.size() >= KEPT_ROWS) {
+                        rows.clear();
+                    }
+                    rows.put(key, computed);
+                    pendingKey = null;
+                    refresh();
+                }
+            }, () -> {
+                if (key.equals(pendingKey) && jacobian == rowsOf) {
+                    pendingKey = null; // cancelled or failed: asked again when the choice or the input changes
+                    computing.set(false);
+                }
+            });
+        }
+        if (rows.containsKey(key)) {
+            return; // computed at once (a task run on this thread), and shown by the refresh it made
+        }
+        computing.set(pendingKey != null);
+        if (!sameJacobian) {
+            picture.set(null); // the old picture stays until the new row is there, if it is of this Jacobian
+        }
+    }
+
+    /** The gradient of the target's logit (the value before the output's final activation) by one reverse pass. */
+    private void logitRow(JacobianRequest request, int samples, int sample, TargetPickerModel.Chosen target,
+                          Consumer<double[]> onRow, Runnable onStopped) {
+        String output = picker.outputProperty().get().name();
+        Model model = state.model();
+        submitRow("Saliency of the logit of " + output, (engine, monitor) -> TargetGradients.ofSample(model, engine,
+            request, output, samples, sample, target.weights(), false, monitor), onRow, onStopped);
+    }
+
+    /** Computes a row with the exact engine (finite differences where it cannot) on the workspace's worker. */
+    private void submitRow(String title, BiFunction<JacobianEngine, ProgressMonitor, double[]> row, Consumer<double[]> onRow,
                            Runnable onStopped) {
         ModelDerivatives d = state.derivatives();
         if (d == null) {
             onStopped.run();
             return;
         }
-        long[] outShape = large.output().shape();
-        workspace.executor().submit("Saliency of " + target.text(), monitor -> {
+        workspace.executor().submit(title, monitor -> {
             try {
-                return SaliencyRows.weightedRow(d.exact(), large.request(), outShape, sample, target.weights(), monitor);
+                return row.apply(d.exact(), monitor);
             } catch (CancelledException e) {
                 throw e;
             } catch (JacobiException | UnsupportedOperationException e) {
-                return SaliencyRows.weightedRow(d.finiteDifferences(), large.request(), outShape, sample, target.weights(), monitor);
+                return row.apply(d.finiteDifferences(), monitor);
             }
         }, onRow, e -> {
             onStopped.run();
@@ -221,7 +281,11 @@ public final class SaliencyViewModel {
         for (int i = 0; out != null && i < target.weights().length; i++) {
             value += target.weights()[i] * out.values()[i];
         }
-        show(map, Saliency.channelsFirst(x, shape), c, map.height(), map.width(), "d " + what + " / d " + wrt, flatNote(l1, what, value));
+        String flat = target.logit() != null ? flatLogitNote(l1, what) : flatNote(l1, what, value);
+        if (target.logit() != null) {
+            what += " (logit before the " + target.activation().operator() + ")";
+        }
+        show(map, row, Saliency.channelsFirst(x, shape), c, "d " + what + " / d " + wrt, flat);
     }
 
     private void setChannelChoices(int c) {
@@ -235,14 +299,20 @@ public final class SaliencyViewModel {
         }
     }
 
-    /** @param flat the words for a (nearly) zero derivative, or null: then the map is drawn with its colour scale */
-    private void show(Saliency.Map2D map, double[] x, int c, int h, int w, String derivative, String flat) {
+    /**
+     * @param row the derivative drawn, flattened like one sample of the input
+     * @param flat the words for a (nearly) zero derivative, or null: then the map is drawn with its colour scale
+     */
+    private void show(Saliency.Map2D map, double[] row, double[] x, int c, String derivative, String flat) {
+        int h = map.height();
+        int w = map.width();
         ColorMaps cmap = absolute.get() ? ColorMaps.VIRIDIS : ColorMaps.RDBU;
         ValueScale scale = ValueScale.fit(map.values(), !absolute.get(), false);
         String note = flat != null ? flat : (absolute.get()
             ? String.format(Locale.ROOT, "viridis: 0 (dark) to %.3g (yellow)", scale.max())
             : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max())) + " · " + derivative;
-        picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note, flat != null));
+        picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note, flat != null,
+            row));
     }
 
     /** The words for an output that (nearly) does not change with the input, or null when it does. */
@@ -253,6 +323,12 @@ public final class SaliencyViewModel {
         return String.format(Locale.ROOT, "No saliency to show: %s = %.4g does not change with the input here (changing every "
             + "input element by 1 would move it by at most %.2g). It is saturated, as a sigmoid at 0 or 1 is: choose another "
             + "output, or the model's output before its sigmoid or softmax.", output, value, l1);
+    }
+
+    /** As {@link #flatNote}, for the logit before a final activation: no other value to suggest. */
+    static String flatLogitNote(double l1, String output) {
+        return l1 > FLAT_L1 ? null : String.format(Locale.ROOT, "No saliency to show: the logit of %s does not change with the "
+            + "input here (changing every input element by 1 would move it by at most %.2g). Choose another target.", output, l1);
     }
 
     private static double sum(double[] values) {

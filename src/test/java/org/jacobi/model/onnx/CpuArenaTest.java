@@ -1,0 +1,42 @@
+package org.jacobi.model.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jacobi.autodiff.TestGraph;
+import org.jacobi.core.DevicePreference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ONNX Runtime's CPU arena stays on for ordinary models (repeated runs of IG and SmoothGrad reuse its buffers) and is
+ * off for a model whose input holds a million elements per sample, where every open session would keep a gigabyte peak.
+ */
+class CpuArenaTest {
+    @TempDir
+    Path dir;
+
+    private boolean arenaFor(long... sampleShape) throws IOException {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = 1;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        Path file = new TestGraph(17, 1, 1).dynamicBatch().input("x", shape)
+            .node("Relu", List.of("x"), List.of("y")).output("y").write(dir, "relu" + sampleShape.length + ".onnx");
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU)) {
+            return model.cpuArena();
+        }
+    }
+
+    @Test
+    void smallInputsKeepTheArena() throws IOException {
+        assertTrue(arenaFor(3, 224, 224));
+    }
+
+    @Test
+    void aMegapixelPhotoInputRunsWithoutIt() throws IOException {
+        assertFalse(arenaFor(3, 1024, 1024));
+    }
+}
