@@ -1,8 +1,10 @@
 package org.jacobi.jacobian;
 
 import java.util.Arrays;
+import java.util.function.Function;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.model.ModelInfo;
 
 /**
  * Per-sample Jacobians where the input or the output holds its samples on an axis other than 0 (a recurrent state
@@ -13,6 +15,22 @@ import org.jacobi.core.Tensor;
  */
 public final class SampleBlocks {
     private SampleBlocks() {
+    }
+
+    /**
+     * The per-sample Jacobians of a request whose input or output holds its samples on an axis other than 0, cut from the
+     * Jacobian of the whole tensors that {@code engine} computes; null when both hold them on axis 0 or none, for the
+     * engine's own way. The one rule the exact and the finite-difference engines share.
+     */
+    public static JacobianResult offAxisZero(ModelInfo info, ResolvedRequest r, Function<JacobianRequest, JacobianResult> engine) {
+        int inputAxis = r.batched() ? BatchAxis.NO_AXIS : r.request().batchAxis().axesOf(info).getOrDefault(r.wrt(), BatchAxis.NO_AXIS);
+        int outputAxis = BatchAxis.outputAxis(info, r.of());
+        if (!(inputAxis > 0 && r.wrtValue().rank() > inputAxis || r.batched() && outputAxis > 0)) {
+            return null;
+        }
+        JacobianRequest request = r.request();
+        JacobianRequest whole = request.withBatchAxis(request.batchAxis().withInput(r.wrt(), BatchAxis.NO_AXIS));
+        return perSample(engine.apply(whole), Math.max(outputAxis, 0), r.batched() ? 0 : inputAxis);
     }
 
     /**

@@ -135,6 +135,15 @@ class BatchAxisEveryCommandTest {
     }
 
     @Test
+    void benchTimesWithTheStatedAxisAndRefusesOneThatCannotHoldTheSamples() {
+        String[] bench = args("bench", MODEL, "--repeats", "1", "--warmup", "0", "--warmup-seconds", "0");
+        CliRunner r = CliRunner.run(with(bench, "--batch-axis", "h0=1", "--attribution", "saliency", "--of", "h", "--json"));
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("\"method\""), r.out);
+        assertAxisZeroRefused(bench, dir.resolve("none"));
+    }
+
+    @Test
     void jacobianOfTheNewStateWhoseSamplesLieOnAxisOne() {
         Path out = dir.resolve("j.npy");
         CliRunner r = CliRunner.run("jacobian", CONTROL_FLOW.resolve("vad.onnx").toString(), "--wrt", "x", "--of", "stateN",
@@ -145,5 +154,16 @@ class BatchAxisEveryCommandTest {
         Tensor actual = Npy.read(out);
         assertArrayEquals(expected.shape(), actual.shape());
         assertClose(expected, actual.toDoubleArray(), "d stateN / d x");
+    }
+
+    @Test
+    void attributionsOfTheNewStateAreRefusedInOneLineBeforeAnyRun() {
+        Path out = dir.resolve("a.npy");
+        CliRunner r = CliRunner.run("attribute", CONTROL_FLOW.resolve("vad.onnx").toString(), "--method", "saliency", "--of", "stateN",
+            "--input", "x=" + CONTROL_FLOW.resolve("vad.input.x.npy"), "--input", "sr=" + CONTROL_FLOW.resolve("vad.sr16000.npy"),
+            "--input", "state=" + CONTROL_FLOW.resolve("vad.input.state.npy"), "--out", out.toString());
+        assertEquals(2, r.exitCode, r.toString());
+        assertTrue(r.err.contains("holds its samples on axis 1") && r.err.strip().lines().count() == 1, r.err);
+        assertFalse(out.toFile().exists());
     }
 }
