@@ -48,6 +48,11 @@ public final class GsaSetup {
             SampleGenerator.Kind.ZEROS, 0);
         ResolvedRequest r = ResolvedRequest.resolve(model.info(),
             JacobianRequest.of(inputs).withWrtOf(study.wrt(), study.of()).withBatchAxis(batchAxis));
+        int outputAxis = BatchAxis.outputAxis(model.info(), r.of());
+        if (r.batched() && outputAxis > 0) {
+            throw JacobiException.usage("Output '" + r.of() + "' holds its samples on axis " + outputAxis + ", and a study stacks its "
+                + "rows on axis 0: choose another output with --of.");
+        }
         if (reference == null && model.info().inputs().size() > 1) {
             throw JacobiException.usage("The model has inputs besides '" + r.wrt() + "' ("
                 + String.join(", ", model.info().inputs().stream().map(TensorSpec::name).filter(n -> !n.equals(r.wrt()))

@@ -157,13 +157,17 @@ class BatchAxisEveryCommandTest {
     }
 
     @Test
-    void attributionsOfTheNewStateAreRefusedInOneLineBeforeAnyRun() {
-        Path out = dir.resolve("a.npy");
-        CliRunner r = CliRunner.run("attribute", CONTROL_FLOW.resolve("vad.onnx").toString(), "--method", "saliency", "--of", "stateN",
-            "--input", "x=" + CONTROL_FLOW.resolve("vad.input.x.npy"), "--input", "sr=" + CONTROL_FLOW.resolve("vad.sr16000.npy"),
-            "--input", "state=" + CONTROL_FLOW.resolve("vad.input.state.npy"), "--out", out.toString());
-        assertEquals(2, r.exitCode, r.toString());
-        assertTrue(r.err.contains("holds its samples on axis 1") && r.err.strip().lines().count() == 1, r.err);
-        assertFalse(out.toFile().exists());
+    void attributionsAndStudiesOfTheNewStateAreRefusedInOneLine() {
+        String[] vad = {CONTROL_FLOW.resolve("vad.onnx").toString(), "--of", "stateN", "--input", "x=" + CONTROL_FLOW.resolve("vad.input.x.npy"),
+            "--input", "sr=" + CONTROL_FLOW.resolve("vad.sr16000.npy"), "--input", "state=" + CONTROL_FLOW.resolve("vad.input.state.npy")};
+        Path attribution = dir.resolve("a.npy");
+        Path study = dir.resolve("s.csv");
+        for (String[] command : List.of(with(new String[] {"attribute", "--method", "saliency", "--out", attribution.toString()}, vad),
+            with(new String[] {"gsa", "--wrt", "x", "--dist", "uniform:-1,1", "--samples", "16", "--out", study.toString()}, vad))) {
+            CliRunner r = CliRunner.run(command);
+            assertEquals(2, r.exitCode, r.toString());
+            assertTrue(r.err.contains("holds its samples on axis 1") && r.err.strip().lines().count() == 1, r.err);
+        }
+        assertFalse(attribution.toFile().exists() || study.toFile().exists());
     }
 }
