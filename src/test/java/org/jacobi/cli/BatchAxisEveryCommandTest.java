@@ -97,6 +97,12 @@ class BatchAxisEveryCommandTest {
             dir.resolve("c.npy").toString()));
         assertEquals(2, none.exitCode, none.toString());
         assertTrue(none.err.contains("per sample of 'x' on its axis 0") && none.err.strip().lines().count() == 1, none.err);
+
+        // a Spark job attributes the rows of a table, each one sample on axis 0: a stated axis is refused, not ignored
+        CliRunner spark = CliRunner.run(args("attribute", MODEL, "--method", "saliency", "--spark", "local[1]", "--batch-axis", "h0=1",
+            "--out", dir.resolve("d.npy").toString()));
+        assertEquals(2, spark.exitCode, spark.toString());
+        assertTrue(spark.err.contains("--spark attributes the rows of a table") && spark.err.strip().lines().count() == 1, spark.err);
     }
 
     @Test
