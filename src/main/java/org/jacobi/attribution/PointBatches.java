@@ -234,15 +234,7 @@ public final class PointBatches {
      */
     static Tensor gatherRows(Tensor t, int samples, int[] sampleOfRow, Integer axis) {
         int along = axis != null ? axis : t.rank() > 0 && t.dim(0) == samples ? 0 : -1;
-        if (along < 0) {
-            return t;
-        }
-        List<Tensor> rows = new ArrayList<>(sampleOfRow.length);
-        Map<Integer, Tensor> cache = new LinkedHashMap<>();
-        for (int s : sampleOfRow) {
-            rows.add(cache.computeIfAbsent(s, k -> t.sliceAlong(along, k, k + 1)));
-        }
-        return Tensor.concatAlong(along, rows);
+        return along < 0 ? t : t.gatherAlong(along, sampleOfRow);
     }
 
     static long[] concat(long[] a, long[] b) {
