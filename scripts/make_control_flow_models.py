@@ -22,6 +22,13 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   samples on axis 1 as well).
 - loop_lstm: a Loop with a fixed trip count (2) whose body holds an LSTM over the input sequence (read from the
   enclosing graph), started from the carried hidden state: the LSTM is expanded once the Loop is unrolled.
+- loop_in_if: an If on ReduceSum(x) > 0 whose then branch holds a for-Loop (trip count 4 from a Constant node of the
+  branch, condition a branch initializer, a body initializer) carrying h = tanh(x_i U + h W + b), x read from the
+  main graph, and whose else branch holds a nested If (on ReduceMax(x) > -10, true for these inputs) whose then
+  branch holds a Scan over axis 1 of x (weights as that branch's initializers). References per sample for one
+  batch whose every sample takes the then branch and one whose every sample takes the else branch: Jacobians, and
+  Hessians of output element 0.
+- while_in_if: a while loop (no trip count) inside an If's branch: refused, naming the node.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_control_flow_models.py
 """
@@ -81,6 +88,26 @@ def per_sample_hessian(f, x, element):
 
 def t(a):
     return torch.from_numpy(np.asarray(a)).double()
+
+
+def tanh_step(xt, h_in, w, u, b, h_out, p=""):
+    """The nodes of one recurrent step h_out = tanh(xt w + h_in u + b), intermediate values named with prefix p."""
+    return [
+        helper.make_node("MatMul", [xt, w], [p + "xw"]),
+        helper.make_node("MatMul", [h_in, u], [p + "hu"]),
+        helper.make_node("Add", [p + "xw", p + "hu"], [p + "a0"]),
+        helper.make_node("Add", [p + "a0", b], [p + "a"]),
+        helper.make_node("Tanh", [p + "a"], [h_out]),
+    ]
+
+
+def mean_state(v, h0, p=""):
+    """The nodes of h0 = tanh(mean(x, axis 1) v), intermediate values named with prefix p."""
+    return [
+        helper.make_node("ReduceMean", ["x"], [p + "xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", [p + "xm", v], [p + "xmv"]),
+        helper.make_node("Tanh", [p + "xmv"], [h0]),
+    ]
 
 
 # ---- nested_if ----
@@ -147,11 +174,7 @@ W, U, BR, V = weights(3, 5), weights(5, 5, scale=0.4), weights(5), weights(3, 5)
 def loop_rnn():
     body = helper.make_graph([
         helper.make_node("Gather", ["x", "i"], ["xt"], axis=1),
-        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
-        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
-        helper.make_node("Add", ["xw", "hu"], ["a0"]),
-        helper.make_node("Add", ["a0", "b"], ["a"]),
-        helper.make_node("Tanh", ["a"], ["h_out"]),
+        *tanh_step("xt", "h_in", "W", "U", "b", "h_out"),
         helper.make_node("Identity", ["cond_in"], ["cond_out"]),
         helper.make_node("Identity", ["h_out"], ["h_seq"]),
     ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
@@ -181,17 +204,11 @@ def loop_rnn_torch(x):
 
 def scan_rnn():
     body = helper.make_graph([
-        helper.make_node("MatMul", ["xt", "W"], ["xw"]),
-        helper.make_node("MatMul", ["h_in", "U"], ["hu"]),
-        helper.make_node("Add", ["xw", "hu"], ["a0"]),
-        helper.make_node("Add", ["a0", "b"], ["a"]),
-        helper.make_node("Tanh", ["a"], ["h_out"]),
+        *tanh_step("xt", "h_in", "W", "U", "b", "h_out"),
         helper.make_node("Mul", ["h_out", "h_out"], ["o"]),
     ], "body", [vinfo("h_in", F, None), vinfo("xt", F, None)], [vinfo("h_out", F, None), vinfo("o", F, None)])
     graph = helper.make_graph([
-        helper.make_node("ReduceMean", ["x"], ["xm"], axes=[1], keepdims=0),
-        helper.make_node("MatMul", ["xm", "V"], ["xmv"]),
-        helper.make_node("Tanh", ["xmv"], ["h0"]),
+        *mean_state("V", "h0"),
         helper.make_node("Scan", ["h0", "x"], ["h_final", "os"], body=body, num_scan_inputs=1, scan_input_axes=[1],
                          scan_output_axes=[1]),
         helper.make_node("Unsqueeze", ["h_final", "one"], ["hf"]),
@@ -212,14 +229,19 @@ def scan_rnn_torch(x):
 
 # ---- refused and independent ----
 
+def halving_body(p=""):
+    """A while loop's body: halves the carried value while its largest magnitude exceeds a tenth (names prefixed p)."""
+    return helper.make_graph([
+        helper.make_node("Mul", [p + "h_in", "half"], [p + "h_out"]),
+        helper.make_node("Abs", [p + "h_out"], [p + "mag"]),
+        helper.make_node("ReduceMax", [p + "mag"], [p + "largest"], keepdims=0),
+        helper.make_node("Greater", [p + "largest", "tenth"], [p + "cond_out"]),
+    ], "body", [vinfo(p + "i", TensorProto.INT64, []), vinfo(p + "cond_in", TensorProto.BOOL, []), vinfo(p + "h_in", F, None)],
+        [vinfo(p + "cond_out", TensorProto.BOOL, []), vinfo(p + "h_out", F, None)])
+
+
 def while_loop():
-    body = helper.make_graph([
-        helper.make_node("Mul", ["h_in", "half"], ["h_out"]),
-        helper.make_node("Abs", ["h_out"], ["mag"]),
-        helper.make_node("ReduceMax", ["mag"], ["largest"], keepdims=0),
-        helper.make_node("Greater", ["largest", "tenth"], ["cond_out"]),
-    ], "body", [vinfo("i", TensorProto.INT64, []), vinfo("cond_in", TensorProto.BOOL, []), vinfo("h_in", F, None)],
-        [vinfo("cond_out", TensorProto.BOOL, []), vinfo("h_out", F, None)])
+    body = halving_body()
     graph = helper.make_graph([
         helper.make_node("Loop", ["", "cond", "x"], ["y"], name="halve_until_small", body=body),
     ], "while_loop", [vinfo("x", F, ["batch", 3])], [vinfo("y", F, ["batch", 3])],
@@ -384,6 +406,96 @@ def loop_lstm_torch(x):
     return h
 
 
+# ---- loop_in_if and while_in_if ----
+
+# its own generator, so that the models above keep their weights and references
+_if_rng = np.random.default_rng(11)
+IV, IU, IW, IB, SV, SW, SU, SB = [(_if_rng.standard_normal(shape) * scale).astype(np.float32) for shape, scale in (
+    ((3, 5), 0.6), ((3, 5), 0.6), ((5, 5), 0.4), ((5,), 0.6), ((3, 5), 0.6), ((3, 5), 0.6), ((5, 5), 0.4), ((5,), 0.6))]
+
+
+def loop_in_if():
+    loop_body = helper.make_graph([
+        helper.make_node("Gather", ["x", "li_i"], ["li_xt"], axis=1),
+        *tanh_step("li_xt", "li_h_in", "IU", "IW", "IB", "li_h_out", "li_"),
+        helper.make_node("Identity", ["li_cond_in"], ["li_cond_out"]),
+        helper.make_node("Identity", ["li_h_out"], ["li_h_seq"]),
+    ], "loop_body", [vinfo("li_i", TensorProto.INT64, []), vinfo("li_cond_in", TensorProto.BOOL, []),
+                     vinfo("li_h_in", F, None)],
+        [vinfo("li_cond_out", TensorProto.BOOL, []), vinfo("li_h_out", F, None), vinfo("li_h_seq", F, None)],
+        [init("IB", IB)])
+    then = helper.make_graph([
+        *mean_state("IV", "t_h0", "t_"),
+        helper.make_node("Constant", [], ["t_trips"], value=helper.make_tensor("trips", TensorProto.INT64, [], [4])),
+        helper.make_node("Loop", ["t_trips", "t_go", "t_h0"], ["t_h_final", "t_hs"], name="recur", body=loop_body),
+        helper.make_node("ReduceMean", ["t_hs"], ["t_hm"], axes=[0], keepdims=0),
+        helper.make_node("Add", ["t_h_final", "t_hm"], ["t_y"]),
+    ], "then", [], [vinfo("t_y", F, None)], [init("t_go", np.bool_(True))])
+    scan_body = helper.make_graph([
+        *tanh_step("sc_xt", "sc_h_in", "SW", "SU", "SB", "sc_h_out", "sc_"),
+        helper.make_node("Mul", ["sc_h_out", "sc_h_out"], ["sc_o"]),
+    ], "scan_body", [vinfo("sc_h_in", F, None), vinfo("sc_xt", F, None)], [vinfo("sc_h_out", F, None), vinfo("sc_o", F, None)])
+    scanning = helper.make_graph([
+        *mean_state("SV", "s_h0", "s_"),
+        helper.make_node("Scan", ["s_h0", "x"], ["s_h_final", "s_os"], name="scan_steps", body=scan_body,
+                         num_scan_inputs=1, scan_input_axes=[1], scan_output_axes=[1]),
+        helper.make_node("ReduceMean", ["s_os"], ["s_om"], axes=[1], keepdims=0),
+        helper.make_node("Add", ["s_h_final", "s_om"], ["s_y"]),
+    ], "scanning", [], [vinfo("s_y", F, None)], [init("SW", SW), init("SU", SU), init("SB", SB)])
+    plain = helper.make_graph([
+        helper.make_node("ReduceMean", ["x"], ["p_xm"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["p_xm", "SV"], ["p_y"]),
+    ], "plain", [], [vinfo("p_y", F, None)])
+    otherwise = helper.make_graph([
+        helper.make_node("ReduceMax", ["x"], ["e_max"], keepdims=0),
+        helper.make_node("Greater", ["e_max", "minus_ten"], ["e_c"]),
+        helper.make_node("If", ["e_c"], ["e_y"], name="inner", then_branch=scanning, else_branch=plain),
+    ], "else", [], [vinfo("e_y", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceSum", ["x"], ["xs"], keepdims=0),
+        helper.make_node("Greater", ["xs", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "loop_in_if", [vinfo("x", F, ["batch", 4, 3])], [vinfo("y", F, ["batch", 5])],
+        [init("IV", IV), init("IU", IU), init("IW", IW), init("SV", SV), init("zero", np.float32(0)),
+         init("minus_ten", np.float32(-10))])
+    save_model("loop_in_if", graph)
+
+
+def loop_in_if_torch(x):
+    def recur(v, u, w, b, out):
+        h = torch.tanh(x.mean(1) @ t(v))
+        outs = []
+        for i in range(4):
+            h = torch.tanh(x[:, i] @ t(u) + h @ t(w) + t(b))
+            outs.append(out(h))
+        return h + torch.stack(outs, 1).mean(1)
+    if x.sum() > 0:
+        return recur(IV, IU, IW, IB, lambda h: h)
+    return recur(SV, SW, SU, SB, lambda h: h * h)
+
+
+def while_in_if():
+    then = helper.make_graph([helper.make_node("Loop", ["", "go", "x"], ["t_y"], name="halve_in_branch",
+                                               body=halving_body("w_"))],
+                             "then", [], [vinfo("t_y", F, None)])
+    otherwise = helper.make_graph([helper.make_node("Neg", ["x"], ["e_y"])], "else", [], [vinfo("e_y", F, None)])
+    graph = helper.make_graph([
+        helper.make_node("ReduceSum", ["x"], ["xs"], keepdims=0),
+        helper.make_node("Greater", ["xs", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], name="choose", then_branch=then, else_branch=otherwise),
+    ], "while_in_if", [vinfo("x", F, ["batch", 3])], [vinfo("y", F, ["batch", 3])],
+        [init("go", np.bool_(True)), init("half", np.float32(0.5)), init("tenth", np.float32(0.1)),
+         init("zero", np.float32(0))])
+    save_model("while_in_if", graph)
+
+
+def loop_in_if_inputs():
+    """One batch whose every sample sums to 2.4 (then branch) and one whose every sample sums to -2.4 (else branch)."""
+    x = _if_rng.uniform(-1, 1, (3, 4, 3))
+    centred = x - x.mean(axis=(1, 2), keepdims=True)
+    return {"then": (centred + 0.2).astype(np.float32), "else": (centred - 0.2).astype(np.float32)}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     nested_if()
@@ -414,6 +526,12 @@ def main():
     vad()
     loop_lstm()
     npy("loop_lstm.jacobian", per_sample(loop_lstm_torch, seq))
+    loop_in_if()
+    while_in_if()
+    for branch, x in loop_in_if_inputs().items():
+        npy(f"loop_in_if.input.{branch}", x)
+        npy(f"loop_in_if.jacobian.{branch}", per_sample(loop_in_if_torch, x))
+        npy(f"loop_in_if.hessian.{branch}", per_sample_hessian(loop_in_if_torch, x, 0).reshape(x.shape + x.shape[1:]))
 
 
 if __name__ == "__main__":

@@ -33,13 +33,20 @@ public final class OutputTarget {
     private final String[] axes;
     private final String label;
     private final Tensor weights;
+    /** The output whose element labels a {@code --target-label} is looked up in (the output a logit feeds), or null: {@link #output}. */
+    private final String labelledBy;
 
     private OutputTarget(String output, Kind kind, String[] axes, String label, Tensor weights) {
+        this(output, kind, axes, label, weights, null);
+    }
+
+    private OutputTarget(String output, Kind kind, String[] axes, String label, Tensor weights, String labelledBy) {
         this.output = output;
         this.kind = kind;
         this.axes = axes;
         this.label = label;
         this.weights = weights;
+        this.labelledBy = labelledBy;
     }
 
     /**
@@ -81,9 +88,12 @@ public final class OutputTarget {
         return new OutputTarget(name, Kind.INDEXED, inside.split(",", -1), null, null);
     }
 
-    /** The same target pointed at value {@code name} (an output, or a value inside the graph such as a logit). */
-    public OutputTarget on(String name) {
-        return new OutputTarget(name, kind, axes, label, weights);
+    /**
+     * The same target pointed at value {@code name} (the logit before a final Sigmoid or Softmax, of the same shape),
+     * its elements still labelled as those of {@code output} (a class name finds the class's logit).
+     */
+    public OutputTarget on(String name, String output) {
+        return new OutputTarget(name, kind, axes, label, weights, output);
     }
 
     /** Whether this target points at part of the output (an index, slice, top, each, label or weights), not all of it. */
@@ -141,7 +151,7 @@ public final class OutputTarget {
                 }
                 return new Resolved(name, samples, sampleShape, n, (s, t) -> oneHot(n, t), t -> name + elementText(sampleShape, t));
             case LABEL: {
-                Optional<List<String>> labels = ElementLabels.of(model, name, n);
+                Optional<List<String>> labels = ElementLabels.of(model, labelledBy != null ? labelledBy : name, n);
                 if (labels.isEmpty()) {
                     throw JacobiException.usage("The model names no elements of output '" + name + "', so --target-label '" + label
                         + "' cannot be found. Use an index: " + name + "[i].");

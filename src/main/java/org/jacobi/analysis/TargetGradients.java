@@ -42,7 +42,7 @@ public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, St
         if (value == null) {
             value = model.run(r.inputs(), Set.of(of)).get(of);
         }
-        OutputTarget.Resolved resolved = target.on(of).resolve(model, value);
+        OutputTarget.Resolved resolved = target.on(of, output).resolve(model, value);
         int samples = resolved.samples();
         int n = resolved.outputsPerSample();
         Tensor[] parts = new Tensor[resolved.targets()];

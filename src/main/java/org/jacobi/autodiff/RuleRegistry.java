@@ -213,11 +213,12 @@ public final class RuleRegistry {
         r.add("Scan", ControlFlow.NOT_UNROLLED);
         r.note("If", "both branches differentiated, the derivative an If on the same condition; values of enclosing "
             + "graphs read inside a branch are dependencies at any depth; both branches must run on the probe's inputs; "
-            + "LSTM, GRU and RNN inside a branch are expanded as in the main graph");
-        r.note("Loop", "unrolled when the trip count is a known constant and the loop condition stays true, then the "
-            + "recurrent layers and loops of its body in turn; refused otherwise");
-        r.note("Scan", "unrolled (the trip count is the scanned length, known from the input shapes), then the recurrent "
-            + "layers and loops of its body in turn");
+            + "LSTM, GRU and RNN inside a branch are expanded, and Loop and Scan unrolled, as in the main graph");
+        r.note("Loop", "unrolled, in the main graph and in If branches at any depth, when the trip count is a known "
+            + "constant and the loop condition stays true, then the recurrent layers and loops of its body in turn; "
+            + "refused otherwise");
+        r.note("Scan", "unrolled, in the main graph and in If branches at any depth (the trip count is the scanned "
+            + "length, known from the input shapes), then the recurrent layers and loops of its body in turn");
         // Integer, boolean and random operators: their outputs carry no derivative
         for (String op : List.of("BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "NonZero", "EyeLike",
             "Hardmax", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli", "HannWindow",

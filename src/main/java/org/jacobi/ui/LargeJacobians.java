@@ -240,7 +240,6 @@ final class LargeJacobians {
                 d[i] = row[i];
             }
             onRow.accept(d);
-            Timeline.mark(Timeline.SALIENCY);
             if (!cached) {
                 double full = estimatedFullSeconds(large);
                 state.showInfo(String.format(Locale.ROOT, "Saliency map in %.2f s (one reverse pass%s). Full Jacobian: %,d entries, %s%s "

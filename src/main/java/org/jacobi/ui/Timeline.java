@@ -9,16 +9,16 @@ import javafx.application.Platform;
  * to stderr as {@code jacobi-timeline: NAME SECONDS} (seconds since the JVM started); with
  * {@code -Djacobi.timeline=exit} the app also quits after the first saliency map. Silent otherwise.
  */
-final class Timeline {
-    static final String OUTPUT = "output";
-    static final String SALIENCY = "saliency";
+public final class Timeline {
+    public static final String OUTPUT = "output";
+    public static final String SALIENCY = "saliency";
     private static final String MODE = System.getProperty("jacobi.timeline", "");
 
     private Timeline() {
     }
 
     /** Records that {@code milestone} was reached (on the UI thread). */
-    static void mark(String milestone) {
+    public static void mark(String milestone) {
         if (MODE.isEmpty()) {
             return;
         }

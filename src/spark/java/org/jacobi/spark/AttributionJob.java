@@ -145,7 +145,7 @@ public final class AttributionJob {
             int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
             int elements = Math.toIntExact(Tensor.elementCount(sampleShape));
             Sums total = s.source().blocks(spark, elements, partitions)
-                .mapPartitions(new Work(shared, folder == null ? null : folder.partialLocation()))
+                .mapPartitions(new Work(shared, SparkSessions.taskCpus(spark), folder == null ? null : folder.partialLocation()))
                 .treeReduce(Sums::merge, 2);
             List<JacobianShards.Shard> shards = new ArrayList<>(total.shards);
             shards.sort(Comparator.comparingLong(JacobianShards.Shard::first));
@@ -254,10 +254,13 @@ public final class AttributionJob {
     static final class Work implements FlatMapFunction<Iterator<SampleBlock>, Sums> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<Shared> shared;
+        private final int threads;
         private final String shardFolder;
 
-        Work(Broadcast<Shared> shared, String shardFolder) {
+        /** @param threads ONNX Runtime threads per task: the cores Spark allots a task, as the Jacobian and gsa jobs use */
+        Work(Broadcast<Shared> shared, int threads, String shardFolder) {
             this.shared = shared;
+            this.threads = threads;
             this.shardFolder = shardFolder;
         }
 
@@ -266,7 +269,7 @@ public final class AttributionJob {
             Shared s = shared.value();
             Sums sums = new Sums();
             Onnx.ModelProto proto = Onnx.ModelProto.parseFrom(s.model());
-            try (OnnxModel m = OnnxModel.fromProto(Path.of(s.modelName()), proto, DevicePreference.CPU);
+            try (OnnxModel m = OnnxModel.fromProto(Path.of(s.modelName()), proto, DevicePreference.CPU, threads);
                  OnnxJacobianEngine engine = new OnnxJacobianEngine(m)) {
                 while (blocks.hasNext()) {
                     SampleBlock block = blocks.next();

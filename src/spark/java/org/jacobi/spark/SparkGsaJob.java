@@ -120,7 +120,7 @@ public final class SparkGsaJob {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<String> warnings = new ArrayList<>(GsaWarnings.of(plan, convergence));
         return new GsaResult(plan, convergence, runs, jacobians, seconds, warnings, "ONNX autodiff",
-            "Spark " + spark.sparkContext().master() + " (" + spark.sparkContext().defaultParallelism() + " task slots)");
+            SparkSessions.describe(spark));
     }
 
     /** Model rows per block: inputs, outputs and (DGSM) Jacobians of a block within the memory budget. */

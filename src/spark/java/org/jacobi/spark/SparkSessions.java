@@ -146,6 +146,19 @@ public final class SparkSessions {
     }
 
     /** Cores one task owns (spark.task.cpus): ONNX Runtime's intra-op threads, so tasks do not oversubscribe executors. */
+    /**
+     * Where a job ran, for its summary: the master and, in local mode, its task slots; on a cluster the executors that
+     * joined (Spark's default parallelism there is at least 2, so it would count one single-core executor as two slots).
+     */
+    public static String describe(SparkSession spark) {
+        String master = spark.sparkContext().master();
+        if (master.startsWith("local")) {
+            return "Spark " + master + " (" + spark.sparkContext().defaultParallelism() + " task slots)";
+        }
+        int executors = Math.max(0, spark.sparkContext().statusTracker().getExecutorInfos().length - 1); // less the driver
+        return "Spark " + master + " (" + executors + " executor" + (executors == 1 ? "" : "s") + ")";
+    }
+
     public static int taskCpus(SparkSession spark) {
         try {
             return Math.max(1, Integer.parseInt(spark.conf().get("spark.task.cpus", "1").trim()));

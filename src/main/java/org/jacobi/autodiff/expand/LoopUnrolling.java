@@ -10,21 +10,31 @@ import org.jacobi.autodiff.Attr;
 import org.jacobi.autodiff.ControlFlow;
 import org.jacobi.autodiff.Differentiator;
 import org.jacobi.autodiff.Emitter;
+import org.jacobi.autodiff.TensorProtos;
 import org.jacobi.autodiff.ValueShapes;
 import org.jacobi.onnx.proto.Onnx;
 
 /**
- * Unrolls Loop and Scan nodes of the main graph whose trip count is known when the graph is built: the body's nodes
- * are copied once per iteration under names of their own ({@code expand/Loop_3/iteration2/...}), the carried values
- * wired from one copy to the next, and the per-iteration outputs stacked with Unsqueeze and Concat. The ordinary rules
- * then differentiate the unrolled graph in every mode. A Loop's trip count must be a constant or a value the probe
- * learns, and its condition must stay true (a {@code for} loop); a Scan's is the scanned axis's length. Anything else
- * is left as it is, and the Loop/Scan rule refuses it with a message if the output depends on the input through it.
+ * Unrolls Loop and Scan nodes whose trip count is known when the graph is built, in the main graph and in If branches
+ * at any depth: the body's nodes are copied once per iteration under names of their own
+ * ({@code expand/Loop_3/iteration2/...}), the carried values wired from one copy to the next, and the per-iteration
+ * outputs stacked with Unsqueeze and Concat. The ordinary rules then differentiate the unrolled graph in every mode.
+ * A Loop's trip count must be a constant (an initializer of its graph or an enclosing one) or a value the probe learns
+ * (the probe runs both branches of every If, so values computed inside a branch are learnt too), and its condition
+ * must stay true (a {@code for} loop); a Scan's is the scanned axis's length. Anything else is left as it is, and the
+ * Loop/Scan rule refuses it with a message if the output depends on the input through it. Constants the unrolling
+ * makes go to the main graph, which every branch reads.
  */
 public final class LoopUnrolling implements GraphPass {
     @Override
     public boolean appliesTo(Onnx.ModelProto model) {
-        return model.getGraph().getNodeList().stream().anyMatch(n -> loop(n) || scan(n));
+        return anyLoop(model.getGraph());
+    }
+
+    /** A Loop or Scan in the graph or, at any depth, in an If's branches (those of a body come out once it is unrolled). */
+    private static boolean anyLoop(Onnx.GraphProto graph) {
+        return graph.getNodeList().stream().anyMatch(n -> loop(n) || scan(n) || ControlFlow.isIf(n)
+            && ControlFlow.subgraphs(n).stream().anyMatch(LoopUnrolling::anyLoop));
     }
 
     private static boolean standard(Onnx.NodeProto n) {
@@ -43,12 +53,35 @@ public final class LoopUnrolling implements GraphPass {
     public Onnx.ModelProto apply(Onnx.ModelProto model, ValueShapes shapes) {
         Onnx.GraphProto graph = model.getGraph();
         Emitter e = new Emitter(Differentiator.opset(model), ControlFlow.names(graph));
+        if (!unrollAll(graph.getNodeList(), List.of(graph), e, shapes)) {
+            return model;
+        }
+        Onnx.GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(e.nodes()).addAllInitializer(e.initializers());
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    /**
+     * Emits {@code nodes} (of the innermost of {@code scopes}, a graph and the branches it lies in) with every loop of a
+     * known trip count unrolled, those in If branches too; true when one was.
+     */
+    private static boolean unrollAll(List<Onnx.NodeProto> nodes, List<Onnx.GraphProto> scopes, Emitter e, ValueShapes shapes) {
         boolean changed = false;
-        List<Onnx.NodeProto> nodes = graph.getNodeList();
         for (int i = 0; i < nodes.size(); i++) {
             Onnx.NodeProto node = nodes.get(i);
+            if (ControlFlow.isIf(node) && ControlFlow.subgraphs(node).stream().anyMatch(LoopUnrolling::anyLoop)) {
+                boolean[] inside = {false};
+                e.add(ControlFlow.withSubgraphs(node.toBuilder(), branch -> {
+                    Emitter sub = e.subgraph();
+                    List<Onnx.GraphProto> enclosing = new ArrayList<>(scopes);
+                    enclosing.add(branch);
+                    inside[0] |= unrollAll(branch.getNodeList(), enclosing, sub, shapes);
+                    return branch.toBuilder().clearNode().addAllNode(sub.nodes()).build();
+                }));
+                changed |= inside[0];
+                continue;
+            }
             String label = node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName();
-            long trips = loop(node) ? loopTrips(node, graph, shapes) : scan(node) ? scanTrips(node, shapes) : 0;
+            long trips = loop(node) ? loopTrips(node, scopes, shapes) : scan(node) ? scanTrips(node, shapes) : 0;
             if (trips <= 0) {
                 e.copy(node);
                 continue;
@@ -56,22 +89,17 @@ public final class LoopUnrolling implements GraphPass {
             new Unrolled(node, label, e, trips).emit();
             changed = true;
         }
-        if (!changed) {
-            return model;
-        }
-        Onnx.GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(e.nodes()).addAllInitializer(e.initializers());
-        return model.toBuilder().setGraph(g).build();
+        return changed;
     }
 
     /** A Loop's trip count, or 0 when it is not a {@code for} loop of a known count. */
-    private static long loopTrips(Onnx.NodeProto node, Onnx.GraphProto graph, ValueShapes shapes) {
+    private static long loopTrips(Onnx.NodeProto node, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
         if (node.getInputCount() < 2 || node.getInput(0).isEmpty()) {
             return 0;
         }
-        shapes.shape(node.getInput(0)); // unknown before the probe: asks for it
-        long[] m = shapes.ints(node.getInput(0));
+        long[] m = ints(node.getInput(0), scopes, shapes);
         String cond = node.getInput(1);
-        if (m == null || m.length != 1 || (!cond.isEmpty() && !isTrue(cond, graph, shapes))) {
+        if (m == null || m.length != 1 || (!cond.isEmpty() && !isTrue(cond, scopes, shapes))) {
             return 0;
         }
         Onnx.GraphProto body = ControlFlow.subgraphs(node).get(0);
@@ -91,11 +119,34 @@ public final class LoopUnrolling implements GraphPass {
         return 0;
     }
 
-    private static boolean isTrue(String value, Onnx.GraphProto graph, ValueShapes shapes) {
-        for (Onnx.TensorProto t : graph.getInitializerList()) {
-            if (t.getName().equals(value)) {
-                return isTrue(t);
+    /** The initializer {@code value} of the innermost scope that has one, or null. */
+    private static Onnx.TensorProto initializer(String value, List<Onnx.GraphProto> scopes) {
+        for (int s = scopes.size() - 1; s >= 0; s--) {
+            for (Onnx.TensorProto t : scopes.get(s).getInitializerList()) {
+                if (t.getName().equals(value)) {
+                    return t;
+                }
             }
+        }
+        return null;
+    }
+
+    /** The contents of a small integer value: an initializer of a scope, or learnt by the probe; null when neither. */
+    private static long[] ints(String value, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
+        Onnx.TensorProto t = initializer(value, scopes);
+        if (t != null) {
+            int type = t.getDataType();
+            boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE;
+            return integer ? TensorProtos.toLongs(t) : null;
+        }
+        shapes.shape(value); // unknown before the probe: asks for it
+        return shapes.ints(value);
+    }
+
+    private static boolean isTrue(String value, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
+        Onnx.TensorProto t = initializer(value, scopes);
+        if (t != null) {
+            return isTrue(t);
         }
         shapes.shape(value);
         long[] v = shapes.ints(value);

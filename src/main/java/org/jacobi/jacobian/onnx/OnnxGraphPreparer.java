@@ -303,7 +303,7 @@ public final class OnnxGraphPreparer implements AutoCloseable {
                                PreparedGraph.SessionGraph lowered, ValueShapes shapes, long bytesPerPair, long[] sampleOut,
                                String result, boolean dependsOnInput, String what) {
         OrtSessions.Opened session = OrtSessions.open(lowered.bytes(), model.devicePreference(),
-            model.info().fileName() + " (" + what + ")", Runtime.getRuntime().availableProcessors(), model.cpuArena());
+            model.info().fileName() + " (" + what + ")", model.cpuThreads(), model.cpuArena());
         return new PreparedGraph(key, direction, runModel, lowered, session, shapes, bytesPerPair, sampleOut, result,
             dependsOnInput, model.info().fileName());
     }

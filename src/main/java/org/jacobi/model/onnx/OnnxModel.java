@@ -30,6 +30,7 @@ public final class OnnxModel implements Model {
     private final Onnx.ModelProto proto;
     private final ModelInfo info;
     private final DevicePreference devicePreference;
+    private final int cpuThreads;
     private final String precisionNote;
     private OrtSessions.Opened opened;
     /** Per set of intermediate values asked for: a session of the graph with them as extra outputs. */
@@ -37,8 +38,9 @@ public final class OnnxModel implements Model {
     private List<String> intermediates;
 
     private OnnxModel(Path path, long fileBytes, byte[] bytes, Onnx.ModelProto proto, Onnx.ModelProto asWritten,
-                      DevicePreference devicePreference, String precisionNote) {
+                      DevicePreference devicePreference, int cpuThreads, String precisionNote) {
         this.path = path;
+        this.cpuThreads = Math.max(1, cpuThreads);
         this.bytes = bytes;
         this.proto = proto;
         this.devicePreference = devicePreference;
@@ -60,7 +62,7 @@ public final class OnnxModel implements Model {
         Onnx.ModelProto computed = half == null ? written : HalfPrecision.upcast(written);
         Onnx.ModelProto plain = ExportQuirks.normalize(computed);
         return new OnnxModel(path, bytes.length, plain == written ? bytes : plain.toByteArray(), plain, computed, devicePreference,
-            half == null ? null : half + " model computed in float32");
+            Runtime.getRuntime().availableProcessors(), half == null ? null : half + " model computed in float32");
     }
 
     /**
@@ -68,8 +70,22 @@ public final class OnnxModel implements Model {
      * in messages. The graph is taken as it is: nothing is upcast.
      */
     public static OnnxModel fromProto(Path path, Onnx.ModelProto proto, DevicePreference devicePreference) {
+        return fromProto(path, proto, devicePreference, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #fromProto(Path, Onnx.ModelProto, DevicePreference)}, with this model's sessions and its derivatives'
+     * on {@code cpuThreads} threads: a Spark task runs on the cores its executor allots it ({@code spark.task.cpus}), not
+     * on every core of a machine that runs other tasks beside it.
+     */
+    public static OnnxModel fromProto(Path path, Onnx.ModelProto proto, DevicePreference devicePreference, int cpuThreads) {
         byte[] bytes = proto.toByteArray();
-        return new OnnxModel(path, bytes.length, bytes, proto, proto, devicePreference, null);
+        return new OnnxModel(path, bytes.length, bytes, proto, proto, devicePreference, cpuThreads, null);
+    }
+
+    /** Threads of ONNX Runtime's CPU sessions of this model and of its derivatives. */
+    public int cpuThreads() {
+        return cpuThreads;
     }
 
     @Override
@@ -128,8 +144,7 @@ public final class OnnxModel implements Model {
 
     private synchronized OrtSessions.Opened session() {
         if (opened == null) {
-            opened = OrtSessions.open(bytes, devicePreference, path.getFileName().toString(), Runtime.getRuntime().availableProcessors(),
-                cpuArena());
+            opened = OrtSessions.open(bytes, devicePreference, path.getFileName().toString(), cpuThreads, cpuArena());
         }
         return opened;
     }
@@ -185,7 +200,7 @@ public final class OnnxModel implements Model {
             Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
             extra.forEach(v -> g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(v)));
             s = OrtSessions.open(proto.toBuilder().setGraph(g).build().toByteArray(), devicePreference,
-                path.getFileName() + " (intermediate values)", Runtime.getRuntime().availableProcessors(), cpuArena());
+                path.getFileName() + " (intermediate values)", cpuThreads, cpuArena());
             exposing.put(Set.copyOf(extra), s);
         }
         return s;

@@ -87,7 +87,7 @@ public final class TargetPickerView extends VBox {
         differentiated.setWrapText(true);
         differentiated.setMinHeight(Region.USE_PREF_SIZE);
         field.setId("targetField");
-        field.setPromptText("largest element; or mask[0,3,4], mask[0,10:20,5:9], top, a class name");
+        field.setPromptText(promptFor(null));
         field.setPrefColumnCount(18);
         field.setTooltip(new Tooltip(HINT));
         field.setOnAction(e -> {
@@ -142,6 +142,7 @@ public final class TargetPickerView extends VBox {
     private void showOutput() {
         TargetPickerModel.Output out = vm.outputProperty().get();
         boolean isImage = out != null && out.layout().image();
+        field.setPromptText(promptFor(out));
         empty.setVisible(out == null);
         empty.setManaged(out == null);
         show(imagePane, isImage);
@@ -162,6 +163,22 @@ public final class TargetPickerView extends VBox {
         }
         showBars();
         showChosen();
+    }
+
+    /** The field's hint with examples in the shown output's own name and rank (an element, a slice). */
+    static String promptFor(TargetPickerModel.Output out) {
+        if (out == null || out.shape().length == 0) {
+            return "largest element; or an index, a slice, top, a class name";
+        }
+        StringBuilder element = new StringBuilder(out.name()).append('[');
+        StringBuilder slice = new StringBuilder(out.name()).append('[');
+        for (int axis = 0; axis < out.shape().length; axis++) {
+            String sep = axis == 0 ? "" : ",";
+            long size = out.shape()[axis];
+            element.append(sep).append(Math.min(3, size - 1));
+            slice.append(sep).append(size > 2 ? "0:" + Math.min(size, 10) : "0");
+        }
+        return "largest element; or " + element + "], " + slice + "], top, a class name";
     }
 
     private static void show(Region node, boolean visible) {

@@ -37,6 +37,7 @@ import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import org.jacobi.ui.AppState;
+import org.jacobi.ui.Timeline;
 import org.jacobi.ui.Workspace;
 import org.jacobi.ui.picker.TargetPickerModel;
 
@@ -313,6 +314,7 @@ public final class SaliencyViewModel {
             : String.format(Locale.ROOT, "blue negative, white zero, red positive; ±%.3g", scale.max())) + " · " + derivative;
         picture.set(new Picture(w, h, Pixels.image(x, c, h, w), Pixels.colour(map.values(), scale, cmap), derivative, note, flat != null,
             row));
+        Timeline.mark(Timeline.SALIENCY);
     }
 
     /** The words for an output that (nearly) does not change with the input, or null when it does. */

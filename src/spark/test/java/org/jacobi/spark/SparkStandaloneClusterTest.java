@@ -115,7 +115,7 @@ class SparkStandaloneClusterTest {
         assertEquals(0, b.exitCode, b.toString());
         Map<String, Object> actual = SparkAssertions.json(onCluster);
         SparkAssertions.assertSameJson(SparkAssertions.json(single), actual, 0, "json");
-        assertTrue(String.valueOf(actual.get("device")).startsWith("Spark " + cluster.master()), String.valueOf(actual.get("device")));
+        assertEquals("Spark " + cluster.master() + " (2 executors)", String.valueOf(actual.get("device")), "where the study ran");
         assertEquals(2, busyExecutors.size(), "executors that ran tasks: " + busyExecutors);
         assertFalse(busyExecutors.contains("driver"));
         // The DGSM part ran the differentiated graph broadcast to the executors: its indices are not zero.

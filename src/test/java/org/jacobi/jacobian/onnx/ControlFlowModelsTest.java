@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * scripts/make_control_flow_models.py): a network in nested If branches that read the input and values of the
  * enclosing graphs without naming them, in every mode (forward, reverse, mixed, the vector-Jacobian product, the
  * Hessian, the Jacobian with respect to a weight read inside a branch); a Loop and a Scan carrying a recurrent state;
- * a Loop whose body holds an LSTM (expanded once the Loop is unrolled); a while loop refused; an output that does not
- * depend on the input said so.
+ * a Loop whose body holds an LSTM (expanded once the Loop is unrolled); a Loop and a Scan inside If branches, unrolled
+ * there (forward, reverse, auto, the vector-Jacobian product, the Hessian); a while loop refused, in the main graph
+ * and inside a branch; an output that does not depend on the input said so.
  */
 class ControlFlowModelsTest {
     static final Path DIR = Path.of("src/test/resources/models/control_flow");
@@ -130,15 +131,70 @@ class ControlFlowModelsTest {
         }
     }
 
+    static JacobianRequest loopInIf(String branch, JacobianMode mode) {
+        return new JacobianRequest(Map.of("x", npy("loop_in_if.input." + branch)), "x", "y", BatchAxis.AUTO, mode, 0);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FORWARD", "REVERSE"})
-    void whileLoopIsRefusedNamingTheNode(JacobianMode mode) {
-        try (OnnxModel model = load("while_loop"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+    @ValueSource(strings = {"FORWARD", "REVERSE", "AUTO"})
+    void loopAndScanInsideIfBranchesAreUnrolled(JacobianMode mode) {
+        try (OnnxModel model = load("loop_in_if"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            // One derivative graph for both batches: the then branch's Loop and the nested else branch's Scan, unrolled.
+            for (String branch : new String[] {"then", "else"}) {
+                JacobianResult r = engine.compute(loopInIf(branch, mode), ProgressMonitor.NONE);
+                IntermediateValuesTest.assertPerSampleClose(npy("loop_in_if.jacobian." + branch), r.jacobian(),
+                    "loop_in_if " + branch + " " + mode);
+                assertTrue(r.exact() && r.dependsOnInput(), branch + " " + mode);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"then", "else"})
+    void hessianThroughLoopAndScanInsideIfBranches(String branch) {
+        try (OnnxModel model = load("loop_in_if"); HessianEngine engine = Hessians.engineFor(model)) {
+            Map<String, Tensor> inputs = Map.of("x", npy("loop_in_if.input." + branch));
+            HessianResult r = engine.compute(HessianRequest.of(inputs).withWrtOf("x", "y").withElement(0), ProgressMonitor.NONE);
+            Tensor expected = npy("loop_in_if.hessian." + branch);
+            assertArrayEquals(expected.shape(), r.hessian().shape());
+            IntermediateValuesTest.assertPerSampleClose(expected, r.hessian(), "loop_in_if hessian " + branch);
+        }
+    }
+
+    @Test
+    void vectorJacobianProductThroughLoopAndScanInsideIfBranches() {
+        try (OnnxModel model = load("loop_in_if"); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            float[] seed = new float[3 * 5];
+            for (int k = 0; k < seed.length; k++) {
+                seed[k] = (k % 4 - 1.5f) * (1 + k / 5);
+            }
+            for (String branch : new String[] {"then", "else"}) {
+                Tensor vjp = engine.vectorJacobianProduct(loopInIf(branch, JacobianMode.AUTO), Tensor.ofFloats(seed, 3, 5),
+                    ProgressMonitor.NONE);
+                double[] j = npy("loop_in_if.jacobian." + branch).toDoubleArray();   // [3, 5, 4, 3]
+                double[] expected = new double[3 * 12];
+                for (int b = 0; b < 3; b++) {
+                    for (int o = 0; o < 5; o++) {
+                        for (int i = 0; i < 12; i++) {
+                            expected[b * 12 + i] += seed[b * 5 + o] * j[(b * 5 + o) * 12 + i];
+                        }
+                    }
+                }
+                IntermediateValuesTest.assertPerSampleClose(Tensor.ofDoubles(expected, 3, 4, 3), vjp, "vjp " + branch);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @CsvSource({"while_loop,halve_until_small,FORWARD", "while_loop,halve_until_small,REVERSE",
+        "while_in_if,choose/then_branch/halve_in_branch,FORWARD", "while_in_if,choose/then_branch/halve_in_branch,REVERSE"})
+    void whileLoopIsRefusedNamingTheNode(String name, String node, JacobianMode mode) {
+        try (OnnxModel model = load(name); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             Tensor x = Tensor.ofFloats(new float[] {0.9f, -0.4f, 0.3f, 0.2f, 0.7f, -0.8f}, 2, 3);
             JacobianRequest request = new JacobianRequest(Map.of("x", x), "x", "y", BatchAxis.AUTO, mode, 0);
             NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
                 () -> engine.compute(request, ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("Loop node 'halve_until_small'") && e.getMessage().contains("trip count"),
+            assertTrue(e.getMessage().contains("Loop node '" + node + "'") && e.getMessage().contains("trip count"),
                 e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }

@@ -24,7 +24,7 @@ class CpuArenaTest {
         shape[0] = 1;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
         Path file = new TestGraph(17, 1, 1).dynamicBatch().input("x", shape)
-            .node("Relu", List.of("x"), List.of("y")).output("y").write(dir, "relu" + sampleShape.length + ".onnx");
+            .node("Relu", List.of("x"), List.of("y")).output("y").write(dir, "relu" + sampleShape.length);
         try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU)) {
             return model.cpuArena();
         }

@@ -63,6 +63,8 @@ class TargetPickerUiTest {
 
         TextField field = robot.lookup("#targetField").queryAs(TextField.class);
         robot.interact(() -> field.setText(""));
+        assertEquals("largest element; or mask[0,3,3], mask[0,0:10,0:10], top, a class name", field.getPromptText(),
+            "examples in the output's own name and rank");
         robot.clickOn(field).write("0,0:2,0:3").type(KeyCode.ENTER);
         assertEquals("mask[0,0:2,0:3]", picker.textProperty().get());
     }
@@ -73,6 +75,8 @@ class TargetPickerUiTest {
         @SuppressWarnings("unchecked")
         ListView<TargetPickerModel.Bar> bars = robot.lookup("#targetBars").queryAs(ListView.class);
         assertEquals(10, bars.getItems().size());
+        assertEquals("largest element; or logits[3], logits[0:10], top, a class name",
+            robot.lookup("#targetField").queryAs(TextField.class).getPromptText());
         TargetPickerModel.Bar second = bars.getItems().get(1);
         robot.clickOn(robot.lookup(n -> n instanceof ListCell<?> c && c.getItem() == second).queryAs(ListCell.class));
         assertEquals("logits[" + second.element() + "]", picker.textProperty().get());
