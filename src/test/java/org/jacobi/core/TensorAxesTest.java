@@ -3,7 +3,6 @@ package org.jacobi.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** Cutting, joining and gathering along an axis other than 0, as a state [layers, batch, hidden] is handled. */

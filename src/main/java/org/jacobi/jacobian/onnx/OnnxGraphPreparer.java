@@ -160,8 +160,8 @@ public final class OnnxGraphPreparer implements AutoCloseable {
         if (declared > 0) {
             // its axis 0 may have as many entries as the probe has samples, and so pass for a batch axis below
             throw JacobiException.usage("Output '" + r.of() + "' holds the samples on its axis " + declared + ", so per-sample "
-                + derivatives + " of it are undefined here (jacobian cuts them from the whole Jacobian). Use --batch-axis none "
-                + "to differentiate the whole tensor, or choose an output with its samples on axis 0.");
+                + derivatives + " of it are undefined here (jacobian --wrt an input cuts them from the whole Jacobian). Use "
+                + "--batch-axis none to differentiate the whole tensor, or choose an output with its samples on axis 0.");
         }
         if (ofShape.length == 0 || ofShape[0] != probeSamples(r)) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "
