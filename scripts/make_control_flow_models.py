@@ -18,7 +18,8 @@ Each model is written by hand with onnx.helper (opset 17) and mirrored by a PyTo
   Linear and a Sigmoid; exported by torch.onnx) sits inside If branches that read `x` and `state` from the enclosing
   graph: for sr 16000 in the outer If's then branch, for sr 8000 one level deeper, in a nested If. Outputs `prob`
   [batch, 1] and `stateN` [2, batch, 128]. References per sample (the state's sample without its batch axis):
-  vad.jacobian.{x,state}.sr{16000,8000} of `prob`.
+  vad.jacobian.{x,state}.sr{16000,8000} of `prob`, and vad.jacobian.stateN.{x,state}.sr16000 of `stateN` (its
+  samples on axis 1 as well).
 - loop_lstm: a Loop with a fixed trip count (2) whose body holds an LSTM over the input sequence (read from the
   enclosing graph), started from the carried hidden state: the LSTM is expanded once the Loop is unrolled.
 - loop_in_if: an If on ReduceSum(x) > 0 whose then branch holds a for-Loop (trip count 4 from a Constant node of the
@@ -350,6 +351,17 @@ def vad():
             js.append(ps[0, :, :, 0])       # [1, 2, 128]
         npy(f"vad.jacobian.x.sr{sr}", torch.stack(jx).numpy())
         npy(f"vad.jacobian.state.sr{sr}", torch.stack(js).numpy())
+    # the new state holds its samples on axis 1, as the state does: d stateN / d x [3, 2, 128, 64] (float64) and
+    # d stateN / d state [3, 2, 128, 2, 128] (float32, to keep the file under 1 MB; its rounding is far below 1e-5)
+    net = nets[16000].double()
+    nx, ns = [], []
+    for b in range(3):
+        xb, sb = x[b:b + 1].double(), state[:, b:b + 1].double()
+        _, (dx, ds) = torch.autograd.functional.jacobian(net, (xb, sb))
+        nx.append(dx[:, 0, :, 0])           # [2, 128, 64]
+        ns.append(ds[:, 0, :, :, 0])        # [2, 128, 2, 128]
+    npy("vad.jacobian.stateN.x.sr16000", torch.stack(nx).numpy())
+    npy("vad.jacobian.stateN.state.sr16000", torch.stack(ns).numpy().astype(np.float32))
 
 
 # ---- loop_lstm ----

@@ -10,7 +10,7 @@
   [batch, 1, 8, 8, 1, 8, 8]; the logit's name in seg_head.values.txt.
 - gru_state.onnx: x [batch, 5, 3] (batch first) and h0 [1, batch, 4] (batch on axis 1) -> nn.GRU -> the last hidden
   state [batch, 4]. References: gru_state.jacobian.x.npy [batch, 4, 5, 3] and gru_state.jacobian.h0.npy
-  [batch, 4, 1, 4] (h0's sample without its batch axis).
+  [batch, 4, 1, 4] (h0's sample without its batch axis). gru_state.pt: the same network as TorchScript.
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12): /usr/bin/python3 scripts/make_intermediate_models.py
 """
@@ -124,6 +124,8 @@ def gru_state():
     path = os.path.join(OUT, "gru_state.onnx")
     torch.onnx.export(model, (x, h0), path, input_names=["x", "h0"], output_names=["h"],
                       dynamic_axes={"x": {0: "batch"}, "h0": {1: "batch"}, "h": {0: "batch"}}, opset_version=14)
+    # the same network as TorchScript, which declares no shapes: its state's batch axis is stated (--batch-axis h0=1)
+    torch.jit.script(model).save(os.path.join(OUT, "gru_state.pt"))
     np.save(os.path.join(OUT, "gru_state.input.x.npy"), x.numpy())
     np.save(os.path.join(OUT, "gru_state.input.h0.npy"), h0.numpy())
     m64 = model.double()

@@ -21,11 +21,15 @@ import org.jacobi.model.Model;
  *
  * @param engine the exact engine (never the finite-difference fallback: an attribution is exact or refused)
  * @param maxMemoryBytes the budget for one stacked request; 0 for the default
+ * @param sampleAxes the batch axis of each other input that does not hold its samples on axis 0 ({@code --batch-axis}, or
+ *     named so by the model, as a state [layers, batch, hidden]), -1 where it is stated to hold none; every input not named
+ *     here holds them on axis 0 when that axis has a row per sample
  */
 public record AttributionProblem(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
-                                 OutputTarget.Resolved target, long maxMemoryBytes) {
+                                 OutputTarget.Resolved target, long maxMemoryBytes, Map<String, Integer> sampleAxes) {
     public AttributionProblem {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        sampleAxes = Map.copyOf(sampleAxes);
         if (!inputs.containsKey(wrt)) {
             throw JacobiException.usage("No value given for input '" + wrt + "'.");
         }
@@ -42,10 +46,40 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
      */
     public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
                                         OutputTarget target, long maxMemoryBytes) {
-        JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), BatchAxis.ZERO, JacobianMode.REVERSE, maxMemoryBytes);
+        return of(model, engine, inputs, wrt, target, maxMemoryBytes, BatchAxis.AUTO);
+    }
+
+    /**
+     * As {@link #of(Model, JacobianEngine, Map, String, OutputTarget, long)}, with the inputs' batch axes as
+     * {@code --batch-axis} states them; the attributed input must hold its samples on axis 0.
+     */
+    public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
+                                        OutputTarget target, long maxMemoryBytes, BatchAxis batchAxis) {
+        JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), batchAxis.onAxisZero(), JacobianMode.REVERSE,
+            maxMemoryBytes);
         ResolvedRequest r = ResolvedRequest.resolve(model, request);
-        Tensor output = PointBatches.output(model, inputs, r.wrt(), r.of(), r.samples());
-        return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes);
+        if (!r.batched()) {
+            throw JacobiException.usage("Attributions are per sample of '" + r.wrt() + "' on its axis 0, which --batch-axis "
+                + "leaves without samples; state --batch-axis " + r.wrt() + "=0, or use jacobian --batch-axis none for the "
+                + "Jacobian of the whole tensor.");
+        }
+        int outputAxis = BatchAxis.outputAxis(model.info(), r.of());
+        if (outputAxis > 0) {
+            throw JacobiException.usage("Output '" + r.of() + "' holds its samples on axis " + outputAxis + ", and attributions "
+                + "need them on axis 0: choose another output, or use jacobian --of " + r.of() + " for its per-sample Jacobians.");
+        }
+        Map<String, Integer> axes = r.axesOffZero(model.info(), inputs);
+        Tensor output = PointBatches.output(model, inputs, r.wrt(), r.of(), r.samples(), axes);
+        return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes, axes);
+    }
+
+    /** The batch axes of the engine's requests on batches of this problem: axis 0, and {@link #sampleAxes} as stated. */
+    public BatchAxis batchAxis() {
+        BatchAxis rule = BatchAxis.ZERO;
+        for (Map.Entry<String, Integer> e : sampleAxes.entrySet()) {
+            rule = rule.withInput(e.getKey(), e.getValue());
+        }
+        return rule;
     }
 
     /** The attributed input, batch axis first. */
@@ -76,7 +110,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
     /**
      * The problem for a batch whose row {@code r} is a copy of sample {@code sampleOfRow[r]}, with the attributed
      * input replaced by {@code rows} ({@code [rows, *sample shape]}, as doubles); the other batched inputs are
-     * copied row by row and the target keeps the weights fixed at the original inputs.
+     * copied row by row on their batch axes and the target keeps the weights fixed at the original inputs.
      */
     public AttributionProblem forRows(int[] sampleOfRow, double[] rows) {
         Map<String, Tensor> copied = new LinkedHashMap<>();
@@ -84,9 +118,9 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
             if (e.getKey().equals(wrt)) {
                 copied.put(wrt, PointBatches.tensorOf(rows, sampleOfRow.length, sampleShape(), x().type()));
             } else {
-                copied.put(e.getKey(), PointBatches.gatherRows(e.getValue(), samples(), sampleOfRow));
+                copied.put(e.getKey(), PointBatches.gatherRows(e.getValue(), samples(), sampleOfRow, sampleAxes.get(e.getKey())));
             }
         }
-        return new AttributionProblem(model, engine, copied, wrt, target.forRows(sampleOfRow), maxMemoryBytes);
+        return new AttributionProblem(model, engine, copied, wrt, target.forRows(sampleOfRow), maxMemoryBytes, sampleAxes);
     }
 }

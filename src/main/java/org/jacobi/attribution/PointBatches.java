@@ -10,7 +10,6 @@ import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.model.Dim;
@@ -103,7 +102,7 @@ public final class PointBatches {
         for (int j = 0; j < count; j++) {
             System.arraycopy(p.target().weights(sampleOfRow[j], target), 0, cotangent, j * nOut, nOut);
         }
-        JacobianRequest request = new JacobianRequest(chunk.inputs(), wrt, p.target().output(), BatchAxis.ZERO,
+        JacobianRequest request = new JacobianRequest(chunk.inputs(), wrt, p.target().output(), p.batchAxis(),
             JacobianMode.REVERSE, p.maxMemoryBytes());
         Tensor c = Tensor.ofDoubles(cotangent, concat(new long[] {rows}, p.target().sampleShape()));
         return p.engine().vectorJacobianProduct(request, c, cancelOnly(monitor)).toDoubleArray();
@@ -174,9 +173,10 @@ public final class PointBatches {
 
     /**
      * Output {@code of} at {@code inputs} ({@code samples} rows): one run, or for a model that fixes its batch at another
-     * size, runs of that size, the last padded with copies of its last row.
+     * size, runs of that size, the last padded with copies of its last row; inputs cut on their axes as {@link #gatherRows} does.
      */
-    static Tensor output(Model model, Map<String, Tensor> inputs, String wrt, String of, int samples) {
+    static Tensor output(Model model, Map<String, Tensor> inputs, String wrt, String of, int samples,
+                         Map<String, Integer> sampleAxes) {
         int fixed = fixedBatch(model, wrt);
         if (fixed == 0 || fixed == samples) {
             return model.run(inputs, Set.of(of)).get(of);
@@ -188,7 +188,7 @@ public final class PointBatches {
                 rows[j] = Math.min(s0 + j, samples - 1);
             }
             Map<String, Tensor> chunk = new LinkedHashMap<>();
-            inputs.forEach((name, t) -> chunk.put(name, gatherRows(t, samples, rows)));
+            inputs.forEach((name, t) -> chunk.put(name, gatherRows(t, samples, rows, sampleAxes.get(name))));
             parts.add(model.run(chunk, Set.of(of)).get(of).sliceRows(0, Math.min(fixed, samples - s0)));
         }
         return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
@@ -228,17 +228,13 @@ public final class PointBatches {
         return type == ElementType.FLOAT64 ? t : t.asType(ElementType.FLOAT32);
     }
 
-    /** Rows {@code sampleOfRow} of a batched tensor (axis 0 of length {@code samples}); others as they are. */
-    static Tensor gatherRows(Tensor t, int samples, int[] sampleOfRow) {
-        if (t.rank() == 0 || t.dim(0) != samples) {
-            return t;
-        }
-        List<Tensor> rows = new ArrayList<>(sampleOfRow.length);
-        Map<Integer, Tensor> cache = new LinkedHashMap<>();
-        for (int s : sampleOfRow) {
-            rows.add(cache.computeIfAbsent(s, k -> t.sliceRows(k, k + 1)));
-        }
-        return Tensor.concatRows(rows);
+    /**
+     * Samples {@code sampleOfRow} of {@code t} on its batch axis: {@code axis} (-1: none), or when null, axis 0 if it has a
+     * row per sample; a tensor without one as it is.
+     */
+    static Tensor gatherRows(Tensor t, int samples, int[] sampleOfRow, Integer axis) {
+        int along = axis != null ? axis : t.rank() > 0 && t.dim(0) == samples ? 0 : -1;
+        return along < 0 ? t : t.gatherAlong(along, sampleOfRow);
     }
 
     static long[] concat(long[] a, long[] b) {

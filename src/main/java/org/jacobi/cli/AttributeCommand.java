@@ -29,6 +29,7 @@ import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
 import org.jacobi.io.Npy;
 import org.jacobi.io.TensorFiles;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.model.Model;
 import picocli.CommandLine.Command;
@@ -154,6 +155,9 @@ public final class AttributeCommand implements Callable<Integer> {
     String spark;
 
     @Mixin
+    BatchAxisOption batchAxis;
+
+    @Mixin
     OutputOptions output;
 
     @Mixin
@@ -167,7 +171,12 @@ public final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BatchAxis rule = batchAxis.rule();
         if (spark != null) {
+            if (!rule.equals(BatchAxis.AUTO) && !rule.equals(BatchAxis.ZERO)) {
+                throw JacobiException.usage("--spark attributes the rows of a table, each row one sample on axis 0: leave out "
+                    + "--batch-axis, or attribute without --spark.");
+            }
             return SparkSupport.attributionRunner().run(this);
         }
         PrintWriter stdout = spec.commandLine().getOut();
@@ -189,7 +198,7 @@ public final class AttributeCommand implements Callable<Integer> {
         OutputTarget target = OutputTarget.parse(of, targetLabel, cotangent == null ? null : TensorFiles.readSingle(cotangent));
         try (Model model = modelOptions.load(modelPath); ModelDerivatives derivatives = new ModelDerivatives(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
-            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, wrt, target, budget);
+            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, wrt, target, budget, rule);
             if (pngDir != null && !Saliency.isImageShaped(problem.sampleShape())) {
                 throw JacobiException.usage("--png needs an image-shaped input [C, H, W]; '" + problem.wrt() + "' has "
                     + Tensor.shapeToString(problem.sampleShape()) + " per sample.");

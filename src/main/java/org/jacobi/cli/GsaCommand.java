@@ -20,6 +20,7 @@ import org.jacobi.gsa.GsaSetup;
 import org.jacobi.gsa.GsaStudy;
 import org.jacobi.io.AtomicFiles;
 import org.jacobi.io.Json;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.Jacobians;
 import org.jacobi.model.Model;
@@ -111,6 +112,9 @@ public final class GsaCommand implements Callable<Integer> {
     @Mixin
     InputFileOptions inputFiles;
 
+    @Mixin
+    BatchAxisOption batchAxis;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -127,6 +131,7 @@ public final class GsaCommand implements Callable<Integer> {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
+        BatchAxis rule = batchAxis.rule();
         GsaStudy study = study();
         String master = SparkSupport.master(spark);
         SparkSupport.StudyRunner onSpark = master == null ? null : SparkSupport.studyRunner(modelPath);
@@ -136,7 +141,12 @@ public final class GsaCommand implements Callable<Integer> {
             Map<String, Tensor> reference = referenceFiles.isEmpty() ? null : inputFiles.bind(model, referenceFiles, output.quiet ? null : stderr);
             Path baseDir = studyFile != null && studyFile.toAbsolutePath().getParent() != null && dists.isEmpty()
                 ? studyFile.toAbsolutePath().getParent() : null;
-            GsaSetup.Prepared prepared = GsaSetup.prepare(study, model, engine, reference, baseDir, budget);
+            GsaSetup.Prepared prepared = GsaSetup.prepare(study, model, engine, reference, baseDir, budget, rule);
+            if (onSpark != null && !prepared.evaluator().heldAxes().isEmpty()) {
+                String held = prepared.evaluator().heldAxes().keySet().iterator().next();
+                throw JacobiException.usage("gsa --spark holds the inputs it does not vary inside the graph with their sample on "
+                    + "axis 0, and '" + held + "' keeps its sample elsewhere (--batch-axis): run the study without --spark.");
+            }
             ProgressMonitor monitor = output.quiet ? ProgressMonitor.NONE : new JacobianCommand.ConsoleProgress(stderr);
             GsaResult result = onSpark == null ? GsaRunner.run(prepared, monitor)
                 : onSpark.run(prepared, modelPath, spark, partitions, budget, monitor);

@@ -9,6 +9,7 @@ import org.jacobi.gsa.GsaResult;
 import org.jacobi.gsa.GsaRunner;
 import org.jacobi.gsa.GsaSetup;
 import org.jacobi.gsa.GsaStudy;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.model.Model;
 import org.jacobi.report.GsaReportSection;
@@ -20,10 +21,10 @@ final class GsaReportCommandSupport {
     }
 
     static Report addStudy(Report report, Path studyFile, Model model, JacobianEngine engine, Map<String, Tensor> inputs,
-                           ProgressMonitor monitor, PrintWriter stderr) {
+                           BatchAxis batchAxis, ProgressMonitor monitor, PrintWriter stderr) {
         GsaStudy study = GsaStudy.load(studyFile);
         Path dir = studyFile.toAbsolutePath().getParent();
-        GsaResult result = GsaRunner.run(GsaSetup.prepare(study, model, engine, inputs, dir, 0), monitor);
+        GsaResult result = GsaRunner.run(GsaSetup.prepare(study, model, engine, inputs, dir, 0, batchAxis), monitor);
         for (String warning : result.warnings()) {
             stderr.println("jacobi: warning: " + warning);
         }

@@ -3,7 +3,6 @@ package org.jacobi.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,8 +60,8 @@ public final class HessianCommand implements Callable<Integer> {
         description = "Hessian-vector products instead of full Hessians: V is one sample's input shape, or the input's shape.")
     Path vector;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS", description = JacobianOptions.BATCH_AXIS_HELP)
-    List<String> batchAxes = new ArrayList<>();
+    @Mixin
+    BatchAxisOption batchAxis;
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
         description = "Memory budget, e.g. 512M or 2G (default: a quarter of the Java heap).")
@@ -104,7 +103,7 @@ public final class HessianCommand implements Callable<Integer> {
             throw JacobiException.usage(out + " already exists. Choose another name, or pass --force to replace it.");
         }
         int target = target();
-        BatchAxis axis = BatchAxis.parse(batchAxes);
+        BatchAxis axis = batchAxis.rule();
         long budget = maxMemory == null ? 0 : SizeParser.parseBytes(maxMemory, "--max-memory");
         Tensor v = vector == null ? null : TensorFiles.readSingle(vector);
         try (Model model = modelOptions.load(modelPath); HessianEngine engine = Hessians.engineFor(model)) {

@@ -50,8 +50,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     InputFileOptions inputFiles;
 
-    @Option(names = "--batch-axis", paramLabel = "0|none|NAME=AXIS", description = JacobianOptions.BATCH_AXIS_HELP)
-    List<String> batchAxes = new ArrayList<>();
+    @Mixin
+    BatchAxisOption batchAxis;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,7 +63,7 @@ public final class InfoCommand implements Callable<Integer> {
             ModelInfo info = model.info();
             String precision = model.precisionNote();
             Map<String, Tensor> shown = values ? valueShapes(model) : Map.of();
-            Map<String, Integer> axes = BatchAxis.parse(batchAxes).axesOf(info);
+            Map<String, Integer> axes = batchAxis.rule().axesOf(info);
             if (json) {
                 Map<String, Object> m = toJson(info, axes);
                 if (precision != null) {

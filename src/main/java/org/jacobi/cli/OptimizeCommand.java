@@ -132,6 +132,9 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     InputFileOptions inputFiles;
 
+    @Mixin
+    BatchAxisOption batchAxis;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -153,7 +156,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         }
         try (Model model = modelOptions.load(modelPath); JacobianEngine engine = Jacobians.exactEngineFor(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, spec.commandLine().getErr());
-            ModelFunction function = ModelFunction.create(model, engine, bound, wrt, of, sample);
+            ModelFunction function = ModelFunction.create(model, engine, bound, wrt, of, sample, batchAxis.rule());
             OptimizationProblem problem = problem(function);
             if (!function.exactDerivatives()) {
                 stdout.println("Note: derivatives by " + function.derivativeSource()

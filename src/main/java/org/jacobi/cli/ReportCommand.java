@@ -182,7 +182,8 @@ public final class ReportCommand implements Callable<Integer> {
                 report = withAttribution(report, model, bound, attributionTarget, methods, metrics, monitor);
             }
             if (gsaStudy != null) {
-                report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound, monitor, stderr);
+                report = GsaReportCommandSupport.addStudy(report, gsaStudy, model, engine, bound,
+                    jacobianOptions.batchAxis.rule(), monitor, stderr);
             }
             ReportWriters.write(report, out, output.force);
             if (dataZip != null) {
@@ -204,7 +205,7 @@ public final class ReportCommand implements Callable<Integer> {
         try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
             JacobianRequest request = jacobianOptions.request(bound);
             AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, request.wrt(), target,
-                request.maxMemoryBytes());
+                request.maxMemoryBytes(), request.batchAxis());
             List<AttributionRunner.Result> results = new ArrayList<>();
             for (AttributionMethod m : methods) {
                 results.add(AttributionRunner.run(m, problem, metrics, AttributionSettings.defaults(), monitor));

@@ -1,8 +1,11 @@
 package org.jacobi.core;
 
 import java.lang.reflect.Array;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -230,6 +233,16 @@ public final class Tensor {
         long[] newShape = shape.clone();
         newShape[axis] = to - from;
         return new Tensor(type, newShape, out);
+    }
+
+    /** Indices {@code indices} along {@code axis}, in that order and repeated as often as listed, copied. */
+    public Tensor gatherAlong(int axis, int[] indices) {
+        List<Tensor> parts = new ArrayList<>(indices.length);
+        Map<Integer, Tensor> slices = new HashMap<>();
+        for (int i : indices) {
+            parts.add(slices.computeIfAbsent(i, k -> sliceAlong(axis, k, k + 1)));
+        }
+        return concatAlong(axis, parts);
     }
 
     /** Concatenates tensors of one type along {@code axis}; every other axis must agree. */

@@ -13,6 +13,7 @@ import org.jacobi.analysis.TensorLabels;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.ResolvedRequest;
@@ -37,10 +38,21 @@ public final class GsaSetup {
      */
     public static Prepared prepare(GsaStudy study, Model model, JacobianEngine engine, Map<String, Tensor> reference,
                                    Path baseDir, long maxMemoryBytes) {
+        return prepare(study, model, engine, reference, baseDir, maxMemoryBytes, BatchAxis.AUTO);
+    }
+
+    /** As {@link #prepare(GsaStudy, Model, JacobianEngine, Map, Path, long)}, the inputs' batch axes as {@code --batch-axis} states them. */
+    public static Prepared prepare(GsaStudy study, Model model, JacobianEngine engine, Map<String, Tensor> reference,
+                                   Path baseDir, long maxMemoryBytes, BatchAxis batchAxis) {
         Map<String, Tensor> inputs = reference != null ? reference : SampleInputs.generate(model.info(), 1,
             SampleGenerator.Kind.ZEROS, 0);
         ResolvedRequest r = ResolvedRequest.resolve(model.info(),
-            JacobianRequest.of(inputs).withWrtOf(study.wrt(), study.of()));
+            JacobianRequest.of(inputs).withWrtOf(study.wrt(), study.of()).withBatchAxis(batchAxis));
+        int outputAxis = BatchAxis.outputAxis(model.info(), r.of());
+        if (r.batched() && outputAxis > 0) {
+            throw JacobiException.usage("Output '" + r.of() + "' holds its samples on axis " + outputAxis + ", and a study stacks its "
+                + "rows on axis 0: choose another output with --of.");
+        }
         if (reference == null && model.info().inputs().size() > 1) {
             throw JacobiException.usage("The model has inputs besides '" + r.wrt() + "' ("
                 + String.join(", ", model.info().inputs().stream().map(TensorSpec::name).filter(n -> !n.equals(r.wrt()))
@@ -85,7 +97,7 @@ public final class GsaSetup {
         GsaStudy named = study.withModel(study.model(), r.wrt(), r.of());
         StudyPlan plan = new StudyPlan(named, r.wrt(), r.of(), dists, labels, outLabels, shift);
         StudyEvaluator evaluator = new StudyEvaluator(model, engine, r.wrt(), r.of(), r.sampleInputShape(), r.batched(),
-            wrtValue.type(), others, outputs, maxMemoryBytes);
+            wrtValue.type(), others, batchAxis, r.axesOffZero(model.info(), inputs), outputs, maxMemoryBytes);
         return new Prepared(plan, evaluator);
     }
 

@@ -9,16 +9,18 @@ import java.util.Set;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
+import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.model.Model;
 import org.jacobi.model.TensorSpec;
 
 /**
  * Runs a model on rows of a study: the varied input takes each row's values, every other input keeps the reference
- * sample's (repeated along the batch axis). Forward passes go straight to {@link Model#run} in batches; Jacobians go
+ * sample's (repeated along its batch axis). Forward passes go straight to {@link Model#run} in batches; Jacobians go
  * through a {@link JacobianEngine} (ONNX autodiff or PyTorch autograd, with its own chunking to the memory budget).
  * One evaluator per model and thread; calls into the model are serialised on it, as elsewhere.
  */
@@ -31,6 +33,8 @@ public final class StudyEvaluator {
     private final boolean batched;
     private final ElementType wrtType;
     private final Map<String, Tensor> others;
+    private final BatchAxis batchAxis;
+    private final Map<String, Integer> heldAxes;
     private final long memoryBudget;
     private final int outputs;
     private volatile String warning;
@@ -39,11 +43,15 @@ public final class StudyEvaluator {
      * @param others every other model input, one sample each (batch axis of 1 when the model has one)
      * @param sampleShape one sample's shape of {@code wrt}, without the batch axis when {@code batched}
      * @param batched whether axis 0 of the model's inputs holds samples; when not, rows run one at a time
+     * @param batchAxis the inputs' batch axes ({@code --batch-axis}), for the Jacobian requests
+     * @param heldAxes the batch axis of each of {@code others} that holds its sample elsewhere than on axis 0 (a state
+     *     [layers, batch, hidden]), -1 for one stated to hold none ({@link ResolvedRequest#axesOffZero})
      * @param outputs elements of one sample of {@code of}
      * @param memoryBudget bytes one batch may use; 0 for the default
      */
     public StudyEvaluator(Model model, JacobianEngine engine, String wrt, String of, long[] sampleShape, boolean batched,
-                          ElementType wrtType, Map<String, Tensor> others, int outputs, long memoryBudget) {
+                          ElementType wrtType, Map<String, Tensor> others, BatchAxis batchAxis, Map<String, Integer> heldAxes,
+                          int outputs, long memoryBudget) {
         this.model = model;
         this.engine = engine;
         this.wrt = wrt;
@@ -52,6 +60,8 @@ public final class StudyEvaluator {
         this.batched = batched;
         this.wrtType = wrtType == null || !wrtType.isFloatingPoint() ? ElementType.FLOAT32 : wrtType;
         this.others = new LinkedHashMap<>(others);
+        this.batchAxis = batchAxis;
+        this.heldAxes = Map.copyOf(heldAxes);
         this.outputs = outputs;
         this.memoryBudget = memoryBudget > 0 ? memoryBudget : JacobianRequest.defaultMemoryBudget();
     }
@@ -63,6 +73,11 @@ public final class StudyEvaluator {
     /** The inputs other than the varied one, each held at the reference sample's value (a cluster bakes them in). */
     public Map<String, Tensor> heldInputs() {
         return Collections.unmodifiableMap(others);
+    }
+
+    /** The held inputs that keep their sample elsewhere than on axis 0, with that axis (-1: none). */
+    public Map<String, Integer> heldAxes() {
+        return heldAxes;
     }
 
     /**
@@ -117,7 +132,7 @@ public final class StudyEvaluator {
         for (int start = 0; start < n; start += step) {
             int m = Math.min(step, n - start);
             double[] part = batched && m == n ? rows : Arrays.copyOfRange(rows, start * e, (start + m) * e);
-            JacobianRequest request = JacobianRequest.of(feed(part, m)).withWrtOf(wrt, of)
+            JacobianRequest request = JacobianRequest.of(feed(part, m)).withWrtOf(wrt, of).withBatchAxis(batchAxis)
                 .withMode(JacobianMode.AUTO).withMaxMemory(memoryBudget);
             JacobianResult result;
             synchronized (model) {
@@ -166,7 +181,8 @@ public final class StudyEvaluator {
                 feed.put(name, Tensor.ofDoubles(rows, batchShape(n)).asType(wrtType));
             } else {
                 Tensor t = others.get(name);
-                feed.put(name, batched && n > 1 && t.rank() > 0 && t.dim(0) == 1 ? repeat(t, n) : t);
+                int axis = heldAxes.getOrDefault(name, 0);
+                feed.put(name, batched && n > 1 && axis >= 0 && t.rank() > axis && t.dim(axis) == 1 ? repeat(t, axis, n) : t);
             }
         }
         return feed;
@@ -182,8 +198,8 @@ public final class StudyEvaluator {
         return s;
     }
 
-    private static Tensor repeat(Tensor one, int n) {
+    private static Tensor repeat(Tensor one, int axis, int n) {
         List<Tensor> parts = Collections.nCopies(n, one);
-        return Tensor.concatRows(parts);
+        return Tensor.concatAlong(axis, parts);
     }
 }

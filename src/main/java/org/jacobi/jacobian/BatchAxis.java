@@ -42,6 +42,14 @@ public final class BatchAxis {
         return new BatchAxis(kind, m);
     }
 
+    /**
+     * This rule for the work that stacks the samples of the input it differentiates on axis 0 (attribution): axis 0 for
+     * every input it states nothing about, as {@link #ZERO}, the stated axes kept; {@code none} stays none.
+     */
+    public BatchAxis onAxisZero() {
+        return kind == Kind.NONE ? this : new BatchAxis(Kind.ZERO, stated);
+    }
+
     /** The axes stated for named inputs. */
     public Map<String, Integer> stated() {
         return stated;
@@ -80,8 +88,7 @@ public final class BatchAxis {
      * the engines slice by when the request is batched ({@link ResolvedRequest#batchAxisOf}), shown before any run.
      */
     public Map<String, Integer> axesOf(ModelInfo info) {
-        String symbol = info.inputs().stream().filter(TensorSpec::hasDynamicLeadingAxis).map(s -> s.dims().get(0).symbol())
-            .filter(s -> s != null && !s.isEmpty()).findFirst().orElse(null);
+        String symbol = batchSymbol(info);
         Map<String, Integer> axes = new LinkedHashMap<>();
         for (TensorSpec spec : info.inputs()) {
             int axis;
@@ -95,6 +102,25 @@ public final class BatchAxis {
             axes.put(spec.name(), stated.getOrDefault(spec.name(), axis));
         }
         return axes;
+    }
+
+    /**
+     * The axis of output {@code of} that holds the samples as the model's shapes say: 0 when its axis 0 is dynamic or
+     * undeclared, else the axis that bears the name of the inputs' batch axis (a state [layers, batch, hidden] the model
+     * returns); {@link #NO_AXIS} when none does or {@code of} is no output of the model.
+     */
+    public static int outputAxis(ModelInfo info, String of) {
+        TensorSpec spec = info.output(of);
+        if (spec == null) {
+            return NO_AXIS;
+        }
+        return spec.dims() == null || spec.hasDynamicLeadingAxis() ? 0 : namedAxis(spec, batchSymbol(info));
+    }
+
+    /** The name the model gives its inputs' dynamic axis 0, or null. */
+    private static String batchSymbol(ModelInfo info) {
+        return info.inputs().stream().filter(TensorSpec::hasDynamicLeadingAxis).map(s -> s.dims().get(0).symbol())
+            .filter(s -> s != null && !s.isEmpty()).findFirst().orElse(null);
     }
 
     private static int namedAxis(TensorSpec spec, String symbol) {

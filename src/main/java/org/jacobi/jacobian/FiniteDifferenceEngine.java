@@ -53,6 +53,11 @@ public final class FiniteDifferenceEngine implements JacobianEngine {
         }
         // of may name a value inside the graph: the model returns it when asked
         ResolvedRequest r = ResolvedRequest.resolve(model, request);
+        // samples on another axis than 0 of the input or the output: differences of the whole tensors, cut into samples
+        JacobianResult blocks = SampleBlocks.offAxisZero(model.info(), r, whole -> compute(whole, monitor));
+        if (blocks != null) {
+            return blocks;
+        }
         Map<String, Tensor> inputs = request.inputs();
         Tensor x = r.wrtValue();
         Tensor y = model.run(inputs, Set.of(r.of())).get(r.of());

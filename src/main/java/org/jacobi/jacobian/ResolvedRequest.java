@@ -140,6 +140,22 @@ public record ResolvedRequest(JacobianRequest request, String wrt, String of, bo
         return -1;
     }
 
+    /**
+     * The batch axis of each input of {@code values} that does not hold its samples on axis 0: a stated or named axis (a
+     * state [layers, batch, hidden]), or -1 where the request states that it holds none. What the work that stacks samples
+     * on axis 0 (attributions, global sensitivity studies) must cut or repeat on another axis, or leave whole.
+     */
+    public Map<String, Integer> axesOffZero(ModelInfo info, Map<String, Tensor> values) {
+        Map<String, Integer> axes = new LinkedHashMap<>();
+        values.forEach((name, t) -> {
+            int axis = name.equals(wrt) ? (batched ? 0 : -1) : batchAxisOf(name, info.input(name), t);
+            if (axis > 0 || axis < 0 && request.batchAxis().stated().containsKey(name)) {
+                axes.put(name, axis);
+            }
+        });
+        return axes;
+    }
+
     /** Every input of {@code values}, those that carry the batch axis cut to samples {@code [from, to)}. */
     public Map<String, Tensor> sampleRows(ModelInfo info, Map<String, Tensor> values, int from, int to) {
         Map<String, Tensor> rows = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import org.jacobi.core.JacobiException;
 import org.jacobi.core.NotDifferentiableException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.FiniteDifferenceEngine;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianRequest;
@@ -40,7 +41,7 @@ public final class ModelFunction implements DifferentiableFunction {
     private volatile String warning;
 
     private ModelFunction(Model model, JacobianEngine engine, Map<String, Tensor> sampleInputs, String wrt, String of,
-                          int sample, Tensor output) {
+                          int sample, Tensor output, BatchAxis batchAxis) {
         this.model = model;
         this.engine = engine;
         this.sampleInputs = sampleInputs;
@@ -51,7 +52,7 @@ public final class ModelFunction implements DifferentiableFunction {
         this.outputShape = output.shape();
         this.outputType = output.type();
         this.startOutput = output.toDoubleArray();
-        this.request = JacobianRequest.of(sampleInputs).withWrtOf(wrt, of);
+        this.request = JacobianRequest.of(sampleInputs).withWrtOf(wrt, of).withBatchAxis(batchAxis);
         this.fallback = engine instanceof FiniteDifferenceEngine ? engine : new FiniteDifferenceEngine(model);
     }
 
@@ -63,7 +64,13 @@ public final class ModelFunction implements DifferentiableFunction {
      */
     public static ModelFunction create(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
                                        String of, int sample) {
-        ResolvedRequest r = ResolvedRequest.resolve(model.info(), JacobianRequest.of(inputs).withWrtOf(wrt, of));
+        return create(model, engine, inputs, wrt, of, sample, BatchAxis.AUTO);
+    }
+
+    /** As {@link #create(Model, JacobianEngine, Map, String, String, int)}, the inputs' batch axes as {@code --batch-axis} states them. */
+    public static ModelFunction create(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
+                                       String of, int sample, BatchAxis batchAxis) {
+        ResolvedRequest r = ResolvedRequest.resolve(model.info(), JacobianRequest.of(inputs).withWrtOf(wrt, of).withBatchAxis(batchAxis));
         if (sample < 0 || sample >= r.samples()) {
             throw JacobiException.usage("Sample " + sample + " does not exist: the input holds "
                 + (r.samples() == 1 ? "1 sample (use 0)." : r.samples() + " samples (0 to " + (r.samples() - 1) + ")."));
@@ -73,7 +80,7 @@ public final class ModelFunction implements DifferentiableFunction {
         synchronized (model) {
             y = model.run(one, Set.of(r.of())).get(r.of());
         }
-        return new ModelFunction(model, engine, one, r.wrt(), r.of(), sample, y);
+        return new ModelFunction(model, engine, one, r.wrt(), r.of(), sample, y, batchAxis);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.jacobi.autodiff.expand.LoopUnrolling;
 import org.jacobi.core.ElementType;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.ResolvedRequest;
 import org.jacobi.jacobian.lowering.OrtShapeProbe;
@@ -160,6 +161,13 @@ public final class OnnxGraphPreparer implements AutoCloseable {
         long[] ofShape = probed(r).shapes().shape(r.of());
         if (!r.batched()) {
             return ofShape;
+        }
+        int declared = BatchAxis.outputAxis(model.info(), r.of());
+        if (declared > 0) {
+            // its axis 0 may have as many entries as the probe has samples, and so pass for a batch axis below
+            throw JacobiException.usage("Output '" + r.of() + "' holds the samples on its axis " + declared + ", so per-sample "
+                + derivatives + " of it are undefined here (jacobian --wrt an input cuts them from the whole Jacobian). Use "
+                + "--batch-axis none to differentiate the whole tensor, or choose an output with its samples on axis 0.");
         }
         if (ofShape.length == 0 || ofShape[0] != probeSamples(r)) {
             throw JacobiException.usage("Output '" + r.of() + "' does not keep the samples on axis 0 (its shape is "

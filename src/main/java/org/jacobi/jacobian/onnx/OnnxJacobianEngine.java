@@ -5,7 +5,6 @@ import org.jacobi.autodiff.RuleRegistry;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
-import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.JacobianEngine;
 import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
@@ -134,12 +133,11 @@ public final class OnnxJacobianEngine implements JacobianEngine {
         if (r.samples() == 0 || r.inputsPerSample() == 0) {
             return jacobians.empty(r, start);
         }
-        int stateAxis = r.batched() ? BatchAxis.NO_AXIS : r.request().batchAxis().axesOf(graphs.model().info())
-            .getOrDefault(r.wrt(), BatchAxis.NO_AXIS);
-        if (stateAxis > 0 && r.wrtValue().rank() > stateAxis) {
-            // a state [layers, batch, hidden]: the whole Jacobian, cut into each sample's block with itself
-            JacobianRequest whole = request.withBatchAxis(request.batchAxis().withInput(r.wrt(), BatchAxis.NO_AXIS));
-            return SampleBlocks.perSample(compute(whole, monitor), stateAxis);
+        // samples on another axis than 0 of the input or the output (a state [layers, batch, hidden]): the whole Jacobian,
+        // cut into each sample's block with itself
+        JacobianResult blocks = SampleBlocks.offAxisZero(graphs.model().info(), r, whole -> compute(whole, monitor));
+        if (blocks != null) {
+            return blocks;
         }
         String cut = mixedCut(r);
         if (cut != null) {

@@ -95,7 +95,7 @@ public final class TorchHessianEngine implements HessianEngine {
         int rows = (int) (last - first);
         try (NDManager scope = model.newScope(); GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
             TorchJacobianEngine.Feed in = TorchJacobianEngine.feed(model, scope, r,
-                t -> TorchJacobianEngine.repeatSamples(t, first, last, directions));
+                (t, axis) -> TorchJacobianEngine.repeatSamples(t, axis, first, last, directions));
             NDList feed = in.arrays();
             NDArray x = in.wrt();
             NDArray y = model.forward(feed, true).get(outputIndex);

@@ -10,7 +10,7 @@ import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jacobi.core.ElementType;
@@ -24,6 +24,7 @@ import org.jacobi.jacobian.JacobianMode;
 import org.jacobi.jacobian.JacobianRequest;
 import org.jacobi.jacobian.JacobianResult;
 import org.jacobi.jacobian.ResolvedRequest;
+import org.jacobi.jacobian.SampleBlocks;
 import org.jacobi.model.torch.TorchRuntime;
 import org.jacobi.model.torch.TorchScriptModel;
 import org.jacobi.model.torch.TorchTensors;
@@ -67,6 +68,11 @@ public final class TorchJacobianEngine implements JacobianEngine {
         long start = System.nanoTime();
         model.resolveShapes(request.inputs());
         ResolvedRequest r = ResolvedRequest.resolve(model.info(), request);
+        // wrt holds its samples on another axis than 0 (--batch-axis state=1): the whole Jacobian, cut into samples
+        JacobianResult blocks = SampleBlocks.offAxisZero(model.info(), r, whole -> compute(whole, monitor));
+        if (blocks != null) {
+            return blocks;
+        }
         int outputIndex = model.outputIndex(r.of());
         Computed c = TorchRuntime.call(() -> r.batched()
             ? batched(r, outputIndex, monitor) : unbatched(r, outputIndex, monitor));
@@ -106,7 +112,7 @@ public final class TorchJacobianEngine implements JacobianEngine {
             long last = Math.min(totalRows, first + rowsPerChunk);
             monitor.progress(first, totalRows, "reverse pass " + (chunk + 1) + "/" + chunks);
             try (NDManager scope = model.newScope()) {
-                Feed in = feed(model, scope, r, t -> repeatSamples(t, first, last, nOut));
+                Feed in = feed(model, scope, r, (t, axis) -> repeatSamples(t, axis, first, last, nOut));
                 NDList feed = in.arrays();
                 NDArray x = in.wrt();
                 int rows = (int) (last - first);
@@ -233,15 +239,16 @@ public final class TorchJacobianEngine implements JacobianEngine {
 
     /**
      * The inputs of {@code r} as libtorch arrays in {@code scope}, those that carry the batch axis rewritten by
-     * {@code perSample} (null: as they are); wrt's array records its gradient.
+     * {@code perSample} (given the input and its batch axis; null: as they are); wrt's array records its gradient.
      */
-    static Feed feed(TorchScriptModel model, NDManager scope, ResolvedRequest r, UnaryOperator<Tensor> perSample) {
+    static Feed feed(TorchScriptModel model, NDManager scope, ResolvedRequest r, BiFunction<Tensor, Integer, Tensor> perSample) {
         NDList arrays = new NDList();
         NDArray wrt = null;
         for (String name : model.inputNames()) {
             Tensor t = r.inputs().get(name);
-            if (perSample != null && r.carriesBatch(name, model.info().input(name), t)) {
-                t = perSample.apply(t);
+            int axis = perSample == null ? -1 : r.batchAxisOf(name, model.info().input(name), t);
+            if (axis >= 0) {
+                t = perSample.apply(t, axis);
             }
             NDArray a = TorchTensors.toNd(scope, t);
             if (name.equals(r.wrt())) {
@@ -253,8 +260,18 @@ public final class TorchJacobianEngine implements JacobianEngine {
         return new Feed(arrays, wrt);
     }
 
-    /** Rows {@code [first, last)} of the stacked batch: row k holds sample {@code k / nOut}. */
-    static Tensor repeatSamples(Tensor t, long first, long last, int nOut) {
+    /**
+     * Rows {@code [first, last)} of the stacked batch on batch axis {@code axis} of {@code t}: row k holds sample
+     * {@code k / nOut}.
+     */
+    static Tensor repeatSamples(Tensor t, int axis, long first, long last, int nOut) {
+        if (axis > 0) { // a state [layers, batch, hidden]
+            int[] sampleOfRow = new int[(int) (last - first)];
+            for (int k = 0; k < sampleOfRow.length; k++) {
+                sampleOfRow[k] = (int) ((first + k) / nOut);
+            }
+            return t.gatherAlong(axis, sampleOfRow);
+        }
         long[] shape = t.shape();
         int rowSize = Math.toIntExact(Tensor.elementCount(shape) / shape[0]);
         int rows = (int) (last - first);

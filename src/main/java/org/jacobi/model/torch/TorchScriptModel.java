@@ -246,19 +246,29 @@ public final class TorchScriptModel implements Model {
             probe.add(samples != null ? samples.get(name).sliceRows(0, 1) : Tensor.zeros(type, withBatch(1, shapes.get(name))));
         }
         List<Tensor> outputs;
+        long probeRows = 1;
         try {
             outputs = TorchRuntime.call(() -> forwardValues(probe));
         } catch (JacobiException first) {
             if (samples != null) {
-                throw describeFailure(shapes, source, first);
-            }
-            // A float64 model refuses float32 zeros: try again before reporting the first error.
-            List<Tensor> doubles = probe.stream().map(t -> t.asType(ElementType.FLOAT64)).toList();
-            try {
-                outputs = TorchRuntime.call(() -> forwardValues(doubles));
-                type = ElementType.FLOAT64;
-            } catch (JacobiException second) {
-                throw describeFailure(shapes, source, first);
+                // an input that holds its samples on another axis than 0 (a state [layers, batch, hidden], --batch-axis
+                // h0=1) cannot be cut to one sample on axis 0: the inputs as given
+                List<Tensor> given = inputNames.stream().map(samples::get).toList();
+                try {
+                    outputs = TorchRuntime.call(() -> forwardValues(given));
+                    probeRows = given.get(0).dim(0);
+                } catch (JacobiException second) {
+                    throw describeFailure(shapes, source, first);
+                }
+            } else {
+                // A float64 model refuses float32 zeros: try again before reporting the first error.
+                List<Tensor> doubles = probe.stream().map(t -> t.asType(ElementType.FLOAT64)).toList();
+                try {
+                    outputs = TorchRuntime.call(() -> forwardValues(doubles));
+                    type = ElementType.FLOAT64;
+                } catch (JacobiException second) {
+                    throw describeFailure(shapes, source, first);
+                }
             }
         }
         List<TensorSpec> inputSpecs = new ArrayList<>();
@@ -273,7 +283,7 @@ public final class TorchScriptModel implements Model {
             List<Dim> dims = new ArrayList<>();
             long[] shape = y.shape();
             for (int axis = 0; axis < shape.length; axis++) {
-                dims.add(axis == 0 && shape[0] == 1 ? Dim.symbolic(BATCH) : Dim.fixed(shape[axis]));
+                dims.add(axis == 0 && shape[0] == probeRows ? Dim.symbolic(BATCH) : Dim.fixed(shape[axis]));
             }
             outputSpecs.add(new TensorSpec(names.get(i), y.type(), dims));
         }
@@ -407,7 +417,9 @@ public final class TorchScriptModel implements Model {
             String given = inputs.stream().map(a -> a.getDataType().toString().toLowerCase(Locale.ROOT) + " "
                 + Tensor.shapeToString(a.getShape().getShape())).collect(Collectors.joining(", "));
             throw new JacobiException(path.getFileName() + " failed on inputs " + given + ": " + TorchRuntime.bestLine(e)
-                + ". Check that the inputs have the shapes the model expects.", e);
+                + ". Check that the inputs have the shapes the model expects" + (inputs.size() > 1 ? ", and state the batch axis "
+                + "of one that holds its samples elsewhere than on axis 0 (--batch-axis h0=1 for a state [layers, batch, hidden])."
+                : "."), e);
         }
     }
 
