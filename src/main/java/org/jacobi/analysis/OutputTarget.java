@@ -35,18 +35,21 @@ public final class OutputTarget {
     private final Tensor weights;
     /** The output whose element labels a {@code --target-label} is looked up in (the output a logit feeds), or null: {@link #output}. */
     private final String labelledBy;
+    /** Whether the user named the output (a bare name then asks which element), not left it to the default. */
+    private final boolean named;
 
     private OutputTarget(String output, Kind kind, String[] axes, String label, Tensor weights) {
-        this(output, kind, axes, label, weights, null);
+        this(output, kind, axes, label, weights, null, output != null);
     }
 
-    private OutputTarget(String output, Kind kind, String[] axes, String label, Tensor weights, String labelledBy) {
+    private OutputTarget(String output, Kind kind, String[] axes, String label, Tensor weights, String labelledBy, boolean named) {
         this.output = output;
         this.kind = kind;
         this.axes = axes;
         this.label = label;
         this.weights = weights;
         this.labelledBy = labelledBy;
+        this.named = named;
     }
 
     /**
@@ -93,7 +96,7 @@ public final class OutputTarget {
      * its elements still labelled as those of {@code output} (a class name finds the class's logit).
      */
     public OutputTarget on(String name, String output) {
-        return new OutputTarget(name, kind, axes, label, weights, output);
+        return new OutputTarget(name, kind, axes, label, weights, output, named);
     }
 
     /** Whether this target points at part of the output (an index, slice, top, each, label or weights), not all of it. */
@@ -137,7 +140,7 @@ public final class OutputTarget {
                 if (n == 1) {
                     return fixed(name, samples, sampleShape, new double[] {1}, name + "[0]");
                 }
-                if (output != null) {
+                if (named) {
                     throw JacobiException.usage("Output '" + name + "' has " + n + " elements per sample " + shapeText
                         + ": say which with " + name + "[i], " + name + "[top], " + name + "[each], a slice, --target-label or --cotangent.");
                 }

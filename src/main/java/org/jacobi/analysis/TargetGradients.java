@@ -32,17 +32,16 @@ public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, St
      */
     public static TargetGradients compute(Model model, JacobianEngine engine, JacobianRequest request, OutputTarget target,
                                           boolean probability, ProgressMonitor monitor) {
-        String output = target.output() != null ? target.output() : model.info().outputs().get(0).name();
-        Model.FinalActivation activation = probability ? null : model.finalActivation(output);
-        String of = activation == null ? output : activation.logit();
-        String note = activation == null ? null : "the logit before the final " + activation.operator() + " of '" + output
-            + "' (--probability for the probability itself)";
+        DifferentiatedValue d = DifferentiatedValue.of(model, target.output(), probability);
+        String output = d.output();
+        String of = d.value();
+        String note = d.note();
         JacobianRequest r = request.withWrtOf(request.wrt(), of);
         Tensor value = target.needsValues() ? null : declaredShape(model, output, r);
         if (value == null) {
             value = model.run(r.inputs(), Set.of(of)).get(of);
         }
-        OutputTarget.Resolved resolved = target.on(of, output).resolve(model, value);
+        OutputTarget.Resolved resolved = d.on(target).resolve(model, value);
         int samples = resolved.samples();
         int n = resolved.outputsPerSample();
         Tensor[] parts = new Tensor[resolved.targets()];

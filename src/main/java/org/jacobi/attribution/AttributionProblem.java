@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jacobi.analysis.DifferentiatedValue;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
@@ -24,9 +25,12 @@ import org.jacobi.model.Model;
  * @param sampleAxes the batch axis of each other input that does not hold its samples on axis 0 ({@code --batch-axis}, or
  *     named so by the model, as a state [layers, batch, hidden]), -1 where it is stated to hold none; every input not named
  *     here holds them on axis 0 when that axis has a row per sample
+ * @param differentiated the value the target lies on: the output pointed at, or the logit before its final Sigmoid or
+ *     Softmax (the default), with the words that say so
  */
 public record AttributionProblem(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
-                                 OutputTarget.Resolved target, long maxMemoryBytes, Map<String, Integer> sampleAxes) {
+                                 OutputTarget.Resolved target, long maxMemoryBytes, Map<String, Integer> sampleAxes,
+                                 DifferentiatedValue differentiated) {
     public AttributionProblem {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         sampleAxes = Map.copyOf(sampleAxes);
@@ -40,23 +44,27 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
     }
 
     /**
-     * Runs the model once at the inputs (in batches of the size a model fixes), fixes the target there and makes the problem.
+     * Runs the model once at the inputs (in batches of the size a model fixes), fixes the target there and makes the
+     * problem: at the logit before the output's final Sigmoid or Softmax, if it has one, as everywhere in Jacobi.
      *
      * @param wrt the input to attribute, or null for the first floating-point input
      */
     public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
                                         OutputTarget target, long maxMemoryBytes) {
-        return of(model, engine, inputs, wrt, target, maxMemoryBytes, BatchAxis.AUTO);
+        return of(model, engine, inputs, wrt, target, false, maxMemoryBytes, BatchAxis.AUTO);
     }
 
     /**
      * As {@link #of(Model, JacobianEngine, Map, String, OutputTarget, long)}, with the inputs' batch axes as
-     * {@code --batch-axis} states them; the attributed input must hold its samples on axis 0.
+     * {@code --batch-axis} states them (the attributed input must hold its samples on axis 0).
+     *
+     * @param probability attribute the probability a final Sigmoid or Softmax gives, not the logit before it
      */
     public static AttributionProblem of(Model model, JacobianEngine engine, Map<String, Tensor> inputs, String wrt,
-                                        OutputTarget target, long maxMemoryBytes, BatchAxis batchAxis) {
-        JacobianRequest request = new JacobianRequest(inputs, wrt, target.output(), batchAxis.onAxisZero(), JacobianMode.REVERSE,
-            maxMemoryBytes);
+                                        OutputTarget target, boolean probability, long maxMemoryBytes, BatchAxis batchAxis) {
+        DifferentiatedValue differentiated = DifferentiatedValue.of(model, target.output(), probability);
+        JacobianRequest request = new JacobianRequest(inputs, wrt, differentiated.value(), batchAxis.onAxisZero(),
+            JacobianMode.REVERSE, maxMemoryBytes);
         ResolvedRequest r = ResolvedRequest.resolve(model, request);
         if (!r.batched()) {
             throw JacobiException.usage("Attributions are per sample of '" + r.wrt() + "' on its axis 0, which --batch-axis "
@@ -70,7 +78,8 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
         }
         Map<String, Integer> axes = r.axesOffZero(model.info(), inputs);
         Tensor output = PointBatches.output(model, inputs, r.wrt(), r.of(), r.samples(), axes);
-        return new AttributionProblem(model, engine, inputs, r.wrt(), target.resolve(model, output), maxMemoryBytes, axes);
+        return new AttributionProblem(model, engine, inputs, r.wrt(), differentiated.on(target).resolve(model, output),
+            maxMemoryBytes, axes, differentiated);
     }
 
     /** The batch axes of the engine's requests on batches of this problem: axis 0, and {@link #sampleAxes} as stated. */
@@ -121,6 +130,7 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
                 copied.put(e.getKey(), PointBatches.gatherRows(e.getValue(), samples(), sampleOfRow, sampleAxes.get(e.getKey())));
             }
         }
-        return new AttributionProblem(model, engine, copied, wrt, target.forRows(sampleOfRow), maxMemoryBytes, sampleAxes);
+        return new AttributionProblem(model, engine, copied, wrt, target.forRows(sampleOfRow), maxMemoryBytes, sampleAxes,
+            differentiated);
     }
 }

@@ -72,6 +72,11 @@ public final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--cotangent", paramLabel = "W.npy", description = "Weights of the output's elements: attribute their weighted sum.")
     Path cotangent;
 
+    @Option(names = "--probability",
+        description = "On an output made by a final Sigmoid or Softmax: attribute the probability itself instead of the logit "
+            + "before it (the default, since a saturated probability has no gradient).")
+    boolean probability;
+
     @Option(names = "--wrt", paramLabel = "NAME", description = "The input to attribute (default: the first floating-point input).")
     String wrt;
 
@@ -198,7 +203,7 @@ public final class AttributeCommand implements Callable<Integer> {
         OutputTarget target = OutputTarget.parse(of, targetLabel, cotangent == null ? null : TensorFiles.readSingle(cotangent));
         try (Model model = modelOptions.load(modelPath); ModelDerivatives derivatives = new ModelDerivatives(model)) {
             Map<String, Tensor> bound = inputFiles.bind(model, inputs, output.quiet ? null : stderr);
-            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, wrt, target, budget, rule);
+            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, wrt, target, probability, budget, rule);
             if (pngDir != null && !Saliency.isImageShaped(problem.sampleShape())) {
                 throw JacobiException.usage("--png needs an image-shaped input [C, H, W]; '" + problem.wrt() + "' has "
                     + Tensor.shapeToString(problem.sampleShape()) + " per sample.");
@@ -222,8 +227,9 @@ public final class AttributeCommand implements Callable<Integer> {
             if (!output.quiet) {
                 for (int k = 0; k < results.size(); k++) {
                     AttributionRunner.Result r = results.get(k);
-                    stdout.println(String.format(Locale.ROOT, "%s of %s: %d sample%s, %.1f ms -> %s %s", r.method(),
-                        problem.target().describe(0), problem.samples(), problem.samples() == 1 ? "" : "s", r.seconds() * 1e3,
+                    String note = problem.differentiated().note();
+                    stdout.println(String.format(Locale.ROOT, "%s of %s%s: %d sample%s, %.1f ms -> %s %s", r.method(),
+                        problem.target().describe(0), note == null ? "" : " [" + note + "]", problem.samples(), problem.samples() == 1 ? "" : "s", r.seconds() * 1e3,
                         files.get(k), Tensor.shapeToString(r.values().shape())));
                 }
             }
@@ -294,7 +300,9 @@ public final class AttributeCommand implements Callable<Integer> {
         t.put("of", of);
         t.put("target_label", targetLabel);
         t.put("cotangent", cotangent == null ? null : cotangent.toString());
-        t.put("output", problem.target().output());
+        t.put("output", problem.differentiated().output());
+        t.put("differentiated", problem.target().output());
+        t.put("differentiated_note", problem.differentiated().note());
         List<String> described = new ArrayList<>();
         for (int k = 0; k < problem.target().targets(); k++) {
             described.add(problem.target().describe(k));

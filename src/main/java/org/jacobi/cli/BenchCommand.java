@@ -139,8 +139,8 @@ public final class BenchCommand implements Callable<Integer> {
         long budget = jacobianOptions.maxMemory == null ? 0 : SizeParser.parseBytes(jacobianOptions.maxMemory, "--max-memory");
         OutputTarget target = OutputTarget.parse(jacobianOptions.of == null ? null : jacobianOptions.of + "[top]", null, null);
         try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
-            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), values, jacobianOptions.wrt, target, budget,
-                jacobianOptions.batchAxis.rule());
+            AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), values, jacobianOptions.wrt, target, false,
+                budget, jacobianOptions.batchAxis.rule());
             double medianSeconds = medianSeconds(() -> method.attribute(problem, 0, ProgressMonitor.NONE));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("method", method.name());

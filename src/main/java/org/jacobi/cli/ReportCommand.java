@@ -69,8 +69,8 @@ public final class ReportCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--probability",
-        description = "With --target on an output made by a final Sigmoid or Softmax: differentiate the probability itself "
-            + "instead of the logit before it (the default, since a saturated probability has no gradient).")
+        description = "With --target or --attribution on an output made by a final Sigmoid or Softmax: differentiate the "
+            + "probability itself instead of the logit before it (the default, since a saturated probability has no gradient).")
     boolean probability;
 
     @Option(names = "--samples", paramLabel = "I,J,...", split = ",", hideParamSyntax = true,
@@ -147,8 +147,9 @@ public final class ReportCommand implements Callable<Integer> {
             throw JacobiException.usage("--of " + jacobianOptions.of + " points at part of an output; a report takes that "
                 + "as --target '" + jacobianOptions.of.strip() + "'.");
         }
-        if (probability && target == null) {
-            throw JacobiException.usage("--probability goes with --target: give the output element or region to differentiate.");
+        if (probability && target == null && attribution == null) {
+            throw JacobiException.usage("--probability goes with --target or --attribution: give the output element or region "
+                + "to differentiate.");
         }
         if (target != null && jacobianOptions.of != null) {
             throw JacobiException.usage("--target names its output; leave out --of.");
@@ -205,7 +206,7 @@ public final class ReportCommand implements Callable<Integer> {
         try (ModelDerivatives derivatives = new ModelDerivatives(model)) {
             JacobianRequest request = jacobianOptions.request(bound);
             AttributionProblem problem = AttributionProblem.of(model, derivatives.exact(), bound, request.wrt(), target,
-                request.maxMemoryBytes(), request.batchAxis());
+                probability, request.maxMemoryBytes(), request.batchAxis());
             List<AttributionRunner.Result> results = new ArrayList<>();
             for (AttributionMethod m : methods) {
                 results.add(AttributionRunner.run(m, problem, metrics, AttributionSettings.defaults(), monitor));

@@ -68,7 +68,7 @@ public final class SparkAttributionBridge implements SparkSupport.AttributionRun
         SampleSource source = JacobianStatsCommand.readSamples(input, null);
         long start = System.nanoTime();
         SparkSession session = SparkSessions.open(c.spark, "jacobi attribute " + c.modelPath.getFileName());
-        AttributionJob.Outcome r = AttributionJob.run(session, new AttributionJob.Settings(c.modelPath, c.of, recipe, source, budget,
+        AttributionJob.Outcome r = AttributionJob.run(session, new AttributionJob.Settings(c.modelPath, c.of, c.probability, recipe, source, budget,
             0, shards.toString(), c.output.force));
         double seconds = (System.nanoTime() - start) / 1e9;
         Npy.write(c.out, r.aggregates(), true);
@@ -77,6 +77,7 @@ public final class SparkAttributionBridge implements SparkSupport.AttributionRun
         m.put("model", c.modelPath.getFileName().toString());
         m.put("input", input);
         m.put("of", c.of);
+        m.put("probability", c.probability);
         m.put("method", recipe.method());
         m.put("parameters", recipe.build().parameters());
         m.put("samples", r.samples());

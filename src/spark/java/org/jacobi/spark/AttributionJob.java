@@ -24,6 +24,7 @@ import org.jacobi.core.DevicePreference;
 import org.jacobi.core.ProgressMonitor;
 import org.jacobi.core.Tensor;
 import org.jacobi.io.Json;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.onnx.OnnxJacobianEngine;
 import org.jacobi.model.onnx.OnnxModel;
 import org.jacobi.model.onnx.OnnxModels;
@@ -72,9 +73,10 @@ public final class AttributionJob {
 
     /**
      * @param of the output target as {@code attribute --of} takes it (null: the top element of the first output)
+     * @param probability attribute the probability a final Sigmoid or Softmax gives, not the logit before it
      * @param shards the folder for per-sample attributions, or null
      */
-    public record Settings(Path model, String of, Recipe recipe, SampleSource source, long maxMemoryBytes, int partitions,
+    public record Settings(Path model, String of, boolean probability, Recipe recipe, SampleSource source, long maxMemoryBytes, int partitions,
                            String shards, boolean overwrite) {
     }
 
@@ -130,13 +132,13 @@ public final class AttributionJob {
             int elements = Math.toIntExact(Tensor.elementCount(sampleShape));
             float[] first = s.source().firstRows(spark, elements, 1);
             // The method and target are checked here, on one sample, so that a bad option fails before any task.
-            Shared probe = new Shared(OnnxModels.readBytes(s.model()), s.model().getFileName().toString(), s.of(), s.recipe(),
+            Shared probe = new Shared(OnnxModels.readBytes(s.model()), s.model().getFileName().toString(), s.of(), s.probability(), s.recipe(),
                 sampleShape, s.maxMemoryBytes());
             targets = probe.attribute(m, engine, first, 0, 1).targets();
             model = probe.model();
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Shared> shared = jsc.broadcast(new Shared(model, s.model().getFileName().toString(), s.of(), s.recipe(), sampleShape,
+        Broadcast<Shared> shared = jsc.broadcast(new Shared(model, s.model().getFileName().toString(), s.of(), s.probability(), s.recipe(), sampleShape,
             s.maxMemoryBytes()));
         ShardFolder folder = s.shards() == null ? null
             : ShardFolder.prepare(spark.sparkContext().hadoopConfiguration(), s.shards(), spark.sparkContext().applicationId()
@@ -182,7 +184,7 @@ public final class AttributionJob {
     }
 
     /** What every task needs: the model's bytes, the target and the method's recipe. */
-    record Shared(byte[] model, String modelName, String of, Recipe recipe, long[] sampleShape, long maxMemoryBytes)
+    record Shared(byte[] model, String modelName, String of, boolean probability, Recipe recipe, long[] sampleShape, long maxMemoryBytes)
         implements Serializable {
 
         /** One block's attributions, {@code [count, targets, *input]} flat, and the target count. */
@@ -195,7 +197,7 @@ public final class AttributionJob {
             System.arraycopy(rows, offset * elements, x, 0, x.length);
             String input = m.info().inputs().get(0).name();
             AttributionProblem problem = AttributionProblem.of(m, engine, Map.of(input, Tensor.ofFloats(x, shape)), input,
-                OutputTarget.parse(of, null, null), maxMemoryBytes);
+                OutputTarget.parse(of, null, null), probability, maxMemoryBytes, BatchAxis.AUTO);
             AttributionRunner.Result r = AttributionRunner.run(recipe.build(), problem, List.of(), recipe.settings(), ProgressMonitor.NONE);
             return new Attributed(r.values().floats(), problem.target().targets());
         }

@@ -41,14 +41,16 @@ class LogitTargetLabelTest {
         Path file = dir.resolve("classifier.onnx");
         Files.write(file, proto.toByteArray());
         try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            TargetGradients g = TargetGradients.compute(model, engine, JacobianRequest.of(Map.of("x", graph.values().get("x"))),
-                OutputTarget.parse("y", "dog", null), false, ProgressMonitor.NONE);
-            assertTrue(g.note().startsWith("the logit before the final Softmax of 'y'"), g.note());
-            assertTrue(g.target().describe(0).contains("'dog'"), g.target().describe(0));
-            Tensor grad = g.gradients();
-            for (int s = 0; s < 2; s++) {
-                for (int i = 0; i < 4; i++) {
-                    assertEquals(W[i * 3 + 1], grad.getDouble(s * 4 + i), 1e-7, "sample " + s + ", x[" + i + "]");
+            for (String of : new String[] {"y", null}) { // the output named, or the first one by default
+                TargetGradients g = TargetGradients.compute(model, engine, JacobianRequest.of(Map.of("x", graph.values().get("x"))),
+                    OutputTarget.parse(of, "dog", null), false, ProgressMonitor.NONE);
+                assertTrue(g.note().startsWith("the logit before the final Softmax of 'y'"), g.note());
+                assertTrue(g.target().describe(0).contains("'dog'"), g.target().describe(0));
+                Tensor grad = g.gradients();
+                for (int s = 0; s < 2; s++) {
+                    for (int i = 0; i < 4; i++) {
+                        assertEquals(W[i * 3 + 1], grad.getDouble(s * 4 + i), 1e-7, "sample " + s + ", x[" + i + "]");
+                    }
                 }
             }
         }

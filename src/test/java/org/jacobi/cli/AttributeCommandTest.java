@@ -49,6 +49,42 @@ class AttributeCommandTest {
         assertTrue(Files.exists(png.resolve("saliency.s3.png")));
     }
 
+    /**
+     * On a model ending in Sigmoid the logit before it is attributed by default, as jacobian --of does: the saliency of
+     * a region of the large U-Net's 64 x 64 twin equals PyTorch's float64 gradient of the region's logits; with
+     * --probability it is the probability's, which the saturated Sigmoid shrinks.
+     */
+    @Test
+    void theLogitBeforeAFinalSigmoidIsAttributedUnlessTheProbabilityIsAskedFor() throws Exception {
+        Path model = Path.of("src/test/resources/large_unet/unet_small.onnx");
+        String input = "src/test/resources/large_unet/unet_small.input.npy";
+        double[] expected = Npy.read(Path.of("src/test/resources/large_unet/unet_small.region.npy")).toDoubleArray();
+        CliRunner logit = CliRunner.run("attribute", model.toString(), "--input", input, "--method", "saliency", "--of",
+            "d1[0,20:40,10:30]", "--out", dir.resolve("L.npy").toString());
+        assertEquals(0, logit.exitCode, logit.toString());
+        assertTrue(logit.out.contains("[the logit before the final Sigmoid of 'd1'"), logit.out);
+        double[] actual = Npy.read(dir.resolve("L.npy")).toDoubleArray();
+        double scale = 0;
+        for (double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * scale, "entry " + i);
+        }
+        assertTrue(Files.readString(dir.resolve("L.npy.json")).contains("the logit before the final Sigmoid"));
+
+        CliRunner probability = CliRunner.run("attribute", model.toString(), "--input", input, "--method", "saliency", "--of",
+            "d1[0,20:40,10:30]", "--probability", "--out", dir.resolve("P.npy").toString());
+        assertEquals(0, probability.exitCode, probability.toString());
+        assertFalse(probability.out.contains("logit"), probability.out);
+        double[] p = Npy.read(dir.resolve("P.npy")).toDoubleArray();
+        double difference = 0;
+        for (int i = 0; i < p.length; i++) {
+            difference = Math.max(difference, Math.abs(p[i] - actual[i]));
+        }
+        assertTrue(difference > 1e-3 * scale, "the probability's gradient is the logit's");
+    }
+
     @Test
     void everyElementOfASmallOutputGivesATargetAxis() {
         Path out = dir.resolve("A.npy");

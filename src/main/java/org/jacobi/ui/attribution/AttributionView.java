@@ -119,7 +119,7 @@ public final class AttributionView extends ScrollPane {
         values.setId("attributionValues");
         values.setStyle("-fx-font-family: monospace;");
         charts.managedProperty().bind(charts.visibleProperty());
-        VBox box = new VBox(8, new TargetPickerView(vm.picker()), targetRow, params, actions, status, pictures, scaleNote, values, charts);
+        VBox box = new VBox(8, new TargetPickerView(vm.picker(), true), targetRow, params, actions, status, pictures, scaleNote, values, charts);
         box.setPadding(new Insets(8));
         setContent(box);
         setFitToWidth(true);

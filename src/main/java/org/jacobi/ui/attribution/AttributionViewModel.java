@@ -37,6 +37,7 @@ import org.jacobi.attribution.IntegrationRule;
 import org.jacobi.core.CancelledException;
 import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
+import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.ModelDerivatives;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
@@ -157,8 +158,9 @@ public final class AttributionViewModel {
         running.set(true);
         status.set("Computing " + methods.size() + " method" + (methods.size() == 1 ? "" : "s") + " on sample " + sample + "…");
         int mine = ++generation;
+        boolean probability = picker.probabilityProperty().get();
         task = workspace.executor().submit("Attribution", monitor -> {
-            AttributionProblem problem = problemOf(derivatives, inputs, wrt, outputTarget, sample);
+            AttributionProblem problem = problemOf(derivatives, inputs, wrt, outputTarget, probability, sample);
             List<AttributionRunner.Result> out = new ArrayList<>();
             for (AttributionMethod m : methods) {
                 monitor.checkCancelled();
@@ -207,10 +209,11 @@ public final class AttributionViewModel {
 
     /**
      * The problem the tab solves: sample {@code sample} alone (every input with that batch axis cut to its row; the
-     * inputs other than {@code wrt} stay fixed at it) and the target fixed there.
+     * inputs other than {@code wrt} stay fixed at it) and the target fixed there, at the logit before a final Sigmoid
+     * or Softmax unless {@code probability}.
      */
     public static AttributionProblem problemOf(ModelDerivatives derivatives, Map<String, Tensor> inputs, String wrt,
-                                               OutputTarget target, int sample) {
+                                               OutputTarget target, boolean probability, int sample) {
         Tensor x = wrt == null ? null : inputs.get(wrt);
         int samples = x == null || x.rank() == 0 ? 1 : (int) x.dim(0);
         int s = Math.max(0, Math.min(sample, samples - 1));
@@ -219,7 +222,8 @@ public final class AttributionViewModel {
             Tensor t = e.getValue();
             one.put(e.getKey(), x != null && t.rank() > 0 && t.dim(0) == samples ? t.sliceRows(s, s + 1) : t);
         }
-        AttributionProblem problem = AttributionProblem.of(derivatives.model(), derivatives.exact(), one, wrt, target, 0);
+        AttributionProblem problem = AttributionProblem.of(derivatives.model(), derivatives.exact(), one, wrt, target, probability,
+            0, BatchAxis.AUTO);
         if (problem.target().targets() != 1) {
             throw JacobiException.usage("The tab attributes one target at a time: give NAME[i], a slice (summed) or NAME[top].");
         }

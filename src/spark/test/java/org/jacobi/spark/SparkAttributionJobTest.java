@@ -46,7 +46,7 @@ class SparkAttributionJobTest {
         GeneratedSamples source = GeneratedSamples.parse("normal:0,1", n, 3);
         AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(16);
         Path shards = dir.resolve("attributions");
-        AttributionJob.Outcome r = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", ig, source,
+        AttributionJob.Outcome r = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", false, ig, source,
             0, 3, shards.toString(), false));
         assertEquals(n, r.samples());
         assertEquals(4, r.targets());

@@ -162,7 +162,7 @@ class SparkStandaloneClusterTest {
         AttributionJob.Recipe ig = AttributionJob.Recipe.defaults("ig").withSteps(8);
         Path shards = dir.resolve("attributions");
         busyExecutors.clear();
-        AttributionJob.Outcome onCluster = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", ig,
+        AttributionJob.Outcome onCluster = AttributionJob.run(spark, new AttributionJob.Settings(SparkAssertions.MLP, "y[each]", false, ig,
             source, 0, 4, shards.toString(), false));
         assertEquals(2, busyExecutors.size(), "executors that ran tasks: " + busyExecutors);
         assertShardsTile(shards, n);
