@@ -9,8 +9,8 @@ import org.jacobi.model.Model;
  *
  * @param output the output the user pointed at
  * @param value the value differentiated: {@code output}, or the logit before its final activation
- * @param note how the value was chosen ("the logit before the final Sigmoid of 'mask' (--probability for the
- *     probability itself)"), or null when it is the output as it is
+ * @param note how the value was chosen ("the logit before the final Sigmoid of 'mask'"), or null when it is the
+ *     output as it is
  */
 public record DifferentiatedValue(String output, String value, String note) {
 
@@ -22,7 +22,12 @@ public record DifferentiatedValue(String output, String value, String note) {
             return new DifferentiatedValue(name, name, null);
         }
         return new DifferentiatedValue(name, activation.logit(), "the logit before the final " + activation.operator() + " of '"
-            + name + "' (--probability for the probability itself)");
+            + name + "'");
+    }
+
+    /** The note with the command-line option that turns it off, or null. */
+    public String commandLineNote() {
+        return note == null ? null : note + " (--probability for the probability itself)";
     }
 
     /** The target pointed at the differentiated value, its elements labelled as the output's. */

@@ -82,6 +82,11 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
             maxMemoryBytes, axes, differentiated);
     }
 
+    /** The target's words, and the logit's when it is one: "the sum of /c2/Conv_output_0[0,4:9,2:6], the logit before the final Sigmoid of 'mask'". */
+    public String describeTarget() {
+        return target.describe(0) + (differentiated.note() == null ? "" : ", " + differentiated.note());
+    }
+
     /** The batch axes of the engine's requests on batches of this problem: axis 0, and {@link #sampleAxes} as stated. */
     public BatchAxis batchAxis() {
         BatchAxis rule = BatchAxis.ZERO;

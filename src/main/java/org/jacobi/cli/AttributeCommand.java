@@ -227,7 +227,7 @@ public final class AttributeCommand implements Callable<Integer> {
             if (!output.quiet) {
                 for (int k = 0; k < results.size(); k++) {
                     AttributionRunner.Result r = results.get(k);
-                    String note = problem.differentiated().note();
+                    String note = problem.differentiated().commandLineNote();
                     stdout.println(String.format(Locale.ROOT, "%s of %s%s: %d sample%s, %.1f ms -> %s %s", r.method(),
                         problem.target().describe(0), note == null ? "" : " [" + note + "]", problem.samples(), problem.samples() == 1 ? "" : "s", r.seconds() * 1e3,
                         files.get(k), Tensor.shapeToString(r.values().shape())));

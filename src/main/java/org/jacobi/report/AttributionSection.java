@@ -36,7 +36,7 @@ public final class AttributionSection {
 
     static Section section(AttributionProblem problem, List<AttributionRunner.Result> results, List<Integer> shown) {
         List<Block> b = new ArrayList<>();
-        b.add(new Block.Paragraph("Attributions of " + problem.target().describe(0) + " to input '" + problem.wrt() + "' "
+        b.add(new Block.Paragraph("Attributions of " + problem.describeTarget() + " to input '" + problem.wrt() + "' "
             + shapeText(problem) + ", with exact gradients (" + problem.engine().name() + "). Red raises the target, blue lowers it."));
         List<List<String>> params = new ArrayList<>();
         for (AttributionRunner.Result r : results) {

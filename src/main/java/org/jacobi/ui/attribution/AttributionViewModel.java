@@ -177,7 +177,7 @@ public final class AttributionViewModel {
             results = done.results();
             double seconds = results.stream().mapToDouble(AttributionRunner.Result::seconds).sum();
             status.set(String.format(Locale.ROOT, "%d method%s of %s on sample %d in %.2f s.", results.size(),
-                results.size() == 1 ? "" : "s", resultProblem.target().describe(0), sample, seconds));
+                results.size() == 1 ? "" : "s", resultProblem.describeTarget(), sample, seconds));
             show();
         }, e -> {
             if (mine != generation) {

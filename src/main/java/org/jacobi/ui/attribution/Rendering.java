@@ -60,7 +60,7 @@ final class Rendering {
         String range = shared ? String.format(Locale.ROOT, "one scale for every method, %s%.3g", absolute ? "0 to " : "±", vmax)
             : "each method on its own scale (its largest value in the caption)";
         String note = (absolute ? "viridis: dark 0, yellow large; " : "blue negative, white zero, red positive; ") + range;
-        return new AttributionViewModel.Run(problem, photo, w, h, List.copyOf(panels), problem.target().describe(0), note);
+        return new AttributionViewModel.Run(problem, photo, w, h, List.copyOf(panels), problem.describeTarget(), note);
     }
 
     private static double[] magnitudes(double[] a, boolean absolute) {
