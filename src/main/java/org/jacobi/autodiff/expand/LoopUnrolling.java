@@ -149,19 +149,32 @@ public final class LoopUnrolling implements GraphPass {
             boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE;
             return integer ? TensorProtos.toLongs(t) : null;
         }
-        if (followsInputValues(value, scopes, new HashSet<>())) {
+        Set<String> shapesRead = new HashSet<>();
+        if (followsInputValues(value, scopes, new HashSet<>(), shapesRead)) {
             return null;
         }
         shapes.shape(value); // unknown before the probe: asks for it
-        return shapes.ints(value);
+        long[] v = shapes.ints(value);
+        // A count read from the shape of a batched input that equals the probe's batch may be the batch size (a loop
+        // over the images of a batch): unrolled at the probe's size it would be wrong for every other chunk.
+        for (String input : shapesRead) {
+            long[] probed = shapes.known(input) ? shapes.shape(input) : null;
+            if (v != null && v.length == 1 && probed != null && probed.length > 0 && probed[0] == v[0]) {
+                return null;
+            }
+        }
+        return v;
     }
 
     /**
      * Whether {@code value}'s contents follow the values, not only the shapes, of a model input that the cache of
      * prepared graphs is not keyed on ({@link #KEYED_INPUT_ELEMENTS}): found by walking back through the nodes of the
      * scopes that make it, stopping at constants, initializers and Shape or Size (which read only shapes).
+     *
+     * @param shapesRead receives the model inputs with a dynamic axis 0 whose shapes a Shape or Size on the way reads
      */
-    private static boolean followsInputValues(String value, List<Onnx.GraphProto> scopes, Set<String> seen) {
+    private static boolean followsInputValues(String value, List<Onnx.GraphProto> scopes, Set<String> seen,
+                                              Set<String> shapesRead) {
         if (value.isEmpty() || !seen.add(value) || initializer(value, scopes) != null) {
             return false;
         }
@@ -176,10 +189,11 @@ public final class LoopUnrolling implements GraphPass {
                     continue;
                 }
                 if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
+                    batchedInputsBehind(n.getInput(0), scopes, new HashSet<>(), shapesRead);
                     return false;
                 }
                 for (String in : ControlFlow.inputs(n)) {
-                    if (followsInputValues(in, scopes, seen)) {
+                    if (followsInputValues(in, scopes, seen, shapesRead)) {
                         return true;
                     }
                 }
@@ -187,6 +201,30 @@ public final class LoopUnrolling implements GraphPass {
             }
         }
         return false; // a branch's input or an outer body's value: not a model input
+    }
+
+    /** Adds the model inputs with a dynamic axis 0 that {@code value} is computed from. */
+    private static void batchedInputsBehind(String value, List<Onnx.GraphProto> scopes, Set<String> seen, Set<String> out) {
+        if (value.isEmpty() || !seen.add(value)) {
+            return;
+        }
+        for (Onnx.ValueInfoProto input : scopes.get(0).getInputList()) {
+            if (input.getName().equals(value)) {
+                Onnx.TypeProto.Tensor t = input.getType().getTensorType();
+                if (!t.hasShape() || t.getShape().getDimCount() == 0 || !t.getShape().getDim(0).hasDimValue()) {
+                    out.add(value);
+                }
+                return;
+            }
+        }
+        for (int s = scopes.size() - 1; s >= 0; s--) {
+            for (Onnx.NodeProto n : scopes.get(s).getNodeList()) {
+                if (n.getOutputList().contains(value)) {
+                    ControlFlow.inputs(n).forEach(in -> batchedInputsBehind(in, scopes, seen, out));
+                    return;
+                }
+            }
+        }
     }
 
     /** An integer model input of a fixed shape with at most {@link #KEYED_INPUT_ELEMENTS} elements. */
@@ -213,7 +251,7 @@ public final class LoopUnrolling implements GraphPass {
         if (t != null) {
             return isTrue(t);
         }
-        if (followsInputValues(value, scopes, new HashSet<>())) {
+        if (followsInputValues(value, scopes, new HashSet<>(), new HashSet<>())) {
             return false;
         }
         shapes.shape(value);

@@ -98,6 +98,24 @@ class LoopTripCountTest {
         }
     }
 
+    /** A loop over the samples of the batch (as detectors' per-image post-processing): its count is the batch size. */
+    @Test
+    void aTripCountThatIsTheBatchSizeIsRefused() throws IOException {
+        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
+            .setI(0).build();
+        Path file = model("per_image", List.of(), List.of(node("Shape", List.of("x"), "shape"),
+            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("zero").addOutput("zero").addAttribute(
+                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
+                    .setT(TensorProtos.ints("zero", new long[] {0}))).build(),
+            node("Gather", List.of("shape", "zero"), "M", first)));
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            Tensor five = Tensor.ofFloats(new float[15], 5, 3);
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
+                new JacobianRequest(Map.of("x", five), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
+        }
+    }
+
     @Test
     void aTripCountFollowingAFloatInputsValuesIsRefused() throws IOException {
         Onnx.AttributeProto to = Onnx.AttributeProto.newBuilder().setName("to").setType(Onnx.AttributeProto.AttributeType.INT)
