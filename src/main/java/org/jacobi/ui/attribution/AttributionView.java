@@ -21,6 +21,7 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.jacobi.analysis.Pixels;
@@ -111,6 +112,8 @@ public final class AttributionView extends ScrollPane {
         Label status = new Label();
         status.setId("attributionStatus");
         status.setWrapText(true);
+        scaleNote.setWrapText(true); // the target's words, a logit's included, are read in full
+        scaleNote.setMinHeight(Region.USE_PREF_SIZE);
         status.textProperty().bind(vm.statusProperty());
         HBox targetRow = row(new Label("Methods"), methods);
         HBox actions = row(compute, cancel, progress, curves, absolute, shared);
@@ -173,6 +176,9 @@ public final class AttributionView extends ScrollPane {
                 Label caption = new Label(vm.sharedScaleProperty().get() ? p.caption()
                     : p.caption() + String.format(Locale.ROOT, vm.absoluteProperty().get() ? " (max %.3g)" : " (±%.3g)", p.largest()));
                 caption.setId("attributionCaption-" + p.method());
+                caption.setWrapText(true); // "ig (completeness gap -6.8e-05) (±0.0317)" is wider than a picture
+                caption.setMaxWidth(PICTURE);
+                caption.setMinHeight(Region.USE_PREF_SIZE);
                 pictures.add(caption, column, 0);
                 pictures.add(picture(p.attribution(), run.width(), run.height()), column, 1);
                 pictures.add(picture(p.overlay(), run.width(), run.height()), column, 2);
