@@ -17,7 +17,8 @@ public record DifferentiatedValue(String output, String value, String note) {
     /** @param output an output of the model, or null for its first */
     public static DifferentiatedValue of(Model model, String output, boolean probability) {
         String name = output != null ? output : model.info().outputs().get(0).name();
-        Model.FinalActivation activation = probability ? null : model.finalActivation(name);
+        // only a model output: a Softmax inside the graph (attention weights) is the value asked for, not a final one
+        Model.FinalActivation activation = probability || model.info().output(name) == null ? null : model.finalActivation(name);
         if (activation == null) {
             return new DifferentiatedValue(name, name, null);
         }
@@ -27,8 +28,11 @@ public record DifferentiatedValue(String output, String value, String note) {
 
     /** The note with the command-line option that turns it off, or null. */
     public String commandLineNote() {
-        return note == null ? null : note + " (--probability for the probability itself)";
+        return note == null ? null : note + " " + COMMAND_LINE_HINT;
     }
+
+    /** What the command line says after a logit's note. */
+    public static final String COMMAND_LINE_HINT = "(--probability for the probability itself)";
 
     /** The target pointed at the differentiated value, its elements labelled as the output's. */
     public OutputTarget on(OutputTarget target) {

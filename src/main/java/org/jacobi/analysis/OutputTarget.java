@@ -121,6 +121,18 @@ public final class OutputTarget {
      * @param outputValue the output {@link #output()} (or the first) at the inputs, batch axis first
      */
     public Resolved resolve(Model model, Tensor outputValue) {
+        try {
+            return resolveOn(model, outputValue);
+        } catch (JacobiException e) {
+            if (labelledBy == null || output == null || output.equals(labelledBy) || e.exitCode() != 2) {
+                throw e;
+            }
+            // a target on the logit before a final activation: the user pointed at the output, so its name is the one read
+            throw JacobiException.usage(e.getMessage().replace(output, labelledBy));
+        }
+    }
+
+    private Resolved resolveOn(Model model, Tensor outputValue) {
         String name = output != null ? output : model.info().outputs().get(0).name();
         TensorSpec spec = model.info().output(name);
         if (spec == null && !model.intermediateValues().contains(name)) {
@@ -279,7 +291,7 @@ public final class OutputTarget {
     }
 
     /** "[2,5]" for flat index 21 of a [4, 8] sample shape. */
-    static String elementText(long[] sampleShape, int flat) {
+    public static String elementText(long[] sampleShape, int flat) {
         long[] index = new long[sampleShape.length];
         int rest = flat;
         for (int a = sampleShape.length - 1; a >= 0; a--) {

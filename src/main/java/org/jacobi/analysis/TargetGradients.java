@@ -35,7 +35,7 @@ public record TargetGradients(Tensor gradients, OutputTarget.Resolved target, St
         DifferentiatedValue d = DifferentiatedValue.of(model, target.output(), probability);
         String output = d.output();
         String of = d.value();
-        String note = d.commandLineNote();
+        String note = d.note();
         JacobianRequest r = request.withWrtOf(request.wrt(), of);
         Tensor value = target.needsValues() ? null : declaredShape(model, output, r);
         if (value == null) {

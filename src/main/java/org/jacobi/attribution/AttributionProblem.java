@@ -71,10 +71,11 @@ public record AttributionProblem(Model model, JacobianEngine engine, Map<String,
                 + "leaves without samples; state --batch-axis " + r.wrt() + "=0, or use jacobian --batch-axis none for the "
                 + "Jacobian of the whole tensor.");
         }
-        int outputAxis = BatchAxis.outputAxis(model.info(), r.of());
+        String pointed = differentiated.output(); // the output pointed at declares the axes, not the logit before it
+        int outputAxis = BatchAxis.outputAxis(model.info(), pointed);
         if (outputAxis > 0) {
-            throw JacobiException.usage("Output '" + r.of() + "' holds its samples on axis " + outputAxis + ", and attributions "
-                + "need them on axis 0: choose another output, or use jacobian --of " + r.of() + " for its per-sample Jacobians.");
+            throw JacobiException.usage("Output '" + pointed + "' holds its samples on axis " + outputAxis + ", and attributions "
+                + "need them on axis 0: choose another output, or use jacobian --of " + pointed + " for its per-sample Jacobians.");
         }
         Map<String, Integer> axes = r.axesOffZero(model.info(), inputs);
         Tensor output = PointBatches.output(model, inputs, r.wrt(), r.of(), r.samples(), axes);

@@ -144,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
             double medianSeconds = medianSeconds(() -> method.attribute(problem, 0, ProgressMonitor.NONE));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("method", method.name());
+            m.put("target", problem.describeTarget());
             m.put("parameters", method.parameters());
             m.put("samples", problem.samples());
             m.put("samples_per_second", problem.samples() / medianSeconds);
@@ -155,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println(Json.writeCompact(m));
             } else {
                 out.printf(Locale.ROOT, "%s: %s of %s, median %.2f ms for %d samples (%d repeats), %s on %s%n", model.info().fileName(),
-                    method.name(), problem.target().describe(0), medianSeconds * 1e3, problem.samples(), repeats,
+                    method.name(), problem.describeTarget(), medianSeconds * 1e3, problem.samples(), repeats,
                     derivatives.exact().name(), model.device());
             }
         }

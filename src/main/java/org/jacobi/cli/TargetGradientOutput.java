@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jacobi.analysis.DifferentiatedValue;
 import org.jacobi.analysis.OutputTarget;
 import org.jacobi.analysis.TargetGradients;
 import org.jacobi.core.ProgressMonitor;
@@ -56,7 +57,8 @@ final class TargetGradientOutput {
         AtomicFiles.write(Path.of(out + ".json"), true, o -> o.write(meta.getBytes(StandardCharsets.UTF_8)));
         if (!output.quiet) {
             stdout.println(String.format(Locale.ROOT, "gradient of %s%s with respect to %s, %s: %d sample%s, %.1f ms -> %s %s",
-                g.target().describe(0), g.note() == null ? "" : " [" + g.note() + "]", wrt, fd ? "finite differences"
+                g.target().describe(0), g.note() == null ? "" : " [" + g.note() + " " + DifferentiatedValue.COMMAND_LINE_HINT + "]", wrt,
+                fd ? "finite differences"
                     : "exact, one reverse pass per sample", g.target().samples(), g.target().samples() == 1 ? "" : "s",
                 seconds * 1e3, out, Tensor.shapeToString(g.gradients().shape())));
         }

@@ -145,7 +145,6 @@ public final class SparkSessions {
         }
     }
 
-    /** Cores one task owns (spark.task.cpus): ONNX Runtime's intra-op threads, so tasks do not oversubscribe executors. */
     /**
      * Where a job ran, for its summary: the master and, in local mode, its task slots; on a cluster the executors that
      * joined (Spark's default parallelism there is at least 2, so it would count one single-core executor as two slots).
@@ -159,6 +158,7 @@ public final class SparkSessions {
         return "Spark " + master + " (" + executors + " executor" + (executors == 1 ? "" : "s") + ")";
     }
 
+    /** Cores one task owns (spark.task.cpus): ONNX Runtime's intra-op threads, so tasks do not oversubscribe executors. */
     public static int taskCpus(SparkSession spark) {
         try {
             return Math.max(1, Integer.parseInt(spark.conf().get("spark.task.cpus", "1").trim()));

@@ -83,6 +83,12 @@ class AttributeCommandTest {
             difference = Math.max(difference, Math.abs(p[i] - actual[i]));
         }
         assertTrue(difference > 1e-3 * scale, "the probability's gradient is the logit's");
+
+        CliRunner unclear = CliRunner.run("attribute", model.toString(), "--input", input, "--method", "saliency", "--of", "d1",
+            "--out", dir.resolve("U.npy").toString());
+        assertEquals(2, unclear.exitCode, unclear.toString());
+        assertTrue(unclear.err.contains("Output 'd1' has 4096 elements") && unclear.err.contains("d1[top]"),
+            "the message names the output pointed at, not the logit: " + unclear.err);
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class LoopUnrolling implements GraphPass {
                 continue;
             }
             String label = node.getName().isEmpty() ? node.getOpType() + "_" + i : node.getName();
-            long trips = loop(node) ? loopTrips(node, scopes, shapes) : scan(node) ? scanTrips(node, shapes) : 0;
+            long trips = loop(node) ? loopTrips(node, scopes, shapes) : scan(node) ? scanTrips(node, scopes, shapes) : 0;
             if (trips <= 0) {
                 e.copy(node);
                 continue;
@@ -153,17 +153,13 @@ public final class LoopUnrolling implements GraphPass {
         if (followsInputValues(value, scopes, new HashSet<>(), shapesRead)) {
             return null;
         }
-        shapes.shape(value); // unknown before the probe: asks for it
-        long[] v = shapes.ints(value);
-        // A count read from the shape of a batched input that equals the probe's batch may be the batch size (a loop
-        // over the images of a batch): unrolled at the probe's size it would be wrong for every other chunk.
-        for (String input : shapesRead) {
-            long[] probed = shapes.known(input) ? shapes.shape(input) : null;
-            if (v != null && v.length == 1 && probed != null && probed.length > 0 && probed[0] == v[0]) {
-                return null;
-            }
+        if (!shapesRead.isEmpty()) {
+            // A count that may involve the batch size (a loop over the images of a batch, Size(x), Shape(x)[0] - 1) would
+            // be unrolled at the probe's two samples and be wrong for every other chunk: refused instead.
+            return null;
         }
-        return v;
+        shapes.shape(value); // unknown before the probe: asks for it
+        return shapes.ints(value);
     }
 
     /**
@@ -171,7 +167,9 @@ public final class LoopUnrolling implements GraphPass {
      * prepared graphs is not keyed on ({@link #KEYED_INPUT_ELEMENTS}): found by walking back through the nodes of the
      * scopes that make it, stopping at constants, initializers and Shape or Size (which read only shapes).
      *
-     * @param shapesRead receives the model inputs with a dynamic axis 0 whose shapes a Shape or Size on the way reads
+     * @param shapesRead receives the model inputs with a dynamic axis 0 whose shapes a Shape or Size on the way reads,
+     *     unless only an axis past the first is taken ({@code Gather(Shape(x), k)} with a constant k other than 0, or
+     *     {@code Shape(x, start >= 1)}): those sizes are part of the cache's signature, the batch size is not
      */
     private static boolean followsInputValues(String value, List<Onnx.GraphProto> scopes, Set<String> seen,
                                               Set<String> shapesRead) {
@@ -188,6 +186,12 @@ public final class LoopUnrolling implements GraphPass {
                 if (!n.getOutputList().contains(value)) {
                     continue;
                 }
+                if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && shapeAfterAxisZero(n, scopes)) {
+                    return false;
+                }
+                if (n.getOpType().equals("Shape") && attrInt(n, "start", 0) >= 1) {
+                    return false;
+                }
                 if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
                     batchedInputsBehind(n.getInput(0), scopes, new HashSet<>(), shapesRead);
                     return false;
@@ -201,6 +205,51 @@ public final class LoopUnrolling implements GraphPass {
             }
         }
         return false; // a branch's input or an outer body's value: not a model input
+    }
+
+    /** A Gather of a Shape's output at a constant index other than 0: the size of an axis that is not the batch's. */
+    private static boolean shapeAfterAxisZero(Onnx.NodeProto gather, List<Onnx.GraphProto> scopes) {
+        Onnx.NodeProto shape = producer(gather.getInput(0), scopes);
+        if (shape == null || !shape.getOpType().equals("Shape") || attrInt(gather, "axis", 0) != 0) {
+            return false;
+        }
+        long[] index = constantInts(gather.getInput(1), scopes);
+        if (index == null || index.length == 0) {
+            return false;
+        }
+        for (long i : index) {
+            if (i <= 0) { // 0 is the batch's axis; a negative index may count back to it
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The node of the scopes that makes {@code value}, innermost scope first, or null. */
+    private static Onnx.NodeProto producer(String value, List<Onnx.GraphProto> scopes) {
+        for (int s = scopes.size() - 1; s >= 0; s--) {
+            for (Onnx.NodeProto n : scopes.get(s).getNodeList()) {
+                if (n.getOutputList().contains(value)) {
+                    return n;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The contents of an integer initializer or Constant node, or null. */
+    private static long[] constantInts(String value, List<Onnx.GraphProto> scopes) {
+        Onnx.TensorProto t = initializer(value, scopes);
+        Onnx.NodeProto n = t == null ? producer(value, scopes) : null;
+        if (n != null && n.getOpType().equals("Constant") && n.getAttributeCount() == 1 && n.getAttribute(0).hasT()) {
+            t = n.getAttribute(0).getT();
+        }
+        if (t == null) {
+            return null;
+        }
+        int type = t.getDataType();
+        return type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE
+            ? TensorProtos.toLongs(t) : null;
     }
 
     /** Adds the model inputs with a dynamic axis 0 that {@code value} is computed from. */
@@ -228,7 +277,7 @@ public final class LoopUnrolling implements GraphPass {
     }
 
     /** An integer model input of a fixed shape with at most {@link #KEYED_INPUT_ELEMENTS} elements. */
-    private static boolean keyedInput(Onnx.ValueInfoProto input) {
+    public static boolean keyedInput(Onnx.ValueInfoProto input) {
         Onnx.TypeProto.Tensor t = input.getType().getTensorType();
         int type = t.getElemType();
         boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE
@@ -270,13 +319,23 @@ public final class LoopUnrolling implements GraphPass {
     }
 
     /** A Scan's trip count: the length of its first scanned input along its scan axis. */
-    private static long scanTrips(Onnx.NodeProto node, ValueShapes shapes) {
+    private static long scanTrips(Onnx.NodeProto node, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
         int scanned = (int) attrInt(node, "num_scan_inputs", 0);
         int states = node.getInputCount() - scanned;
         long[] axes = attrInts(node, "scan_input_axes");
         long[] shape = shapes.shape(node.getInput(states));
         long axis = axes == null ? 0 : axes[0] < 0 ? axes[0] + shape.length : axes[0];
-        return shape[(int) axis];
+        long trips = shape[(int) axis];
+        // a scan over a batched input's samples has the probe's batch as its length: refused, as a Loop's count would be
+        Set<String> batched = new HashSet<>();
+        batchedInputsBehind(node.getInput(states), scopes, new HashSet<>(), batched);
+        for (String input : batched) {
+            long[] probed = shapes.known(input) ? shapes.shape(input) : null;
+            if (probed != null && probed.length > 0 && probed[0] == trips) {
+                return 0;
+            }
+        }
+        return trips;
     }
 
     private static long attrInt(Onnx.NodeProto node, String name, long fallback) {

@@ -127,13 +127,24 @@ public final class OnnxGraphPreparer implements AutoCloseable {
                 shape[axis] = -1;
             }
             sb.append(spec.name()).append(':').append(t == null ? "?" : t.type()).append(Arrays.toString(shape));
-            if (t != null && !t.type().isFloatingPoint() && t.size() <= LoopUnrolling.KEYED_INPUT_ELEMENTS) {
+            if (axis < 0 && t != null && !t.type().isFloatingPoint() && t.size() <= LoopUnrolling.KEYED_INPUT_ELEMENTS
+                && hasLoops()) {
                 // a small integer input (a sample rate, a number of steps) may set a loop's trip count: see LoopUnrolling
                 sb.append('=').append(Arrays.toString(t.toDoubleArray()));
             }
             sb.append(';');
         }
         return sb.toString();
+    }
+
+    private Boolean hasLoops;
+
+    /** Whether the model has a Loop or Scan that the unrolling may size from a small integer input's value. */
+    private synchronized boolean hasLoops() {
+        if (hasLoops == null) {
+            hasLoops = new LoopUnrolling().appliesTo(model.proto());
+        }
+        return hasLoops;
     }
 
     /** Whether no graph work has been done yet: nothing normalised, probed or differentiated (for tests of early refusals). */

@@ -122,13 +122,18 @@ public final class OnnxModel implements Model {
     /**
      * Whether this model's sessions, and its derivatives', keep ONNX Runtime's CPU arena ({@link OrtSessions#open(byte[],
      * DevicePreference, String, int, boolean)} says what it costs and saves): not for a model whose declared input holds
-     * a million elements or more per sample (a 1024 x 1024 photo), where the peaks it keeps are gigabytes.
+     * a million elements or more per sample (a 1024 x 1024 photo), where the peaks it keeps are gigabytes, nor for a
+     * floating-point input of rank 3 or more with a dynamic size past the batch (a photo of any size).
      */
     public boolean cpuArena() {
         for (TensorSpec input : info.inputs()) {
             long elements = 1;
             List<Dim> dims = input.dims() == null ? List.of() : input.dims();
+            boolean floating = input.type() == null || input.type().isFloatingPoint();
             for (int i = 1; i < dims.size(); i++) {
+                if (!dims.get(i).isFixed() && floating && dims.size() >= 3) {
+                    return false;
+                }
                 elements *= dims.get(i).isFixed() ? Math.max(1, dims.get(i).size()) : 1;
             }
             if (elements >= CPU_ARENA_LIMIT_ELEMENTS) {

@@ -230,11 +230,20 @@ public final class AttributionViewModel {
         return problem;
     }
 
-    /** The typed target, or the top element of the output chosen in the app. */
+    /**
+     * The typed target, else the top element of the output chosen in the app: after a final Sigmoid or Softmax the
+     * element the picker shows, found on the output's values (the logit's top could be another of a saturated
+     * Sigmoid's ties).
+     */
     private String targetText() {
         String t = target.get() == null ? "" : target.get().strip();
         if (!t.isEmpty()) {
             return t;
+        }
+        TargetPickerModel.Chosen chosen = picker.chosenProperty().get();
+        TargetPickerModel.Output out = picker.outputProperty().get();
+        if (chosen != null && out != null && chosen.element() >= 0 && chosen.activation() != null) {
+            return out.name() + OutputTarget.elementText(out.shape(), chosen.element());
         }
         String of = state.ofProperty().get();
         return (of == null ? "" : of) + "[top]";

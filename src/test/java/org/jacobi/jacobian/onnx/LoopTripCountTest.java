@@ -116,6 +116,44 @@ class LoopTripCountTest {
         }
     }
 
+    /** Shape(x)[k] with a constant k past the batch axis is a size the cache is keyed on: unrolled, exact. */
+    @Test
+    void aTripCountFromANonBatchAxisIsUnrolled() throws IOException {
+        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
+            .setI(0).build();
+        Path file = model("per_feature", List.of(), List.of(node("Shape", List.of("x"), "shape"),
+            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("one").addOutput("one").addAttribute(
+                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
+                    .setT(TensorProtos.ints("one", new long[] {1}))).build(),
+            node("Gather", List.of("shape", "one"), "M", first)));
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            JacobianResult r = engine.compute(new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0),
+                ProgressMonitor.NONE);
+            assertTrue(r.exact(), r.methodLabel());
+            assertEquals(Math.pow(1.5, 3), r.sampleMatrix(1)[4], 1e-5 * Math.pow(1.5, 3), "d y1/d x1 = 1.5^3");
+        }
+    }
+
+    /** Arithmetic on the batch size (Shape(x)[0] - 1) gives 1 at the probe's two samples: refused, not unrolled once. */
+    @Test
+    void aTripCountComputedFromTheBatchSizeIsRefused() throws IOException {
+        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
+            .setI(0).build();
+        Path file = model("batch_minus_one", List.of(), List.of(node("Shape", List.of("x"), "shape"),
+            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("zero").addOutput("zero").addAttribute(
+                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
+                    .setT(TensorProtos.ints("zero", new long[] {0}))).build(),
+            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("one").addOutput("one").addAttribute(
+                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
+                    .setT(TensorProtos.ints("one", new long[] {1}))).build(),
+            node("Gather", List.of("shape", "zero"), "batch", first), node("Sub", List.of("batch", "one"), "M")));
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
+                new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
+        }
+    }
+
     @Test
     void aTripCountFollowingAFloatInputsValuesIsRefused() throws IOException {
         Onnx.AttributeProto to = Onnx.AttributeProto.newBuilder().setName("to").setType(Onnx.AttributeProto.AttributeType.INT)
