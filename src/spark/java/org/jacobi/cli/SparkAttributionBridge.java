@@ -46,6 +46,12 @@ public final class SparkAttributionBridge implements SparkSupport.AttributionRun
         if (c.targetLabel != null || c.cotangent != null) {
             unsupported.add("--target-label and --cotangent (use --of)");
         }
+        if (c.wrt != null) {
+            unsupported.add("--wrt (the job attributes the model's first input)");
+        }
+        if (c.layer != null || c.relu) {
+            unsupported.add("--layer and --relu (the layer methods run in one process)");
+        }
         if (!unsupported.isEmpty()) {
             throw JacobiException.usage("attribute --spark does not take " + String.join(", ", unsupported) + ".");
         }

@@ -89,6 +89,11 @@ class SparkAttributionJobTest {
             samples.toString(), "--method", "ig,saliency", "--out", dir.resolve("b.npy").toString());
         assertEquals(2, twoMethods.exitCode, twoMethods.toString());
         assertTrue(twoMethods.err.contains("does not take several methods"), twoMethods.err);
+        CliRunner layer = CliRunner.run("attribute", SparkAssertions.MLP.toString(), "--spark", "local[2]", "--input",
+            samples.toString(), "--method", "ig", "--wrt", "x", "--relu", "--out", dir.resolve("c.npy").toString());
+        assertEquals(2, layer.exitCode, layer.toString());
+        assertTrue(layer.err.contains("--wrt") && layer.err.contains("--layer and --relu") && layer.err.strip().lines().count() == 1,
+            "options the job cannot honour are refused, not ignored: " + layer.err);
     }
 
     /** The attribute command's own code on all {@code n} samples in this process: [n, 4 targets, 8]. */
