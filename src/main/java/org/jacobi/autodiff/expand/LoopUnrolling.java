@@ -181,30 +181,24 @@ public final class LoopUnrolling implements GraphPass {
                 return !keyedInput(input);
             }
         }
-        for (int s = scopes.size() - 1; s >= 0; s--) {
-            for (Onnx.NodeProto n : scopes.get(s).getNodeList()) {
-                if (!n.getOutputList().contains(value)) {
-                    continue;
-                }
-                if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && shapeAfterAxisZero(n, scopes)) {
-                    return false;
-                }
-                if (n.getOpType().equals("Shape") && attrInt(n, "start", 0) >= 1) {
-                    return false;
-                }
-                if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
-                    batchedInputsBehind(n.getInput(0), scopes, new HashSet<>(), shapesRead);
-                    return false;
-                }
-                for (String in : ControlFlow.inputs(n)) {
-                    if (followsInputValues(in, scopes, seen, shapesRead)) {
-                        return true;
-                    }
-                }
-                return false;
+        Onnx.NodeProto n = producer(value, scopes);
+        if (n == null) {
+            return false; // a branch's input or an outer body's value: not a model input
+        }
+        if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && shapeAfterAxisZero(n, scopes)
+            || n.getOpType().equals("Shape") && attrInt(n, "start", 0) >= 1) {
+            return false;
+        }
+        if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
+            batchedInputsBehind(n.getInput(0), scopes, new HashSet<>(), shapesRead);
+            return false;
+        }
+        for (String in : ControlFlow.inputs(n)) {
+            if (followsInputValues(in, scopes, seen, shapesRead)) {
+                return true;
             }
         }
-        return false; // a branch's input or an outer body's value: not a model input
+        return false;
     }
 
     /** A Gather of a Shape's output at a constant index other than 0: the size of an axis that is not the batch's. */
@@ -266,13 +260,9 @@ public final class LoopUnrolling implements GraphPass {
                 return;
             }
         }
-        for (int s = scopes.size() - 1; s >= 0; s--) {
-            for (Onnx.NodeProto n : scopes.get(s).getNodeList()) {
-                if (n.getOutputList().contains(value)) {
-                    ControlFlow.inputs(n).forEach(in -> batchedInputsBehind(in, scopes, seen, out));
-                    return;
-                }
-            }
+        Onnx.NodeProto n = producer(value, scopes);
+        if (n != null) {
+            ControlFlow.inputs(n).forEach(in -> batchedInputsBehind(in, scopes, seen, out));
         }
     }
 

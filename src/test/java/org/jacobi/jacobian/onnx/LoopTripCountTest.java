@@ -73,6 +73,27 @@ class LoopTripCountTest {
 
     private static final Tensor X = Tensor.ofFloats(new float[] {0.5f, -1f, 2f, 1f, 3f, -0.25f}, 2, 3);
 
+    private static Onnx.AttributeProto intAttribute(String name, long value) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    /** A Constant node: the int64 scalar {@code value} named {@code name}. */
+    private static Onnx.NodeProto constant(String name, long value) {
+        return Onnx.NodeProto.newBuilder().setOpType("Constant").setName(name).addOutput(name).addAttribute(
+            Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
+                .setT(TensorProtos.ints(name, new long[] {value}))).build();
+    }
+
+    /** The reverse-mode Jacobian of {@code file} at {@code x} is refused in one line naming the Loop and its trip count. */
+    private static void assertRefused(Path file, Tensor x) {
+        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
+                new JacobianRequest(Map.of("x", x), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
     @Test
     void aSmallIntegerInputSetsTheTripCountOfEachRequest() throws IOException {
         Path file = model("steps", List.of(value("steps", 7)), List.of(node("Identity", List.of("steps"), "M")));
@@ -101,31 +122,16 @@ class LoopTripCountTest {
     /** A loop over the samples of the batch (as detectors' per-image post-processing): its count is the batch size. */
     @Test
     void aTripCountThatIsTheBatchSizeIsRefused() throws IOException {
-        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
-            .setI(0).build();
-        Path file = model("per_image", List.of(), List.of(node("Shape", List.of("x"), "shape"),
-            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("zero").addOutput("zero").addAttribute(
-                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
-                    .setT(TensorProtos.ints("zero", new long[] {0}))).build(),
-            node("Gather", List.of("shape", "zero"), "M", first)));
-        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            Tensor five = Tensor.ofFloats(new float[15], 5, 3);
-            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
-                new JacobianRequest(Map.of("x", five), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
-        }
+        Path file = model("per_image", List.of(), List.of(node("Shape", List.of("x"), "shape"), constant("zero", 0),
+            node("Gather", List.of("shape", "zero"), "M", intAttribute("axis", 0))));
+        assertRefused(file, Tensor.ofFloats(new float[15], 5, 3));
     }
 
     /** Shape(x)[k] with a constant k past the batch axis is a size the cache is keyed on: unrolled, exact. */
     @Test
     void aTripCountFromANonBatchAxisIsUnrolled() throws IOException {
-        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
-            .setI(0).build();
-        Path file = model("per_feature", List.of(), List.of(node("Shape", List.of("x"), "shape"),
-            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("one").addOutput("one").addAttribute(
-                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
-                    .setT(TensorProtos.ints("one", new long[] {1}))).build(),
-            node("Gather", List.of("shape", "one"), "M", first)));
+        Path file = model("per_feature", List.of(), List.of(node("Shape", List.of("x"), "shape"), constant("one", 1),
+            node("Gather", List.of("shape", "one"), "M", intAttribute("axis", 0))));
         try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
             JacobianResult r = engine.compute(new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0),
                 ProgressMonitor.NONE);
@@ -137,36 +143,16 @@ class LoopTripCountTest {
     /** Arithmetic on the batch size (Shape(x)[0] - 1) gives 1 at the probe's two samples: refused, not unrolled once. */
     @Test
     void aTripCountComputedFromTheBatchSizeIsRefused() throws IOException {
-        Onnx.AttributeProto first = Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
-            .setI(0).build();
-        Path file = model("batch_minus_one", List.of(), List.of(node("Shape", List.of("x"), "shape"),
-            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("zero").addOutput("zero").addAttribute(
-                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
-                    .setT(TensorProtos.ints("zero", new long[] {0}))).build(),
-            Onnx.NodeProto.newBuilder().setOpType("Constant").setName("one").addOutput("one").addAttribute(
-                Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)
-                    .setT(TensorProtos.ints("one", new long[] {1}))).build(),
-            node("Gather", List.of("shape", "zero"), "batch", first), node("Sub", List.of("batch", "one"), "M")));
-        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
-                new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
-        }
+        Path file = model("batch_minus_one", List.of(), List.of(node("Shape", List.of("x"), "shape"), constant("zero", 0),
+            constant("one", 1), node("Gather", List.of("shape", "zero"), "batch", intAttribute("axis", 0)),
+            node("Sub", List.of("batch", "one"), "M")));
+        assertRefused(file, X);
     }
 
     @Test
     void aTripCountFollowingAFloatInputsValuesIsRefused() throws IOException {
-        Onnx.AttributeProto to = Onnx.AttributeProto.newBuilder().setName("to").setType(Onnx.AttributeProto.AttributeType.INT)
-            .setI(7).build();
-        Onnx.AttributeProto flat = Onnx.AttributeProto.newBuilder().setName("keepdims")
-            .setType(Onnx.AttributeProto.AttributeType.INT).setI(0).build();
-        Path file = model("from_values", List.of(), List.of(node("ReduceMax", List.of("x"), "largest", flat),
-            node("Cast", List.of("largest"), "M", to)));
-        try (OnnxModel model = OnnxModel.load(file, DevicePreference.CPU); OnnxJacobianEngine engine = new OnnxJacobianEngine(model)) {
-            NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> engine.compute(
-                new JacobianRequest(Map.of("x", X), "x", "y", BatchAxis.AUTO, JacobianMode.REVERSE, 0), ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("Loop node 'grow'") && e.getMessage().contains("trip count"), e.getMessage());
-            assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        }
+        Path file = model("from_values", List.of(), List.of(node("ReduceMax", List.of("x"), "largest", intAttribute("keepdims", 0)),
+            node("Cast", List.of("largest"), "M", intAttribute("to", 7))));
+        assertRefused(file, X);
     }
 }
