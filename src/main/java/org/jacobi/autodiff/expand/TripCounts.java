@@ -59,19 +59,17 @@ final class TripCounts {
 
     /** The contents of a small integer value: an initializer of a scope, or learnt by the probe; null when neither. */
     private static long[] ints(String value, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
-        Onnx.TensorProto t = initializer(value, scopes);
-        if (t != null) {
-            int type = t.getDataType();
-            boolean integer = type == Onnx.TensorProto.DataType.INT64_VALUE || type == Onnx.TensorProto.DataType.INT32_VALUE;
-            return integer ? TensorProtos.toLongs(t) : null;
-        }
+        return initializer(value, scopes) != null ? constantInts(value, scopes) : learnt(value, scopes, shapes);
+    }
+
+    /**
+     * The probe's value of {@code value}, or null where it would not hold for other requests: when it follows a larger
+     * input's values, or the batch size in any way (a loop over the images of a batch, Size(x), Shape(x)[0] - 1, a
+     * condition batch > 1), which the probe's two samples fix but every other chunk changes.
+     */
+    private static long[] learnt(String value, List<Onnx.GraphProto> scopes, ValueShapes shapes) {
         Set<String> shapesRead = new HashSet<>();
-        if (followsInputValues(value, scopes, new HashSet<>(), shapesRead)) {
-            return null;
-        }
-        if (!shapesRead.isEmpty()) {
-            // A count that may involve the batch size (a loop over the images of a batch, Size(x), Shape(x)[0] - 1) would
-            // be unrolled at the probe's two samples and be wrong for every other chunk: refused instead.
+        if (followsInputValues(value, scopes, new HashSet<>(), shapesRead) || !shapesRead.isEmpty()) {
             return null;
         }
         shapes.shape(value); // unknown before the probe: asks for it
@@ -206,11 +204,7 @@ final class TripCounts {
         if (t != null) {
             return isTrue(t);
         }
-        if (followsInputValues(value, scopes, new HashSet<>(), new HashSet<>())) {
-            return false;
-        }
-        shapes.shape(value);
-        long[] v = shapes.ints(value);
+        long[] v = learnt(value, scopes, shapes);
         return v != null && v.length == 1 && v[0] != 0;
     }
 

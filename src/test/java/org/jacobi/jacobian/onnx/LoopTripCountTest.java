@@ -52,6 +52,12 @@ class LoopTripCountTest {
 
     /** x [batch, 3] -> y = Loop(M) { h <- 1.5 h } (x); M from {@code tripCount}'s nodes. */
     private Path model(String name, List<Onnx.ValueInfoProto> extraInputs, List<Onnx.NodeProto> tripCount) throws IOException {
+        return model(name, extraInputs, tripCount, "");
+    }
+
+    /** As above, with the Loop's condition {@code cond} ("" for none) made by {@code tripCount}'s nodes too. */
+    private Path model(String name, List<Onnx.ValueInfoProto> extraInputs, List<Onnx.NodeProto> tripCount, String cond)
+        throws IOException {
         int f = ElementType.FLOAT32.onnxCode();
         Onnx.GraphProto body = Onnx.GraphProto.newBuilder().setName("body")
             .addInput(value("i", 7)).addInput(value("cond", 9)).addInput(value("h", f))
@@ -61,7 +67,7 @@ class LoopTripCountTest {
             .addOutput(value("cond_out", 9)).addOutput(value("h_out", f)).build();
         Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName(name)
             .addInput(value("x", f, null, 3L)).addAllInput(extraInputs).addAllNode(tripCount)
-            .addNode(Onnx.NodeProto.newBuilder().setOpType("Loop").setName("grow").addInput("M").addInput("").addInput("x")
+            .addNode(Onnx.NodeProto.newBuilder().setOpType("Loop").setName("grow").addInput("M").addInput(cond).addInput("x")
                 .addOutput("y").addAttribute(Onnx.AttributeProto.newBuilder().setName("body")
                     .setType(Onnx.AttributeProto.AttributeType.GRAPH).setG(body)))
             .addOutput(value("y", f, null, 3L));
@@ -146,6 +152,15 @@ class LoopTripCountTest {
         Path file = model("batch_minus_one", List.of(), List.of(node("Shape", List.of("x"), "shape"), constant("zero", 0),
             constant("one", 1), node("Gather", List.of("shape", "zero"), "batch", intAttribute("axis", 0)),
             node("Sub", List.of("batch", "one"), "M")));
+        assertRefused(file, X);
+    }
+
+    /** A condition on the batch size (batch > 1) holds at the probe's two samples and not for one: refused. */
+    @Test
+    void aConditionOnTheBatchSizeIsRefused() throws IOException {
+        Path file = model("batch_condition", List.of(), List.of(constant("M", 3), node("Shape", List.of("x"), "shape"),
+            constant("zero", 0), constant("one", 1), node("Gather", List.of("shape", "zero"), "batch", intAttribute("axis", 0)),
+            node("Greater", List.of("batch", "one"), "several")), "several");
         assertRefused(file, X);
     }
 
