@@ -128,7 +128,9 @@ public final class OutputTarget {
                 throw e;
             }
             // a target on the logit before a final activation: the user pointed at the output, so its name is the one read
-            throw JacobiException.usage(e.getMessage().replace(output, labelledBy));
+            // (quoted or indexed only: a short logit name such as 'a' must not change the message's words)
+            throw JacobiException.usage(e.getMessage().replace("'" + output + "'", "'" + labelledBy + "'")
+                .replace(output + "[", labelledBy + "["));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jacobi.ui.attribution;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,7 @@ import org.jacobi.core.JacobiException;
 import org.jacobi.core.Tensor;
 import org.jacobi.jacobian.BatchAxis;
 import org.jacobi.jacobian.ModelDerivatives;
+import org.jacobi.model.TensorSpec;
 import org.jacobi.ui.AppState;
 import org.jacobi.ui.Workspace;
 import org.jacobi.ui.picker.TargetPickerModel;
@@ -243,10 +245,32 @@ public final class AttributionViewModel {
         TargetPickerModel.Chosen chosen = picker.chosenProperty().get();
         TargetPickerModel.Output out = picker.outputProperty().get();
         if (chosen != null && out != null && chosen.element() >= 0 && chosen.activation() != null) {
-            return out.name() + OutputTarget.elementText(out.shape(), chosen.element());
+            long[] sample = onePerSample(out);
+            if (sample != null) {
+                return out.name() + OutputTarget.elementText(sample, chosen.element());
+            }
         }
         String of = state.ofProperty().get();
         return (of == null ? "" : of) + "[top]";
+    }
+
+    /**
+     * The picker's output shape as one sample of the output has it: a model that fixes its batch at 1 keeps that axis
+     * in the picker's shape, which an index of one sample leaves out; null when the two cannot be matched.
+     */
+    private long[] onePerSample(TargetPickerModel.Output out) {
+        TensorSpec spec = state.model() == null ? null : state.model().info().output(out.name());
+        long[] shape = out.shape();
+        if (spec == null || !spec.hasShape() || spec.dims().size() - 1 >= shape.length) {
+            return shape;
+        }
+        int drop = shape.length - (spec.dims().size() - 1);
+        for (int a = 0; a < drop; a++) {
+            if (shape[a] != 1) {
+                return null;
+            }
+        }
+        return Arrays.copyOfRange(shape, drop, shape.length);
     }
 
     private AttributionSettings settings() {

@@ -216,4 +216,23 @@ class AttributionViewModelTest {
         assertTrue(layers.names().contains(layers.layerProperty().get()), "found again while gradcam stays chosen: "
             + layers.layerProperty().get());
     }
+
+    /**
+     * After a final Sigmoid the tab attributes, by default, the logit of the element the picker shows (found on the
+     * mask's values), with words that say so.
+     */
+    @Test
+    void theDefaultTargetAfterASigmoidIsThePickersElementAtItsLogit() {
+        vm.openFiles(List.of(TestFiles.resource("images/segmenter_dynamic.onnx"), TestFiles.resource("images/cat.png")));
+        only("saliency");
+        tab.targetProperty().set("");
+        tab.compute();
+        AttributionViewModel.Run run = tab.runProperty().get();
+        assertNotNull(run, tab.statusProperty().get());
+        int element = tab.picker().chosenProperty().get().element();
+        long[] shape = tab.picker().outputProperty().get().shape();
+        String index = OutputTarget.elementText(shape, element);
+        assertTrue(run.target().contains(index) && run.target().contains("the logit before the final Sigmoid of 'mask'"),
+            run.target() + " for the picker's " + index);
+    }
 }
